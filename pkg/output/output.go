@@ -1,0 +1,141 @@
+// Package output prints command results as a table, JSON, YAML or text,
+// optionally filtered by a JMESPath expression first (the AWS CLI's --query).
+//
+// A command builds a Result (the API-shaped document plus its table rendering)
+// and hands it to Print with the user's Options; it never formats anything
+// itself.
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Table is the people-facing rendering of a result: a header and rows of
+// cells. Multi-valued cells are joined by the caller (with ","). The header
+// is printed upper-case in the table format and omitted in the text format.
+type Table struct {
+	Header []string
+	Rows   [][]string
+}
+
+// Result is what a command hands to Print: the API-shaped document (a value
+// with json tags, such as {"accessEntry": {...}}) and its table rendering.
+type Result struct {
+	Doc   any
+	Table Table
+}
+
+// Options control how Print renders a Result.
+type Options struct {
+	// Format selects the output format; the zero value means TableFormat.
+	Format Format
+	// Query is a JMESPath expression applied to Doc's JSON form before it is
+	// printed; empty means none.
+	Query string
+	// Color makes the table header bold with ANSI escapes. The caller decides
+	// (terminal, NO_COLOR, --no-color); other formats ignore it.
+	Color bool
+}
+
+// Print writes r to w in the format o selects.
+//
+// JSON and YAML print r.Doc (JSON with 4-space indents, YAML with the JSON
+// keys). Table and text print r.Table; an empty table prints nothing at all.
+// With o.Query set, every format prints the query's result instead, computed
+// on the JSON form of r.Doc. Table and text render that result generically:
+//
+//   - null: nothing
+//   - a scalar: one line
+//   - a list of scalars: one per line
+//   - a list of objects: a row per object, the sorted union of their keys as
+//     columns (and, upper-case, as the table's header)
+//   - a list of lists: a row per list
+//   - an object: a key/value row per key, sorted by key
+//
+// with objects and lists inside a cell as compact JSON.
+//
+// Print writes nothing when it returns an error other than a write error.
+func Print(w io.Writer, o Options, r Result) error {
+	var q *query
+	if o.Query != "" {
+		var err error
+		if q, err = compileQuery(o.Query); err != nil {
+			return err
+		}
+	}
+
+	var (
+		out []byte
+		err error
+	)
+	switch o.Format {
+	case JSON, YAML:
+		out, err = renderDocument(o.Format, r.Doc, q)
+	case TableFormat, Text, "":
+		t := r.Table
+		if q != nil {
+			var v any
+			if v, err = q.apply(r.Doc); err != nil {
+				return err
+			}
+			t = tableOf(v)
+		}
+		if o.Format == Text {
+			out = renderText(t)
+		} else {
+			out, err = renderTable(t, o.Color)
+		}
+	default:
+		return fmt.Errorf("unknown output format %q", string(o.Format))
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(out); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+// renderDocument renders doc, or the query's result on it, as JSON or YAML.
+func renderDocument(f Format, doc any, q *query) ([]byte, error) {
+	v := doc
+	if q != nil {
+		var err error
+		if v, err = q.apply(doc); err != nil {
+			return nil, err
+		}
+	}
+	out, err := encodeJSON(v, "    ")
+	if err != nil {
+		what := "document"
+		if q != nil {
+			what = "query result"
+		}
+		return nil, fmt.Errorf("encode %s as %s: %w", what, f, err)
+	}
+	if f == YAML {
+		if out, err = yaml.JSONToYAML(out); err != nil {
+			return nil, fmt.Errorf("encode yaml: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// encodeJSON marshals v like json.MarshalIndent (indent "" means compact) but
+// leaves <, > and & alone, as the AWS CLI does. The result ends in a newline.
+func encodeJSON(v any, indent string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,259 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	jmespath "github.com/jmespath-community/go-jmespath"
+	"github.com/jmespath-community/go-jmespath/pkg/functions"
+	"github.com/jmespath-community/go-jmespath/pkg/parsing"
+)
+
+// CompileQuery reports whether q is a usable JMESPath expression: it parses,
+// and every function it calls exists and gets an acceptable number of
+// arguments. The CLI calls it before sending any request, so a typo in
+// --query never costs a write whose result cannot be printed. Errors that
+// depend on the data (a function given the wrong type) still surface in
+// Print. The empty string is valid and means no query.
+func CompileQuery(q string) error {
+	if q == "" {
+		return nil
+	}
+	_, err := compileQuery(q)
+	return err
+}
+
+// query is a compiled, checked JMESPath expression.
+type query struct {
+	expr string
+	jp   jmespath.JMESPath
+}
+
+func compileQuery(q string) (*query, error) {
+	ast, err := jmespath.NewParser().Parse(q)
+	if err != nil {
+		return nil, invalidQuery(q, err)
+	}
+	if err := checkFunctions(ast); err != nil {
+		return nil, invalidQuery(q, err)
+	}
+	jp, err := jmespath.Compile(q) // parses again: the library offers no way from an AST
+	if err != nil {
+		return nil, invalidQuery(q, err)
+	}
+	return &query{expr: q, jp: jp}, nil
+}
+
+func invalidQuery(q string, err error) error {
+	var syn jmespath.SyntaxError
+	if errors.As(err, &syn) {
+		return &syntaxError{query: q, err: syn}
+	}
+	return fmt.Errorf("invalid query %q: %w", q, err)
+}
+
+// syntaxError words a jmespath.SyntaxError for people, naming the query and
+// the offset, and keeps it in the chain for errors.As.
+type syntaxError struct {
+	query string
+	err   jmespath.SyntaxError
+}
+
+func (e *syntaxError) Error() string {
+	msg := strings.TrimPrefix(e.err.Error(), "SyntaxError: ")
+	return fmt.Sprintf("invalid query %q: syntax error at offset %d: %s", e.query, e.err.Offset, msg)
+}
+
+func (e *syntaxError) Unwrap() error { return e.err }
+
+// arity is the number of arguments a function accepts; max < 0 means any
+// number from min.
+type arity struct{ min, max int }
+
+// builtins maps each JMESPath function to its arity, as the interpreter
+// checks it at run time.
+var builtins = func() map[string]arity {
+	m := make(map[string]arity)
+	for _, f := range functions.GetDefaultFunctions() {
+		a := arity{max: len(f.Arguments)}
+		for _, arg := range f.Arguments {
+			if !arg.Optional {
+				a.min++
+			}
+			if arg.Variadic {
+				a.max = -1
+			}
+		}
+		if len(f.Arguments) == 0 { // the interpreter checks nothing then
+			a = arity{max: -1}
+		}
+		m[f.Name] = a
+	}
+	return m
+}()
+
+// checkFunctions reports the first call in the tree to an unknown function or
+// with a wrong number of arguments.
+func checkFunctions(n parsing.ASTNode) error {
+	if n.NodeType == parsing.ASTFunctionExpression {
+		name, _ := n.Value.(string)
+		a, ok := builtins[name]
+		if !ok {
+			return fmt.Errorf("unknown function %s()", name)
+		}
+		if got := len(n.Children); got < a.min || (a.max >= 0 && got > a.max) {
+			return fmt.Errorf("function %s() takes %s, got %d", name, a, got)
+		}
+	}
+	for _, c := range n.Children {
+		if err := checkFunctions(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a arity) String() string {
+	plural := func(n int) string {
+		if n == 1 {
+			return "1 argument"
+		}
+		return fmt.Sprintf("%d arguments", n)
+	}
+	switch {
+	case a.max < 0:
+		return "at least " + plural(a.min)
+	case a.min == a.max:
+		return plural(a.min)
+	default:
+		return fmt.Sprintf("%d to %s", a.min, plural(a.max))
+	}
+}
+
+// apply evaluates the query on the JSON form of doc, so it sees the same keys
+// and values the json format prints.
+func (q *query) apply(doc any) (any, error) {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("encode document for query: %w", err)
+	}
+	var data any
+	if err := json.Unmarshal(b, &data); err != nil {
+		return nil, fmt.Errorf("decode document for query: %w", err)
+	}
+	v, err := q.jp.Search(data)
+	if err != nil {
+		return nil, fmt.Errorf("query %q: %w", q.expr, err)
+	}
+	return v, nil
+}
+
+// tableOf renders a query result as rows:
+//
+//   - null: nothing
+//   - a scalar: one row of one cell
+//   - a list of objects: one row per object, columns the sorted union of their
+//     keys, with those keys as the header
+//   - any other list: one row per element, a list's items as cells, anything
+//     else as a single cell; null elements are skipped
+//   - an object: one key/value row per key, sorted by key
+//
+// Cells holding objects or lists are compact JSON.
+func tableOf(v any) Table {
+	switch v := v.(type) {
+	case nil:
+		return Table{}
+	case map[string]any:
+		var t Table
+		for _, k := range sortedKeys(v) {
+			t.Rows = append(t.Rows, []string{k, cell(v[k])})
+		}
+		return t
+	case []any:
+		if isObjectList(v) {
+			return objectTable(v)
+		}
+		var t Table
+		for _, e := range v {
+			switch e := e.(type) {
+			case nil:
+			case []any:
+				row := make([]string, len(e))
+				for i, c := range e {
+					row[i] = cell(c)
+				}
+				t.Rows = append(t.Rows, row)
+			default:
+				t.Rows = append(t.Rows, []string{cell(e)})
+			}
+		}
+		return t
+	default:
+		return Table{Rows: [][]string{{cell(v)}}}
+	}
+}
+
+// isObjectList reports whether l has at least one object and nothing but
+// objects and nulls.
+func isObjectList(l []any) bool {
+	objects := 0
+	for _, e := range l {
+		switch e.(type) {
+		case nil:
+		case map[string]any:
+			objects++
+		default:
+			return false
+		}
+	}
+	return objects > 0
+}
+
+func objectTable(l []any) Table {
+	seen := make(map[string]any)
+	for _, e := range l {
+		if m, ok := e.(map[string]any); ok {
+			for k := range m {
+				seen[k] = nil
+			}
+		}
+	}
+	t := Table{Header: sortedKeys(seen)}
+	for _, e := range l {
+		m, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		row := make([]string, len(t.Header))
+		for i, k := range t.Header {
+			row[i] = cell(m[k])
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// cell renders one JSON value as a table cell: strings as they are, null as
+// an empty cell, anything else as compact JSON.
+func cell(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	}
+	b, err := encodeJSON(v, "")
+	if err != nil { // values decoded from JSON always encode; be safe anyway
+		return fmt.Sprint(v)
+	}
+	return string(bytes.TrimSuffix(b, []byte("\n")))
+}
+
+func sortedKeys(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
+}
