@@ -1,0 +1,312 @@
+package access
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// CreateEntry is a validated CreateAccessEntry request, plus the policies
+// to associate after the entry is created.
+type CreateEntry struct {
+	Cluster            ClusterName
+	Principal          PrincipalARN
+	Type               EntryType // "" means the API default, STANDARD
+	Groups             []string
+	Username           string
+	Tags               Tags
+	ClientRequestToken string
+	Policies           []PolicyAssociation
+}
+
+const (
+	minToken = 33
+	maxToken = 126
+
+	// autoNodePolicy is the one policy an EC2 (Auto Mode) entry may have.
+	autoNodePolicy = "AmazonEKSAutoNodePolicy"
+)
+
+// Validate checks the rules that span fields, and the per-value rules of
+// fields that have no flag type of their own (groups, username, token).
+// It returns every problem joined (errors.Join), each naming its flag.
+// Groups should have been through NormalizeGroups.
+func (r CreateEntry) Validate() error {
+	errs := checkTarget(r.Cluster, r.Principal)
+	switch err := checkType(r.Type); {
+	case err != nil: // the rules that depend on the type would only add noise
+		errs = append(errs, prefixed("--type", err))
+	case r.Type.IsNode():
+		errs = append(errs, r.nodeProblems()...)
+	default:
+		if r.Username != "" {
+			errs = append(errs, checkUsername(r.Username))
+		}
+		for _, g := range r.Groups {
+			errs = append(errs, checkGroup(g))
+		}
+	}
+	errs = append(errs, r.Tags.problems()...)
+	if n := utf8.RuneCountInString(r.ClientRequestToken); n > 0 && (n < minToken || n > maxToken) {
+		errs = append(errs, newError(
+			fmt.Sprintf("--client-request-token is %d characters; it must be %d to %d", n, minToken, maxToken),
+			"leave it empty and the SDK generates one"))
+	}
+	errs = append(errs, r.policyProblems()...)
+	return errors.Join(errs...)
+}
+
+// checkTarget checks the two flags every entry request needs.
+func checkTarget(cluster ClusterName, principal PrincipalARN) []error {
+	var errs []error
+	if cluster == "" {
+		errs = append(errs, errorf("--cluster is required"))
+	} else if err := checkClusterName(string(cluster)); err != nil {
+		errs = append(errs, prefixed("--cluster", err))
+	}
+	if principal.IsZero() {
+		errs = append(errs, errorf("--principal is required"))
+	}
+	return errs
+}
+
+// nodeProblems checks the rules of node types: an IAM role, and no
+// groups, username or policies (but EC2's AmazonEKSAutoNodePolicy), since
+// EKS sets them itself. That the role is in the cluster's account cannot
+// be checked offline.
+func (r CreateEntry) nodeProblems() []error {
+	var errs []error
+	if !r.Principal.IsZero() && !r.Principal.IsRole() {
+		errs = append(errs, newError(
+			fmt.Sprintf("--type %s needs an IAM role, but %q is not one", r.Type, r.Principal),
+			"node entries are for the IAM role the nodes run with"))
+	}
+	if len(r.Groups) > 0 {
+		errs = append(errs, errorf("--group cannot be used with --type %s: EKS sets the groups of node entries", r.Type))
+	}
+	if r.Username != "" {
+		errs = append(errs, errorf("--username cannot be used with --type %s: EKS sets the username of node entries", r.Type))
+	}
+	if r.Type != TypeEC2 {
+		if len(r.Policies) > 0 {
+			errs = append(errs, errorf("--policy cannot be used with --type %s: access policies are for STANDARD entries", r.Type))
+		}
+		return errs
+	}
+	for _, p := range r.Policies {
+		if p.Policy.Name() != autoNodePolicy || p.Scope.Type != ScopeCluster {
+			errs = append(errs, newError(
+				fmt.Sprintf("--policy %s cannot be used with --type %s", p, r.Type),
+				fmt.Sprintf("Auto Mode node entries take only --policy %s:cluster", autoNodePolicy)))
+		}
+	}
+	return errs
+}
+
+// policyProblems checks each association's scope, that no policy is named
+// twice, and that a policy ARN is in the principal's partition.
+func (r CreateEntry) policyProblems() []error {
+	var errs []error
+	partition := r.Principal.Partition()
+	seen := make(map[string]PolicyAssociation)
+	for _, p := range r.Policies {
+		if p.Policy.Name() == "" {
+			errs = append(errs, errorf("--policy has no policy name"))
+			continue
+		}
+		if err := p.Scope.Validate(); err != nil {
+			errs = append(errs, prefixed("--policy "+p.Policy.String(), err))
+		}
+		arn := p.Policy.ARN(partition)
+		if !r.Principal.IsZero() && !strings.HasPrefix(arn, "arn:"+partition+":") {
+			errs = append(errs, newError(
+				fmt.Sprintf("--policy %s is not in partition %q of the principal", p.Policy, partition),
+				"give the short name "+p.Policy.Name()+" to get the principal's partition"))
+		}
+		first, dup := seen[arn]
+		switch {
+		case !dup:
+			seen[arn] = p
+		case first.Scope.Type == ScopeNamespace && p.Scope.Type == ScopeNamespace:
+			merged := Scope{Type: ScopeNamespace, Namespaces: append(slices.Clone(first.Scope.Namespaces), p.Scope.Namespaces...)}
+			errs = append(errs, newError(
+				fmt.Sprintf("--policy %s is given twice; a policy has one scope per entry", p.Policy.Name()),
+				fmt.Sprintf("name the namespaces once: --policy %s:%s", p.Policy, merged)))
+		default:
+			errs = append(errs, errorf("--policy %s is given twice; a policy has one scope per entry", p.Policy.Name()))
+		}
+	}
+	return errs
+}
+
+// reservedPrefixes begin usernames and groups that EKS keeps for
+// Kubernetes and AWS.
+var reservedPrefixes = []string{"system:", "eks:", "aws:", "amazon:", "iam:"}
+
+// reservedPrefix returns the reserved prefix s begins with, in any case, or "".
+func reservedPrefix(s string) string {
+	for _, p := range reservedPrefixes {
+		if hasPrefixFold(s, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+var sessionVars = []string{"{{SessionName}}", "{{SessionNameRaw}}"}
+
+func checkUsername(u string) error {
+	if p := reservedPrefix(u); p != "" {
+		return newError(fmt.Sprintf("--username %q must not begin with %q", u, p),
+			"leave --username unset for the EKS default, or pick a name without the reserved prefixes "+strings.Join(reservedPrefixes, ", "))
+	}
+	first, variable := len(u), ""
+	for _, v := range sessionVars {
+		if i := strings.Index(u, v); i >= 0 && i < first {
+			first, variable = i, v
+		}
+	}
+	if variable != "" && !strings.Contains(u[:first], ":") {
+		example := u[:first] + ":" + u[first:]
+		if first == 0 {
+			example = "NAME:" + u
+		}
+		return newError(fmt.Sprintf("--username %q needs a %q before %s", u, ":", variable),
+			fmt.Sprintf("EKS requires it, e.g. --username %q", example))
+	}
+	return nil
+}
+
+func checkGroup(g string) error {
+	if strings.TrimSpace(g) == "" {
+		return errorf("--group %q is empty", g)
+	}
+	p := reservedPrefix(g)
+	switch {
+	case p == "":
+		return nil
+	case strings.EqualFold(g, "system:masters"):
+		return newError(fmt.Sprintf("--group %q is invalid: it cannot start with %q", g, p),
+			"for cluster-admin access associate a policy instead: --policy AmazonEKSClusterAdminPolicy")
+	}
+	return newError(fmt.Sprintf("--group %q is invalid: it cannot start with %q", g, p),
+		"group names beginning with "+strings.Join(reservedPrefixes, ", ")+" are reserved; pick another name")
+}
+
+// NormalizeGroups trims spaces around each group, drops empty ones and
+// repeats, and keeps the first occurrence's order. It returns nil when no
+// group is left. The CLI calls it before Validate.
+func NormalizeGroups(groups []string) []string {
+	var out []string
+	for _, g := range groups {
+		if g = strings.TrimSpace(g); g != "" && !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// Compare reports how an existing entry and its policies differ from r,
+// for create --if-not-exists. It compares the entry's identity (cluster,
+// principal, type) and what r specifies: the username if r sets one, the
+// groups (as sets) for STANDARD entries, and the tags if r sets any (keys
+// beginning with aws: ignored). Policy short names resolve in the
+// principal's partition.
+//
+// diffs are readable lines in a stable order (`username: want "x", have "y"`);
+// a requested policy associated with another scope is a diff, and so is an
+// associated policy r does not name, when r names any. missing are the
+// requested policies not associated at all: the caller associates them to
+// finish a create that stopped half-way.
+func (r CreateEntry) Compare(e Entry, have []AssociatedPolicy) (diffs []string, missing []PolicyAssociation) {
+	if e.ClusterName != "" && e.ClusterName != string(r.Cluster) {
+		diffs = append(diffs, fmt.Sprintf("cluster: want %q, have %q", r.Cluster, e.ClusterName))
+	}
+	if e.PrincipalARN != "" && e.PrincipalARN != r.Principal.String() {
+		diffs = append(diffs, fmt.Sprintf("principal: want %q, have %q", r.Principal, e.PrincipalARN))
+	}
+	want, got := r.Type.OrDefault(), EntryType(e.Type).OrDefault()
+	if want != got {
+		diffs = append(diffs, fmt.Sprintf("type: want %s, have %s", want, got))
+	}
+	if r.Username != "" && r.Username != e.Username {
+		diffs = append(diffs, fmt.Sprintf("username: want %q, have %q", r.Username, e.Username))
+	}
+	if !r.Type.IsNode() {
+		w, h := sortedSet(NormalizeGroups(r.Groups)), sortedSet(e.KubernetesGroups)
+		if !slices.Equal(w, h) {
+			diffs = append(diffs, fmt.Sprintf("groups: want %q, have %q", w, h))
+		}
+	}
+	if len(r.Tags) > 0 {
+		diffs = append(diffs, tagDiffs(r.Tags, e.Tags)...)
+	}
+	pd, missing := r.comparePolicies(have)
+	return append(diffs, pd...), missing
+}
+
+func (r CreateEntry) comparePolicies(have []AssociatedPolicy) (diffs []string, missing []PolicyAssociation) {
+	byARN := make(map[string]AssociatedPolicy, len(have))
+	for _, h := range have {
+		byARN[h.PolicyARN] = h
+	}
+	partition := r.Principal.Partition()
+	requested := make(map[string]bool, len(r.Policies))
+	for _, p := range r.Policies {
+		arn := p.Policy.ARN(partition)
+		requested[arn] = true
+		h, ok := byARN[arn]
+		switch {
+		case !ok:
+			missing = append(missing, p)
+		case !p.Scope.Equal(h.AccessScope):
+			diffs = append(diffs, fmt.Sprintf("policy %s: want scope %s, have %s", p.Policy.Name(), p.Scope, h.AccessScope))
+		}
+	}
+	if len(r.Policies) == 0 {
+		return diffs, missing
+	}
+	for _, arn := range slices.Sorted(maps.Keys(byARN)) {
+		if !requested[arn] {
+			diffs = append(diffs, fmt.Sprintf("policy %s: not requested, have scope %s", policyName(arn), byARN[arn].AccessScope))
+		}
+	}
+	return diffs, missing
+}
+
+// policyName is the short name of a policy ARN, or the ARN when it is not one.
+func policyName(arn string) string {
+	if p, err := ParsePolicyRef(arn); err == nil {
+		return p.Name()
+	}
+	return arn
+}
+
+// tagDiffs compares tags by key, ignoring keys beginning with aws:.
+func tagDiffs(want, have map[string]string) []string {
+	keys := make(map[string]bool)
+	for k := range want {
+		keys[k] = true
+	}
+	for k := range have {
+		keys[k] = true
+	}
+	var diffs []string
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		w, inWant := want[k]
+		h, inHave := have[k]
+		switch {
+		case isAWSReserved(k), inWant && inHave && w == h:
+		case !inHave:
+			diffs = append(diffs, fmt.Sprintf("tag %q: want %q, have none", k, w))
+		case !inWant:
+			diffs = append(diffs, fmt.Sprintf("tag %q: want none, have %q", k, h))
+		default:
+			diffs = append(diffs, fmt.Sprintf("tag %q: want %q, have %q", k, w, h))
+		}
+	}
+	return diffs
+}

@@ -1,0 +1,199 @@
+package access
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+)
+
+// PrincipalARN is the IAM user or role an access entry is for.
+type PrincipalARN struct {
+	raw    string
+	parsed arn.ARN
+}
+
+// ParsePrincipalARN parses and validates s; see Set.
+func ParsePrincipalARN(s string) (PrincipalARN, error) {
+	var p PrincipalARN
+	err := p.Set(s)
+	return p, err
+}
+
+// IAM limits: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+const (
+	maxIAMName = 64
+	maxIAMPath = 512
+	ssoPath    = "aws-reserved/sso.amazonaws.com/"
+	ssoPrefix  = "AWSReservedSSO_"
+	formHint   = "use arn:aws:iam::<account>:role/[path/]NAME or arn:aws:iam::<account>:user/[path/]NAME"
+)
+
+// Set validates and stores s (pflag.Value). Rejected, with a hint where one
+// helps: malformed ARNs, STS assumed-role sessions (hint: the IAM role ARN,
+// with a warning that a role path is not in the session ARN), service-linked
+// roles, the account root, IAM groups, federated users, anything that is
+// not arn:<p>:iam::<12 digits>:(user|role)/[path/]name.
+func (p *PrincipalARN) Set(s string) error {
+	if len(s) == 12 && isDigits(s) {
+		return newError(fmt.Sprintf("%q is an account ID, not an ARN", s),
+			fmt.Sprintf("give the ARN of a role or user in it, e.g. arn:aws:iam::%s:role/NAME", s))
+	}
+	a, err := arn.Parse(s)
+	if err != nil {
+		return newError(fmt.Sprintf("not an ARN: %q", s), formHint)
+	}
+	if err := checkPrincipal(s, a); err != nil {
+		return err
+	}
+	*p = PrincipalARN{raw: s, parsed: a}
+	return nil
+}
+
+func checkPrincipal(s string, a arn.ARN) error {
+	if a.Service != "iam" && a.Service != "sts" {
+		return newError(fmt.Sprintf("%q is an ARN of service %q, not an IAM role or user", s, a.Service), formHint)
+	}
+	if err := checkPartition(s, a.Partition); err != nil {
+		return err
+	}
+	if len(a.AccountID) != 12 || !isDigits(a.AccountID) {
+		return errorf("account ID %q in %q is not 12 digits", a.AccountID, s)
+	}
+	if a.Region != "" {
+		fixed := a
+		fixed.Region = ""
+		return newError(fmt.Sprintf("%q has region %q, but %s ARNs have none", s, a.Region, strings.ToUpper(a.Service)),
+			"use "+fixed.String())
+	}
+
+	kind, rest, _ := strings.Cut(a.Resource, "/")
+	if a.Service == "sts" {
+		return stsError(s, a, kind, rest)
+	}
+	switch kind {
+	case "user", "role":
+		return checkIAMName(s, kind, rest)
+	case "root":
+		if rest == "" {
+			return newError(fmt.Sprintf("%q is the account root: EKS accepts it, but the entry grants no access", s),
+				fmt.Sprintf("create the entry for an IAM role or user of account %s instead", a.AccountID))
+		}
+	case "group":
+		group := rest[strings.LastIndex(rest, "/")+1:]
+		return newError(fmt.Sprintf("%q is an IAM group; groups cannot be access-entry principals", s),
+			fmt.Sprintf("create an entry per role or user, or map the group's members (aws iam get-group --group-name %s)", group))
+	case "oidc-provider", "saml-provider":
+		return newError(fmt.Sprintf("%q is an IAM identity provider, not a principal", s),
+			"users of an identity provider act through a role: create the entry for the role they assume (its trust policy names the provider)")
+	case "instance-profile":
+		profile := rest[strings.LastIndex(rest, "/")+1:]
+		return newError(fmt.Sprintf("%q is an instance profile, not a role", s),
+			fmt.Sprintf("use the ARN of the role inside it (aws iam get-instance-profile --instance-profile-name %s)", profile))
+	}
+	return newError(fmt.Sprintf("%q is not an IAM role or user", s), formHint)
+}
+
+// stsError explains why an STS ARN cannot be a principal.
+func stsError(s string, a arn.ARN, kind, rest string) error {
+	switch kind {
+	case "assumed-role":
+		role, _, _ := strings.Cut(rest, "/")
+		if role == "" {
+			break
+		}
+		roleARN := arn.ARN{Partition: a.Partition, Service: "iam", AccountID: a.AccountID, Resource: "role/" + role}
+		return newError(fmt.Sprintf("%q is an STS assumed-role session, not an IAM role", s),
+			fmt.Sprintf("use the role's ARN, %s; a session ARN leaves out the role's path, so if the role has one, look it up with aws iam get-role --role-name %s", roleARN, role))
+	case "federated-user":
+		return newError(fmt.Sprintf("%q is an STS federated-user session, not an IAM role or user", s),
+			"create the entry for the IAM user that calls sts get-federation-token, or for a role")
+	}
+	return newError(fmt.Sprintf("%q is an STS ARN, not an IAM role or user", s), formHint)
+}
+
+// checkIAMName checks the "[path/]name" after "user/" or "role/".
+func checkIAMName(s, kind, rest string) error {
+	if kind == "role" && strings.HasPrefix(rest, "aws-service-role/") {
+		return newError(fmt.Sprintf("%q is a service-linked role; EKS does not allow access entries for service-linked roles", s),
+			"service-linked roles belong to an AWS service: create the entry for a role you manage")
+	}
+	i := strings.LastIndex(rest, "/")
+	path, name := rest[:i+1], rest[i+1:]
+	if name == "" {
+		return newError(fmt.Sprintf("%q has no %s name", s, kind), formHint)
+	}
+	if len(name) > maxIAMName {
+		return errorf("%s name in %q is %d characters; the limit is %d", kind, s, len(name), maxIAMName)
+	}
+	for _, r := range name {
+		if r > 0x7f || !isAlnum(byte(r)) && !strings.ContainsRune("+=,.@_-", r) {
+			return errorf("%s name %q in %q contains %q; IAM names use letters, digits and + = , . @ _ -", kind, name, s, string(r))
+		}
+	}
+	if len(path) > maxIAMPath {
+		return errorf("path in %q is %d characters; the limit is %d", s, len(path), maxIAMPath)
+	}
+	if path != "" && (strings.HasPrefix(path, "/") || strings.Contains(path, "//")) {
+		return errorf("path in %q has an empty segment", s)
+	}
+	for _, r := range path {
+		if r <= ' ' || r > '~' {
+			return errorf("path in %q contains %q; IAM paths use printable ASCII without spaces", s, string(r))
+		}
+	}
+	return nil
+}
+
+// checkPartition accepts aws and aws-<suffix> (aws-cn, aws-us-gov,
+// aws-iso-b, ...), so that a new partition needs no release of eksaccess.
+func checkPartition(s, partition string) error {
+	suffix, ok := strings.CutPrefix(partition, "aws-")
+	valid := partition == "aws" || ok && suffix != ""
+	for _, r := range suffix {
+		valid = valid && ('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-')
+	}
+	if !valid {
+		return newError(fmt.Sprintf("unknown partition %q in %q", partition, s),
+			`the partition is "aws" in most regions, "aws-cn" in China and "aws-us-gov" in GovCloud`)
+	}
+	return nil
+}
+
+// String returns the ARN as given ("" when unset).
+func (p PrincipalARN) String() string { return p.raw }
+
+// Type names the flag's value in help (pflag.Value).
+func (p PrincipalARN) Type() string { return "arn" }
+
+// IsZero reports whether no ARN was set.
+func (p PrincipalARN) IsZero() bool { return p.raw == "" }
+
+// IsRole reports whether the principal is an IAM role.
+func (p PrincipalARN) IsRole() bool { return strings.HasPrefix(p.parsed.Resource, "role/") }
+
+// IsUser reports whether the principal is an IAM user.
+func (p PrincipalARN) IsUser() bool { return strings.HasPrefix(p.parsed.Resource, "user/") }
+
+// Partition is the ARN's partition (aws, aws-cn, aws-us-gov).
+func (p PrincipalARN) Partition() string { return p.parsed.Partition }
+
+// Account is the principal's 12-digit account ID.
+func (p PrincipalARN) Account() string { return p.parsed.AccountID }
+
+// Warnings are non-fatal remarks on a valid ARN, e.g. an AWSReservedSSO_
+// role without its aws-reserved/sso.amazonaws.com/ path.
+func (p PrincipalARN) Warnings() []string {
+	if !p.IsRole() {
+		return nil
+	}
+	rest := strings.TrimPrefix(p.parsed.Resource, "role/")
+	name := rest[strings.LastIndex(rest, "/")+1:]
+	if !strings.HasPrefix(name, ssoPrefix) || strings.HasPrefix(rest, ssoPath) {
+		return nil
+	}
+	full := arn.ARN{Partition: p.Partition(), Service: "iam", AccountID: p.Account(),
+		Resource: "role/" + ssoPath + "<region>/" + name}
+	return []string{fmt.Sprintf("role %s has no %s path, and EKS will answer %q: use the full ARN, %s (aws iam get-role --role-name %s shows it)",
+		name, ssoPath, "invalid principal", full, name)}
+}

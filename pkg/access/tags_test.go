@@ -1,0 +1,117 @@
+package access_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+)
+
+func TestTagsSet(t *testing.T) {
+	t.Parallel()
+	const formHint = "write KEY=VALUE, or KEY= for an empty value"
+	tests := []struct {
+		name string
+		in   []string // Set in turn; only the last may fail
+		want access.Tags
+		err  want
+	}{
+		{name: "key and value", in: []string{"team=platform"}, want: access.Tags{"team": "platform"}},
+		{name: "empty value", in: []string{"team="}, want: access.Tags{"team": ""}},
+		{name: "value with equals sign", in: []string{"expr=a=b"}, want: access.Tags{"expr": "a=b"}},
+		{name: "several", in: []string{"a=1", "b=2"}, want: access.Tags{"a": "1", "b": "2"}},
+		{name: "same tag twice", in: []string{"a=1", "a=1"}, want: access.Tags{"a": "1"}},
+		{name: "aws without colon", in: []string{"awsx=aws"}, want: access.Tags{"awsx": "aws"}},
+		{name: "128-character key", in: []string{strings.Repeat("k", 128) + "=v"}, want: access.Tags{strings.Repeat("k", 128): "v"}},
+		{name: "128 two-byte characters", in: []string{strings.Repeat("é", 128) + "=v"}, want: access.Tags{strings.Repeat("é", 128): "v"}},
+		{name: "256-character value", in: []string{"k=" + strings.Repeat("é", 256)}, want: access.Tags{"k": strings.Repeat("é", 256)}},
+		{name: "same key, other value", in: []string{"a=1", "a=2"}, want: access.Tags{"a": "1"}, err: want{`tag "a" given twice, with values "1" and "2"`, noHint}},
+		{name: "no equals sign", in: []string{"team"}, err: want{`tag "team" has no "="`, formHint}},
+		{name: "empty", in: []string{""}, err: want{`tag "" has no "="`, formHint}},
+		{name: "empty key", in: []string{"=v"}, err: want{"tag key is empty", formHint}},
+		{name: "129-character key", in: []string{strings.Repeat("k", 129) + "=v"}, err: want{"is 129 characters; the limit is 128", noHint}},
+		{name: "257-character value", in: []string{"k=" + strings.Repeat("é", 257)}, err: want{`value of tag "k" is 257 characters; the limit is 256`, noHint}},
+		{name: "aws: key", in: []string{"aws:team=x"}, err: want{`tag key "aws:team" is reserved: keys beginning with "aws:" are for AWS use`, noHint}},
+		{name: "AWS: key", in: []string{"AWS:team=x"}, err: want{`tag key "AWS:team" is reserved`, noHint}},
+		{name: "aws: value", in: []string{"team=aws:x"}, err: want{`value of tag "team" is reserved: values beginning with "aws:" are for AWS use`, noHint}},
+		{name: "Aws: value", in: []string{"team=Aws:x"}, err: want{`value of tag "team" is reserved`, noHint}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var tags access.Tags // Set must work on a nil map
+			var err error
+			for _, s := range tt.in {
+				err = tags.Set(s)
+			}
+			checkError(t, err, tt.err)
+			if diff := cmp.Diff(tt.want, tags); diff != "" {
+				t.Errorf("tags mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTagsString(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   access.Tags
+		want string
+	}{
+		{"nil", nil, ""},
+		{"one", access.Tags{"a": "1"}, "a=1"},
+		{"sorted by key", access.Tags{"b": "2", "c": "", "a": "1"}, "a=1,b=2,c="},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.in.String(); got != tt.want {
+				t.Errorf("String() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := access.Tags(nil).Type(); got != "key=value" {
+		t.Errorf("Type() = %q", got)
+	}
+}
+
+func TestTagsValidate(t *testing.T) {
+	t.Parallel()
+	many := func(n int) access.Tags {
+		tags := access.Tags{}
+		for i := range n {
+			tags[fmt.Sprintf("k%02d", i)] = "v"
+		}
+		return tags
+	}
+	tests := []struct {
+		name string
+		in   access.Tags
+		errs []want
+	}{
+		{name: "nil", in: nil},
+		{name: "50 tags", in: many(50)},
+		{name: "empty value", in: access.Tags{"a": ""}},
+		{name: "51 tags", in: many(51), errs: []want{{"51 tags; the limit is 50", noHint}}},
+		{name: "empty key", in: access.Tags{"": "v"}, errs: []want{{"tag key is empty", "KEY=VALUE"}}},
+		{name: "long key", in: access.Tags{strings.Repeat("k", 129): ""}, errs: []want{{"is 129 characters; the limit is 128", noHint}}},
+		{name: "long value", in: access.Tags{"k": strings.Repeat("v", 257)}, errs: []want{{"is 257 characters; the limit is 256", noHint}}},
+		{name: "reserved key", in: access.Tags{"aWs:x": "v"}, errs: []want{{`tag key "aWs:x" is reserved`, noHint}}},
+		{name: "reserved value", in: access.Tags{"k": "aws:v"}, errs: []want{{`value of tag "k" is reserved`, noHint}}},
+		{
+			name: "every problem, keys sorted",
+			in:   access.Tags{"z": "aws:v", "aws:a": "v", "m": strings.Repeat("v", 257)},
+			errs: []want{{`tag key "aws:a" is reserved`, noHint}, {`value of tag "m" is 257 characters`, noHint}, {`value of tag "z" is reserved`, noHint}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			checkErrors(t, tt.in.Validate(), tt.errs...)
+		})
+	}
+}

@@ -1,0 +1,34 @@
+package access
+
+import (
+	"time"
+)
+
+// Entry is an access entry as EKS returns it. The JSON keys are the EKS
+// API's (and the AWS CLI's), so `--query accessEntry.accessEntryArn` means
+// what it means to `aws eks`.
+type Entry struct {
+	ClusterName      string            `json:"clusterName"`
+	PrincipalARN     string            `json:"principalArn"`
+	KubernetesGroups []string          `json:"kubernetesGroups"`
+	AccessEntryARN   string            `json:"accessEntryArn"`
+	CreatedAt        time.Time         `json:"createdAt"`
+	ModifiedAt       time.Time         `json:"modifiedAt"`
+	Tags             map[string]string `json:"tags"`
+	Username         string            `json:"username"`
+	Type             string            `json:"type"`
+}
+
+// AssociatedPolicy is an access policy associated with an entry.
+type AssociatedPolicy struct {
+	PolicyARN    string    `json:"policyArn"`
+	AccessScope  Scope     `json:"accessScope"`
+	AssociatedAt time.Time `json:"associatedAt"`
+	ModifiedAt   time.Time `json:"modifiedAt"`
+}
+
+// Policy is one access policy of the EKS catalog (ListAccessPolicies).
+type Policy struct {
+	Name string `json:"name"`
+	ARN  string `json:"arn"`
+}
