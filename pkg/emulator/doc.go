@@ -1,0 +1,136 @@
+// Package emulator is an in-memory Amazon EKS endpoint for the access-entry
+// API, speaking EKS's real wire protocol so that clients can be tested end
+// to end through unmodified AWS SDKs and the AWS CLI.
+//
+// It imports only the standard library: it is an independent reading of the
+// EKS service model (eks-2017-11-01) and must not share code with the
+// clients it checks.
+//
+//	srv := emulator.New(emulator.Options{})
+//	srv.AddCluster("demo", "")            // API_AND_CONFIG_MAP
+//	srv.AddCluster("legacy", "CONFIG_MAP")
+//	ts := httptest.NewServer(srv)         // point AWS_ENDPOINT_URL_EKS (and _STS) at ts.URL
+//
+// # Operations
+//
+// The nine access-entry operations (CreateAccessEntry, DescribeAccessEntry,
+// ListAccessEntries, UpdateAccessEntry, DeleteAccessEntry,
+// AssociateAccessPolicy, DisassociateAccessPolicy, ListAccessPolicies,
+// ListAssociatedAccessPolicies), DescribeCluster, ListClusters,
+// UpdateClusterConfig (accessConfig only) and DescribeUpdate, TagResource,
+// UntagResource and ListTagsForResource on cluster and access-entry ARNs,
+// and STS GetCallerIdentity. Anything else is answered
+// 404 UnknownOperationException.
+//
+// # Wire format
+//
+// EKS is rest-json. Path parameters arrive percent-encoded as one segment
+// (a principal ARN is arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fdev%2Fadmin);
+// routing matches the escaped path and unescapes each segment. Bodies use
+// the model's camelCase member names; timestamps are epoch seconds as JSON
+// numbers with a millisecond fraction (1746578565.453); an access entry
+// always carries kubernetesGroups and tags, as [] and {} when empty, and a
+// cluster access scope is echoed with "namespaces": []. Empty outputs
+// (DeleteAccessEntry, DisassociateAccessPolicy, TagResource, UntagResource)
+// are {}. Every response has an x-amzn-RequestId header.
+//
+// Errors carry the status, the header X-Amzn-Errortype: <Code> and the body
+// {"message": "...", ...} with the exception's other modeled members as
+// null, e.g.
+//
+//	HTTP/1.1 404 Not Found
+//	X-Amzn-Errortype: ResourceNotFoundException
+//	{"message":"No cluster found for name: prod.","clusterName":null,"nodegroupName":null,...}
+//
+// STS is awsQuery: POST / with the form body
+// Action=GetCallerIdentity&Version=2011-06-15 (or a presigned GET), answered
+// with the XML GetCallerIdentityResponse, errors as an XML ErrorResponse.
+// It reports Options.Caller (see SetCaller); an assumed-role caller such as
+// arn:aws:sts::111122223333:assumed-role/Admin/alice gets a UserId of the
+// form AROA...:alice.
+//
+// # Authentication
+//
+// Signatures are not verified, but every request must carry a SigV4
+// credential (Authorization: AWS4-HMAC-SHA256 Credential=..., or
+// X-Amz-Credential in a presigned URL) scoped to the right service ("eks",
+// or "sts" for STS), else 403 MissingAuthenticationTokenException,
+// IncompleteSignatureException or InvalidSignatureException. The
+// credential's region is the region of the ARNs the emulator makes, unless
+// Options.Region is set.
+//
+// Three magic access key ids fail the way AWS fails for credential problems,
+// so that clients can test their handling (exit codes, messages):
+//
+//	access key id   answer
+//	EXPIRED         403 ExpiredTokenException "The security token included in the request is expired"
+//	                (STS: ExpiredToken)
+//	UNKNOWN         403 UnrecognizedClientException "The security token included in the request is invalid."
+//	                (STS: InvalidClientTokenId)
+//	DENIED          403 AccessDeniedException "User: <caller> is not authorized to perform:
+//	                eks:<Op> on resource: <arn>"; STS GetCallerIdentity still succeeds, as it
+//	                needs no permission
+//
+// Any other key id is accepted.
+//
+// # State and rules
+//
+// Clusters are seeded with AddCluster and are ACTIVE. Every access-entry
+// operation checks, in order: the cluster name (1-100 characters,
+// ^[0-9A-Za-z][A-Za-z0-9-_]*, 400 InvalidParameterException), that the
+// cluster exists (404 "No cluster found for name: X."), and that its
+// authentication mode is not CONFIG_MAP (400 InvalidRequestException).
+// CreateAccessEntry then validates the principal ARN (IAM user or role, or
+// root; STS session ARNs, service-linked roles and principals marked with
+// SetPrincipalMissing are refused with EKS's texts), the type (exact
+// upper-case STANDARD, EC2_LINUX, EC2_WINDOWS, FARGATE_LINUX, EC2,
+// HYBRID_LINUX, HYPERPOD_LINUX), the node-type rules (a role of the
+// cluster's account, no username, no groups), the username (no system:,
+// eks:, aws:, amazon:, iam: prefix; a ':' before {{SessionName}}), the
+// groups (no system: prefix) and the tags (1-50, key 1-128, value up to 256
+// characters, no aws: prefix); a second entry for a principal is 409
+// ResourceInUseException. EKS's defaults are filled in: username
+// arn:<p>:sts::<acct>:assumed-role/<RoleName>/{{SessionName}} for roles, the
+// ARN for users, system:node:{{EC2PrivateDNSName}} with group system:nodes
+// for EC2 node types, system:node:{{SessionName}} for the others.
+//
+// UpdateAccessEntry replaces username and groups, an omitted field going
+// back to its default. DeleteAccessEntry drops the entry's policy
+// associations and tags. AssociateAccessPolicy upserts (the scope is
+// replaced, associatedAt kept, modifiedAt moved) and accepts only policies
+// of the catalog in the request's partition
+// (arn:<p>:eks::aws:cluster-access-policy/<Name>), never one reserved for
+// service-linked roles, none at all for node types except
+// AmazonEKSAutoNodePolicy with cluster scope on EC2 entries.
+// clientRequestToken makes CreateAccessEntry, UpdateAccessEntry and
+// UpdateClusterConfig idempotent: the same token with the same parameters
+// answers the first response again, with other parameters 400
+// InvalidParameterException. Lists are sorted, take maxResults 1-100
+// (default 100) and return an opaque nextToken bound to the list; a bad
+// maxResults or token is 400 InvalidParameterException.
+//
+// UpdateClusterConfig moves the authentication mode one step toward API
+// (CONFIG_MAP -> API_AND_CONFIG_MAP -> API) and never back, applies it at
+// once and answers an "InProgress" AccessConfigUpdate like EKS.
+//
+// Messages quoted from real EKS output are used where known; the others
+// (type, node-type, scope, policy, paging and idempotency errors) are the
+// emulator's own wording, since EKS's are not documented. Not modelled:
+// the cluster creator's access entry, entries EKS creates for node groups,
+// per-cluster quotas, and the principal's unique id.
+//
+// # Fault injection
+//
+// Options.Latency delays every request; Options.ThrottleRate and
+// Options.ErrorRate answer that fraction of requests with 429
+// TooManyRequestsException "Too Many Requests" (retried by every SDK) and
+// 500 ServerException, drawn from a generator seeded with Options.Seed;
+// SetFaults changes them at run time. FailNext queues a specific error for
+// the next request of one operation. Options.PropagationDelay makes a new
+// entry invisible to AssociateAccessPolicy and UpdateAccessEntry for a while
+// (404, as EKS's eventual consistency does). All of these apply to every
+// route, STS included.
+//
+// Requests records every request, for tests asserting what was (or was not)
+// sent.
+package emulator

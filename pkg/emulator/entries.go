@@ -1,0 +1,235 @@
+package emulator
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+)
+
+// Access-entry operations (reference §2.1-2.5, §5.1-5.3).
+
+const (
+	msgConfigMapMode    = "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation."
+	msgEntryNotFound    = "The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'."
+	msgEntryInUse       = "The specified access entry resource is already in use on this cluster."
+	msgInvalidPrincipal = "The specified principalArn is invalid: invalid principal."
+)
+
+// accessCluster returns the call's cluster if it accepts access-entry calls:
+// name rules, then existence (404), then authentication mode (400).
+func (s *Server) accessCluster(c *call) (*cluster, error) {
+	name := c.req.PathValue("name")
+	if err := validateClusterName(subjectClusterName, name); err != nil {
+		return nil, err
+	}
+	cl, ok := s.clusters[name]
+	if !ok {
+		return nil, resourceNotFound("No cluster found for name: %s.", name)
+	}
+	if cl.authMode == modeConfigMap {
+		return nil, invalidRequest(msgConfigMapMode)
+	}
+	return cl, nil
+}
+
+// entry returns the access entry named by the call's principalArn. With
+// propagated set, an entry still inside its propagation delay is not found.
+func (s *Server) entry(c *call, cl *cluster, propagated bool) (*accessEntry, error) {
+	e, ok := cl.entries[c.req.PathValue("principalArn")]
+	if !ok || (propagated && s.now().Before(e.visible)) {
+		return nil, resourceNotFound(msgEntryNotFound)
+	}
+	return e, nil
+}
+
+func (s *Server) createAccessEntry(c *call) (any, error) {
+	cl, err := s.accessCluster(c)
+	if err != nil {
+		return nil, err
+	}
+	var in createAccessEntryInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if in.PrincipalARN == nil {
+		return nil, required("principalArn")
+	}
+	token := in.ClientRequestToken
+	in.ClientRequestToken = ""
+	params := cl.name + "\n" + string(marshal(in))
+	if resp, err := s.replay(c, cl.name, token, params); resp != nil || err != nil {
+		return resp, err
+	}
+
+	p, err := s.checkPrincipal(c, *in.PrincipalARN)
+	if err != nil {
+		return nil, err
+	}
+	typ := typeStandard
+	if in.Type != nil {
+		typ = *in.Type
+	}
+	if err := validateType(typ); err != nil {
+		return nil, err
+	}
+	if err := s.checkNodeType(typ, p, in.Username, in.KubernetesGroups); err != nil {
+		return nil, err
+	}
+	username := defaultUsername(typ, p)
+	if in.Username != nil && *in.Username != "" {
+		if err := validateUsername(*in.Username); err != nil {
+			return nil, err
+		}
+		username = *in.Username
+	}
+	groups := defaultGroups(typ)
+	if typ == typeStandard && len(in.KubernetesGroups) > 0 {
+		if err := validateGroups(in.KubernetesGroups); err != nil {
+			return nil, err
+		}
+		groups = slices.Clone(in.KubernetesGroups)
+	}
+	tags := map[string]string{}
+	if in.Tags != nil {
+		if err := validateTags(in.Tags, invalidParameter); err != nil {
+			return nil, err
+		}
+		tags = maps.Clone(in.Tags)
+	}
+	if _, dup := cl.entries[p.arn]; dup {
+		return nil, resourceInUse(msgEntryInUse)
+	}
+
+	now := s.now()
+	e := &accessEntry{
+		principal: p,
+		typ:       typ,
+		username:  username,
+		groups:    groups,
+		arn:       s.accessEntryARN(c, cl.name, p),
+		created:   now,
+		modified:  now,
+		visible:   now.Add(s.opts.PropagationDelay),
+		tags:      tags,
+		policies:  map[string]*association{},
+	}
+	cl.entries[p.arn] = e
+	return s.remember(c, cl.name, token, params, accessEntryOutput{AccessEntry: e.wire(cl.name)}), nil
+}
+
+func (s *Server) describeAccessEntry(c *call) (any, error) {
+	cl, err := s.accessCluster(c)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.entry(c, cl, false)
+	if err != nil {
+		return nil, err
+	}
+	return accessEntryOutput{AccessEntry: e.wire(cl.name)}, nil
+}
+
+func (s *Server) listAccessEntries(c *call) (any, error) {
+	cl, err := s.accessCluster(c)
+	if err != nil {
+		return nil, err
+	}
+	filter := c.req.URL.Query().Get("associatedPolicyArn")
+	var principals []string
+	for _, e := range cl.sortedEntries() {
+		if _, ok := e.policies[filter]; filter == "" || ok {
+			principals = append(principals, e.principal.arn)
+		}
+	}
+	page, next, err := paginate(c, "ListAccessEntries\x00"+cl.name+"\x00"+filter, principals, func(p string) string { return p })
+	if err != nil {
+		return nil, err
+	}
+	return listAccessEntriesOutput{AccessEntries: nonNil(page), NextToken: next}, nil
+}
+
+// updateAccessEntry replaces username and groups (§5.2): an omitted field
+// goes back to the EKS default rather than keeping its value.
+func (s *Server) updateAccessEntry(c *call) (any, error) {
+	cl, err := s.accessCluster(c)
+	if err != nil {
+		return nil, err
+	}
+	var in updateAccessEntryInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	token := in.ClientRequestToken
+	in.ClientRequestToken = ""
+	params := cl.name + "\n" + c.req.PathValue("principalArn") + "\n" + string(marshal(in))
+	if resp, err := s.replay(c, cl.name, token, params); resp != nil || err != nil {
+		return resp, err
+	}
+	e, err := s.entry(c, cl, true)
+	if err != nil {
+		return nil, err
+	}
+
+	username := defaultUsername(e.typ, e.principal)
+	groups := defaultGroups(e.typ)
+	if e.typ != typeStandard {
+		if err := checkNodeFields(e.typ, in.Username, in.KubernetesGroups); err != nil {
+			return nil, err
+		}
+	} else {
+		if in.Username != nil && *in.Username != "" {
+			if err := validateUsername(*in.Username); err != nil {
+				return nil, err
+			}
+			username = *in.Username
+		}
+		if err := validateGroups(in.KubernetesGroups); err != nil {
+			return nil, err
+		}
+		if len(in.KubernetesGroups) > 0 {
+			groups = slices.Clone(in.KubernetesGroups)
+		}
+	}
+	e.username, e.groups, e.modified = username, groups, s.now()
+	return s.remember(c, cl.name, token, params, accessEntryOutput{AccessEntry: e.wire(cl.name)}), nil
+}
+
+// deleteAccessEntry removes the entry with its policy associations and tags.
+func (s *Server) deleteAccessEntry(c *call) (any, error) {
+	cl, err := s.accessCluster(c)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.entry(c, cl, false)
+	if err != nil {
+		return nil, err
+	}
+	delete(cl.entries, e.principal.arn)
+	return emptyOutput{}, nil
+}
+
+// replay implements clientRequestToken idempotency: the same token with the
+// same parameters answers the first response again; with other parameters it
+// is an error. It returns (nil, nil) for a token not seen before.
+func (s *Server) replay(c *call, clusterName, token, params string) (json.RawMessage, error) {
+	if token == "" {
+		return nil, nil
+	}
+	prev, ok := s.tokens[c.op+"\x00"+clusterName+"\x00"+token]
+	switch {
+	case !ok:
+		return nil, nil
+	case prev.params != params:
+		return nil, invalidParameter("The clientRequestToken %s was already used with different parameters.", token)
+	}
+	return prev.response, nil
+}
+
+// remember records a successful response for replay and returns it.
+func (s *Server) remember(c *call, clusterName, token, params string, v any) json.RawMessage {
+	resp := json.RawMessage(marshal(v))
+	if token != "" {
+		s.tokens[c.op+"\x00"+clusterName+"\x00"+token] = idempotentResponse{params: params, response: resp}
+	}
+	return resp
+}

@@ -1,0 +1,417 @@
+package emulator
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configures a Server. The zero value is a working emulator.
+type Options struct {
+	// Account is the AWS account that owns the clusters. Default "111122223333".
+	Account string
+	// Region is used in every ARN the emulator makes. Default: the region of
+	// each request's SigV4 credential scope, else "us-east-1".
+	Region string
+	// Caller is the ARN that STS GetCallerIdentity returns and that
+	// AccessDeniedException messages name. Default
+	// "arn:aws:iam::<Account>:user/emulator-admin".
+	Caller string
+
+	// Latency is added to every request.
+	Latency time.Duration
+	// ThrottleRate is the fraction (0..1) of requests answered with
+	// 429 TooManyRequestsException "Too Many Requests".
+	ThrottleRate float64
+	// ErrorRate is the fraction (0..1) of requests answered with
+	// 500 ServerException.
+	ErrorRate float64
+	// Seed seeds the random number generators (faults and identifiers), so
+	// that a sequential run is reproducible.
+	Seed int64
+
+	// PropagationDelay keeps a freshly created access entry invisible to
+	// AssociateAccessPolicy and UpdateAccessEntry for this long: they answer
+	// 404 as EKS does while the entry propagates.
+	PropagationDelay time.Duration
+	// AllowDirectAPIMode allows UpdateClusterConfig from CONFIG_MAP straight
+	// to API. By default that jump is rejected, as EKS was observed to do.
+	AllowDirectAPIMode bool
+
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// Logf, when set, receives one line per request.
+	Logf func(format string, args ...any)
+}
+
+// Request is a request as the emulator received it.
+type Request struct {
+	Op     string // EKS operation name, "GetCallerIdentity" for STS, "" for an unknown route
+	Method string
+	Path   string // unescaped
+	Query  url.Values
+	Body   []byte
+}
+
+// Server is an in-memory EKS endpoint. It implements http.Handler and is
+// safe for concurrent use.
+type Server struct {
+	opts Options
+	mux  *http.ServeMux
+
+	mu           sync.Mutex
+	caller       string
+	latency      time.Duration
+	throttleRate float64
+	errorRate    float64
+	faultRNG     *rand.Rand // decides random faults
+	idRNG        *rand.Rand // makes UUIDs and request ids
+	clusters     map[string]*cluster
+	missing      map[string]bool               // principal ARNs IAM does not know
+	failures     map[string][]*apiError        // FailNext queue per operation
+	tokens       map[string]idempotentResponse // clientRequestToken replay table
+	requests     []Request
+}
+
+// New returns an emulator with no clusters; add them with AddCluster.
+func New(opts Options) *Server {
+	opts.Account = cmp.Or(opts.Account, "111122223333")
+	opts.Caller = cmp.Or(opts.Caller, "arn:aws:iam::"+opts.Account+":user/emulator-admin")
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	seed := uint64(opts.Seed)
+	s := &Server{
+		opts:         opts,
+		mux:          http.NewServeMux(),
+		caller:       opts.Caller,
+		latency:      opts.Latency,
+		throttleRate: opts.ThrottleRate,
+		errorRate:    opts.ErrorRate,
+		faultRNG:     rand.New(rand.NewPCG(seed, 0xfa017)),
+		idRNG:        rand.New(rand.NewPCG(seed, 0x1d5)),
+		clusters:     map[string]*cluster{},
+		missing:      map[string]bool{},
+		failures:     map[string][]*apiError{},
+		tokens:       map[string]idempotentResponse{},
+	}
+	s.routes()
+	return s
+}
+
+// An operation is one API action: its name, its wire protocol and the
+// method that answers it. Handlers run with s.mu held and return either a
+// value to encode as the 200 response or an error (normally *apiError).
+type operation struct {
+	name   string
+	query  bool // awsQuery protocol (STS) instead of rest-json
+	handle func(*call) (any, error)
+}
+
+func (s *Server) routes() {
+	for _, r := range []struct {
+		pattern string
+		op      operation
+	}{
+		{"POST /clusters/{name}/access-entries", operation{name: "CreateAccessEntry", handle: s.createAccessEntry}},
+		{"GET /clusters/{name}/access-entries", operation{name: "ListAccessEntries", handle: s.listAccessEntries}},
+		{"GET /clusters/{name}/access-entries/{principalArn}", operation{name: "DescribeAccessEntry", handle: s.describeAccessEntry}},
+		{"POST /clusters/{name}/access-entries/{principalArn}", operation{name: "UpdateAccessEntry", handle: s.updateAccessEntry}},
+		{"DELETE /clusters/{name}/access-entries/{principalArn}", operation{name: "DeleteAccessEntry", handle: s.deleteAccessEntry}},
+		{"POST /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "AssociateAccessPolicy", handle: s.associateAccessPolicy}},
+		{"GET /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "ListAssociatedAccessPolicies", handle: s.listAssociatedAccessPolicies}},
+		{"DELETE /clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}", operation{name: "DisassociateAccessPolicy", handle: s.disassociateAccessPolicy}},
+		{"GET /access-policies", operation{name: "ListAccessPolicies", handle: s.listAccessPolicies}},
+		{"GET /clusters", operation{name: "ListClusters", handle: s.listClusters}},
+		{"GET /clusters/{name}", operation{name: "DescribeCluster", handle: s.describeCluster}},
+		{"POST /clusters/{name}/update-config", operation{name: "UpdateClusterConfig", handle: s.updateClusterConfig}},
+		{"GET /clusters/{name}/updates/{updateId}", operation{name: "DescribeUpdate", handle: s.describeUpdate}},
+		{"POST /tags/{resourceArn}", operation{name: "TagResource", handle: s.tagResource}},
+		{"DELETE /tags/{resourceArn}", operation{name: "UntagResource", handle: s.untagResource}},
+		{"GET /tags/{resourceArn}", operation{name: "ListTagsForResource", handle: s.listTagsForResource}},
+		// STS speaks awsQuery: POST / with a form body; presigned URLs use GET.
+		{"POST /{$}", operation{name: "GetCallerIdentity", query: true, handle: s.getCallerIdentity}},
+		{"GET /{$}", operation{name: "GetCallerIdentity", query: true, handle: s.getCallerIdentity}},
+		{"/", unknownOperation},
+	} {
+		s.mux.HandleFunc(r.pattern, func(w http.ResponseWriter, req *http.Request) { s.serve(w, req, r.op) })
+	}
+}
+
+var unknownOperation = operation{handle: func(c *call) (any, error) {
+	return nil, newError(http.StatusNotFound, "UnknownOperationException",
+		"eks-emulator does not implement %s %s", c.req.Method, c.req.URL.EscapedPath())
+}}
+
+// ServeHTTP answers one EKS or STS request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// ServeMux redirects paths that are not clean; EKS does not, and no SDK
+	// sends them, so treat them as unknown routes instead.
+	if p := r.URL.EscapedPath(); p != cleanPath(p) {
+		s.serve(w, r, unknownOperation)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func cleanPath(p string) string {
+	c := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
+}
+
+// maxBody bounds request bodies; the largest legitimate EKS access-entry
+// request is a few kilobytes.
+const maxBody = 1 << 20
+
+// call is one request on its way through the emulator.
+type call struct {
+	op        string
+	req       *http.Request
+	body      []byte
+	bodyErr   error
+	form      url.Values // awsQuery parameters
+	requestID string
+	region    string // region for ARNs
+	partition string
+}
+
+// decode reads the JSON request body into v. An empty body is an empty
+// document, as for any rest-json service.
+func (c *call) decode(v any) error {
+	if c.bodyErr != nil {
+		return serialization("Unable to read the request body: %v", c.bodyErr)
+	}
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return serialization("Unable to parse the request body as JSON: %v", err)
+	}
+	return nil
+}
+
+// serve runs the pipeline shared by every route: record, delay,
+// authenticate, inject faults, answer.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
+	start := time.Now()
+	body, bodyErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	c := &call{op: op.name, req: r, body: body, bodyErr: bodyErr}
+	if op.query {
+		c.form = queryForm(r, body)
+		if c.form.Get("Action") != op.name {
+			op = unknownQueryAction
+			c.op = ""
+		}
+	}
+
+	s.mu.Lock()
+	c.requestID = s.uuid()
+	s.requests = append(s.requests, Request{
+		Op:     c.op,
+		Method: r.Method,
+		Path:   r.URL.Path,
+		Query:  cloneValues(r.URL.Query()),
+		Body:   bytes.Clone(body),
+	})
+	latency := s.latency
+	s.mu.Unlock()
+
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+
+	v, err := s.dispatch(c, op)
+
+	rw := &statusWriter{ResponseWriter: w}
+	rw.Header().Set("x-amzn-RequestId", c.requestID)
+	switch {
+	case err != nil:
+		var ae *apiError
+		if !errors.As(err, &ae) {
+			ae = serverError()
+		}
+		writeError(rw, c, op, ae)
+	case op.query:
+		rw.Header().Set("Content-Type", "text/xml")
+		rw.WriteHeader(http.StatusOK)
+		rw.Write(v.([]byte))
+	default:
+		rw.Header().Set("Content-Type", "application/json")
+		rw.WriteHeader(http.StatusOK)
+		rw.Write(marshal(v))
+	}
+	if s.opts.Logf != nil {
+		s.opts.Logf("%s %s %s -> %d %s (%s)", r.Method, r.URL.EscapedPath(), cmp.Or(c.op, "?"),
+			rw.status, rw.code, time.Since(start).Round(time.Microsecond))
+	}
+}
+
+func writeError(w *statusWriter, c *call, op operation, e *apiError) {
+	w.code = e.code
+	if op.query {
+		status, body := e.queryBody(c.requestID)
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(status)
+		w.Write(body)
+		return
+	}
+	w.Header().Set("X-Amzn-Errortype", e.code)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.status)
+	w.Write(e.restJSONBody())
+}
+
+// dispatch authenticates the call, applies injected faults and runs the
+// handler, all under the state lock.
+func (s *Server) dispatch(c *call, op operation) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.authenticate(c); err != nil {
+		return nil, err
+	}
+	if err := s.injectedFault(c.op); err != nil {
+		return nil, err
+	}
+	return op.handle(c)
+}
+
+// injectedFault returns the error queued by FailNext for op, else a random
+// throttle or server error according to the configured rates.
+func (s *Server) injectedFault(op string) *apiError {
+	if q := s.failures[op]; len(q) > 0 {
+		s.failures[op] = q[1:]
+		return q[0]
+	}
+	if s.throttleRate > 0 && s.faultRNG.Float64() < s.throttleRate {
+		return tooManyRequests()
+	}
+	if s.errorRate > 0 && s.faultRNG.Float64() < s.errorRate {
+		return serverError()
+	}
+	return nil
+}
+
+// statusWriter remembers what was sent, for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	code   string
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (s *Server) now() time.Time { return s.opts.Now().Truncate(time.Millisecond) }
+
+// uuid returns a random 8-4-4-4-12 lowercase hex identifier. Like EKS's
+// access-entry ids it has no RFC 4122 version bits.
+func (s *Server) uuid() string {
+	hi, lo := s.idRNG.Uint64(), s.idRNG.Uint64()
+	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", hi>>32, hi>>16&0xffff, hi&0xffff, lo>>48, lo&0xffffffffffff)
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// AddCluster adds an ACTIVE cluster, replacing any cluster of that name.
+// authMode is API, API_AND_CONFIG_MAP or CONFIG_MAP; "" means
+// API_AND_CONFIG_MAP. It panics on any other mode, like regexp.MustCompile
+// does on a bad pattern: a seed with a typo must not pass silently.
+func (s *Server) AddCluster(name, authMode string) {
+	authMode = cmp.Or(authMode, modeAPIAndConfigMap)
+	if !validAuthMode(authMode) {
+		panic(fmt.Sprintf("emulator: AddCluster(%q): unknown authentication mode %q", name, authMode))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clusters[name] = &cluster{
+		name:     name,
+		authMode: authMode,
+		created:  s.now(),
+		tags:     map[string]string{},
+		entries:  map[string]*accessEntry{},
+		updates:  map[string]updateJSON{},
+	}
+}
+
+// SetCaller changes the identity STS GetCallerIdentity reports.
+func (s *Server) SetCaller(arn string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.caller = arn
+}
+
+// SetPrincipalMissing makes IAM not know principalARN (or know it again):
+// CreateAccessEntry for it answers 400 InvalidParameterException
+// "The specified principalArn is invalid: invalid principal.".
+func (s *Server) SetPrincipalMissing(principalARN string, missing bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if missing {
+		s.missing[principalARN] = true
+	} else {
+		delete(s.missing, principalARN)
+	}
+}
+
+// FailNext queues one error for the next request of operation op (an EKS
+// operation name, or "GetCallerIdentity"). Queued errors are answered in
+// FIFO order, after authentication and before any other processing.
+func (s *Server) FailNext(op string, status int, code, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures[op] = append(s.failures[op], &apiError{status: status, code: code, message: message})
+}
+
+// SetFaults changes the latency and the random fault rates at run time.
+func (s *Server) SetFaults(latency time.Duration, throttleRate, errorRate float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency, s.throttleRate, s.errorRate = latency, throttleRate, errorRate
+}
+
+// Requests returns a copy of every request received so far, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		r.Query = cloneValues(r.Query)
+		r.Body = bytes.Clone(r.Body)
+		out[i] = r
+	}
+	return out
+}
+
+// ResetRequests forgets the recorded requests.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
