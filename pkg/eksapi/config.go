@@ -1,0 +1,115 @@
+package eksapi
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// Config is what the global flags say about reaching AWS.
+type Config struct {
+	Region      string    // --region; "" = the SDK's chain (AWS_REGION, AWS_DEFAULT_REGION, profile)
+	Profile     string    // --profile; "" = AWS_PROFILE or default
+	EndpointURL string    // --endpoint-url; "" = AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL, or the real endpoint
+	MaxAttempts int       // --max-attempts; 0 = AWS_MAX_ATTEMPTS or the SDK default
+	Version     string    // eksaccess version, sent in the user agent
+	Debug       io.Writer // --debug: one line per HTTP exchange; nil = off
+}
+
+// imdsTimeout bounds each call to the EC2 instance metadata service. On EC2
+// it answers in milliseconds; elsewhere the SDK's own timeouts and retries
+// would keep a user without credentials waiting for many seconds.
+const imdsTimeout = time.Second
+
+// LoadConfig builds the one aws.Config every client uses: the SDK's default
+// chains for region, credentials and endpoints, adaptive retries, and a
+// credential provider whose failures are recognisable (ErrNoCredentials).
+func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
+	opts := []func(*config.LoadOptions) error{
+		config.WithAppID("eksaccess/" + c.Version),
+		config.WithRetryMode(aws.RetryModeAdaptive),
+		config.WithEC2RoleCredentialOptions(func(o *ec2rolecreds.Options) {
+			o.Client = quickIMDS{imds.New(imds.Options{Retryer: aws.NopRetryer{}})}
+		}),
+	}
+	if c.Region != "" {
+		opts = append(opts, config.WithRegion(c.Region))
+	}
+	if c.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
+	}
+	if c.MaxAttempts > 0 {
+		opts = append(opts, config.WithRetryMaxAttempts(c.MaxAttempts))
+	}
+	if c.Debug != nil {
+		opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{debugLog(c.Debug)}))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, ErrNoRegion
+	}
+	if cfg.Credentials != nil {
+		cfg.Credentials = aws.NewCredentialsCache(credentialsProvider{cfg.Credentials})
+	}
+	return cfg, nil
+}
+
+// credentialsProvider marks every failure to find credentials with
+// ErrNoCredentials, so callers need no knowledge of the SDK's chain.
+type credentialsProvider struct{ next aws.CredentialsProvider }
+
+func (p credentialsProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	creds, err := p.next.Retrieve(ctx)
+	if err != nil {
+		return creds, fmt.Errorf("%w: %w", ErrNoCredentials, err)
+	}
+	return creds, nil
+}
+
+// quickIMDS gives each metadata call a short deadline of its own.
+type quickIMDS struct{ client *imds.Client }
+
+func (q quickIMDS) GetMetadata(ctx context.Context, in *imds.GetMetadataInput, optFns ...func(*imds.Options)) (*imds.GetMetadataOutput, error) {
+	ctx, cancel := context.WithTimeout(ctx, imdsTimeout)
+	defer cancel()
+	return q.client.GetMetadata(ctx, in, optFns...)
+}
+
+// debugLog logs one line per HTTP attempt: method, URL, status, request id
+// and duration. It sits innermost in the Deserialize step, next to the
+// transport, so retries show as separate lines. Headers are never printed,
+// so credentials, signatures and session tokens cannot leak.
+func debugLog(w io.Writer) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("eksaccessDebugLog",
+			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				req, ok := in.Request.(*smithyhttp.Request)
+				if !ok {
+					return next.HandleDeserialize(ctx, in)
+				}
+				u := *req.URL
+				u.User = nil
+				start := time.Now()
+				out, md, err := next.HandleDeserialize(ctx, in)
+				elapsed := time.Since(start).Round(time.Millisecond)
+				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp != nil {
+					fmt.Fprintf(w, "debug: %s %s -> %d (request id %s) in %s\n",
+						req.Method, u.String(), resp.StatusCode, resp.Header.Get("X-Amzn-Requestid"), elapsed)
+				} else if err != nil {
+					fmt.Fprintf(w, "debug: %s %s -> error after %s: %v\n", req.Method, u.String(), elapsed, err)
+				}
+				return out, md, err
+			}), middleware.After)
+	}
+}

@@ -1,0 +1,100 @@
+package eksapi
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go"
+)
+
+// The kinds of failure commands act on. Every error a Client returns wraps
+// at most one of them; match with errors.Is.
+var (
+	// ErrNotFound: the cluster, access entry, association or policy does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the resource already exists or is in use.
+	ErrConflict = errors.New("conflict")
+	// ErrAccessDenied: the credentials were refused (denied, unknown, expired, bad signature).
+	ErrAccessDenied = errors.New("access denied")
+	// ErrNoCredentials: no credentials were found anywhere in the SDK's chain.
+	ErrNoCredentials = errors.New("no AWS credentials found")
+	// ErrNoRegion: no region was given and none is configured.
+	ErrNoRegion = errors.New("no AWS region configured")
+	// ErrThrottled: throttled, or the service was unavailable, after all retries.
+	ErrThrottled = errors.New("throttled")
+	// ErrInvalidRequest: EKS refused the request in the cluster's current
+	// state (for example a CONFIG_MAP cluster).
+	ErrInvalidRequest = errors.New("invalid request")
+	// ErrInvalidParameter: EKS refused a parameter.
+	ErrInvalidParameter = errors.New("invalid parameter")
+)
+
+// APIError is an error answered by EKS or STS: its code, its message, and
+// the kind (one of the sentinels above, or nil) it stands for.
+type APIError struct {
+	Code    string
+	Message string
+	kind    error
+}
+
+func (e *APIError) Error() string {
+	if e.Message == "" || e.Message == e.Code {
+		return e.Code
+	}
+	return e.Code + ": " + e.Message
+}
+
+// Is makes errors.Is(err, ErrNotFound) and friends work.
+func (e *APIError) Is(target error) bool { return e.kind != nil && target == e.kind }
+
+// kinds maps error codes to kinds. Codes are matched, not SDK types: an
+// operation's model does not list every error EKS sends, and unmodeled codes
+// (AccessDeniedException, TooManyRequestsException) arrive as generic errors.
+var kinds = map[string]error{
+	"ResourceNotFoundException":           ErrNotFound,
+	"NotFoundException":                   ErrNotFound,
+	"ResourceInUseException":              ErrConflict,
+	"AccessDeniedException":               ErrAccessDenied,
+	"UnrecognizedClientException":         ErrAccessDenied,
+	"InvalidClientTokenId":                ErrAccessDenied,
+	"ExpiredTokenException":               ErrAccessDenied,
+	"ExpiredToken":                        ErrAccessDenied,
+	"InvalidSignatureException":           ErrAccessDenied,
+	"SignatureDoesNotMatch":               ErrAccessDenied,
+	"MissingAuthenticationToken":          ErrAccessDenied,
+	"MissingAuthenticationTokenException": ErrAccessDenied,
+	"TooManyRequestsException":            ErrThrottled,
+	"ThrottlingException":                 ErrThrottled,
+	"Throttling":                          ErrThrottled,
+	"ServiceUnavailableException":         ErrThrottled,
+	"ServerException":                     ErrThrottled,
+	"InvalidRequestException":             ErrInvalidRequest,
+	"InvalidParameterException":           ErrInvalidParameter,
+	"BadRequestException":                 ErrInvalidParameter,
+	"ResourceLimitExceededException":      ErrConflict,
+}
+
+// wrap translates an SDK error once, adding the operation and its key:
+// "describe access entry arn:... in cluster demo: ResourceNotFoundException: ...".
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		return fmt.Errorf("%s: %w", op, &APIError{
+			Code:    apiErr.ErrorCode(),
+			Message: apiErr.ErrorMessage(),
+			kind:    kinds[apiErr.ErrorCode()],
+		})
+	}
+	if errors.Is(err, ErrNoCredentials) {
+		return fmt.Errorf("%s: %w", op, ErrNoCredentials)
+	}
+	var canceled *aws.RequestCanceledError
+	if errors.As(err, &canceled) {
+		return fmt.Errorf("%s: %w", op, canceled.Err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
