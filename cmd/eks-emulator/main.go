@@ -1,0 +1,235 @@
+// Command eks-emulator serves the in-memory Amazon EKS access-entry API of
+// package emulator over HTTP, for local development and CI.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/eksaccess/eksaccess/pkg/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `Usage: eks-emulator [flags]
+
+Serves the Amazon EKS access-entry API (and STS GetCallerIdentity) from
+memory, speaking EKS's wire protocol, so that eksaccess, the AWS CLI and the
+AWS SDKs can run against it. State is lost on exit.
+
+Example:
+
+  eks-emulator --addr 127.0.0.1:4566 --cluster demo --cluster legacy=CONFIG_MAP &
+
+  export AWS_ENDPOINT_URL_EKS=http://127.0.0.1:4566 AWS_ENDPOINT_URL_STS=http://127.0.0.1:4566
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2
+  eksaccess list --cluster demo
+  aws eks list-access-entries --cluster-name demo
+  aws eks describe-cluster --name demo --endpoint-url http://127.0.0.1:4566
+
+Any credentials work, except the access key ids EXPIRED, UNKNOWN and DENIED,
+which fail like expired, unknown and unauthorized credentials do.
+
+Flags:
+`
+
+// config is the parsed command line.
+type config struct {
+	addr        string
+	allowRemote bool
+	clusters    clusterFlag
+	urlFile     string
+	log         bool
+	opts        emulator.Options
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "eks-emulator: %v\nRun 'eks-emulator --help' for usage.\n", err)
+		return 2
+	}
+	if err := serve(ctx, cfg, stderr); err != nil {
+		fmt.Fprintf(stderr, "eks-emulator: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func parseFlags(args []string, stdout io.Writer) (*config, error) {
+	cfg := &config{}
+	fs := flag.NewFlagSet("eks-emulator", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "listen `address`; port 0 picks a free port")
+	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
+	fs.Var(&cfg.clusters, "cluster", "add a cluster `NAME[=MODE]`, MODE one of API, API_AND_CONFIG_MAP (default), CONFIG_MAP;\nrepeatable (default: demo)")
+	fs.StringVar(&cfg.opts.Account, "account", "111122223333", "AWS account `id` that owns the clusters")
+	fs.StringVar(&cfg.opts.Region, "region", "", "`region` used in ARNs (default: the region each request is signed for)")
+	fs.StringVar(&cfg.opts.Caller, "caller", "", "`ARN` that sts get-caller-identity reports (default arn:aws:iam::<account>:user/emulator-admin)")
+	fs.DurationVar(&cfg.opts.Latency, "latency", 0, "`delay` added to every request")
+	fs.Float64Var(&cfg.opts.ThrottleRate, "throttle-rate", 0, "`fraction` (0-1) of requests answered 429 TooManyRequestsException")
+	fs.Float64Var(&cfg.opts.ErrorRate, "error-rate", 0, "`fraction` (0-1) of requests answered 500 ServerException")
+	fs.Int64Var(&cfg.opts.Seed, "seed", 0, "`seed` of the random faults and identifiers")
+	fs.DurationVar(&cfg.opts.PropagationDelay, "propagation-delay", 0, "`time` a new access entry stays invisible to associate-access-policy and update-access-entry")
+	fs.BoolVar(&cfg.opts.AllowDirectAPIMode, "allow-direct-api-mode", false, "allow update-cluster-config from CONFIG_MAP straight to API")
+	fs.StringVar(&cfg.urlFile, "url-file", "", "write the server URL to `file` once listening")
+	fs.BoolVar(&cfg.log, "log", false, "log every request to stderr")
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+		}
+		return nil, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case cfg.opts.ThrottleRate < 0 || cfg.opts.ThrottleRate > 1:
+		return nil, fmt.Errorf("--throttle-rate must be between 0 and 1, got %v", cfg.opts.ThrottleRate)
+	case cfg.opts.ErrorRate < 0 || cfg.opts.ErrorRate > 1:
+		return nil, fmt.Errorf("--error-rate must be between 0 and 1, got %v", cfg.opts.ErrorRate)
+	case cfg.opts.Latency < 0 || cfg.opts.PropagationDelay < 0:
+		return nil, errors.New("--latency and --propagation-delay cannot be negative")
+	case !accountRE.MatchString(cfg.opts.Account):
+		return nil, fmt.Errorf("--account must be 12 digits, got %q", cfg.opts.Account)
+	}
+	if len(cfg.clusters) == 0 {
+		cfg.clusters = clusterFlag{{name: "demo"}}
+	}
+	if !cfg.allowRemote {
+		if err := checkLoopback(cfg.addr); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
+// checkLoopback refuses addresses reachable from other hosts: the emulator
+// accepts any credentials.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %v", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("--addr %q is not a loopback address; the emulator accepts any credentials, so pass --allow-remote to expose it", addr)
+}
+
+func serve(ctx context.Context, cfg *config, stderr io.Writer) error {
+	if cfg.log {
+		logger := log.New(stderr, "eks-emulator: ", log.LstdFlags|log.Lmicroseconds)
+		cfg.opts.Logf = logger.Printf
+	}
+	srv := emulator.New(cfg.opts)
+	for _, c := range cfg.clusters {
+		srv.AddCluster(c.name, c.mode)
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String()
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+
+	if cfg.urlFile != "" {
+		if err := writeFileAtomic(cfg.urlFile, url+"\n"); err != nil {
+			hs.Close()
+			return fmt.Errorf("--url-file: %w", err)
+		}
+	}
+	fmt.Fprintf(stderr, "eks-emulator: listening on %s\n", url)
+
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(stderr, "eks-emulator: stopped")
+	return nil
+}
+
+// writeFileAtomic writes through a temporary file and a rename, so that a
+// script polling for the file never reads it half written.
+func writeFileAtomic(name, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".eks-emulator-url-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+var (
+	accountRE     = regexp.MustCompile(`^[0-9]{12}$`)
+	clusterNameRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$`)
+)
+
+// clusterFlag is the repeatable --cluster NAME[=MODE] flag.
+type clusterFlag []clusterSpec
+
+type clusterSpec struct{ name, mode string }
+
+func (f *clusterFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	var parts []string
+	for _, c := range *f {
+		parts = append(parts, c.name+"="+c.mode)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (f *clusterFlag) Set(v string) error {
+	name, mode, _ := strings.Cut(v, "=")
+	if !clusterNameRE.MatchString(name) {
+		return fmt.Errorf("invalid cluster name %q: 1-100 letters, digits, '-' and '_', starting with a letter or digit", name)
+	}
+	switch mode {
+	case "", "API", "API_AND_CONFIG_MAP", "CONFIG_MAP":
+	default:
+		return fmt.Errorf("invalid authentication mode %q: use API, API_AND_CONFIG_MAP or CONFIG_MAP", mode)
+	}
+	*f = append(*f, clusterSpec{name: name, mode: mode})
+	return nil
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"errors"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/eksaccess/eksaccess/pkg/cli"
+	"github.com/eksaccess/eksaccess/pkg/emulator"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"eksaccess": func() {
+			os.Exit(cli.Main(os.Args[1:], cli.System(), cli.BuildInfo{Version: "v0.0.0-test", Commit: "abc123", Date: "2026-01-01T00:00:00Z"}))
+		},
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar: the binary, end to end, through
+// the real SDK against an emulator of its own per script.
+func TestScripts(t *testing.T) {
+	t.Parallel()
+	testscript.Run(t, testscript.Params{
+		Dir:   filepath.Join("testdata", "script"),
+		Setup: setupEmulator,
+		Cmds:  map[string]func(*testscript.TestScript, bool, []string){"emu": cmdEmu, "exit": cmdExit},
+	})
+}
+
+const emuKey = "emulator"
+
+// setupEmulator starts an emulator with the clusters "demo"
+// (API_AND_CONFIG_MAP) and "legacy" (CONFIG_MAP), and points the AWS
+// environment at it, inside the script's work dir so no profile leaks in.
+func setupEmulator(env *testscript.Env) error {
+	srv := emulator.New(emulator.Options{})
+	srv.AddCluster("demo", "API_AND_CONFIG_MAP")
+	srv.AddCluster("legacy", "CONFIG_MAP")
+	hs := httptest.NewServer(srv)
+	env.Defer(hs.Close)
+	env.Values[emuKey] = srv
+	aws := filepath.Join(env.WorkDir, ".aws")
+	if err := os.MkdirAll(aws, 0o755); err != nil {
+		return err
+	}
+	for k, v := range map[string]string{
+		"HOME":                        env.WorkDir,
+		"AWS_ENDPOINT_URL":            hs.URL,
+		"EMULATOR_URL":                hs.URL,
+		"AWS_REGION":                  "us-west-2",
+		"AWS_ACCESS_KEY_ID":           "AKIDEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY":       "secret",
+		"AWS_CONFIG_FILE":             filepath.Join(aws, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(aws, "credentials"),
+		"AWS_EC2_METADATA_DISABLED":   "true",
+		"AWS_MAX_ATTEMPTS":            "1",
+		"NO_COLOR":                    "",
+	} {
+		env.Setenv(k, v)
+	}
+	return nil
+}
+
+// cmdEmu drives and checks the script's emulator:
+//
+//	emu calls OP N            exactly N requests of operation OP were received (OP "all": any)
+//	emu fail OP STATUS CODE MSG...  the next OP request fails so
+//	emu missing ARN           IAM does not know ARN (create: invalid principal)
+//	emu cluster NAME MODE     add a cluster
+//	emu caller ARN            GetCallerIdentity answers ARN
+//	emu faults LATENCY THROTTLE ERRORS   set the fault knobs (e.g. 0s 1 0)
+//	emu reset                 forget the requests received so far
+func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
+	srv := ts.Value(emuKey).(*emulator.Server)
+	if len(args) == 0 {
+		ts.Fatalf("usage: emu calls|fail|missing|cluster|caller|faults|reset ...")
+	}
+	if neg && args[0] != "calls" {
+		ts.Fatalf("emu %s does not support !", args[0])
+	}
+	switch args[0] {
+	case "calls":
+		if len(args) != 3 {
+			ts.Fatalf("usage: emu calls OP N")
+		}
+		want, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		var got int
+		var ops []string
+		for _, r := range srv.Requests() {
+			ops = append(ops, r.Op)
+			if args[1] == "all" || r.Op == args[1] {
+				got++
+			}
+		}
+		if (got == want) == neg {
+			ts.Fatalf("%d %s requests, want %s%d (received: %s)", got, args[1], map[bool]string{true: "not ", false: ""}[neg], want, strings.Join(ops, " "))
+		}
+	case "fail":
+		if len(args) < 5 {
+			ts.Fatalf("usage: emu fail OP STATUS CODE MESSAGE...")
+		}
+		status, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		srv.FailNext(args[1], status, args[3], strings.Join(args[4:], " "))
+	case "missing":
+		srv.SetPrincipalMissing(args[1], true)
+	case "cluster":
+		srv.AddCluster(args[1], args[2])
+	case "caller":
+		srv.SetCaller(args[1])
+	case "faults":
+		if len(args) != 4 {
+			ts.Fatalf("usage: emu faults LATENCY THROTTLE-RATE ERROR-RATE")
+		}
+		latency, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		throttle, err := strconv.ParseFloat(args[2], 64)
+		ts.Check(err)
+		errRate, err := strconv.ParseFloat(args[3], 64)
+		ts.Check(err)
+		srv.SetFaults(latency, throttle, errRate)
+	case "reset":
+		srv.ResetRequests()
+	default:
+		ts.Fatalf("unknown emu command %q", args[0])
+	}
+}
+
+// cmdExit runs a program like exec and checks its exact exit code:
+//
+//	exit 4 eksaccess create ...
+func cmdExit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exit CODE PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}

@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/output"
+)
+
+// Deps is what commands need from the outside world. Everything is lazy or
+// plain data, so a command that fails validation never loads AWS config.
+type Deps struct {
+	IO *IOStreams
+	// Client builds the EKS client; called only once a command is about to
+	// send something.
+	Client func(context.Context) (*eksapi.Client, error)
+	// Output is how results are printed (filled from -o, --query, --no-color).
+	Output *output.Options
+	// Now is the clock (tests fix it).
+	Now func() time.Time
+	// Confirm asks a yes/no question on the terminal.
+	Confirm func(question string) (bool, error)
+	// Env reads an environment variable (tests pass a map).
+	Env func(string) string
+}
+
+// print renders a result to stdout with the global output options.
+func (d *Deps) print(r output.Result) error {
+	return output.Print(d.IO.Out, *d.Output, r)
+}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+)
+
+// Exit codes, as ../shared/CLI-CONTRACT.md lists them.
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitNotFound    = 3
+	exitConflict    = 4
+	exitAuth        = 5
+	exitThrottled   = 6
+	exitDrift       = 7
+	exitInterrupted = 130
+)
+
+// FlagError is a usage or validation error: exit 2, nothing was sent.
+type FlagError struct{ err error }
+
+func (e *FlagError) Error() string { return e.err.Error() }
+func (e *FlagError) Unwrap() error { return e.err }
+
+func flagErrorf(format string, args ...any) error {
+	return &FlagError{fmt.Errorf(format, args...)}
+}
+
+// exitCodeError carries an exit code the error's kind does not imply.
+type exitCodeError struct {
+	code int
+	err  error
+}
+
+func (e *exitCodeError) Error() string { return e.err.Error() }
+func (e *exitCodeError) Unwrap() error { return e.err }
+
+// silentError has already been reported on stderr; only its code remains.
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// hintError adds a "hint:" line to an error.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+func (e *hintError) Hint() string  { return e.hint }
+
+func withHint(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return &hintError{err: err, hint: fmt.Sprintf(format, args...)}
+}
+
+// exitCode picks the contract's exit code for err.
+func exitCode(err error) int {
+	var (
+		flagErr   *FlagError
+		codeErr   *exitCodeError
+		silentErr *silentError
+	)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &silentErr):
+		return silentErr.code
+	case errors.As(err, &codeErr):
+		return codeErr.code
+	case errors.As(err, &flagErr), errors.Is(err, eksapi.ErrNoRegion):
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.Is(err, eksapi.ErrNotFound):
+		return exitNotFound
+	case errors.Is(err, eksapi.ErrConflict):
+		return exitConflict
+	case errors.Is(err, eksapi.ErrAccessDenied), errors.Is(err, eksapi.ErrNoCredentials):
+		return exitAuth
+	case errors.Is(err, eksapi.ErrThrottled):
+		return exitThrottled
+	default:
+		return exitError
+	}
+}
+
+// hints returns the "hint:" lines for err: the ones errors in its chain
+// carry, else one for its kind.
+func hints(err error) []string {
+	var out []string
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if h, ok := e.(interface{ Hint() string }); ok && h.Hint() != "" {
+			out = append(out, h.Hint())
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, je := range j.Unwrap() {
+				out = append(out, hints(je)...)
+			}
+			break
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	var netErr *net.OpError
+	switch {
+	case errors.Is(err, eksapi.ErrNoCredentials):
+		return []string{"configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); `aws sts get-caller-identity` checks them"}
+	case errors.Is(err, eksapi.ErrAccessDenied):
+		return []string{"check who you are with `aws sts get-caller-identity`, that the credentials are current, and that the identity may call this EKS action"}
+	case errors.Is(err, eksapi.ErrNoRegion):
+		return []string{"pass --region or set AWS_REGION"}
+	case errors.Is(err, eksapi.ErrThrottled):
+		return []string{"EKS is busy or throttling this account: retry later, or raise --max-attempts"}
+	case errors.Is(err, eksapi.ErrInvalidRequest):
+		return []string{"if the cluster's authentication mode is CONFIG_MAP, access entries are off: see `eksaccess auth-mode --help`"}
+	case errors.Is(err, context.DeadlineExceeded):
+		return []string{"the command ran past --timeout; raise it, or check the network and --endpoint-url"}
+	case errors.As(err, &netErr):
+		return []string{"check the network and --endpoint-url (or AWS_ENDPOINT_URL_EKS)"}
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/output"
+)
+
+type listOptions struct {
+	deps             *Deps
+	cluster          access.ClusterName
+	associatedPolicy string
+	maxItems         int
+	details          bool
+	concurrency      int
+}
+
+func newListCmd(deps *Deps, runF func(context.Context, *listOptions) error) *cobra.Command {
+	opts := &listOptions{deps: deps}
+	cmd := &cobra.Command{
+		Use:     "list --cluster NAME",
+		Aliases: []string{"ls"},
+		Short:   "List a cluster's access entries",
+		Long:    "List the principal ARNs of a cluster's access entries, every page of them.",
+		Example: `  eksaccess list --cluster prod
+  eksaccess ls --cluster prod -o text | wc -l
+  eksaccess list --cluster prod --associated-policy AmazonEKSClusterAdminPolicy
+  # One row per entry: type, username, groups and policies with their scopes
+  eksaccess list --cluster prod --details`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireCluster(deps, &opts.cluster); err != nil {
+				return err
+			}
+			if opts.concurrency < 1 {
+				return flagErrorf("--concurrency must be at least 1, got %d", opts.concurrency)
+			}
+			if opts.maxItems < 0 {
+				return flagErrorf("--max-items must be positive, got %d", opts.maxItems)
+			}
+			if opts.associatedPolicy != "" {
+				ref, err := access.ParsePolicyRef(opts.associatedPolicy)
+				if err != nil {
+					return &FlagError{fmt.Errorf("--associated-policy: %w", err)}
+				}
+				opts.associatedPolicy = ref.ARN("")
+			}
+			if runF == nil {
+				runF = runList
+			}
+			return runF(cmd.Context(), opts)
+		},
+	}
+	clusterFlag(cmd, &opts.cluster)
+	f := cmd.Flags()
+	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN)")
+	f.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` entries (default: all)")
+	f.BoolVar(&opts.details, "details", false, "describe every entry and list its policies: one row per entry")
+	f.IntVar(&opts.concurrency, "concurrency", 8, "with --details, at most `N` requests at a time")
+	return cmd
+}
+
+// listDoc is ListAccessEntries' document: {"accessEntries": [...]}.
+type listDoc struct {
+	AccessEntries []string `json:"accessEntries"`
+}
+
+func runList(ctx context.Context, o *listOptions) error {
+	client, err := o.deps.Client(ctx)
+	if err != nil {
+		return err
+	}
+	arns, err := client.ListEntries(ctx, o.cluster, eksapi.ListOptions{
+		AssociatedPolicyARN: o.associatedPolicy,
+		MaxItems:            o.maxItems,
+	})
+	if err != nil {
+		return err
+	}
+	sort.Strings(arns)
+	if len(arns) == 0 {
+		fmt.Fprintf(o.deps.IO.ErrOut, "no access entries in cluster %s\n", o.cluster)
+	}
+	if o.details {
+		entries, err := describeAll(ctx, o, client, arns)
+		if err != nil {
+			return err
+		}
+		return o.deps.print(detailsResult(entries))
+	}
+	rows := make([][]string, 0, len(arns))
+	for _, a := range arns {
+		rows = append(rows, []string{a})
+	}
+	return o.deps.print(output.Result{
+		Doc:   listDoc{AccessEntries: arns},
+		Table: output.Table{Header: []string{"PRINCIPAL"}, Rows: rows},
+	})
+}

@@ -1,0 +1,304 @@
+// Package cli holds eksaccess's commands: cobra wiring, flag parsing into
+// the request model (package access), calls through package eksapi, and
+// results handed to package output. Main is the one place that prints
+// errors and picks exit codes.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/output"
+)
+
+// BuildInfo describes the binary (set by the linker at release time).
+type BuildInfo struct {
+	Version, Commit, Date string
+}
+
+// globalOptions are the flags every command has.
+type globalOptions struct {
+	region      string
+	profile     string
+	endpointURL string
+	output      output.Format
+	query       string
+	timeout     time.Duration
+	maxAttempts int
+	debug       bool
+	noColor     bool
+
+	cancel context.CancelFunc // ends the --timeout context
+}
+
+// Main runs eksaccess with args (without the program name) and returns the
+// exit code. It makes the root context: Ctrl-C cancels it.
+func Main(args []string, ios *IOStreams, build BuildInfo) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return run(ctx, args, ios, build, os.Getenv)
+}
+
+func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, env func(string) string) int {
+	deps, g := newDeps(ios, build, env)
+	root := newRootCmd(deps, g, build)
+	root.SetArgs(args)
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	err := unknownCommand(root, args)
+	if err == nil {
+		err = root.ExecuteContext(ctx)
+	}
+	if g.cancel != nil {
+		g.cancel()
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("interrupted: %w", ctx.Err())
+		}
+		printError(ios.ErrOut, err)
+	}
+	return exitCode(err)
+}
+
+// unknownCommand turns cobra's "unknown command" into a usage error (exit 2)
+// with a suggestion, before anything runs.
+func unknownCommand(root *cobra.Command, args []string) error {
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		return nil // cobra's hidden completion entry points
+	}
+	c, rest, err := root.Find(args)
+	if err == nil || c != root {
+		return nil
+	}
+	name := ""
+	for _, a := range rest {
+		if !strings.HasPrefix(a, "-") {
+			name = a
+			break
+		}
+	}
+	ferr := flagErrorf("unknown command %q", name)
+	if s := root.SuggestionsFor(name); len(s) > 0 {
+		return withHint(ferr, "did you mean %q? See eksaccess --help", s[0])
+	}
+	return withHint(ferr, "see eksaccess --help for the commands")
+}
+
+// Command returns the root command wired to the real world; cmd/gendocs
+// walks it to write the reference docs and shell completions.
+func Command(build BuildInfo) *cobra.Command {
+	deps, g := newDeps(System(), build, os.Getenv)
+	return newRootCmd(deps, g, build)
+}
+
+func newDeps(ios *IOStreams, build BuildInfo, env func(string) string) (*Deps, *globalOptions) {
+	g := &globalOptions{}
+	deps := &Deps{
+		IO:      ios,
+		Output:  &output.Options{},
+		Now:     time.Now,
+		Confirm: terminalConfirm(ios),
+		Env:     env,
+	}
+	deps.Client = func(ctx context.Context) (*eksapi.Client, error) {
+		var debug io.Writer
+		if g.debug {
+			debug = ios.ErrOut
+		}
+		return eksapi.New(ctx, eksapi.Config{
+			Region:      g.region,
+			Profile:     g.profile,
+			EndpointURL: g.endpointURL,
+			MaxAttempts: g.maxAttempts,
+			Version:     build.Version,
+			Debug:       debug,
+		})
+	}
+	return deps, g
+}
+
+// printError writes err as "eksaccess: ..." lines plus its hints.
+func printError(w io.Writer, err error) {
+	var silent *silentError
+	if errors.As(err, &silent) {
+		return
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			fmt.Fprintf(w, "eksaccess: %s\n", line)
+		}
+	}
+	for _, h := range hints(err) {
+		fmt.Fprintf(w, "hint: %s\n", h)
+	}
+}
+
+func newRootCmd(deps *Deps, g *globalOptions, build BuildInfo) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "eksaccess",
+		Short: "Manage who may enter your Amazon EKS clusters",
+		Long: `eksaccess manages Amazon EKS access entries: which IAM users and roles may
+authenticate to a cluster, with which Kubernetes groups and username, and
+which EKS access policies they hold.
+
+Results go to stdout (table, json, yaml or text); progress, warnings and
+errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
+(nothing sent), 3 not found, 4 conflict, 5 credentials or access denied,
+6 throttled or unavailable after retries, 130 interrupted.`,
+		Example: `  eksaccess create --cluster prod --principal arn:aws:iam::111122223333:role/dev \
+      --group dev-team --policy AmazonEKSViewPolicy
+  eksaccess describe --cluster prod --principal arn:aws:iam::111122223333:role/dev
+  eksaccess list --cluster prod -o json`,
+		SilenceErrors:              true,
+		SilenceUsage:               true,
+		SuggestionsMinimumDistance: 2,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return g.complete(cmd, deps)
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err} })
+
+	f := root.PersistentFlags()
+	f.StringVar(&g.region, "region", "", "AWS `region` (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)")
+	f.StringVar(&g.profile, "profile", "", "shared config `profile` (default: AWS_PROFILE)")
+	f.StringVar(&g.endpointURL, "endpoint-url", "", "send EKS calls to this `URL` (default: AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL)")
+	f.VarP(&g.output, "output", "o", "output `format`: "+strings.Join(output.Formats(), ", ")+" (default: table, or EKSACCESS_OUTPUT)")
+	f.StringVar(&g.query, "query", "", "JMESPath `expression` applied to the JSON document before printing")
+	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "deadline for the whole command, retries included")
+	f.IntVar(&g.maxAttempts, "max-attempts", 0, "attempts per API call for throttling and 5xx errors (default: AWS_MAX_ATTEMPTS or 3)")
+	f.BoolVar(&g.debug, "debug", false, "log each HTTP request and its timing to stderr (never credentials)")
+	f.BoolVar(&g.noColor, "no-color", false, "plain output (also NO_COLOR)")
+	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats(), cobra.ShellCompDirectiveNoFileComp))
+
+	root.AddCommand(
+		newCreateCmd(deps, nil),
+		newDescribeCmd(deps, nil),
+		newListCmd(deps, nil),
+		newUpdateCmd(deps, nil),
+		newDeleteCmd(deps, nil),
+		newPolicyCmd(deps),
+		newAuthModeCmd(deps, nil),
+		newVersionCmd(deps, build),
+	)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	registerCompletions(root, deps)
+	return root
+}
+
+// complete checks the global flags and fills deps.Output. It runs before
+// every command; nothing here talks to AWS.
+func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
+	if !cmd.Flags().Changed("output") {
+		if v := deps.Env("EKSACCESS_OUTPUT"); v != "" {
+			f, err := output.ParseFormat(v)
+			if err != nil {
+				return flagErrorf("EKSACCESS_OUTPUT: %w", err)
+			}
+			g.output = f
+		} else {
+			g.output = output.TableFormat
+		}
+	}
+	if g.query != "" {
+		if err := output.CompileQuery(g.query); err != nil {
+			return flagErrorf("--query: %w", err)
+		}
+	}
+	if g.timeout <= 0 {
+		return flagErrorf("--timeout must be positive, got %s", g.timeout)
+	}
+	if g.maxAttempts < 0 {
+		return flagErrorf("--max-attempts must be at least 1, got %d", g.maxAttempts)
+	}
+	*deps.Output = output.Options{
+		Format: g.output,
+		Query:  g.query,
+		Color:  !g.noColor && deps.Env("NO_COLOR") == "" && deps.IO.IsStdoutTTY(),
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), g.timeout)
+	cmd.SetContext(ctx)
+	g.cancel = cancel
+	return nil
+}
+
+// clusterFlag adds --cluster, which also comes from EKSACCESS_CLUSTER.
+func clusterFlag(cmd *cobra.Command, c *access.ClusterName) {
+	cmd.Flags().Var(c, "cluster", "EKS cluster `name` (default: EKSACCESS_CLUSTER)")
+}
+
+// principalFlag adds --principal, with --principal-arn as an alias (the
+// AWS CLI's name).
+func principalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
+	cmd.Flags().Var(p, "principal", "IAM user or role `ARN` (alias --principal-arn)")
+	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "principal-arn" {
+			name = "principal"
+		}
+		return pflag.NormalizedName(name)
+	})
+}
+
+// noArgs rejects positional arguments as a usage error (exit 2).
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return flagErrorf("unexpected argument %q: %s takes flags only (see --help)", args[0], cmd.CommandPath())
+	}
+	return nil
+}
+
+// requireCluster fills an unset --cluster from EKSACCESS_CLUSTER.
+func requireCluster(deps *Deps, c *access.ClusterName) error {
+	if *c != "" {
+		return nil
+	}
+	v := deps.Env("EKSACCESS_CLUSTER")
+	if v == "" {
+		return flagErrorf("--cluster is required (or set EKSACCESS_CLUSTER)")
+	}
+	if err := c.Set(v); err != nil {
+		return &FlagError{fmt.Errorf("EKSACCESS_CLUSTER: %w", err)}
+	}
+	return nil
+}
+
+func requirePrincipal(p access.PrincipalARN) error {
+	if p.IsZero() {
+		return flagErrorf("--principal is required")
+	}
+	return nil
+}
+
+// warn prints non-fatal remarks on stderr.
+func warn(deps *Deps, lines ...string) {
+	for _, l := range lines {
+		fmt.Fprintf(deps.IO.ErrOut, "warning: %s\n", l)
+	}
+}
+
+// terminalConfirm asks on stderr and reads a line from stdin.
+func terminalConfirm(ios *IOStreams) func(string) (bool, error) {
+	return func(q string) (bool, error) {
+		fmt.Fprintf(ios.ErrOut, "%s [y/N]: ", q)
+		line, err := bufio.NewReader(ios.In).ReadString('\n')
+		if err != nil && line == "" {
+			return false, err
+		}
+		a := strings.ToLower(strings.TrimSpace(line))
+		return a == "y" || a == "yes", nil
+	}
+}
