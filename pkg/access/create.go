@@ -35,6 +35,7 @@ const (
 // It returns every problem joined (errors.Join), each naming its flag.
 // Groups should have been through NormalizeGroups.
 func (r CreateEntry) Validate() error {
+	// The checks return nil when all is well; errors.Join drops nils.
 	errs := checkTarget(r.Cluster, r.Principal)
 	switch err := checkType(r.Type); {
 	case err != nil: // the rules that depend on the type would only add noise

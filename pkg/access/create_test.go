@@ -188,7 +188,7 @@ func TestCreateEntryValidate(t *testing.T) {
 		// client request token
 		{name: "33-character token", req: access.CreateEntry{ClientRequestToken: strings.Repeat("t", 33)}},
 		{name: "126-character token", req: access.CreateEntry{ClientRequestToken: strings.Repeat("t", 126)}},
-		{name: "33 two-byte characters", req: access.CreateEntry{ClientRequestToken: strings.Repeat("é", 33)}},
+		{name: "100 two-byte characters", req: access.CreateEntry{ClientRequestToken: strings.Repeat("é", 100)}},
 		{name: "32-character token", req: access.CreateEntry{ClientRequestToken: strings.Repeat("t", 32)}, errs: []want{{"--client-request-token is 32 characters; it must be 33 to 126", tokenHint}}},
 		{name: "127-character token", req: access.CreateEntry{ClientRequestToken: strings.Repeat("t", 127)}, errs: []want{{"--client-request-token is 127 characters", tokenHint}}},
 

@@ -7,7 +7,6 @@ package access
 // their callers.
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -35,7 +34,7 @@ func errorf(format string, args ...any) *Error {
 // prefixed returns err with "prefix: " before its message and its hint
 // kept, so a value's error can name the flag it came from.
 func prefixed(prefix string, err error) error {
-	if e, ok := errors.AsType[*Error](err); ok {
+	if e, ok := err.(*Error); ok {
 		return newError(prefix+": "+e.msg, e.hint)
 	}
 	return fmt.Errorf("%s: %w", prefix, err)

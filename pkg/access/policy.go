@@ -33,12 +33,12 @@ const (
 // trimmed) and validates the result.
 func ParseScope(s string) (Scope, error) {
 	var scope Scope
-	switch list, ok := strings.CutPrefix(s, namespacePrefix); {
+	switch {
 	case s == string(ScopeCluster):
 		scope = Scope{Type: ScopeCluster}
-	case ok:
+	case strings.HasPrefix(s, namespacePrefix):
 		scope = Scope{Type: ScopeNamespace}
-		if list != "" {
+		if list := s[len(namespacePrefix):]; list != "" {
 			for ns := range strings.SplitSeq(list, ",") {
 				scope.Namespaces = append(scope.Namespaces, strings.TrimSpace(ns))
 			}

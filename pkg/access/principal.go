@@ -22,11 +22,11 @@ func ParsePrincipalARN(s string) (PrincipalARN, error) {
 
 // IAM limits: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 const (
-	maxIAMName = 64
-	maxIAMPath = 512
-	ssoPath    = "aws-reserved/sso.amazonaws.com/"
-	ssoPrefix  = "AWSReservedSSO_"
-	formHint   = "use arn:aws:iam::<account>:role/[path/]NAME or arn:aws:iam::<account>:user/[path/]NAME"
+	maxIAMName    = 64
+	maxIAMPath    = 512
+	ssoPath       = "aws-reserved/sso.amazonaws.com/"
+	ssoPrefix     = "AWSReservedSSO_"
+	principalHint = "use arn:aws:iam::<account>:role/[path/]NAME or arn:aws:iam::<account>:user/[path/]NAME"
 )
 
 // Set validates and stores s (pflag.Value). Rejected, with a hint where one
@@ -41,7 +41,7 @@ func (p *PrincipalARN) Set(s string) error {
 	}
 	a, err := arn.Parse(s)
 	if err != nil {
-		return newError(fmt.Sprintf("not an ARN: %q", s), formHint)
+		return newError(fmt.Sprintf("not an ARN: %q", s), principalHint)
 	}
 	if err := checkPrincipal(s, a); err != nil {
 		return err
@@ -52,7 +52,7 @@ func (p *PrincipalARN) Set(s string) error {
 
 func checkPrincipal(s string, a arn.ARN) error {
 	if a.Service != "iam" && a.Service != "sts" {
-		return newError(fmt.Sprintf("%q is an ARN of service %q, not an IAM role or user", s, a.Service), formHint)
+		return newError(fmt.Sprintf("%q is an ARN of service %q, not an IAM role or user", s, a.Service), principalHint)
 	}
 	if err := checkPartition(s, a.Partition); err != nil {
 		return err
@@ -91,7 +91,7 @@ func checkPrincipal(s string, a arn.ARN) error {
 		return newError(fmt.Sprintf("%q is an instance profile, not a role", s),
 			fmt.Sprintf("use the ARN of the role inside it (aws iam get-instance-profile --instance-profile-name %s)", profile))
 	}
-	return newError(fmt.Sprintf("%q is not an IAM role or user", s), formHint)
+	return newError(fmt.Sprintf("%q is not an IAM role or user", s), principalHint)
 }
 
 // stsError explains why an STS ARN cannot be a principal.
@@ -109,7 +109,7 @@ func stsError(s string, a arn.ARN, kind, rest string) error {
 		return newError(fmt.Sprintf("%q is an STS federated-user session, not an IAM role or user", s),
 			"create the entry for the IAM user that calls sts get-federation-token, or for a role")
 	}
-	return newError(fmt.Sprintf("%q is an STS ARN, not an IAM role or user", s), formHint)
+	return newError(fmt.Sprintf("%q is an STS ARN, not an IAM role or user", s), principalHint)
 }
 
 // checkIAMName checks the "[path/]name" after "user/" or "role/".
@@ -121,7 +121,7 @@ func checkIAMName(s, kind, rest string) error {
 	i := strings.LastIndex(rest, "/")
 	path, name := rest[:i+1], rest[i+1:]
 	if name == "" {
-		return newError(fmt.Sprintf("%q has no %s name", s, kind), formHint)
+		return newError(fmt.Sprintf("%q has no %s name", s, kind), principalHint)
 	}
 	if len(name) > maxIAMName {
 		return errorf("%s name in %q is %d characters; the limit is %d", kind, s, len(name), maxIAMName)

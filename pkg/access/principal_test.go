@@ -101,6 +101,7 @@ func TestPrincipalARNRejected(t *testing.T) {
 		{name: "unknown partition", in: "arn:foo:iam::" + acct + ":role/admin", err: want{`unknown partition "foo"`, `"aws-cn" in China`}},
 		{name: "empty partition", in: "arn::iam::" + acct + ":role/admin", err: want{`unknown partition ""`, `"aws" in most regions`}},
 		{name: "partition with empty suffix", in: "arn:aws-:iam::" + acct + ":role/admin", err: want{`unknown partition "aws-"`, "GovCloud"}},
+		{name: "upper-case partition suffix", in: "arn:aws-CN:iam::" + acct + ":role/admin", err: want{`unknown partition "aws-CN"`, "GovCloud"}},
 		{name: "upper-case partition", in: "arn:AWS:iam::" + acct + ":role/admin", err: want{`unknown partition "AWS"`, "GovCloud"}},
 		{name: "11-digit account", in: "arn:aws:iam::11112222333:role/admin", err: want{`account ID "11112222333" in "arn:aws:iam::11112222333:role/admin" is not 12 digits`, noHint}},
 		{name: "13-digit account", in: "arn:aws:iam::1111222233334:role/admin", err: want{"is not 12 digits", noHint}},

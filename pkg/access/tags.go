@@ -11,10 +11,10 @@ import (
 
 // Tag limits: https://docs.aws.amazon.com/eks/latest/userguide/eks-using-tags.html
 const (
-	maxTags        = 50
-	maxTagKey      = 128
-	maxTagValue    = 256
-	reservedTagPfx = "aws:"
+	maxTags           = 50
+	maxTagKey         = 128
+	maxTagValue       = 256
+	reservedTagPrefix = "aws:"
 )
 
 // Tags are resource tags. As a flag value, each Set adds one "k=v" (or "k=").
@@ -83,15 +83,15 @@ func checkTag(k, v string) error {
 	case utf8.RuneCountInString(v) > maxTagValue:
 		return errorf("value of tag %q is %d characters; the limit is %d", k, utf8.RuneCountInString(v), maxTagValue)
 	case isAWSReserved(k):
-		return errorf("tag key %q is reserved: keys beginning with %q are for AWS use", k, reservedTagPfx)
+		return errorf("tag key %q is reserved: keys beginning with %q are for AWS use", k, reservedTagPrefix)
 	case isAWSReserved(v):
-		return errorf("value of tag %q is reserved: values beginning with %q are for AWS use", k, reservedTagPfx)
+		return errorf("value of tag %q is reserved: values beginning with %q are for AWS use", k, reservedTagPrefix)
 	}
 	return nil
 }
 
 // isAWSReserved reports whether s begins with "aws:" in any case.
-func isAWSReserved(s string) bool { return hasPrefixFold(s, reservedTagPfx) }
+func isAWSReserved(s string) bool { return hasPrefixFold(s, reservedTagPrefix) }
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)

@@ -29,6 +29,7 @@ type UpdateEntry struct {
 // It returns every problem joined, each naming its flag. Groups should
 // have been through NormalizeGroups.
 func (u UpdateEntry) Validate() error {
+	// The checks return nil when all is well; errors.Join drops nils.
 	errs := checkTarget(u.Cluster, u.Principal)
 	if !u.SetGroups && !u.NoGroups && !u.SetUsername {
 		errs = append(errs, errorf("nothing to update; give --group, --no-groups or --username"))
@@ -41,7 +42,7 @@ func (u UpdateEntry) Validate() error {
 			errs = append(errs, newError("--group has no group name", "use --no-groups to remove every group"))
 		}
 		for _, g := range u.Groups {
-_ = g
+			errs = append(errs, checkGroup(g))
 		}
 	}
 	if u.SetUsername {
