@@ -2,12 +2,203 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
-type authModeOptions struct{ deps *Deps }
+// authMode is a cluster's authentication mode, spelled as the API spells it.
+// *authMode is the --set flag's value.
+type authMode string
 
+// The authentication modes, in the order a cluster may move through them.
+const (
+	modeConfigMap       authMode = "CONFIG_MAP"
+	modeAPIAndConfigMap authMode = "API_AND_CONFIG_MAP"
+	modeAPI             authMode = "API"
+)
+
+// authModes lists the modes from first to last step.
+var authModes = []authMode{modeConfigMap, modeAPIAndConfigMap, modeAPI}
+
+// Set accepts any case, and "-" for "_" ("api-and-config-map").
+func (m *authMode) Set(s string) error {
+	want := authMode(strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), "-", "_")))
+	if !slices.Contains(authModes, want) {
+		return fmt.Errorf("unknown authentication mode %q; use %s", s, authModeList())
+	}
+	*m = want
+	return nil
+}
+
+func (m *authMode) String() string { return string(*m) }
+func (m *authMode) Type() string   { return "mode" }
+
+// authModeList is the modes' names for messages and help.
+func authModeList() string { return strings.Join(authModeNames(), ", ") }
+
+// authModeStep checks a change of authentication mode. Modes move one step
+// at a time toward API (CONFIG_MAP -> API_AND_CONFIG_MAP -> API) and never
+// back, as EKS enforces. It returns false when there is nothing to do
+// (from == to), true for the one allowed step, and otherwise a usage error
+// whose hint names the allowed step.
+func authModeStep(from, to authMode) (bool, error) {
+	i, j := slices.Index(authModes, from), slices.Index(authModes, to)
+	switch {
+	case i < 0:
+		return false, fmt.Errorf("the current authentication mode %s is unknown to eksaccess; change it with the AWS CLI (aws eks update-cluster-config)", from)
+	case j < 0:
+		return false, flagErrorf("unknown authentication mode %q; use %s", to, authModeList())
+	case j == i:
+		return false, nil
+	case j == i+1:
+		return true, nil
+	}
+	var err error
+	if j < i {
+		err = fmt.Errorf("cannot switch from %s back to %s: authentication modes move only toward API (%s)", from, to, strings.Join(authModeNames(), " -> "))
+	} else {
+		err = fmt.Errorf("cannot switch from %s to %s in one step: authentication modes move one step at a time (%s)", from, to, strings.Join(authModeNames(), " -> "))
+	}
+	if i == len(authModes)-1 {
+		return false, &FlagError{withHint(err, "%s is the last step: there is nothing to switch to", from)}
+	}
+	return false, &FlagError{withHint(err, "the next allowed step is --set %s", authModes[i+1])}
+}
+
+// authModeNames lists the modes' names, first step first.
+func authModeNames() []string {
+	names := make([]string, len(authModes))
+	for i, m := range authModes {
+		names[i] = string(m)
+	}
+	return names
+}
+
+type authModeOptions struct {
+	deps    *Deps
+	cluster access.ClusterName
+	set     authMode // "" shows the mode
+	yes     bool
+}
+
+// newAuthModeCmd shows a cluster's authentication mode, or moves it one step
+// toward API with --set.
 func newAuthModeCmd(deps *Deps, runF func(context.Context, *authModeOptions) error) *cobra.Command {
-	return &cobra.Command{Use: "auth-mode", Short: "Show or move the cluster's authentication mode (TODO)"}
+	opts := &authModeOptions{deps: deps}
+	cmd := &cobra.Command{
+		Use:   "auth-mode --cluster NAME [--set MODE [--yes]]",
+		Short: "Show or move the cluster's authentication mode",
+		Long: `Show a cluster's authentication mode (DescribeCluster), or change it with
+--set (UpdateClusterConfig).
+
+Access entries work only in the modes API_AND_CONFIG_MAP (access entries and
+the aws-auth ConfigMap) and API (access entries only). A cluster moves one
+step at a time toward API, CONFIG_MAP -> API_AND_CONFIG_MAP -> API, and
+never back: EKS cannot undo a switch. --set asks for confirmation on a
+terminal; without a terminal --yes is required.
+
+The switch is asynchronous: the cluster is UPDATING for a few minutes.`,
+		Example: `  eksaccess auth-mode --cluster prod
+  eksaccess auth-mode --cluster prod -o text
+
+  # Turn on access entries, keeping the aws-auth ConfigMap working
+  eksaccess auth-mode --cluster prod --set API_AND_CONFIG_MAP
+
+  # Later, once every aws-auth mapping has an access entry: access entries only
+  eksaccess auth-mode --cluster prod --set api --yes`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireCluster(deps, &opts.cluster); err != nil {
+				return err
+			}
+			if opts.set != "" && !opts.yes && !deps.IO.CanPrompt() {
+				return &FlagError{withHint(errors.New("--yes is required with --set when stdin is not a terminal"),
+					"a change of authentication mode cannot be undone: check the mode first with eksaccess auth-mode --cluster %s", opts.cluster)}
+			}
+			if runF == nil {
+				runF = runAuthMode
+			}
+			return runF(cmd.Context(), opts)
+		},
+	}
+	clusterFlag(cmd, &opts.cluster)
+	f := cmd.Flags()
+	f.Var(&opts.set, "set", "switch to this authentication `mode`, one step toward API: "+authModeList()+" (any case)")
+	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
+	_ = cmd.RegisterFlagCompletionFunc("set", cobra.FixedCompletions(authModeNames(), cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runAuthMode(ctx context.Context, o *authModeOptions) error {
+	client, err := o.deps.Client(ctx)
+	if err != nil {
+		return err
+	}
+	cl, err := client.DescribeCluster(ctx, o.cluster)
+	if err != nil {
+		return err
+	}
+	current := authMode(cl.AuthenticationMode)
+	if o.set == "" {
+		return o.deps.print(authModeResult(o.cluster, current, ""))
+	}
+	change, err := authModeStep(current, o.set)
+	if err != nil {
+		return fmt.Errorf("set authentication mode of cluster %s: %w", o.cluster, err)
+	}
+	if !change {
+		fmt.Fprintf(o.deps.IO.ErrOut, "cluster %s is already %s: unchanged\n", o.cluster, current)
+		return o.deps.print(authModeResult(o.cluster, current, ""))
+	}
+	if !o.yes {
+		ok, err := o.deps.Confirm(fmt.Sprintf("Switch cluster %s from %s to %s? This cannot be undone", o.cluster, current, o.set))
+		if err != nil {
+			return fmt.Errorf("read confirmation: %w", err)
+		}
+		if !ok {
+			fmt.Fprintf(o.deps.IO.ErrOut, "not switched: cluster %s stays %s\n", o.cluster, current)
+			return &silentError{code: exitError}
+		}
+	}
+	id, err := client.SetAuthenticationMode(ctx, o.cluster, string(o.set))
+	if errors.Is(err, eksapi.ErrConflict) {
+		return withHint(err, "the cluster has another update in progress: wait until it is ACTIVE (aws eks describe-cluster --name %s), then retry", o.cluster)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.deps.IO.ErrOut, "switching cluster %s from %s to %s (update %s)\n", o.cluster, current, o.set, id)
+	warn(o.deps,
+		fmt.Sprintf("the switch is one-way: cluster %s cannot go back to %s", o.cluster, current),
+		fmt.Sprintf("the switch is asynchronous: the cluster is UPDATING until it is done (aws eks describe-update --name %s --update-id %s)", o.cluster, id))
+	return o.deps.print(authModeResult(o.cluster, o.set, id))
+}
+
+// authModeDoc is auth-mode's document; updateId is set when --set started
+// an update.
+type authModeDoc struct {
+	Cluster            string `json:"cluster"`
+	AuthenticationMode string `json:"authenticationMode"`
+	UpdateID           string `json:"updateId,omitempty"`
+}
+
+// authModeResult renders the mode; text is the bare mode (and the update id
+// after a switch), for scripts.
+func authModeResult(cluster access.ClusterName, mode authMode, updateID string) output.Result {
+	t := output.Table{Header: []string{"MODE"}, Rows: [][]string{{string(mode)}}}
+	if updateID != "" {
+		t = output.Table{Header: []string{"MODE", "UPDATE"}, Rows: [][]string{{string(mode), updateID}}}
+	}
+	return output.Result{
+		Doc:   authModeDoc{Cluster: string(cluster), AuthenticationMode: string(mode), UpdateID: updateID},
+		Table: t,
+	}
 }

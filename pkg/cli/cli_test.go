@@ -24,9 +24,15 @@ type testDeps struct {
 
 func newTestDeps(t *testing.T) *testDeps {
 	t.Helper()
+	return newTestDepsWith(t, emulator.Options{})
+}
+
+// newTestDepsWith is newTestDeps with emulator options (fault knobs).
+func newTestDepsWith(t *testing.T, opts emulator.Options) *testDeps {
+	t.Helper()
 	ios, _, out, errOut := TestStreams()
 	td := &testDeps{out: out, errOut: errOut, env: map[string]string{}}
-	srv, hs := emutest.Start(t, emulator.Options{})
+	srv, hs := emutest.Start(t, opts)
 	td.srv = srv
 	td.Deps = &Deps{
 		IO:     ios,

@@ -116,7 +116,15 @@ func runCreate(ctx context.Context, o *createOptions) error {
 			return err
 		}
 	}
-	entry, err := client.CreateEntry(ctx, o.req)
+	var entry access.Entry
+	err = untilPrincipalVisible(ctx, o.deps, func() error {
+		var err error
+		entry, err = client.CreateEntry(ctx, o.req)
+		return err
+	})
+	if eksapi.IsUnknownPrincipal(err) {
+		return withHint(err, "check the ARN (IAM role paths must be included); if the role or user was created moments ago, IAM may still be propagating it: retry in a minute")
+	}
 	if errors.Is(err, eksapi.ErrConflict) && !o.ifNotExists {
 		return withHint(err, "add --if-not-exists to accept an identical entry, or change it with `eksaccess update`")
 	}
@@ -177,7 +185,7 @@ func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, 
 	for i, pa := range todo {
 		policyARN := pa.Policy.ARN(partition)
 		var ap access.AssociatedPolicy
-		err := untilVisible(ctx, func() error {
+		err := untilEntryVisible(ctx, func() error {
 			var err error
 			ap, err = client.AssociatePolicy(ctx, o.req.Cluster, o.req.Principal, policyARN, pa.Scope)
 			return err
@@ -199,22 +207,44 @@ func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, 
 	return sortPolicies(done), nil
 }
 
-// Eventual consistency: right after CreateAccessEntry, EKS may answer
-// AssociateAccessPolicy with "principalArn could not be found" for a few
-// seconds. untilVisible retries such not-found errors, with backoff, for a
-// bounded time.
+// Eventual consistency (reference §5.1, §9.4). Right after CreateAccessEntry,
+// EKS may answer AssociateAccessPolicy with "principalArn could not be
+// found" for a few seconds; right after an IAM role or user is created,
+// CreateAccessEntry may call it an "invalid principal". Both are retried
+// with backoff for a bounded time.
 var (
-	propagationWait     = 30 * time.Second
-	propagationFirstTry = 250 * time.Millisecond
+	entryPropagationWait     = 30 * time.Second
+	principalPropagationWait = 15 * time.Second
+	propagationFirstTry      = 250 * time.Millisecond
 )
 
-func untilVisible(ctx context.Context, call func() error) error {
-	deadline := time.Now().Add(propagationWait)
+// untilEntryVisible retries call while EKS does not see a new entry yet.
+func untilEntryVisible(ctx context.Context, call func() error) error {
+	return retryWhile(ctx, entryPropagationWait, func(err error) bool { return errors.Is(err, eksapi.ErrNotFound) }, nil, call)
+}
+
+// untilPrincipalVisible retries call while IAM has not propagated a new
+// principal, saying once on stderr why it waits.
+func untilPrincipalVisible(ctx context.Context, deps *Deps, call func() error) error {
+	waiting := func() {
+		fmt.Fprintf(deps.IO.ErrOut, "EKS does not know the principal yet; waiting up to %s for IAM to propagate it\n", principalPropagationWait)
+	}
+	return retryWhile(ctx, principalPropagationWait, eksapi.IsUnknownPrincipal, waiting, call)
+}
+
+// retryWhile calls call until it succeeds, fails with an error retry does
+// not accept, or wait has passed; notify runs before the first retry.
+func retryWhile(ctx context.Context, wait time.Duration, retry func(error) bool, notify func(), call func() error) error {
+	deadline := time.Now().Add(wait)
 	delay := propagationFirstTry
 	for {
 		err := call()
-		if err == nil || !errors.Is(err, eksapi.ErrNotFound) || time.Now().Add(delay).After(deadline) {
+		if err == nil || !retry(err) || time.Now().Add(delay).After(deadline) {
 			return err
+		}
+		if notify != nil {
+			notify()
+			notify = nil
 		}
 		select {
 		case <-ctx.Done():

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
@@ -167,5 +169,54 @@ func TestExitCodeOfInterrupt(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "interrupted") {
 		t.Errorf("stderr = %q", errOut)
+	}
+}
+
+// TestCreateWaitsForANewPrincipal: EKS calls a principal IAM has not
+// propagated yet "invalid principal"; create retries it for a while.
+func TestCreateWaitsForANewPrincipal(t *testing.T) {
+	t.Parallel()
+	td := newTestDeps(t)
+	for range 2 {
+		td.srv.FailNext("CreateAccessEntry", 400, "InvalidParameterException", "The specified principalArn is invalid: invalid principal.")
+	}
+	p, _ := access.ParsePrincipalARN("arn:aws:iam::111122223333:role/brand-new")
+	o := &createOptions{deps: td.Deps, req: access.CreateEntry{Cluster: "demo", Principal: p}}
+	if err := runCreate(t.Context(), o); err != nil {
+		t.Fatalf("create failed instead of waiting for IAM: %v", err)
+	}
+	if !strings.Contains(td.errOut.String(), "waiting up to") {
+		t.Errorf("no word on stderr about the wait: %q", td.errOut)
+	}
+	var n int
+	for _, r := range td.srv.Requests() {
+		if r.Op == "CreateAccessEntry" {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d CreateAccessEntry calls, want 3", n)
+	}
+}
+
+// TestAssociateAfterRealPropagationDelay: the emulator hides a new entry
+// from AssociateAccessPolicy for a while, as EKS does; create still succeeds.
+func TestAssociateAfterRealPropagationDelay(t *testing.T) {
+	t.Parallel()
+	td := newTestDepsWith(t, emulator.Options{PropagationDelay: 600 * time.Millisecond})
+	p, _ := access.ParsePrincipalARN("arn:aws:iam::111122223333:role/slow")
+	view, _ := access.ParsePolicyAssociation("AmazonEKSViewPolicy")
+	o := &createOptions{deps: td.Deps, req: access.CreateEntry{Cluster: "demo", Principal: p, Policies: []access.PolicyAssociation{view}}}
+	if err := runCreate(t.Context(), o); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	var n int
+	for _, r := range td.srv.Requests() {
+		if r.Op == "AssociateAccessPolicy" {
+			n++
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d AssociateAccessPolicy calls: the delay was not exercised", n)
 	}
 }

@@ -1,8 +1,564 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/output"
+)
 
 // newPolicyCmd wires the policy verbs (associate, disassociate, list, list-associated).
 func newPolicyCmd(deps *Deps) *cobra.Command {
-	return &cobra.Command{Use: "policy", Short: "Manage access policies (TODO)"}
+	cmd := &cobra.Command{
+		Use:   "policy",
+		Short: "Associate, disassociate and list EKS access policies",
+		Long: `Access policies are EKS's own sets of Kubernetes permissions
+(AmazonEKSViewPolicy, AmazonEKSEditPolicy, AmazonEKSAdminPolicy,
+AmazonEKSClusterAdminPolicy, ...). An access entry holds any number of them,
+each with a scope: the whole cluster, or a list of namespaces.
+
+A policy is named by its short name or its full ARN; a short name takes the
+partition of the principal (an arn:aws-cn:... principal gets
+arn:aws-cn:eks::aws:cluster-access-policy/NAME).`,
+		Example: `  eksaccess policy list
+  eksaccess policy associate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
+      --policy AmazonEKSEditPolicy --namespace dev,test
+  eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev
+  eksaccess policy disassociate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
+      --policy AmazonEKSEditPolicy`,
+		Args:                       unknownSubcommand,
+		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		SuggestionsMinimumDistance: 2,
+	}
+	cmd.AddCommand(
+		newPolicyAssociateCmd(deps, nil),
+		newPolicyDisassociateCmd(deps, nil),
+		newPolicyListCmd(deps, nil),
+		newPolicyListAssociatedCmd(deps, nil),
+	)
+	return cmd
+}
+
+// unknownSubcommand rejects an unknown verb of a command group as a usage
+// error (exit 2) with cobra's suggestions, where cobra itself would print
+// the group's help and exit 0.
+func unknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	err := fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		err = withHint(err, "did you mean %s?", strings.Join(s, " or "))
+	}
+	return &FlagError{err}
+}
+
+// entryTarget is the --cluster and --principal pair that names one access
+// entry.
+type entryTarget struct {
+	cluster   access.ClusterName
+	principal access.PrincipalARN
+}
+
+func (t *entryTarget) addFlags(cmd *cobra.Command) {
+	clusterFlag(cmd, &t.cluster)
+	principalFlag(cmd, &t.principal)
+}
+
+// require fills --cluster from EKSACCESS_CLUSTER, requires both flags and
+// warns about principals EKS will not recognise.
+func (t *entryTarget) require(deps *Deps) error {
+	if err := requireCluster(deps, &t.cluster); err != nil {
+		return err
+	}
+	if err := requirePrincipal(t.principal); err != nil {
+		return err
+	}
+	warn(deps, t.principal.Warnings()...)
+	return nil
+}
+
+// policyValue is the --policy flag: a short name or a policy ARN, checked
+// at parse time.
+type policyValue access.PolicyRef
+
+func (v *policyValue) Set(s string) error {
+	ref, err := access.ParsePolicyRef(s)
+	if err != nil {
+		return err
+	}
+	*v = policyValue(ref)
+	return nil
+}
+
+func (v *policyValue) String() string { return access.PolicyRef(*v).String() }
+func (v *policyValue) Type() string   { return "policy" }
+
+// policyFlag adds --policy.
+func policyFlag(cmd *cobra.Command, p *access.PolicyRef) {
+	cmd.Flags().Var((*policyValue)(p), "policy", "access `policy`: a short name (AmazonEKSViewPolicy) or a full ARN")
+}
+
+func requirePolicy(p access.PolicyRef) error {
+	if p.Name() == "" {
+		return &FlagError{withHint(errors.New("--policy is required"), "`eksaccess policy list` shows the access policies")}
+	}
+	return nil
+}
+
+type policyAssociateOptions struct {
+	deps *Deps
+	entryTarget
+	policy       access.PolicyRef
+	clusterScope bool
+	namespaces   []string // nil unless --namespace was given
+	scope        access.Scope
+}
+
+// newPolicyAssociateCmd associates a policy with an entry, or re-scopes it.
+func newPolicyAssociateCmd(deps *Deps, runF func(context.Context, *policyAssociateOptions) error) *cobra.Command {
+	opts := &policyAssociateOptions{deps: deps}
+	cmd := &cobra.Command{
+		Use:   "associate --cluster NAME --principal ARN --policy POLICY (--cluster-scope | --namespace NS...)",
+		Short: "Associate an access policy with an access entry, or change its scope",
+		Long: `Associate an access policy with an access entry (AssociateAccessPolicy), for
+the whole cluster (--cluster-scope) or for some namespaces (--namespace,
+repeatable or comma-separated; a trailing "*" is a wildcard: "dev-*").
+
+A policy the entry already holds gets the new scope in place, in one call:
+it is never disassociated first, so access does not lapse in between.
+
+A short policy name is checked against the EKS catalog (ListAccessPolicies)
+first, so that a typo is refused with a suggestion. The access entry must
+exist: create it with ` + "`eksaccess create`" + ` (whose --policy associates policies too).`,
+		Example: `  # Read-only access to the whole cluster
+  eksaccess policy associate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
+      --policy AmazonEKSViewPolicy --cluster-scope
+
+  # Edit rights in two namespaces and every namespace beginning with "preview-"
+  eksaccess policy associate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
+      --policy AmazonEKSEditPolicy --namespace dev,test --namespace 'preview-*'
+
+  # The same, by ARN, printing only the new scope
+  eksaccess policy associate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
+      --policy arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy --namespace dev \
+      -o json --query associatedAccessPolicy.accessScope`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.complete(); err != nil {
+				return err
+			}
+			if runF == nil {
+				runF = runPolicyAssociate
+			}
+			return runF(cmd.Context(), opts)
+		},
+	}
+	opts.addFlags(cmd)
+	policyFlag(cmd, &opts.policy)
+	f := cmd.Flags()
+	f.BoolVar(&opts.clusterScope, "cluster-scope", false, "the policy applies to the whole cluster")
+	f.StringSliceVar(&opts.namespaces, "namespace", nil, "the policy applies to this `namespace` (repeatable, or comma-separated; \"dev-*\" is a prefix)")
+	return cmd
+}
+
+// complete checks the flags and builds the scope; nothing here talks to AWS.
+func (o *policyAssociateOptions) complete() error {
+	if err := o.require(o.deps); err != nil {
+		return err
+	}
+	if err := requirePolicy(o.policy); err != nil {
+		return err
+	}
+	scope, err := scopeFromFlags(o.clusterScope, o.namespaces)
+	if err != nil {
+		return &FlagError{err}
+	}
+	o.scope = scope
+	return nil
+}
+
+// scopeFromFlags turns --cluster-scope and --namespace (nil when not given)
+// into a validated scope: exactly one of the two is required. Namespaces are
+// trimmed and de-duplicated, in the order given.
+func scopeFromFlags(clusterScope bool, namespaces []string) (access.Scope, error) {
+	const forms = "give --cluster-scope for the whole cluster, or --namespace NS (repeatable, or comma-separated) for some namespaces"
+	switch {
+	case clusterScope && namespaces != nil:
+		return access.Scope{}, withHint(errors.New("--cluster-scope and --namespace exclude each other"), forms)
+	case clusterScope:
+		return access.Scope{Type: access.ScopeCluster}, nil
+	case namespaces == nil:
+		return access.Scope{}, withHint(errors.New("a scope is required"), forms)
+	}
+	scope := access.Scope{Type: access.ScopeNamespace, Namespaces: []string{}}
+	for _, ns := range namespaces {
+		if ns = strings.TrimSpace(ns); !slices.Contains(scope.Namespaces, ns) {
+			scope.Namespaces = append(scope.Namespaces, ns)
+		}
+	}
+	if err := scope.Validate(); err != nil {
+		return access.Scope{}, fmt.Errorf("--namespace: %w", err)
+	}
+	return scope, nil
+}
+
+func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
+	client, err := o.deps.Client(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkPolicyExists(ctx, o.deps, client, o.policy); err != nil {
+		return err
+	}
+	// EKS upserts: an associated policy gets the new scope in place.
+	policyARN := o.policy.ARN(o.principal.Partition())
+	ap, err := client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, o.scope)
+	if errors.Is(err, eksapi.ErrNotFound) && entryExists(ctx, client, o.cluster, o.principal) {
+		// The entry is there but not yet visible to AssociateAccessPolicy:
+		// it was created moments ago (eventual consistency). Wait for it.
+		err = untilEntryVisible(ctx, func() error {
+			var err error
+			ap, err = client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, o.scope)
+			return err
+		})
+	}
+	if errors.Is(err, eksapi.ErrNotFound) {
+		want := access.PolicyAssociation{Policy: o.policy, Scope: o.scope}
+		return withHint(err, "if %s has no access entry in cluster %s yet, create it with the policy in one step: eksaccess create --cluster %s --principal %s --policy %s",
+			o.principal, o.cluster, o.cluster, o.principal, want)
+	}
+	if err != nil {
+		return err
+	}
+	return o.deps.print(associationResult(o.cluster, o.principal, ap))
+}
+
+// entryExists reports whether DescribeAccessEntry finds the entry.
+func entryExists(ctx context.Context, client *eksapi.Client, cluster access.ClusterName, principal access.PrincipalARN) bool {
+	_, err := client.DescribeEntry(ctx, cluster, principal)
+	return err == nil
+}
+
+// checkPolicyExists looks the policy's name up in the EKS catalog
+// (ListAccessPolicies), so that a typo fails as not found with a "did you
+// mean" hint rather than as EKS's bare InvalidParameterException. A caller
+// not allowed to read the catalog gets a warning, and EKS decides.
+func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, policy access.PolicyRef) error {
+	catalog, err := client.ListPolicies(ctx)
+	switch {
+	case errors.Is(err, eksapi.ErrAccessDenied):
+		warn(deps, fmt.Sprintf("cannot check %s against the access-policy catalog, sending it as is: %v", policy.Name(), err))
+		return nil
+	case err != nil:
+		return err
+	}
+	names := make([]string, len(catalog))
+	for i, p := range catalog {
+		names[i] = p.Name
+	}
+	if slices.Contains(names, policy.Name()) {
+		return nil
+	}
+	err = fmt.Errorf("access policy %s: %w", policy.Name(), eksapi.ErrNotFound)
+	if s := suggestPolicy(policy.Name(), names); s != "" {
+		return withHint(err, "did you mean %s? `eksaccess policy list` shows every access policy", s)
+	}
+	return withHint(err, "`eksaccess policy list` shows every access policy")
+}
+
+// suggestPolicy returns the catalog name that name most likely means, or ""
+// when none is close. Names are compared without case, and also in their
+// expanded form (View and ViewPolicy stand for AmazonEKSViewPolicy); the
+// first rule that matches wins:
+//
+//  1. the same name (or its expansion)
+//  2. the name nearest within two edits (a typo, two swapped letters)
+//  3. the shortest name that begins with it (AmazonEKSAdmin: AmazonEKSAdminPolicy)
+func suggestPolicy(name string, catalog []string) string {
+	const maxEdits = 2
+	full, short := policyForms(name)
+	forms := []string{full, "amazoneks" + short + "policy"}
+	lower := make([]string, len(catalog))
+	for i, c := range catalog {
+		lower[i] = strings.ToLower(c)
+	}
+	for i, c := range lower {
+		if slices.Contains(forms, c) {
+			return catalog[i]
+		}
+	}
+	best, bestEdits := "", maxEdits+1
+	for i, c := range lower {
+		for _, f := range forms {
+			if d := editDistance(f, c); d < bestEdits || d == bestEdits && catalog[i] < best {
+				best, bestEdits = catalog[i], d
+			}
+		}
+	}
+	if best != "" {
+		return best
+	}
+	if short == "" {
+		return "" // "AmazonEKS" begins every name
+	}
+	for i, c := range lower {
+		if strings.HasPrefix(c, "amazoneks"+short) && (best == "" || len(c) < len(best) || len(c) == len(best) && catalog[i] < best) {
+			best = catalog[i]
+		}
+	}
+	return best
+}
+
+// policyForms returns name in lower case, and its core without the
+// "amazoneks" prefix and "policy" suffix that most policy names share.
+func policyForms(name string) (full, short string) {
+	full = strings.ToLower(name)
+	short = strings.TrimPrefix(full, "amazoneks")
+	if s := strings.TrimSuffix(short, "policy"); s != "" {
+		short = s
+	}
+	return full, short
+}
+
+// editDistance is the optimal-string-alignment distance between a and b:
+// insertions, deletions, substitutions and swaps of neighbours each cost 1.
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
+}
+
+// associationDoc is AssociateAccessPolicy's response document.
+type associationDoc struct {
+	ClusterName            string                  `json:"clusterName"`
+	PrincipalARN           string                  `json:"principalArn"`
+	AssociatedAccessPolicy access.AssociatedPolicy `json:"associatedAccessPolicy"`
+}
+
+func associationResult(cluster access.ClusterName, principal access.PrincipalARN, p access.AssociatedPolicy) output.Result {
+	return output.Result{
+		Doc: associationDoc{ClusterName: string(cluster), PrincipalARN: principal.String(), AssociatedAccessPolicy: p},
+		Table: output.Table{
+			Header: []string{"POLICY", "SCOPE", "NAMESPACES", "ASSOCIATED", "MODIFIED"},
+			Rows:   [][]string{append(associationRow(p), timestamp(p.ModifiedAt))},
+		},
+	}
+}
+
+// associationRow is one policy's POLICY, SCOPE, NAMESPACES and ASSOCIATED cells.
+func associationRow(p access.AssociatedPolicy) []string {
+	return []string{
+		policyName(p.PolicyARN),
+		string(p.AccessScope.Type),
+		strings.Join(p.AccessScope.Namespaces, ","),
+		timestamp(p.AssociatedAt),
+	}
+}
+
+type policyDisassociateOptions struct {
+	deps *Deps
+	entryTarget
+	policy access.PolicyRef
+	force  bool
+}
+
+// newPolicyDisassociateCmd removes a policy from an entry, guarding the
+// caller's own cluster-admin access.
+func newPolicyDisassociateCmd(deps *Deps, runF func(context.Context, *policyDisassociateOptions) error) *cobra.Command {
+	opts := &policyDisassociateOptions{deps: deps}
+	cmd := &cobra.Command{
+		Use:   "disassociate --cluster NAME --principal ARN --policy POLICY",
+		Short: "Remove an access policy from an access entry",
+		Long: `Remove an access policy from an access entry (DisassociateAccessPolicy).
+Nothing is printed on stdout; a confirmation goes to stderr.
+
+eksaccess refuses (exit 4, nothing sent) to remove the last
+AmazonEKSClusterAdminPolicy of the identity running it (as STS
+GetCallerIdentity reports it; an assumed-role session counts as its role),
+which would lock it out of the cluster. --force skips that check.`,
+		Example: `  eksaccess policy disassociate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
+      --policy AmazonEKSEditPolicy
+
+  # Remove your own cluster-admin policy on purpose
+  eksaccess policy disassociate --cluster prod --principal arn:aws:iam::111122223333:role/admin \
+      --policy AmazonEKSClusterAdminPolicy --force`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.require(deps); err != nil {
+				return err
+			}
+			if err := requirePolicy(opts.policy); err != nil {
+				return err
+			}
+			if runF == nil {
+				runF = runPolicyDisassociate
+			}
+			return runF(cmd.Context(), opts)
+		},
+	}
+	opts.addFlags(cmd)
+	policyFlag(cmd, &opts.policy)
+	cmd.Flags().BoolVar(&opts.force, "force", false, "remove it even if it is your own last cluster-admin policy")
+	return cmd
+}
+
+func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) error {
+	client, err := o.deps.Client(ctx)
+	if err != nil {
+		return err
+	}
+	policyARN := o.policy.ARN(o.principal.Partition())
+	if err := guardLockout(ctx, client, o.cluster, o.principal, policyARN, o.force); err != nil {
+		return err
+	}
+	err = client.DisassociatePolicy(ctx, o.cluster, o.principal, policyARN)
+	if errors.Is(err, eksapi.ErrNotFound) {
+		return withHint(err, "eksaccess policy list-associated --cluster %s --principal %s shows the entry's policies", o.cluster, o.principal)
+	}
+	if err != nil {
+		return err
+	}
+	// Like the AWS CLI, nothing on stdout: DisassociateAccessPolicy returns nothing.
+	fmt.Fprintf(o.deps.IO.ErrOut, "disassociated %s from %s in cluster %s\n", o.policy.Name(), o.principal, o.cluster)
+	return nil
+}
+
+type policyListOptions struct {
+	deps *Deps
+}
+
+// newPolicyListCmd lists the access-policy catalog.
+func newPolicyListCmd(deps *Deps, runF func(context.Context, *policyListOptions) error) *cobra.Command {
+	opts := &policyListOptions{deps: deps}
+	return &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the access policies EKS offers",
+		Long:    "List the EKS access-policy catalog (ListAccessPolicies, every page): each policy's name and ARN.",
+		Example: `  eksaccess policy list
+  eksaccess policy list -o text | cut -f1
+  eksaccess policy list -o json --query 'accessPolicies[].name'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF == nil {
+				runF = runPolicyList
+			}
+			return runF(cmd.Context(), opts)
+		},
+	}
+}
+
+// policyCatalogDoc is ListAccessPolicies' document.
+type policyCatalogDoc struct {
+	AccessPolicies []access.Policy `json:"accessPolicies"`
+}
+
+func runPolicyList(ctx context.Context, o *policyListOptions) error {
+	client, err := o.deps.Client(ctx)
+	if err != nil {
+		return err
+	}
+	policies, err := client.ListPolicies(ctx)
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, len(policies))
+	for i, p := range policies {
+		rows[i] = []string{p.Name, p.ARN}
+	}
+	return o.deps.print(output.Result{
+		Doc:   policyCatalogDoc{AccessPolicies: policies},
+		Table: output.Table{Header: []string{"NAME", "ARN"}, Rows: rows},
+	})
+}
+
+type policyListAssociatedOptions struct {
+	deps *Deps
+	entryTarget
+}
+
+// newPolicyListAssociatedCmd lists an entry's policies and their scopes.
+func newPolicyListAssociatedCmd(deps *Deps, runF func(context.Context, *policyListAssociatedOptions) error) *cobra.Command {
+	opts := &policyListAssociatedOptions{deps: deps}
+	cmd := &cobra.Command{
+		Use:   "list-associated --cluster NAME --principal ARN",
+		Short: "List the access policies of an access entry, with their scopes",
+		Long:  "List the access policies associated with an access entry (ListAssociatedAccessPolicies, every page), sorted by policy ARN.",
+		Example: `  eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev
+  eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev -o yaml
+  eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev \
+      -o json --query 'associatedAccessPolicies[].policyArn'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.require(deps); err != nil {
+				return err
+			}
+			if runF == nil {
+				runF = runPolicyListAssociated
+			}
+			return runF(cmd.Context(), opts)
+		},
+	}
+	opts.addFlags(cmd)
+	return cmd
+}
+
+// associatedPoliciesDoc is ListAssociatedAccessPolicies' document.
+type associatedPoliciesDoc struct {
+	ClusterName              string                    `json:"clusterName"`
+	PrincipalARN             string                    `json:"principalArn"`
+	AssociatedAccessPolicies []access.AssociatedPolicy `json:"associatedAccessPolicies"`
+}
+
+func runPolicyListAssociated(ctx context.Context, o *policyListAssociatedOptions) error {
+	client, err := o.deps.Client(ctx)
+	if err != nil {
+		return err
+	}
+	policies, err := client.ListAssociatedPolicies(ctx, o.cluster, o.principal)
+	if err != nil {
+		return err
+	}
+	if len(policies) == 0 {
+		fmt.Fprintf(o.deps.IO.ErrOut, "no access policies associated with %s in cluster %s\n", o.principal, o.cluster)
+	}
+	rows := make([][]string, len(policies))
+	for i, p := range policies {
+		rows[i] = associationRow(p)
+	}
+	return o.deps.print(output.Result{
+		Doc: associatedPoliciesDoc{
+			ClusterName:              string(o.cluster),
+			PrincipalARN:             o.principal.String(),
+			AssociatedAccessPolicies: policies,
+		},
+		Table: output.Table{Header: []string{"POLICY", "SCOPE", "NAMESPACES", "ASSOCIATED"}, Rows: rows},
+	})
 }

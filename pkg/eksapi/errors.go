@@ -3,6 +3,7 @@ package eksapi
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
@@ -97,4 +98,14 @@ func wrap(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, canceled.Err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// IsUnknownPrincipal reports whether EKS refused a principal it cannot find
+// in IAM: a typo, or a role or user created moments ago that IAM has not
+// propagated yet. EKS has no error code of its own for this, so the message
+// is the only signal; this is the one place that reads it.
+func IsUnknownPrincipal(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Code == "InvalidParameterException" &&
+		strings.Contains(apiErr.Message, "invalid principal")
 }

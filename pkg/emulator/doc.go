@@ -113,11 +113,19 @@
 // (CONFIG_MAP -> API_AND_CONFIG_MAP -> API) and never back, applies it at
 // once and answers an "InProgress" AccessConfigUpdate like EKS.
 //
-// Messages quoted from real EKS output are used where known; the others
-// (type, node-type, scope, policy, paging and idempotency errors) are the
-// emulator's own wording, since EKS's are not documented. Not modelled:
-// the cluster creator's access entry, entries EKS creates for node groups,
-// per-cluster quotas, and the principal's unique id.
+// Messages quoted from real EKS output are used where known (cluster name,
+// cluster not found, CONFIG_MAP mode, principal format, service-linked role,
+// invalid principal, entry not found, entry in use, reserved username and
+// group prefixes, mode transitions, throttling); the others (type,
+// node-type, scope, policy, paging, tag and idempotency errors) are the
+// emulator's own wording, as EKS's are not documented. Also assumed: the
+// access-entry ARN carries the principal's name without its path (root maps
+// to user/<acct>/root); FARGATE_LINUX, HYBRID_LINUX and HYPERPOD_LINUX
+// entries get no groups; EC2 and HYPERPOD_LINUX usernames. Not modelled: the
+// cluster creator's access entry (bootstrapClusterCreatorAdminPermissions is
+// reported true), entries EKS creates for node groups, per-cluster quotas,
+// principals' unique ids, and every cluster field other than name, arn,
+// createdAt, status, tags and accessConfig (the rest is stable filler).
 //
 // # Fault injection
 //
@@ -131,6 +139,6 @@
 // (404, as EKS's eventual consistency does). All of these apply to every
 // route, STS included.
 //
-// Requests records every request, for tests asserting what was (or was not)
-// sent.
+// Requests records every request, with its operation name ("" for an
+// unknown route), for tests asserting what was (or was not) sent.
 package emulator

@@ -13,6 +13,7 @@ const (
 	msgEntryNotFound    = "The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'."
 	msgEntryInUse       = "The specified access entry resource is already in use on this cluster."
 	msgInvalidPrincipal = "The specified principalArn is invalid: invalid principal."
+	msgPrincipalFormat  = "The principalArn parameter format is not valid"
 )
 
 // accessCluster returns the call's cluster if it accepts access-entry calls:

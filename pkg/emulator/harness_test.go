@@ -69,6 +69,13 @@ func newHarness(t *testing.T, opts emulator.Options) *harness {
 	return &harness{t: t, srv: srv, clock: clk}
 }
 
+// with returns the harness reporting to t, for use in subtests.
+func (h *harness) with(t *testing.T) *harness {
+	c := *h
+	c.t = t
+	return &c
+}
+
 // request describes one HTTP call. Path is sent as is, so it must already
 // be escaped (see entryPath).
 type request struct {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -260,8 +261,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 		rw.Write(marshal(v))
 	}
 	if s.opts.Logf != nil {
-		s.opts.Logf("%s %s %s -> %d %s (%s)", r.Method, r.URL.EscapedPath(), cmp.Or(c.op, "?"),
-			rw.status, rw.code, time.Since(start).Round(time.Microsecond))
+		result := strconv.Itoa(rw.status)
+		if rw.code != "" {
+			result += " " + rw.code
+		}
+		s.opts.Logf("%s %s %s -> %s (%s)", r.Method, r.URL.EscapedPath(), cmp.Or(c.op, "unknown operation"),
+			result, time.Since(start).Round(time.Microsecond))
 	}
 }
 
@@ -341,10 +346,14 @@ func cloneValues(v url.Values) url.Values {
 
 // AddCluster adds an ACTIVE cluster, replacing any cluster of that name.
 // authMode is API, API_AND_CONFIG_MAP or CONFIG_MAP; "" means
-// API_AND_CONFIG_MAP. It panics on any other mode, like regexp.MustCompile
-// does on a bad pattern: a seed with a typo must not pass silently.
+// API_AND_CONFIG_MAP. It panics on an invalid name or mode, as
+// regexp.MustCompile does on a bad pattern: a seed with a typo must not pass
+// silently.
 func (s *Server) AddCluster(name, authMode string) {
 	authMode = cmp.Or(authMode, modeAPIAndConfigMap)
+	if err := validateClusterName("cluster name", name); err != nil {
+		panic(fmt.Sprintf("emulator: AddCluster(%q): %v", name, err))
+	}
 	if !validAuthMode(authMode) {
 		panic(fmt.Sprintf("emulator: AddCluster(%q): unknown authentication mode %q", name, authMode))
 	}

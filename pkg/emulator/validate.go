@@ -49,11 +49,9 @@ type principal struct {
 }
 
 var (
-	accountRE  = regexp.MustCompile(`^[0-9]{12}$`)
-	iamNameRE  = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
-	iamPathRE  = regexp.MustCompile(`^([\x21-\x2E\x30-\x7E]+/)*$`)
-	ssoRoleRE  = regexp.MustCompile(`^AWSReservedSSO_`)
-	ssoPathPfx = "aws-reserved/sso.amazonaws.com/"
+	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+	iamNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
+	iamPathRE = regexp.MustCompile(`^([\x21-\x2E\x30-\x7E]+/)*$`)
 )
 
 func parsePrincipal(s string) (principal, bool) {
@@ -72,35 +70,32 @@ func parsePrincipal(s string) (principal, bool) {
 	}
 	i := strings.LastIndex(rest, "/")
 	p.kind, p.path, p.name = kind, rest[:i+1], rest[i+1:]
-	if p.kind == "assumed-role" { // assumed-role/<Role>/<session>: keep the role name
-		p.path, p.name, _ = strings.Cut(rest, "/")
-	}
 	return p, p.name != ""
 }
 
 // checkPrincipal applies §4.2 to a CreateAccessEntry principal.
 func (s *Server) checkPrincipal(c *call, raw string) (principal, error) {
-	errFormat := invalidParameter("The principalArn parameter format is not valid")
 	p, ok := parsePrincipal(raw)
 	if !ok || p.service != "iam" {
 		// Includes STS assumed-role and federated-user ARNs (observed).
-		return principal{}, errFormat
+		return principal{}, invalidParameter(msgPrincipalFormat)
 	}
 	switch p.kind {
 	case "root":
 	case "user", "role":
 		if !iamNameRE.MatchString(p.name) || !iamPathRE.MatchString(p.path) {
-			return principal{}, errFormat
+			return principal{}, invalidParameter(msgPrincipalFormat)
 		}
 	default: // groups, policies, instance profiles, OIDC/SAML providers
-		return principal{}, errFormat
+		return principal{}, invalidParameter(msgPrincipalFormat)
 	}
 	if p.kind == "role" && strings.HasPrefix(p.path, "aws-service-role/") {
 		return principal{}, invalidParameter("The caller is not allowed to modify access entries with a principalArn value of a Service Linked Role") // observed
 	}
 	// IAM Identity Center roles exist only under their reserved path, so a
 	// path-less SSO role ARN names no principal (observed).
-	ssoWithoutPath := p.kind == "role" && ssoRoleRE.MatchString(p.name) && !strings.HasPrefix(p.path, ssoPathPfx)
+	ssoWithoutPath := p.kind == "role" && strings.HasPrefix(p.name, "AWSReservedSSO_") &&
+		!strings.HasPrefix(p.path, "aws-reserved/sso.amazonaws.com/")
 	if p.partition != c.partition || ssoWithoutPath || s.missing[raw] {
 		return principal{}, invalidParameter(msgInvalidPrincipal) // observed
 	}

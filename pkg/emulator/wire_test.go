@@ -413,3 +413,37 @@ func TestConcurrentUse(t *testing.T) {
 		t.Error("list not sorted")
 	}
 }
+
+func TestAddClusterRejectsTypos(t *testing.T) {
+	for _, tc := range []struct{ name, mode string }{{"demo", "api"}, {"my.cluster", ""}} {
+		t.Run(tc.name+"/"+tc.mode, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("AddCluster did not panic")
+				}
+			}()
+			emulator.New(emulator.Options{}).AddCluster(tc.name, tc.mode)
+		})
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	var lines []string
+	h := newHarness(t, emulator.Options{Logf: func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }})
+	h.do(request{method: "GET", path: "/clusters/demo"})
+	h.do(request{method: "GET", path: "/clusters/nope"})
+	h.do(request{method: "PUT", path: "/x"})
+	want := []string{
+		"GET /clusters/demo DescribeCluster -> 200 (",
+		"GET /clusters/nope DescribeCluster -> 404 ResourceNotFoundException (",
+		"PUT /x unknown operation -> 404 UnknownOperationException (",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("log %q", lines)
+	}
+	for i := range want {
+		if !strings.HasPrefix(lines[i], want[i]) {
+			t.Errorf("log line %q, want prefix %q", lines[i], want[i])
+		}
+	}
+}

@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/output"
+)
+
+// TestNewAuthModeCmd: argv -> options, or a usage error with no client
+// built: a bad mode, and --set without --yes where nobody can answer.
+func TestNewAuthModeCmd(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		tty     bool
+		want    authModeOptions
+		wantErr string
+	}{
+		{name: "show", args: []string{"--cluster", "demo"}, want: authModeOptions{cluster: "demo"}},
+		{name: "cluster from the environment", env: map[string]string{"EKSACCESS_CLUSTER": "prod"}, want: authModeOptions{cluster: "prod"}},
+		{name: "set, any case, with --yes", args: []string{"--cluster", "demo", "--set", "api_and_config_map", "--yes"}, want: authModeOptions{cluster: "demo", set: modeAPIAndConfigMap, yes: true}},
+		{name: "set with dashes and -y", args: []string{"--cluster", "demo", "--set", "Api-And-Config-Map", "-y"}, want: authModeOptions{cluster: "demo", set: modeAPIAndConfigMap, yes: true}},
+		{name: "set on a terminal asks later", args: []string{"--cluster", "demo", "--set", "API"}, tty: true, want: authModeOptions{cluster: "demo", set: modeAPI}},
+		{name: "set without a terminal needs --yes", args: []string{"--cluster", "demo", "--set", "API"}, wantErr: "--yes is required"},
+		{name: "unknown mode", args: []string{"--cluster", "demo", "--set", "IAM", "--yes"}, wantErr: `invalid argument "IAM" for "--set" flag: unknown authentication mode`},
+		{name: "no cluster", args: []string{"--set", "API", "--yes"}, wantErr: "--cluster is required"},
+		{name: "positional argument", args: []string{"demo"}, wantErr: "demo"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			td := newTestDeps(t)
+			td.IO.SetTTY(tc.tty, tc.tty, tc.tty)
+			for k, v := range tc.env {
+				td.env[k] = v
+			}
+			var got *authModeOptions
+			err := execArgs(t, td, newAuthModeCmd(td.Deps, func(_ context.Context, o *authModeOptions) error { got = o; return nil }), tc.args...)
+			if td.clients != 0 {
+				t.Error("parsing built a client")
+			}
+			if tc.wantErr != "" {
+				checkUsageError(t, err, tc.wantErr)
+				if got != nil {
+					t.Error("run was called despite the error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.cluster != tc.want.cluster || got.set != tc.want.set || got.yes != tc.want.yes {
+				t.Errorf("options = %+v, want %+v", *got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAuthModeStep: one step toward API is allowed, staying is a no-op,
+// anything else is a usage error whose hint names the allowed step.
+func TestAuthModeStep(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		from, to   authMode
+		wantChange bool
+		wantHint   string // "" when allowed
+	}{
+		{modeConfigMap, modeConfigMap, false, ""},
+		{modeConfigMap, modeAPIAndConfigMap, true, ""},
+		{modeConfigMap, modeAPI, false, "the next allowed step is --set API_AND_CONFIG_MAP"},
+		{modeAPIAndConfigMap, modeConfigMap, false, "the next allowed step is --set API"},
+		{modeAPIAndConfigMap, modeAPIAndConfigMap, false, ""},
+		{modeAPIAndConfigMap, modeAPI, true, ""},
+		{modeAPI, modeConfigMap, false, "API is the last step"},
+		{modeAPI, modeAPIAndConfigMap, false, "API is the last step"},
+		{modeAPI, modeAPI, false, ""},
+	}
+	for _, tc := range cases {
+		change, err := authModeStep(tc.from, tc.to)
+		if change != tc.wantChange {
+			t.Errorf("%s -> %s: change = %v, want %v", tc.from, tc.to, change, tc.wantChange)
+		}
+		switch {
+		case tc.wantHint == "" && err != nil:
+			t.Errorf("%s -> %s: %v", tc.from, tc.to, err)
+		case tc.wantHint != "":
+			if exitCode(err) != exitUsage || !strings.Contains(strings.Join(hints(err), "\n"), tc.wantHint) {
+				t.Errorf("%s -> %s: err %v (exit %d, hints %q), want exit 2 and hint %q", tc.from, tc.to, err, exitCode(err), hints(err), tc.wantHint)
+			}
+		}
+	}
+	if _, err := authModeStep("API_ONLY_SOMEDAY", modeAPI); err == nil || exitCode(err) == exitUsage {
+		t.Errorf("an unknown current mode: err = %v, want an error that is not a usage error", err)
+	}
+}
+
+func TestRunAuthModeShow(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		format output.Format
+		want   string
+	}{
+		{output.JSON, "{\n    \"cluster\": \"demo\",\n    \"authenticationMode\": \"API_AND_CONFIG_MAP\"\n}\n"},
+		{output.Text, "API_AND_CONFIG_MAP\n"},
+		{output.TableFormat, "MODE\nAPI_AND_CONFIG_MAP\n"},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.format), func(t *testing.T) {
+			t.Parallel()
+			td := newTestDeps(t)
+			*td.Output = output.Options{Format: tc.format}
+			if err := runAuthMode(t.Context(), &authModeOptions{deps: td.Deps, cluster: "demo"}); err != nil {
+				t.Fatal(err)
+			}
+			if td.out.String() != tc.want {
+				t.Errorf("stdout = %q, want %q", td.out, tc.want)
+			}
+			if n := opCount(td, "UpdateClusterConfig"); n != 0 {
+				t.Errorf("%d UpdateClusterConfig calls", n)
+			}
+		})
+	}
+
+	td := newTestDeps(t)
+	checkExit(t, runAuthMode(t.Context(), &authModeOptions{deps: td.Deps, cluster: "nosuch"}), exitNotFound, "")
+}
+
+// TestRunAuthModeSet: the mode is read first; a switch happens only for
+// the one allowed step, and only once confirmed (or with --yes).
+func TestRunAuthModeSet(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		cluster   string
+		to        authMode
+		yes       bool
+		answer    string // the prompt's answer, "yes" or "no"; "": no prompt expected
+		fail      string // an error code UpdateClusterConfig answers
+		wantCode  int
+		wantHint  string
+		wantMode  string // the cluster's mode afterwards
+		wantOut   string // a substring of stdout (text format)
+		wantErr   string // a substring of stderr
+		wantWrite bool
+	}{
+		{name: "confirmed", cluster: "legacy", to: modeAPIAndConfigMap, answer: "yes", wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\t", wantErr: "warning: the switch is one-way", wantWrite: true},
+		{name: "--yes does not ask", cluster: "demo", to: modeAPI, yes: true, wantMode: "API", wantOut: "API\t", wantErr: "warning: the switch is asynchronous", wantWrite: true},
+		{name: "declined", cluster: "legacy", to: modeAPIAndConfigMap, answer: "no", wantCode: exitError, wantMode: "CONFIG_MAP", wantErr: "not switched: cluster legacy stays CONFIG_MAP"},
+		{name: "already there", cluster: "demo", to: modeAPIAndConfigMap, wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\n", wantErr: "cluster demo is already API_AND_CONFIG_MAP: unchanged"},
+		{name: "backwards", cluster: "demo", to: modeConfigMap, yes: true, wantCode: exitUsage, wantHint: "--set API", wantMode: "API_AND_CONFIG_MAP"},
+		{name: "skipping a step", cluster: "legacy", to: modeAPI, yes: true, wantCode: exitUsage, wantHint: "--set API_AND_CONFIG_MAP", wantMode: "CONFIG_MAP"},
+		{name: "past the last step", cluster: "modern", to: modeAPIAndConfigMap, wantCode: exitUsage, wantHint: "API is the last step", wantMode: "API"},
+		{name: "another update in progress", cluster: "demo", to: modeAPI, yes: true, fail: "ResourceInUseException", wantCode: exitConflict, wantHint: "another update in progress", wantMode: "API_AND_CONFIG_MAP", wantWrite: true},
+		{name: "no such cluster", cluster: "nosuch", to: modeAPI, yes: true, wantCode: exitNotFound},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			td := newTestDeps(t)
+			td.srv.AddCluster("modern", "API")
+			td.IO.SetTTY(true, true, true)
+			var asked []string
+			if tc.answer != "" {
+				td.Confirm = func(q string) (bool, error) { asked = append(asked, q); return tc.answer == "yes", nil }
+			}
+			if tc.fail != "" {
+				td.srv.FailNext("UpdateClusterConfig", 409, tc.fail, "Cannot AccessConfigUpdate because cluster demo currently has update 1234 in progress")
+			}
+			*td.Output = output.Options{Format: output.Text}
+			o := &authModeOptions{deps: td.Deps, cluster: access.ClusterName(tc.cluster), set: tc.to, yes: tc.yes}
+
+			err := runAuthMode(t.Context(), o)
+			checkExit(t, err, tc.wantCode, tc.wantHint)
+			if tc.answer != "" {
+				want := "Switch cluster " + tc.cluster + " from "
+				if len(asked) != 1 || !strings.HasPrefix(asked[0], want) || !strings.HasSuffix(asked[0], "? This cannot be undone") {
+					t.Errorf("asked %q", asked)
+				}
+			}
+			if n, want := opCount(td, "UpdateClusterConfig"), map[bool]int{true: 1}[tc.wantWrite]; n != want {
+				t.Errorf("%d UpdateClusterConfig calls, want %d", n, want)
+			}
+			if !strings.Contains(td.out.String(), tc.wantOut) || tc.wantOut == "" && td.out.Len() != 0 {
+				t.Errorf("stdout = %q, want %q", td.out, tc.wantOut)
+			}
+			if !strings.Contains(td.errOut.String(), tc.wantErr) {
+				t.Errorf("stderr = %q, want %q", td.errOut, tc.wantErr)
+			}
+			if tc.wantMode != "" {
+				td.out.Reset()
+				if err := runAuthMode(t.Context(), &authModeOptions{deps: td.Deps, cluster: o.cluster}); err != nil {
+					t.Fatal(err)
+				}
+				if got := strings.TrimSpace(td.out.String()); got != tc.wantMode {
+					t.Errorf("mode afterwards %s, want %s", got, tc.wantMode)
+				}
+			}
+		})
+	}
+}
