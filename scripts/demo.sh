@@ -35,6 +35,7 @@ principal=arn:aws:iam::111122223333:role/dev
 run "$bin/eksaccess" create --cluster demo --principal "$principal" \
 	--group dev-team --username 'dev:{{SessionName}}' --tag team=platform \
 	--policy AmazonEKSEditPolicy:namespace=dev,test
-run "$bin/eksaccess" describe --cluster demo --principal "$principal"
+run "$bin/eksaccess" describe --cluster demo --principal "$principal" --with-policies
 run "$bin/eksaccess" create --cluster demo --principal arn:aws:iam::111122223333:user/alice
 run "$bin/eksaccess" list --cluster demo
+run "$bin/eksaccess" list --cluster demo --details
