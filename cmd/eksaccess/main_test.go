@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,7 +35,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:   filepath.Join("testdata", "script"),
 		Setup: setupEmulator,
-		Cmds:  map[string]func(*testscript.TestScript, bool, []string){"emu": cmdEmu, "exit": cmdExit},
+		Cmds:  map[string]func(*testscript.TestScript, bool, []string){"emu": cmdEmu, "exit": cmdExit, "samekeys": cmdSameKeys},
 	})
 }
 
@@ -156,4 +159,67 @@ func cmdExit(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdSameKeys checks that two JSON files have the same structure: the same
+// keys in every object, and values of the same JSON kind (string, number,
+// list, object...) at every path; list items are compared with the first
+// item of the other list. Values themselves may differ.
+//
+//	samekeys aws.json ours.json
+func cmdSameKeys(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: samekeys A.json B.json")
+	}
+	var docs [2]any
+	for i, name := range args {
+		if err := json.Unmarshal([]byte(ts.ReadFile(name)), &docs[i]); err != nil {
+			ts.Fatalf("%s: %v", name, err)
+		}
+	}
+	if diffs := shapeDiff("$", docs[0], docs[1]); len(diffs) > 0 {
+		ts.Fatalf("%s and %s differ in shape:\n%s", args[0], args[1], strings.Join(diffs, "\n"))
+	}
+}
+
+func shapeDiff(path string, a, b any) []string {
+	kind := func(v any) string { return fmt.Sprintf("%T", v) }
+	if kind(a) != kind(b) {
+		return []string{fmt.Sprintf("%s: %s vs %s", path, kind(a), kind(b))}
+	}
+	var diffs []string
+	switch av := a.(type) {
+	case map[string]any:
+		bv := b.(map[string]any)
+		keys := map[string]bool{}
+		for k := range av {
+			keys[k] = true
+		}
+		for k := range bv {
+			keys[k] = true
+		}
+		sorted := make([]string, 0, len(keys))
+		for k := range keys {
+			sorted = append(sorted, k)
+		}
+		sort.Strings(sorted)
+		for _, k := range sorted {
+			x, inA := av[k]
+			y, inB := bv[k]
+			switch {
+			case !inA:
+				diffs = append(diffs, fmt.Sprintf("%s.%s: only in the second", path, k))
+			case !inB:
+				diffs = append(diffs, fmt.Sprintf("%s.%s: only in the first", path, k))
+			default:
+				diffs = append(diffs, shapeDiff(path+"."+k, x, y)...)
+			}
+		}
+	case []any:
+		bv := b.([]any)
+		if len(av) > 0 && len(bv) > 0 {
+			diffs = append(diffs, shapeDiff(path+"[0]", av[0], bv[0])...)
+		}
+	}
+	return diffs
 }
