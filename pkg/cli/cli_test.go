@@ -22,13 +22,13 @@ type testDeps struct {
 	clients     int
 }
 
-func newTestDeps(t *testing.T) *testDeps {
+func newTestDeps(t testing.TB) *testDeps {
 	t.Helper()
 	return newTestDepsWith(t, emulator.Options{})
 }
 
 // newTestDepsWith is newTestDeps with emulator options (fault knobs).
-func newTestDepsWith(t *testing.T, opts emulator.Options) *testDeps {
+func newTestDepsWith(t testing.TB, opts emulator.Options) *testDeps {
 	t.Helper()
 	ios, _, out, errOut := TestStreams()
 	td := &testDeps{out: out, errOut: errOut, env: map[string]string{}}

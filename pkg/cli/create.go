@@ -122,6 +122,9 @@ func runCreate(ctx context.Context, o *createOptions) error {
 		entry, err = client.CreateEntry(ctx, o.req)
 		return err
 	})
+	if err != nil && ctx.Err() != nil {
+		return withHint(err, "stopped while creating: the entry may or may not exist now; re-run the same command with --if-not-exists to finish")
+	}
 	if eksapi.IsUnknownPrincipal(err) {
 		return withHint(err, "check the ARN (IAM role paths must be included); if the role or user was created moments ago, IAM may still be propagating it: retry in a minute")
 	}
