@@ -220,3 +220,22 @@ func TestAssociateAfterRealPropagationDelay(t *testing.T) {
 		t.Errorf("%d AssociateAccessPolicy calls: the delay was not exercised", n)
 	}
 }
+
+// TestInterruptedCreateSaysWhatToDo: stopped during CreateAccessEntry, the
+// entry may or may not exist; the error says how to finish.
+func TestInterruptedCreateSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	td := newTestDepsWith(t, emulator.Options{Latency: 2 * time.Second})
+	p, _ := access.ParsePrincipalARN("arn:aws:iam::111122223333:role/slow")
+	o := &createOptions{deps: td.Deps, req: access.CreateEntry{Cluster: "demo", Principal: p}}
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	err := runCreate(ctx, o)
+	if err == nil {
+		t.Fatal("create succeeded despite the interrupt")
+	}
+	var h interface{ Hint() string }
+	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "--if-not-exists") {
+		t.Errorf("no way forward in %v", err)
+	}
+}

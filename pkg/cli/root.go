@@ -65,10 +65,13 @@ func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, en
 	if g.cancel != nil {
 		g.cancel()
 	}
+	if err != nil && ctx.Err() != nil {
+		// Ctrl-C: say so, with whatever the command reported of the state
+		// it left (its hints), and exit 130.
+		printError(ios.ErrOut, fmt.Errorf("interrupted: %w", err))
+		return exitInterrupted
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			err = fmt.Errorf("interrupted: %w", ctx.Err())
-		}
 		printError(ios.ErrOut, err)
 	}
 	return exitCode(err)
