@@ -122,7 +122,7 @@ func runCreate(ctx context.Context, o *createOptions) error {
 		entry, err = client.CreateEntry(ctx, o.req)
 		return err
 	})
-	if err != nil && ctx.Err() != nil {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return withHint(err, "stopped while creating: the entry may or may not exist now; re-run the same command with --if-not-exists to finish")
 	}
 	if eksapi.IsUnknownPrincipal(err) {

@@ -7,17 +7,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
 type deleteOptions struct {
-	deps      *Deps
-	cluster   access.ClusterName
-	principal access.PrincipalARN
-	ifExists  bool
-	yes       bool
-	force     bool
+	deps *Deps
+	entryTarget
+	ifExists bool
+	yes      bool
+	force    bool
 }
 
 func newDeleteCmd(deps *Deps, runF func(context.Context, *deleteOptions) error) *cobra.Command {
@@ -36,10 +34,7 @@ identity your credentials belong to) unless --force.`,
   eksaccess rm --cluster prod --principal arn:aws:iam::111122223333:role/dev --yes --if-exists`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireCluster(deps, &opts.cluster); err != nil {
-				return err
-			}
-			if err := requirePrincipal(opts.principal); err != nil {
+			if err := opts.require(deps); err != nil {
 				return err
 			}
 			if !opts.yes && !deps.IO.CanPrompt() {
@@ -51,8 +46,7 @@ identity your credentials belong to) unless --force.`,
 			return runF(cmd.Context(), opts)
 		},
 	}
-	clusterFlag(cmd, &opts.cluster)
-	principalFlag(cmd, &opts.principal)
+	opts.addFlags(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&opts.ifExists, "if-exists", false, "succeed when there is no such entry")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")

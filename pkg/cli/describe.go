@@ -10,9 +10,8 @@ import (
 )
 
 type describeOptions struct {
-	deps         *Deps
-	cluster      access.ClusterName
-	principal    access.PrincipalARN
+	deps *Deps
+	entryTarget
 	withPolicies bool
 }
 
@@ -28,10 +27,7 @@ func newDescribeCmd(deps *Deps, runF func(context.Context, *describeOptions) err
       -o json --query accessEntry.username`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireCluster(deps, &opts.cluster); err != nil {
-				return err
-			}
-			if err := requirePrincipal(opts.principal); err != nil {
+			if err := opts.require(deps); err != nil {
 				return err
 			}
 			if runF == nil {
@@ -40,8 +36,7 @@ func newDescribeCmd(deps *Deps, runF func(context.Context, *describeOptions) err
 			return runF(cmd.Context(), opts)
 		},
 	}
-	clusterFlag(cmd, &opts.cluster)
-	principalFlag(cmd, &opts.principal)
+	opts.addFlags(cmd)
 	cmd.Flags().BoolVar(&opts.withPolicies, "with-policies", false, "also list the entry's access policies and their scopes")
 	return cmd
 }

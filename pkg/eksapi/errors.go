@@ -73,7 +73,6 @@ var kinds = map[string]error{
 	"InvalidRequestException":             ErrInvalidRequest,
 	"InvalidParameterException":           ErrInvalidParameter,
 	"BadRequestException":                 ErrInvalidParameter,
-	"ResourceLimitExceededException":      ErrConflict,
 }
 
 // wrap translates an SDK error once, adding the operation and its key:
