@@ -3,9 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
@@ -46,4 +50,106 @@ func newTestDepsWith(t testing.TB, opts emulator.Options) *testDeps {
 		Confirm: func(string) (bool, error) { t.Fatal("unexpected prompt"); return false, nil },
 	}
 	return td
+}
+
+// execArgs runs cmd with args as the root would: flag errors become usage
+// errors.
+func execArgs(t *testing.T, td *testDeps, cmd *cobra.Command, args ...string) error {
+	t.Helper()
+	cmd.SetArgs(args)
+	cmd.SetOut(td.out)
+	cmd.SetErr(td.errOut)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err} })
+	return cmd.ExecuteContext(t.Context())
+}
+
+// checkUsageError asserts that err is a usage error (exit 2) mentioning want.
+func checkUsageError(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want one containing %q", err, want)
+	}
+	if code := exitCode(err); code != exitUsage {
+		t.Errorf("exit code %d, want %d", code, exitUsage)
+	}
+}
+
+// checkExit asserts err's exit code and, if hint is not empty, that one of
+// its hints contains hint.
+func checkExit(t *testing.T, err error, code int, hint string) {
+	t.Helper()
+	if got := exitCode(err); got != code {
+		t.Fatalf("exit %d (%v), want %d", got, err, code)
+	}
+	if hint == "" {
+		return
+	}
+	for _, h := range hints(err) {
+		if strings.Contains(h, hint) {
+			return
+		}
+	}
+	t.Errorf("hints %q of %v lack %q", hints(err), err, hint)
+}
+
+// opCount is how many requests of operation op the emulator received.
+func opCount(td *testDeps, op string) int {
+	n := 0
+	for _, r := range td.srv.Requests() {
+		if r.Op == op {
+			n++
+		}
+	}
+	return n
+}
+
+// opNames lists the operations the emulator received, in order.
+func opNames(td *testDeps) []string {
+	var ops []string
+	for _, r := range td.srv.Requests() {
+		ops = append(ops, r.Op)
+	}
+	return ops
+}
+
+func mustPrincipal(t *testing.T, s string) access.PrincipalARN {
+	t.Helper()
+	p, err := access.ParsePrincipalARN(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func mustPolicy(t *testing.T, s string) access.PolicyRef {
+	t.Helper()
+	p, err := access.ParsePolicyRef(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// seedEntry creates an access entry in cluster demo with the given
+// policies (P[:scope]), then forgets the requests that took.
+func seedEntry(t *testing.T, td *testDeps, principal string, policies ...string) {
+	t.Helper()
+	client, err := td.Client(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustPrincipal(t, principal)
+	if _, err := client.CreateEntry(t.Context(), access.CreateEntry{Cluster: "demo", Principal: p}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range policies {
+		pa, err := access.ParsePolicyAssociation(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.AssociatePolicy(t.Context(), "demo", p, pa.Policy.ARN(p.Partition()), pa.Scope); err != nil {
+			t.Fatal(err)
+		}
+	}
+	td.srv.ResetRequests()
 }

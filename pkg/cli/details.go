@@ -24,7 +24,7 @@ type detailedEntry struct {
 
 // progressAfter is how long `list --details` works before it shows
 // progress on a terminal.
-const progressAfter = time.Second
+var progressAfter = time.Second
 
 // describeAll describes every entry and lists its policies, at most
 // o.concurrency requests at a time. The result keeps the order of arns,
