@@ -117,11 +117,18 @@ func runCreate(ctx context.Context, o *createOptions) error {
 		}
 	}
 	var entry access.Entry
-	err = untilPrincipalVisible(ctx, o.deps, func() error {
+	create := func() error {
 		var err error
 		entry, err = client.CreateEntry(ctx, o.req)
 		return err
-	})
+	}
+	if len(o.req.Principal.Warnings()) > 0 {
+		// The ARN already looks wrong (warned above): EKS's "invalid
+		// principal" is then no propagation delay worth waiting out.
+		err = create()
+	} else {
+		err = untilPrincipalVisible(ctx, o.deps, create)
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return withHint(err, "stopped while creating: the entry may or may not exist now; re-run the same command with --if-not-exists to finish")
 	}

@@ -112,8 +112,13 @@ func hints(err error) []string {
 	if len(out) > 0 {
 		return out
 	}
-	var netErr *net.OpError
+	var (
+		netErr *net.OpError
+		apiErr *eksapi.APIError
+	)
 	switch {
+	case errors.Is(err, eksapi.ErrInvalidRequest) && errors.As(err, &apiErr) && apiErr.Cluster != "":
+		return []string{fmt.Sprintf("access entries need the authentication mode API_AND_CONFIG_MAP or API: check it with `eksaccess auth-mode --cluster %[1]s`, change it with `eksaccess auth-mode --cluster %[1]s --set API_AND_CONFIG_MAP`", apiErr.Cluster)}
 	case errors.Is(err, eksapi.ErrNoCredentials):
 		return []string{"configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); `aws sts get-caller-identity` checks them"}
 	case errors.Is(err, eksapi.ErrAccessDenied):
@@ -123,7 +128,7 @@ func hints(err error) []string {
 	case errors.Is(err, eksapi.ErrThrottled):
 		return []string{"EKS is busy or throttling this account: retry later, or raise --max-attempts"}
 	case errors.Is(err, eksapi.ErrInvalidRequest):
-		return []string{"if the cluster's authentication mode is CONFIG_MAP, access entries are off: see `eksaccess auth-mode --help`"}
+		return []string{"access entries need the authentication mode API_AND_CONFIG_MAP or API: see `eksaccess auth-mode --help`"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return []string{"the command ran past --timeout; raise it, or check the network and --endpoint-url"}
 	case errors.As(err, &netErr):

@@ -80,7 +80,7 @@ func (c *Client) CreateEntry(ctx context.Context, r access.CreateEntry) (access.
 	}
 	out, err := c.eks.CreateAccessEntry(ctx, in)
 	if err != nil {
-		return access.Entry{}, wrap(entryOp("create", r.Cluster, r.Principal.String()), err)
+		return access.Entry{}, wrapIn(r.Cluster, entryOp("create", r.Cluster, r.Principal.String()), err)
 	}
 	return entryFrom(out.AccessEntry), nil
 }
@@ -92,7 +92,7 @@ func (c *Client) DescribeEntry(ctx context.Context, cluster access.ClusterName, 
 		PrincipalArn: aws.String(principal.String()),
 	})
 	if err != nil {
-		return access.Entry{}, wrap(entryOp("describe", cluster, principal.String()), err)
+		return access.Entry{}, wrapIn(cluster, entryOp("describe", cluster, principal.String()), err)
 	}
 	return entryFrom(out.AccessEntry), nil
 }
@@ -115,7 +115,7 @@ func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o 
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, wrap("list access entries in cluster "+string(cluster), err)
+			return nil, wrapIn(cluster, "list access entries in cluster "+string(cluster), err)
 		}
 		arns = append(arns, page.AccessEntries...)
 		if o.MaxItems > 0 && len(arns) >= o.MaxItems {
@@ -144,7 +144,7 @@ func (c *Client) UpdateEntry(ctx context.Context, cluster access.ClusterName, pr
 	}
 	out, err := c.eks.UpdateAccessEntry(ctx, in)
 	if err != nil {
-		return access.Entry{}, wrap(entryOp("update", cluster, principal.String()), err)
+		return access.Entry{}, wrapIn(cluster, entryOp("update", cluster, principal.String()), err)
 	}
 	return entryFrom(out.AccessEntry), nil
 }
@@ -155,7 +155,7 @@ func (c *Client) DeleteEntry(ctx context.Context, cluster access.ClusterName, pr
 		ClusterName:  aws.String(string(cluster)),
 		PrincipalArn: aws.String(principal.String()),
 	})
-	return wrap(entryOp("delete", cluster, principal.String()), err)
+	return wrapIn(cluster, entryOp("delete", cluster, principal.String()), err)
 }
 
 // AssociatePolicy associates (or re-scopes, in place) an access policy.
@@ -170,7 +170,7 @@ func (c *Client) AssociatePolicy(ctx context.Context, cluster access.ClusterName
 		},
 	})
 	if err != nil {
-		return access.AssociatedPolicy{}, wrap(fmt.Sprintf("associate policy %s with %s in cluster %s", policyARN, principal, cluster), err)
+		return access.AssociatedPolicy{}, wrapIn(cluster, fmt.Sprintf("associate policy %s with %s in cluster %s", policyARN, principal, cluster), err)
 	}
 	return associatedFrom(out.AssociatedAccessPolicy), nil
 }
@@ -182,7 +182,7 @@ func (c *Client) DisassociatePolicy(ctx context.Context, cluster access.ClusterN
 		PrincipalArn: aws.String(principal.String()),
 		PolicyArn:    aws.String(policyARN),
 	})
-	return wrap(fmt.Sprintf("disassociate policy %s from %s in cluster %s", policyARN, principal, cluster), err)
+	return wrapIn(cluster, fmt.Sprintf("disassociate policy %s from %s in cluster %s", policyARN, principal, cluster), err)
 }
 
 // ListAssociatedPolicies returns every policy associated with an entry,
@@ -197,7 +197,7 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, wrap(entryOp("list policies of", cluster, principal.String()), err)
+			return nil, wrapIn(cluster, entryOp("list policies of", cluster, principal.String()), err)
 		}
 		for i := range page.AssociatedAccessPolicies {
 			policies = append(policies, associatedFrom(&page.AssociatedAccessPolicies[i]))
@@ -251,7 +251,7 @@ type Cluster struct {
 func (c *Client) DescribeCluster(ctx context.Context, cluster access.ClusterName) (Cluster, error) {
 	out, err := c.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(string(cluster))})
 	if err != nil {
-		return Cluster{}, wrap("describe cluster "+string(cluster), err)
+		return Cluster{}, wrapIn(cluster, "describe cluster "+string(cluster), err)
 	}
 	cl := Cluster{
 		Name:   aws.ToString(out.Cluster.Name),
@@ -275,7 +275,7 @@ func (c *Client) SetAuthenticationMode(ctx context.Context, cluster access.Clust
 		AccessConfig: &types.UpdateAccessConfigRequest{AuthenticationMode: types.AuthenticationMode(mode)},
 	})
 	if err != nil {
-		return "", wrap(fmt.Sprintf("set authentication mode of cluster %s to %s", cluster, mode), err)
+		return "", wrapIn(cluster, fmt.Sprintf("set authentication mode of cluster %s to %s", cluster, mode), err)
 	}
 	return aws.ToString(out.Update.Id), nil
 }

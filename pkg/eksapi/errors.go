@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
 )
 
 // The kinds of failure commands act on. Every error a Client returns wraps
@@ -36,6 +38,8 @@ var (
 type APIError struct {
 	Code    string
 	Message string
+	// Cluster is the cluster the call was about, if any.
+	Cluster string
 	kind    error
 }
 
@@ -77,7 +81,10 @@ var kinds = map[string]error{
 
 // wrap translates an SDK error once, adding the operation and its key:
 // "describe access entry arn:... in cluster demo: ResourceNotFoundException: ...".
-func wrap(op string, err error) error {
+func wrap(op string, err error) error { return wrapIn("", op, err) }
+
+// wrapIn is wrap for a call about one cluster, which the error then names.
+func wrapIn(cluster access.ClusterName, op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -86,6 +93,7 @@ func wrap(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, &APIError{
 			Code:    apiErr.ErrorCode(),
 			Message: apiErr.ErrorMessage(),
+			Cluster: string(cluster),
 			kind:    kinds[apiErr.ErrorCode()],
 		})
 	}
