@@ -68,7 +68,7 @@ earlier run did not associate are associated now.`,
 	f.StringVar(&opts.req.Username, "username", "", "Kubernetes `username` (default: EKS picks one from the principal)")
 	f.Var(&opts.tags, "tag", "tag as `key=value` (repeatable; key= for an empty value)")
 	f.StringVar(&opts.req.ClientRequestToken, "client-request-token", "", "idempotency `token` (default: the SDK generates one)")
-	f.Var(&opts.policies, "policy", "access policy to associate, `NAME[:SCOPE]`: AmazonEKSAdminPolicy, AmazonEKSAdminPolicy:cluster, AmazonEKSEditPolicy:namespace=dev,test (repeatable)")
+	f.Var(&opts.policies, "policy", "access policy to associate after the create, as `NAME[:SCOPE]`; SCOPE is cluster (the default) or namespace=a,b (repeatable)")
 	f.BoolVar(&opts.ifNotExists, "if-not-exists", false, "succeed when an identical entry exists; finish its missing policies")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "validate and print the requests as JSON; send nothing")
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(typeNames(), cobra.ShellCompDirectiveNoFileComp))

@@ -1,8 +1,10 @@
 package eksapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -104,6 +106,17 @@ func wrapIn(cluster access.ClusterName, op string, err error) error {
 	if errors.As(err, &canceled) {
 		return fmt.Errorf("%s: %w", op, canceled.Err)
 	}
+	for _, ctxErr := range []error{context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, ctxErr) {
+			return fmt.Errorf("%s: %w", op, ctxErr)
+		}
+	}
+	// A transport failure: keep the URL and the network's own words, drop
+	// the SDK's retry bookkeeping around them.
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return fmt.Errorf("%s: cannot reach %s: %w", op, endpointOf(urlErr.URL), urlErr.Err)
+	}
 	return fmt.Errorf("%s: %w", op, err)
 }
 
@@ -115,4 +128,13 @@ func IsUnknownPrincipal(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.Code == "InvalidParameterException" &&
 		strings.Contains(apiErr.Message, "invalid principal")
+}
+
+// endpointOf is the scheme and host of a request URL.
+func endpointOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
 }
