@@ -153,3 +153,47 @@ func seedEntry(t *testing.T, td *testDeps, principal string, policies ...string)
 	}
 	td.srv.ResetRequests()
 }
+
+// parseCase is one argv case of a TestNewXCmd table: either a usage error
+// containing wantErr, or options that check inspects.
+type parseCase[O any] struct {
+	name    string
+	args    []string
+	env     map[string]string
+	tty     bool // stdin, stdout and stderr are terminals
+	check   func(*testing.T, *O)
+	wantErr string
+}
+
+// runParseCases runs each case through the command newCmd builds, with a
+// runF that captures the options. A failing case must be a usage error
+// (exit 2) that neither ran the command nor built a client; a passing one
+// must not have built a client either: parsing sends nothing.
+func runParseCases[O any](t *testing.T, newCmd func(*Deps, func(context.Context, *O) error) *cobra.Command, cases []parseCase[O]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			td := newTestDeps(t)
+			for k, v := range tc.env {
+				td.env[k] = v
+			}
+			td.IO.SetTTY(tc.tty, tc.tty, tc.tty)
+			var got *O
+			err := execArgs(t, td, newCmd(td.Deps, func(_ context.Context, o *O) error { got = o; return nil }), tc.args...)
+			if tc.wantErr != "" {
+				checkUsageError(t, err, tc.wantErr)
+				if got != nil {
+					t.Error("the command ran despite the error")
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			} else if tc.check != nil {
+				tc.check(t, got)
+			}
+			if td.clients != 0 {
+				t.Error("parsing built a client")
+			}
+		})
+	}
+}

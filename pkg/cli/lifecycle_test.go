@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -20,46 +19,20 @@ const aliceUser = "arn:aws:iam::111122223333:user/alice"
 // TestNewDescribeCmd: argv -> options or a usage error, no client built.
 func TestNewDescribeCmd(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name    string
-		args    []string
-		env     map[string]string
-		want    describeOptions
-		wantErr string
-	}{
-		{name: "flags", args: []string{"--cluster", "demo", "--principal", devRole, "--with-policies"}},
-		{name: "alias and env", args: []string{"--principal-arn", devRole}, env: map[string]string{"EKSACCESS_CLUSTER": "demo"}},
+	target := func(withPolicies bool) func(*testing.T, *describeOptions) {
+		return func(t *testing.T, o *describeOptions) {
+			if o.cluster != "demo" || o.principal.String() != devRole || o.withPolicies != withPolicies {
+				t.Errorf("options: %+v", o)
+			}
+		}
+	}
+	runParseCases(t, newDescribeCmd, []parseCase[describeOptions]{
+		{name: "flags", args: []string{"--cluster", "demo", "--principal", devRole, "--with-policies"}, check: target(true)},
+		{name: "alias and env", args: []string{"--principal-arn", devRole}, env: map[string]string{"EKSACCESS_CLUSTER": "demo"}, check: target(false)},
 		{name: "no principal", args: []string{"--cluster", "demo"}, wantErr: "--principal is required"},
 		{name: "no cluster", args: []string{"--principal", devRole}, wantErr: "--cluster is required"},
 		{name: "session ARN", args: []string{"--cluster", "demo", "--principal", "arn:aws:sts::111122223333:assumed-role/dev/x"}, wantErr: "assumed-role"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			td := newTestDeps(t)
-			for k, v := range tc.env {
-				td.env[k] = v
-			}
-			var got *describeOptions
-			err := execArgs(t, td, newDescribeCmd(td.Deps, func(_ context.Context, o *describeOptions) error { got = o; return nil }), tc.args...)
-			if tc.wantErr != "" {
-				checkUsageError(t, err, tc.wantErr)
-				if got != nil || td.clients != 0 {
-					t.Error("ran or built a client despite the error")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.cluster != "demo" || got.principal.String() != devRole {
-				t.Errorf("options: %+v", got)
-			}
-			if got.withPolicies != (tc.name == "flags") {
-				t.Errorf("--with-policies = %v", got.withPolicies)
-			}
-		})
-	}
+	})
 }
 
 // TestRunDescribeWithPolicies: the entry and its policies, in every format.
@@ -122,12 +95,7 @@ func TestRunDescribeWithPolicies(t *testing.T) {
 // TestNewListCmd: flag checks before anything is sent.
 func TestNewListCmd(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name    string
-		args    []string
-		check   func(*testing.T, *listOptions)
-		wantErr string
-	}{
+	runParseCases(t, newListCmd, []parseCase[listOptions]{
 		{name: "defaults", args: []string{"--cluster", "demo"}, check: func(t *testing.T, o *listOptions) {
 			if o.concurrency != 8 || o.details || o.maxItems != 0 || o.associatedPolicy != "" {
 				t.Errorf("defaults: %+v", o)
@@ -142,26 +110,7 @@ func TestNewListCmd(t *testing.T) {
 		{name: "bad policy", args: []string{"--cluster", "demo", "--associated-policy", "arn:aws:iam::aws:policy/ReadOnlyAccess"}, wantErr: "--associated-policy"},
 		{name: "zero concurrency", args: []string{"--cluster", "demo", "--concurrency", "0"}, wantErr: "--concurrency"},
 		{name: "negative max-items", args: []string{"--cluster", "demo", "--max-items", "-1"}, wantErr: "--max-items"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			td := newTestDeps(t)
-			var got *listOptions
-			err := execArgs(t, td, newListCmd(td.Deps, func(_ context.Context, o *listOptions) error { got = o; return nil }), tc.args...)
-			if tc.wantErr != "" {
-				checkUsageError(t, err, tc.wantErr)
-				if got != nil {
-					t.Error("ran despite the error")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.check(t, got)
-		})
-	}
+	})
 }
 
 // TestRunListDetailsIsStableAndShowsProgress: the same sorted rows at any
@@ -205,12 +154,7 @@ func TestRunListDetailsIsStableAndShowsProgress(t *testing.T) {
 // TestNewUpdateCmd: argv -> the update request, or a usage error.
 func TestNewUpdateCmd(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name    string
-		args    []string
-		check   func(*testing.T, *updateOptions)
-		wantErr string
-	}{
+	runParseCases(t, newUpdateCmd, []parseCase[updateOptions]{
 		{name: "groups", args: []string{"--cluster", "demo", "--principal", devRole, "--group", "b,a", "--group", "a"}, check: func(t *testing.T, o *updateOptions) {
 			if !o.req.SetGroups || o.req.SetUsername || !cmp.Equal(o.req.Groups, []string{"b", "a"}) {
 				t.Errorf("request: %+v", o.req)
@@ -229,26 +173,7 @@ func TestNewUpdateCmd(t *testing.T) {
 		{name: "nothing to change", args: []string{"--cluster", "demo", "--principal", devRole}, wantErr: "nothing to update"},
 		{name: "both group flags", args: []string{"--cluster", "demo", "--principal", devRole, "--group", "a", "--no-groups"}, wantErr: "--no-groups"},
 		{name: "reserved group", args: []string{"--cluster", "demo", "--principal", devRole, "--group", "system:masters"}, wantErr: "system:"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			td := newTestDeps(t)
-			var got *updateOptions
-			err := execArgs(t, td, newUpdateCmd(td.Deps, func(_ context.Context, o *updateOptions) error { got = o; return nil }), tc.args...)
-			if tc.wantErr != "" {
-				checkUsageError(t, err, tc.wantErr)
-				if got != nil || td.clients != 0 {
-					t.Error("ran or built a client despite the error")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.check(t, got)
-		})
-	}
+	})
 }
 
 // TestRunUpdateKeepsTheUnnamedField: EKS resets what a request omits, so
@@ -290,40 +215,18 @@ func TestRunUpdateKeepsTheUnnamedField(t *testing.T) {
 // any client is built.
 func TestNewDeleteCmd(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name    string
-		args    []string
-		tty     bool
-		wantErr string
-	}{
+	runParseCases(t, newDeleteCmd, []parseCase[deleteOptions]{
 		{name: "yes", args: []string{"--cluster", "demo", "--principal", devRole, "--yes"}},
-		{name: "short -y with options", args: []string{"--cluster", "demo", "--principal", devRole, "-y", "--if-exists", "--force"}},
+		{name: "short -y with options", args: []string{"--cluster", "demo", "--principal", devRole, "-y", "--if-exists", "--force"},
+			check: func(t *testing.T, o *deleteOptions) {
+				if !o.yes || !o.ifExists || !o.force {
+					t.Errorf("options: %+v", o)
+				}
+			}},
 		{name: "terminal, no --yes", args: []string{"--cluster", "demo", "--principal", devRole}, tty: true},
 		{name: "no terminal, no --yes", args: []string{"--cluster", "demo", "--principal", devRole}, wantErr: "--yes is required when stdin is not a terminal"},
 		{name: "no principal", args: []string{"--cluster", "demo", "--yes"}, wantErr: "--principal is required"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			td := newTestDeps(t)
-			td.IO.SetTTY(tc.tty, tc.tty, tc.tty)
-			var got *deleteOptions
-			err := execArgs(t, td, newDeleteCmd(td.Deps, func(_ context.Context, o *deleteOptions) error { got = o; return nil }), tc.args...)
-			if tc.wantErr != "" {
-				checkUsageError(t, err, tc.wantErr)
-				if got != nil || td.clients != 0 {
-					t.Error("ran or built a client despite the error")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.name == "short -y with options" && (!got.yes || !got.ifExists || !got.force) {
-				t.Errorf("options: %+v", got)
-			}
-		})
-	}
+	})
 }
 
 // TestRunDeleteConfirmation: on a terminal the user is asked; "no" deletes
