@@ -44,3 +44,19 @@ func UncheckedPrincipalARN(s string) PrincipalARN {
 	a, _ := arn.Parse(s)
 	return PrincipalARN{raw: s, parsed: a}
 }
+
+// ParseEntryPrincipal parses the principal of an entry that may already
+// exist: the rules of PrincipalARN, except that the account root is
+// accepted. EKS takes root entries (they grant nothing), so eksaccess must
+// be able to describe and delete one, though it will not create one.
+func ParseEntryPrincipal(s string) (PrincipalARN, error) {
+	p, err := ParsePrincipalARN(s)
+	if err == nil {
+		return p, nil
+	}
+	if a, perr := arn.Parse(s); perr == nil && a.Service == "iam" && a.Resource == "root" &&
+		a.Region == "" && len(a.AccountID) == 12 && isDigits(a.AccountID) && checkPartition(s, a.Partition) == nil {
+		return PrincipalARN{raw: s, parsed: a}, nil
+	}
+	return p, err
+}

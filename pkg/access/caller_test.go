@@ -34,3 +34,32 @@ func TestIsCaller(t *testing.T) {
 		})
 	}
 }
+
+func TestParseEntryPrincipal(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{
+		"arn:aws:iam::111122223333:root",
+		"arn:aws-cn:iam::111122223333:root",
+		"arn:aws:iam::111122223333:role/path/dev",
+		"arn:aws:iam::111122223333:user/alice",
+	} {
+		if p, err := ParseEntryPrincipal(ok); err != nil || p.String() != ok {
+			t.Errorf("ParseEntryPrincipal(%q) = %q, %v", ok, p, err)
+		}
+	}
+	for _, bad := range []string{
+		"arn:aws:iam::1111:root",
+		"arn:aws:iam:us-east-1:111122223333:root",
+		"arn:aws:sts::111122223333:assumed-role/dev/alice",
+		"arn:aws:iam::111122223333:group/admins",
+		"not-an-arn",
+	} {
+		if _, err := ParseEntryPrincipal(bad); err == nil {
+			t.Errorf("ParseEntryPrincipal(%q) accepted it", bad)
+		}
+	}
+	// create still refuses the root
+	if _, err := ParsePrincipalARN("arn:aws:iam::111122223333:root"); err == nil {
+		t.Error("ParsePrincipalARN accepted the root")
+	}
+}

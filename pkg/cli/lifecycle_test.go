@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -284,5 +285,28 @@ func TestRunDeleteGuard(t *testing.T) {
 	}
 	if opCount(td, "GetCallerIdentity") != 1 {
 		t.Errorf("--force still asked STS (%d calls)", opCount(td, "GetCallerIdentity")-1)
+	}
+}
+
+// TestRootEntryCanBeDescribedAndDeleted: EKS accepts an entry for the
+// account root (it grants nothing); create refuses to make one, but an
+// existing one can be named, so it can be cleaned up.
+func TestRootEntryCanBeDescribedAndDeleted(t *testing.T) {
+	t.Parallel()
+	td := newTestDeps(t)
+	const root = "arn:aws:iam::111122223333:root"
+	client, _ := td.Client(t.Context())
+	if _, err := client.CreateEntry(t.Context(), access.CreateEntry{Cluster: "demo", Principal: access.UncheckedPrincipalARN(root)}); err != nil {
+		t.Fatal(err)
+	}
+	checkUsageError(t, execArgs(t, td, newCreateCmd(td.Deps, nil), "--cluster", "demo", "--principal", root), "account root")
+	if err := execArgs(t, td, newDescribeCmd(td.Deps, nil), "--cluster", "demo", "--principal", root); err != nil {
+		t.Fatalf("describe: %v", err)
+	}
+	if err := execArgs(t, td, newDeleteCmd(td.Deps, nil), "--cluster", "demo", "--principal", root, "--yes"); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if n := opCount(td, "DeleteAccessEntry"); n != 1 {
+		t.Errorf("%d deletes", n)
 	}
 }

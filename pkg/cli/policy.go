@@ -69,7 +69,7 @@ type entryTarget struct {
 
 func (t *entryTarget) addFlags(cmd *cobra.Command) {
 	clusterFlag(cmd, &t.cluster)
-	principalFlag(cmd, &t.principal)
+	entryPrincipalFlag(cmd, &t.principal)
 }
 
 // require fills --cluster from EKSACCESS_CLUSTER, requires both flags and

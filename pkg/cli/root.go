@@ -244,10 +244,21 @@ func clusterFlag(cmd *cobra.Command, c *access.ClusterName) {
 	cmd.Flags().Var(c, "cluster", "EKS cluster `name` (default: EKSACCESS_CLUSTER)")
 }
 
-// principalFlag adds --principal, with --principal-arn as an alias (the
-// AWS CLI's name).
+// principalFlag adds --principal for a new entry: the strict rules of
+// access.PrincipalARN. --principal-arn is an alias (the AWS CLI's name).
 func principalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
-	cmd.Flags().Var(p, "principal", "IAM user or role `ARN` (alias --principal-arn)")
+	addPrincipalFlag(cmd, p)
+}
+
+// entryPrincipalFlag adds --principal for an entry that may exist already:
+// the account root, which EKS accepts but eksaccess will not create, can be
+// named too (see access.ParseEntryPrincipal).
+func entryPrincipalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
+	addPrincipalFlag(cmd, entryPrincipalValue{p})
+}
+
+func addPrincipalFlag(cmd *cobra.Command, v pflag.Value) {
+	cmd.Flags().Var(v, "principal", "IAM user or role `ARN` (alias --principal-arn)")
 	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
 		if name == "principal-arn" {
 			name = "principal"
@@ -255,6 +266,21 @@ func principalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
 		return pflag.NormalizedName(name)
 	})
 }
+
+// entryPrincipalValue is the pflag.Value of entryPrincipalFlag.
+type entryPrincipalValue struct{ p *access.PrincipalARN }
+
+func (v entryPrincipalValue) Set(s string) error {
+	p, err := access.ParseEntryPrincipal(s)
+	if err != nil {
+		return err
+	}
+	*v.p = p
+	return nil
+}
+
+func (v entryPrincipalValue) String() string { return v.p.String() }
+func (v entryPrincipalValue) Type() string   { return "arn" }
 
 // noArgs rejects positional arguments as a usage error (exit 2).
 func noArgs(cmd *cobra.Command, args []string) error {

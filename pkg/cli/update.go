@@ -53,7 +53,7 @@ EKS API resets any field a request leaves out.`,
 		},
 	}
 	clusterFlag(cmd, &opts.req.Cluster)
-	principalFlag(cmd, &opts.req.Principal)
+	entryPrincipalFlag(cmd, &opts.req.Principal)
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.groups, "group", nil, "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
 	f.BoolVar(&opts.req.NoGroups, "no-groups", false, "remove every Kubernetes group")
