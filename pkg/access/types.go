@@ -12,8 +12,8 @@ type Entry struct {
 	PrincipalARN     string            `json:"principalArn"`
 	KubernetesGroups []string          `json:"kubernetesGroups"`
 	AccessEntryARN   string            `json:"accessEntryArn"`
-	CreatedAt        time.Time         `json:"createdAt"`
-	ModifiedAt       time.Time         `json:"modifiedAt"`
+	CreatedAt        time.Time         `json:"createdAt,omitzero"`
+	ModifiedAt       time.Time         `json:"modifiedAt,omitzero"`
 	Tags             map[string]string `json:"tags"`
 	Username         string            `json:"username"`
 	Type             string            `json:"type"`
@@ -23,8 +23,8 @@ type Entry struct {
 type AssociatedPolicy struct {
 	PolicyARN    string    `json:"policyArn"`
 	AccessScope  Scope     `json:"accessScope"`
-	AssociatedAt time.Time `json:"associatedAt"`
-	ModifiedAt   time.Time `json:"modifiedAt"`
+	AssociatedAt time.Time `json:"associatedAt,omitzero"`
+	ModifiedAt   time.Time `json:"modifiedAt,omitzero"`
 }
 
 // Policy is one access policy of the EKS catalog (ListAccessPolicies).

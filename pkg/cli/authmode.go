@@ -159,7 +159,7 @@ func runAuthMode(ctx context.Context, o *authModeOptions) error {
 		return o.deps.print(authModeResult(o.cluster, current, ""))
 	}
 	if !o.yes {
-		ok, err := o.deps.Confirm(fmt.Sprintf("Switch cluster %s from %s to %s? This cannot be undone", o.cluster, current, o.set))
+		ok, err := o.deps.Confirm(ctx, fmt.Sprintf("Switch cluster %s from %s to %s? This cannot be undone", o.cluster, current, o.set))
 		if err != nil {
 			return fmt.Errorf("read confirmation: %w", err)
 		}

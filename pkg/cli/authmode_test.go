@@ -166,7 +166,10 @@ func TestRunAuthModeSet(t *testing.T) {
 			td.IO.SetTTY(true, true, true)
 			var asked []string
 			if tc.answer != "" {
-				td.Confirm = func(q string) (bool, error) { asked = append(asked, q); return tc.answer == "yes", nil }
+				td.Confirm = func(_ context.Context, q string) (bool, error) {
+					asked = append(asked, q)
+					return tc.answer == "yes", nil
+				}
 			}
 			if tc.fail != "" {
 				td.srv.FailNext("UpdateClusterConfig", 409, tc.fail, "Cannot AccessConfigUpdate because cluster demo currently has update 1234 in progress")

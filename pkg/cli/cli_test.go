@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -41,13 +40,12 @@ func newTestDepsWith(t testing.TB, opts emulator.Options) *testDeps {
 	td.Deps = &Deps{
 		IO:     ios,
 		Output: &output.Options{Format: output.TableFormat},
-		Now:    func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 		Env:    func(k string) string { return td.env[k] },
 		Client: func(context.Context) (*eksapi.Client, error) {
 			td.clients++
 			return eksapi.NewFromConfig(emutest.Config(hs.URL), ""), nil
 		},
-		Confirm: func(string) (bool, error) { t.Fatal("unexpected prompt"); return false, nil },
+		Confirm: func(context.Context, string) (bool, error) { t.Fatal("unexpected prompt"); return false, nil },
 	}
 	return td
 }

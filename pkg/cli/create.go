@@ -107,6 +107,15 @@ func runCreate(ctx context.Context, o *createOptions) error {
 	if err != nil {
 		return err
 	}
+	// A typo in a policy name must fail before the entry exists, not leave
+	// an entry without its policies.
+	refs := make([]access.PolicyRef, len(o.req.Policies))
+	for i, p := range o.req.Policies {
+		refs[i] = p.Policy
+	}
+	if err := checkPolicyExists(ctx, o.deps, client, refs...); err != nil {
+		return err
+	}
 	if o.ifNotExists {
 		existing, err := client.DescribeEntry(ctx, o.req.Cluster, o.req.Principal)
 		switch {

@@ -63,7 +63,7 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 		return err
 	}
 	if !o.yes {
-		ok, err := o.deps.Confirm(fmt.Sprintf("Delete access entry %s from cluster %s, with its access policies?", o.principal, o.cluster))
+		ok, err := o.deps.Confirm(ctx, fmt.Sprintf("Delete access entry %s from cluster %s, with its access policies?", o.principal, o.cluster))
 		if err != nil {
 			return fmt.Errorf("read confirmation: %w", err)
 		}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -17,10 +16,9 @@ type Deps struct {
 	Client func(context.Context) (*eksapi.Client, error)
 	// Output is how results are printed (filled from -o, --query, --no-color).
 	Output *output.Options
-	// Now is the clock (tests fix it).
-	Now func() time.Time
-	// Confirm asks a yes/no question on the terminal.
-	Confirm func(question string) (bool, error)
+	// Confirm asks a yes/no question on the terminal; ctx ending (Ctrl-C,
+	// --timeout) abandons the question.
+	Confirm func(ctx context.Context, question string) (bool, error)
 	// Env reads an environment variable (tests pass a map).
 	Env func(string) string
 }

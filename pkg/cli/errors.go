@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
@@ -77,7 +78,7 @@ func exitCode(err error) int {
 		return silentErr.code
 	case errors.As(err, &codeErr):
 		return codeErr.code
-	case errors.As(err, &flagErr), errors.Is(err, eksapi.ErrNoRegion):
+	case errors.As(err, &flagErr), errors.Is(err, eksapi.ErrNoRegion), errors.Is(err, eksapi.ErrNoProfile):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
@@ -95,44 +96,63 @@ func exitCode(err error) int {
 }
 
 // hints returns the "hint:" lines for err: the ones errors in its chain
-// carry, else one for its kind.
+// carry (what the command knows), then the one for its kind (what to do
+// about a timeout, missing credentials, a CONFIG_MAP cluster...), without
+// repeats.
 func hints(err error) []string {
+	out := chainHints(err)
+	if h := kindHint(err); h != "" && !slices.Contains(out, h) {
+		out = append(out, h)
+	}
+	return out
+}
+
+// chainHints collects the hints that errors in err's chain carry.
+func chainHints(err error) []string {
 	var out []string
 	for e := err; e != nil; e = errors.Unwrap(e) {
-		if h, ok := e.(interface{ Hint() string }); ok && h.Hint() != "" {
+		if h, ok := e.(interface{ Hint() string }); ok && h.Hint() != "" && !slices.Contains(out, h.Hint()) {
 			out = append(out, h.Hint())
 		}
 		if j, ok := e.(interface{ Unwrap() []error }); ok {
 			for _, je := range j.Unwrap() {
-				out = append(out, hints(je)...)
+				for _, h := range chainHints(je) {
+					if !slices.Contains(out, h) {
+						out = append(out, h)
+					}
+				}
 			}
 			break
 		}
 	}
-	if len(out) > 0 {
-		return out
-	}
+	return out
+}
+
+// kindHint is the advice for err's kind, or "".
+func kindHint(err error) string {
 	var (
 		netErr *net.OpError
 		apiErr *eksapi.APIError
 	)
 	switch {
-	case errors.Is(err, eksapi.ErrInvalidRequest) && errors.As(err, &apiErr) && apiErr.Cluster != "":
-		return []string{fmt.Sprintf("access entries need the authentication mode API_AND_CONFIG_MAP or API: check it with `eksaccess auth-mode --cluster %[1]s`, change it with `eksaccess auth-mode --cluster %[1]s --set API_AND_CONFIG_MAP`", apiErr.Cluster)}
+	case eksapi.IsConfigMapMode(err) && errors.As(err, &apiErr) && apiErr.Cluster != "":
+		return fmt.Sprintf("access entries need the authentication mode API_AND_CONFIG_MAP or API: check it with `eksaccess auth-mode --cluster %[1]s`, change it with `eksaccess auth-mode --cluster %[1]s --set API_AND_CONFIG_MAP`", apiErr.Cluster)
+	case eksapi.IsConfigMapMode(err):
+		return "access entries need the authentication mode API_AND_CONFIG_MAP or API: see `eksaccess auth-mode --help`"
 	case errors.Is(err, eksapi.ErrNoCredentials):
-		return []string{"configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); `aws sts get-caller-identity` checks them"}
+		return "configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); `aws sts get-caller-identity` checks them"
 	case errors.Is(err, eksapi.ErrAccessDenied):
-		return []string{"check who you are with `aws sts get-caller-identity`, that the credentials are current, and that the identity may call this EKS action"}
+		return "check who you are with `aws sts get-caller-identity`, that the credentials are current, and that the identity may call this EKS action"
 	case errors.Is(err, eksapi.ErrNoRegion):
-		return []string{"pass --region or set AWS_REGION"}
+		return "pass --region or set AWS_REGION"
+	case errors.Is(err, eksapi.ErrNoProfile):
+		return "`aws configure list-profiles` lists the profiles; check --profile and AWS_PROFILE"
 	case errors.Is(err, eksapi.ErrThrottled):
-		return []string{"EKS is busy or throttling this account: retry later, or raise --max-attempts"}
-	case errors.Is(err, eksapi.ErrInvalidRequest):
-		return []string{"access entries need the authentication mode API_AND_CONFIG_MAP or API: see `eksaccess auth-mode --help`"}
+		return "EKS is busy or throttling this account: retry later, or raise --max-attempts"
 	case errors.Is(err, context.DeadlineExceeded):
-		return []string{"the command ran past --timeout; raise it, or check the network and --endpoint-url"}
+		return "the command ran past --timeout; raise it, or check the network and --endpoint-url"
 	case errors.As(err, &netErr):
-		return []string{"check the network and --endpoint-url (or AWS_ENDPOINT_URL_EKS)"}
+		return "check the network and --endpoint-url (or AWS_ENDPOINT_URL_EKS)"
 	}
-	return nil
+	return ""
 }

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -98,13 +100,13 @@ func TestNewListCmd(t *testing.T) {
 	t.Parallel()
 	runParseCases(t, newListCmd, []parseCase[listOptions]{
 		{name: "defaults", args: []string{"--cluster", "demo"}, check: func(t *testing.T, o *listOptions) {
-			if o.concurrency != 8 || o.details || o.maxItems != 0 || o.associatedPolicy != "" {
+			if o.concurrency != 8 || o.details || o.maxItems != 0 || o.policyRef != nil {
 				t.Errorf("defaults: %+v", o)
 			}
 		}},
-		{name: "short policy name becomes an ARN", args: []string{"--cluster", "demo", "--associated-policy", "AmazonEKSViewPolicy", "--details", "--concurrency", "3", "--max-items", "5"},
+		{name: "short policy name takes the partition later", args: []string{"--cluster", "demo", "--associated-policy", "AmazonEKSViewPolicy", "--details", "--concurrency", "3", "--max-items", "5"},
 			check: func(t *testing.T, o *listOptions) {
-				if o.associatedPolicy != "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy" || !o.details || o.concurrency != 3 || o.maxItems != 5 {
+				if o.policyRef == nil || o.policyRef.ARN("aws-cn") != "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSViewPolicy" || !o.details || o.concurrency != 3 || o.maxItems != 5 {
 					t.Errorf("options: %+v", o)
 				}
 			}},
@@ -239,7 +241,7 @@ func TestRunDeleteConfirmation(t *testing.T) {
 	seedEntry(t, td, devRole)
 	var asked []string
 	answer := false
-	td.Confirm = func(q string) (bool, error) { asked = append(asked, q); return answer, nil }
+	td.Confirm = func(_ context.Context, q string) (bool, error) { asked = append(asked, q); return answer, nil }
 	o := &deleteOptions{deps: td.Deps, entryTarget: entryTarget{cluster: "demo", principal: mustPrincipal(t, devRole)}}
 
 	err := runDelete(t.Context(), o)
@@ -308,5 +310,43 @@ func TestRootEntryCanBeDescribedAndDeleted(t *testing.T) {
 	}
 	if n := opCount(td, "DeleteAccessEntry"); n != 1 {
 		t.Errorf("%d deletes", n)
+	}
+}
+
+// TestTerminalConfirmEndsWithTheContext: Ctrl-C (or --timeout) at the
+// prompt ends the wait instead of leaving the process blocked on stdin.
+func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
+	t.Parallel()
+	in, never := io.Pipe() // stdin that never answers
+	defer never.Close()
+	ios := &IOStreams{In: in, Out: io.Discard, ErrOut: io.Discard}
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	ok, err := terminalConfirm(ios)(ctx, "Delete?")
+	if ok || !errors.Is(err, context.Canceled) {
+		t.Fatalf("confirm = %v, %v; want false, context.Canceled", ok, err)
+	}
+
+	yes := &IOStreams{In: strings.NewReader("yes\n"), Out: io.Discard, ErrOut: io.Discard}
+	if ok, err := terminalConfirm(yes)(t.Context(), "Delete?"); !ok || err != nil {
+		t.Errorf("answer yes: %v, %v", ok, err)
+	}
+	no := &IOStreams{In: strings.NewReader("\n"), Out: io.Discard, ErrOut: io.Discard}
+	if ok, err := terminalConfirm(no)(t.Context(), "Delete?"); ok || err != nil {
+		t.Errorf("empty answer: %v, %v", ok, err)
+	}
+}
+
+// TestRunUpdateWaitsForAFreshEntry: an entry created moments ago may not
+// be visible to UpdateAccessEntry yet; update waits (bounded) for it.
+func TestRunUpdateWaitsForAFreshEntry(t *testing.T) {
+	t.Parallel()
+	td := newTestDepsWith(t, emulator.Options{PropagationDelay: 600 * time.Millisecond})
+	seedEntry(t, td, devRole)
+	if err := execArgs(t, td, newUpdateCmd(td.Deps, nil), "--cluster", "demo", "--principal", devRole, "--group", "x"); err != nil {
+		t.Fatalf("update failed instead of waiting for propagation: %v", err)
+	}
+	if n := opCount(td, "UpdateAccessEntry"); n < 2 {
+		t.Errorf("%d UpdateAccessEntry calls: the delay was not exercised", n)
 	}
 }

@@ -15,7 +15,8 @@ import (
 type listOptions struct {
 	deps             *Deps
 	cluster          access.ClusterName
-	associatedPolicy string
+	associatedPolicy string            // as given
+	policyRef        *access.PolicyRef // parsed; its ARN takes the partition of the region
 	maxItems         int
 	details          bool
 	concurrency      int
@@ -49,7 +50,7 @@ func newListCmd(deps *Deps, runF func(context.Context, *listOptions) error) *cob
 				if err != nil {
 					return &FlagError{fmt.Errorf("--associated-policy: %w", err)}
 				}
-				opts.associatedPolicy = ref.ARN("")
+				opts.policyRef = &ref
 			}
 			if runF == nil {
 				runF = runList
@@ -76,10 +77,11 @@ func runList(ctx context.Context, o *listOptions) error {
 	if err != nil {
 		return err
 	}
-	arns, err := client.ListEntries(ctx, o.cluster, eksapi.ListOptions{
-		AssociatedPolicyARN: o.associatedPolicy,
-		MaxItems:            o.maxItems,
-	})
+	lo := eksapi.ListOptions{MaxItems: o.maxItems}
+	if o.policyRef != nil {
+		lo.AssociatedPolicyARN = o.policyRef.ARN(access.PartitionOf(client.Region()))
+	}
+	arns, err := client.ListEntries(ctx, o.cluster, lo)
 	if err != nil {
 		return err
 	}

@@ -251,11 +251,14 @@ func entryExists(ctx context.Context, client *eksapi.Client, cluster access.Clus
 // (ListAccessPolicies), so that a typo fails as not found with a "did you
 // mean" hint rather than as EKS's bare InvalidParameterException. A caller
 // not allowed to read the catalog gets a warning, and EKS decides.
-func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, policy access.PolicyRef) error {
+func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, policies ...access.PolicyRef) error {
+	if len(policies) == 0 {
+		return nil
+	}
 	catalog, err := client.ListPolicies(ctx)
 	switch {
 	case errors.Is(err, eksapi.ErrAccessDenied):
-		warn(deps, fmt.Sprintf("cannot check %s against the access-policy catalog, sending it as is: %v", policy.Name(), err))
+		warn(deps, fmt.Sprintf("cannot check the policies against the access-policy catalog, sending them as they are: %v", err))
 		return nil
 	case err != nil:
 		return err
@@ -264,14 +267,17 @@ func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, p
 	for i, p := range catalog {
 		names[i] = p.Name
 	}
-	if slices.Contains(names, policy.Name()) {
-		return nil
+	for _, policy := range policies {
+		if slices.Contains(names, policy.Name()) {
+			continue
+		}
+		err = fmt.Errorf("access policy %s: %w", policy.Name(), eksapi.ErrNotFound)
+		if s := suggestPolicy(policy.Name(), names); s != "" {
+			return withHint(err, "did you mean %s? `eksaccess policy list` shows every access policy", s)
+		}
+		return withHint(err, "`eksaccess policy list` shows every access policy")
 	}
-	err = fmt.Errorf("access policy %s: %w", policy.Name(), eksapi.ErrNotFound)
-	if s := suggestPolicy(policy.Name(), names); s != "" {
-		return withHint(err, "did you mean %s? `eksaccess policy list` shows every access policy", s)
-	}
-	return withHint(err, "`eksaccess policy list` shows every access policy")
+	return nil
 }
 
 // suggestPolicy returns the catalog name that name most likely means, or ""

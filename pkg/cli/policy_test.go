@@ -376,7 +376,7 @@ func TestRunPolicyAssociateCatalogDenied(t *testing.T) {
 	if err := runPolicyAssociate(t.Context(), o); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(td.errOut.String(), "warning: cannot check AmazonEKSViewPolicy against the access-policy catalog") {
+	if !strings.Contains(td.errOut.String(), "warning: cannot check the policies against the access-policy catalog") {
 		t.Errorf("stderr = %q", td.errOut)
 	}
 	if n := opCount(td, "AssociateAccessPolicy"); n != 1 {

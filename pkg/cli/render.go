@@ -14,7 +14,7 @@ import (
 // command knows them.
 type entryDoc struct {
 	AccessEntry              access.Entry              `json:"accessEntry"`
-	AssociatedAccessPolicies []access.AssociatedPolicy `json:"associatedAccessPolicies,omitempty"`
+	AssociatedAccessPolicies []access.AssociatedPolicy `json:"associatedAccessPolicies,omitzero"`
 }
 
 // entryResult renders one entry: the API document, and for people a

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -46,8 +47,14 @@ type globalOptions struct {
 // Main runs eksaccess with args (without the program name) and returns the
 // exit code. It makes the root context: Ctrl-C cancels it.
 func Main(args []string, ios *IOStreams, build BuildInfo) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, the default handling comes back: a second
+		// Ctrl-C ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	return run(ctx, args, ios, build, os.Getenv)
 }
 
@@ -113,7 +120,6 @@ func newDeps(ios *IOStreams, build BuildInfo, env func(string) string) (*Deps, *
 	deps := &Deps{
 		IO:      ios,
 		Output:  &output.Options{},
-		Now:     time.Now,
 		Confirm: terminalConfirm(ios),
 		Env:     env,
 	}
@@ -319,15 +325,30 @@ func warn(deps *Deps, lines ...string) {
 	}
 }
 
-// terminalConfirm asks on stderr and reads a line from stdin.
-func terminalConfirm(ios *IOStreams) func(string) (bool, error) {
-	return func(q string) (bool, error) {
+// terminalConfirm asks on stderr and reads a line from stdin. The read
+// runs aside, so that Ctrl-C or --timeout ends the wait at once.
+func terminalConfirm(ios *IOStreams) func(context.Context, string) (bool, error) {
+	return func(ctx context.Context, q string) (bool, error) {
 		fmt.Fprintf(ios.ErrOut, "%s [y/N]: ", q)
-		line, err := bufio.NewReader(ios.In).ReadString('\n')
-		if err != nil && line == "" {
-			return false, err
+		type answer struct {
+			line string
+			err  error
 		}
-		a := strings.ToLower(strings.TrimSpace(line))
-		return a == "y" || a == "yes", nil
+		read := make(chan answer, 1)
+		go func() {
+			line, err := bufio.NewReader(ios.In).ReadString('\n')
+			read <- answer{line, err}
+		}()
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(ios.ErrOut)
+			return false, ctx.Err()
+		case a := <-read:
+			if a.err != nil && a.line == "" {
+				return false, a.err
+			}
+			v := strings.ToLower(strings.TrimSpace(a.line))
+			return v == "y" || v == "yes", nil
+		}
 	}
 }

@@ -75,7 +75,14 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	if err != nil {
 		return &FlagError{err}
 	}
-	updated, err := client.UpdateEntry(ctx, o.req.Cluster, o.req.Principal, groups, username)
+	// The entry was just described, so a not-found here is EKS's eventual
+	// consistency (an entry created moments ago): wait for it, bounded.
+	var updated access.Entry
+	err = untilEntryVisible(ctx, func() error {
+		var err error
+		updated, err = client.UpdateEntry(ctx, o.req.Cluster, o.req.Principal, groups, username)
+		return err
+	})
 	if err != nil {
 		return err
 	}

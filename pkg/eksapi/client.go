@@ -6,6 +6,7 @@ package eksapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -52,6 +53,9 @@ func NewFromConfig(cfg aws.Config, eksEndpoint string) *Client {
 
 // Region is the region calls go to.
 func (c *Client) Region() string { return c.region }
+
+// errEmptyResponse: EKS answered 200 without the document the call returns.
+var errEmptyResponse = errors.New("EKS returned an empty response")
 
 func entryOp(verb string, cluster access.ClusterName, principal string) string {
 	return fmt.Sprintf("%s access entry %s in cluster %s", verb, principal, cluster)
@@ -253,6 +257,9 @@ func (c *Client) DescribeCluster(ctx context.Context, cluster access.ClusterName
 	if err != nil {
 		return Cluster{}, wrapIn(cluster, "describe cluster "+string(cluster), err)
 	}
+	if out.Cluster == nil {
+		return Cluster{}, fmt.Errorf("describe cluster %s: %w", cluster, errEmptyResponse)
+	}
 	cl := Cluster{
 		Name:   aws.ToString(out.Cluster.Name),
 		ARN:    aws.ToString(out.Cluster.Arn),
@@ -276,6 +283,9 @@ func (c *Client) SetAuthenticationMode(ctx context.Context, cluster access.Clust
 	})
 	if err != nil {
 		return "", wrapIn(cluster, fmt.Sprintf("set authentication mode of cluster %s to %s", cluster, mode), err)
+	}
+	if out.Update == nil {
+		return "", fmt.Errorf("set authentication mode of cluster %s to %s: %w", cluster, mode, errEmptyResponse)
 	}
 	return aws.ToString(out.Update.Id), nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -349,5 +350,43 @@ func TestDebugNeverPrintsCredentials(t *testing.T) {
 		if strings.Contains(out, secret) {
 			t.Errorf("debug log leaks %q: %q", secret, out)
 		}
+	}
+}
+
+// TestCredentialFailureKeepsItsReason: a broken credential source is still
+// ErrNoCredentials (exit 5), but the message says what broke.
+func TestCredentialFailureKeepsItsReason(t *testing.T) {
+	_, hs := emutest.Start(t, emulator.Options{})
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config")
+	if err := os.WriteFile(config, []byte("[profile broken]\ncredential_process = /bin/false\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+		"AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+	} {
+		t.Setenv(k, v)
+	}
+	c, err := eksapi.New(t.Context(), eksapi.Config{Region: "us-west-2", Profile: "broken", EndpointURL: hs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListEntries(t.Context(), "demo", eksapi.ListOptions{})
+	if !errors.Is(err, eksapi.ErrNoCredentials) {
+		t.Fatalf("err = %v, want ErrNoCredentials", err)
+	}
+	if !strings.Contains(err.Error(), "process") {
+		t.Errorf("the reason is lost: %v", err)
+	}
+}
+
+func TestMissingProfile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	_, err := eksapi.New(t.Context(), eksapi.Config{Region: "us-west-2", Profile: "nosuch"})
+	if !errors.Is(err, eksapi.ErrNoProfile) || !strings.Contains(err.Error(), `"nosuch"`) {
+		t.Fatalf("err = %v, want ErrNoProfile naming it", err)
 	}
 }

@@ -2,6 +2,7 @@ package eksapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -53,6 +54,10 @@ func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
 		opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{debugLog(c.Debug)}))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	var noProfile config.SharedConfigProfileNotExistError
+	if errors.As(err, &noProfile) {
+		return aws.Config{}, fmt.Errorf("%w: %q", ErrNoProfile, noProfile.Profile)
+	}
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
@@ -72,7 +77,7 @@ type credentialsProvider struct{ next aws.CredentialsProvider }
 func (p credentialsProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	creds, err := p.next.Retrieve(ctx)
 	if err != nil {
-		return creds, fmt.Errorf("%w: %w", ErrNoCredentials, err)
+		return creds, &credentialsError{cause: err}
 	}
 	return creds, nil
 }

@@ -26,6 +26,8 @@ var (
 	ErrNoCredentials = errors.New("no AWS credentials found")
 	// ErrNoRegion: no region was given and none is configured.
 	ErrNoRegion = errors.New("no AWS region configured")
+	// ErrNoProfile: the named shared-config profile does not exist.
+	ErrNoProfile = errors.New("no such AWS profile")
 	// ErrThrottled: throttled, or the service was unavailable, after all retries.
 	ErrThrottled = errors.New("throttled")
 	// ErrInvalidRequest: EKS refused the request in the cluster's current
@@ -99,8 +101,9 @@ func wrapIn(cluster access.ClusterName, op string, err error) error {
 			kind:    kinds[apiErr.ErrorCode()],
 		})
 	}
-	if errors.Is(err, ErrNoCredentials) {
-		return fmt.Errorf("%s: %w", op, ErrNoCredentials)
+	var credErr *credentialsError
+	if errors.As(err, &credErr) {
+		return fmt.Errorf("%s: %w", op, credErr)
 	}
 	var canceled *aws.RequestCanceledError
 	if errors.As(err, &canceled) {
@@ -129,6 +132,29 @@ func IsUnknownPrincipal(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.Code == "InvalidParameterException" &&
 		strings.Contains(apiErr.Message, "invalid principal")
 }
+
+// IsConfigMapMode reports whether EKS refused an access-entry call because
+// the cluster's authentication mode is CONFIG_MAP. It shares the code
+// InvalidRequestException with other refusals, so the message ("The
+// cluster's authentication mode must be set to one of [API,
+// API_AND_CONFIG_MAP] ...") is the only signal.
+func IsConfigMapMode(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Code == "InvalidRequestException" &&
+		strings.Contains(apiErr.Message, "authentication mode")
+}
+
+// credentialsError is a failure to find or refresh credentials. It is
+// ErrNoCredentials for errors.Is, and keeps the chain's own reason (a
+// failing credential_process, an expired SSO token) for the message.
+type credentialsError struct{ cause error }
+
+func (e *credentialsError) Error() string {
+	reason := strings.TrimPrefix(e.cause.Error(), "failed to refresh cached credentials, ")
+	return ErrNoCredentials.Error() + ": " + reason
+}
+func (e *credentialsError) Unwrap() error        { return e.cause }
+func (e *credentialsError) Is(target error) bool { return target == ErrNoCredentials }
 
 // endpointOf is the scheme and host of a request URL.
 func endpointOf(raw string) string {
