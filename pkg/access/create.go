@@ -272,14 +272,15 @@ func (r CreateEntry) comparePolicies(have []AssociatedPolicy) (diffs []string, m
 	}
 	for _, arn := range slices.Sorted(maps.Keys(byARN)) {
 		if !requested[arn] {
-			diffs = append(diffs, fmt.Sprintf("policy %s: not requested, have scope %s", policyName(arn), byARN[arn].AccessScope))
+			diffs = append(diffs, fmt.Sprintf("policy %s: not requested, have scope %s", PolicyName(arn), byARN[arn].AccessScope))
 		}
 	}
 	return diffs, missing
 }
 
-// policyName is the short name of a policy ARN, or the ARN when it is not one.
-func policyName(arn string) string {
+// PolicyName is the short name of an access-policy ARN (the ARN itself
+// when it is not one).
+func PolicyName(arn string) string {
 	if p, err := ParsePolicyRef(arn); err == nil {
 		return p.Name()
 	}

@@ -120,7 +120,7 @@ The switch is asynchronous: the cluster is UPDATING for a few minutes.`,
 				return err
 			}
 			if opts.set != "" && !opts.yes && !deps.IO.CanPrompt() {
-				return &FlagError{withHint(errors.New("--yes is required with --set when stdin is not a terminal"),
+				return &FlagError{withHint(errors.New("--yes is required with --set when stdin or stderr is not a terminal"),
 					"a change of authentication mode cannot be undone: check the mode first with eksaccess auth-mode --cluster %s", opts.cluster)}
 			}
 			if runF == nil {

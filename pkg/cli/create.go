@@ -168,13 +168,11 @@ func finishExisting(ctx context.Context, o *createOptions, client *eksapi.Client
 	}
 	diffs, missing := o.req.Compare(existing, have)
 	if len(diffs) > 0 {
-		for _, d := range diffs {
-			fmt.Fprintf(o.deps.IO.ErrOut, "  %s\n", d)
-		}
 		return &exitCodeError{code: exitConflict, err: withHint(
-			fmt.Errorf("access entry %s in cluster %s exists and differs from the request (above)", o.req.Principal, o.req.Cluster),
+			fmt.Errorf("access entry %s in cluster %s exists and differs from the request:\n%s", o.req.Principal, o.req.Cluster, strings.Join(diffs, "\n")),
 			"change it with `eksaccess update`, or delete it and create it again")}
 	}
+
 	if len(missing) == 0 {
 		fmt.Fprintf(o.deps.IO.ErrOut, "access entry %s in cluster %s exists and matches: unchanged\n", o.req.Principal, o.req.Cluster)
 		return o.deps.print(entryResult(existing, policiesOrNil(o.req, have)))
@@ -214,17 +212,35 @@ func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, 
 			for _, p := range todo[i:] {
 				pending = append(pending, p.Policy.Name())
 			}
-			fmt.Fprintf(o.deps.IO.ErrOut, "eksaccess: access entry %s exists in cluster %s (%s)\n", entry.PrincipalARN, o.req.Cluster, entry.AccessEntryARN)
-			if len(done) > 0 {
-				fmt.Fprintf(o.deps.IO.ErrOut, "eksaccess: associated: %s\n", policySummary(done))
-			}
-			fmt.Fprintf(o.deps.IO.ErrOut, "eksaccess: not associated: %s\n", strings.Join(pending, ","))
-			return nil, withHint(err, "fix the cause, then re-run the same command with --if-not-exists to finish")
+			return nil, withHint(&partialCreateError{entry: entry, associated: done, pending: pending, cause: err},
+				"fix the cause, then re-run the same command with --if-not-exists to finish")
 		}
 		done = append(done, ap)
 	}
 	return sortPolicies(done), nil
 }
+
+// partialCreateError says exactly what exists after a create that stopped
+// half-way: the entry, the policies associated, the ones not, and why.
+type partialCreateError struct {
+	entry      access.Entry
+	associated []access.AssociatedPolicy
+	pending    []string
+	cause      error
+}
+
+func (e *partialCreateError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "access entry %s exists in cluster %s (%s)\n", e.entry.PrincipalARN, e.entry.ClusterName, e.entry.AccessEntryARN)
+	if len(e.associated) > 0 {
+		fmt.Fprintf(&b, "associated: %s\n", policySummary(e.associated))
+	}
+	fmt.Fprintf(&b, "not associated: %s\n", strings.Join(e.pending, ","))
+	b.WriteString(e.cause.Error())
+	return b.String()
+}
+
+func (e *partialCreateError) Unwrap() error { return e.cause }
 
 // Eventual consistency (reference §5.1, §9.4). Right after CreateAccessEntry,
 // EKS may answer AssociateAccessPolicy with "principalArn could not be

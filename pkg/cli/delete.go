@@ -38,7 +38,7 @@ identity your credentials belong to) unless --force.`,
 				return err
 			}
 			if !opts.yes && !deps.IO.CanPrompt() {
-				return flagErrorf("--yes is required when stdin is not a terminal")
+				return flagErrorf("--yes is required when stdin or stderr is not a terminal")
 			}
 			if runF == nil {
 				runF = runDelete
@@ -87,6 +87,6 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(o.deps.IO.ErrOut, "deleted access entry %s from cluster %s\n", o.principal, o.cluster)
+	o.deps.done("deleted access entry %s from cluster %s", o.principal, o.cluster)
 	return nil
 }

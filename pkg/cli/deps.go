@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -21,6 +22,14 @@ type Deps struct {
 	Confirm func(ctx context.Context, question string) (bool, error)
 	// Env reads an environment variable (tests pass a map).
 	Env func(string) string
+}
+
+// done confirms a success on stderr, to a person only: scripts and CI
+// logs stay quiet on success.
+func (d *Deps) done(format string, args ...any) {
+	if d.IO.IsStderrTTY() {
+		fmt.Fprintf(d.IO.ErrOut, format+"\n", args...)
+	}
 }
 
 // print renders a result to stdout with the global output options.

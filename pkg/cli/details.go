@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,11 +35,14 @@ func describeAll(ctx context.Context, o *listOptions, client *eksapi.Client, arn
 	results := make([]*detailedEntry, len(arns))
 	var done atomic.Int64
 	stop := o.showProgress(&done, len(arns))
-	defer stop()
+	defer stop() // idempotent: also ends the progress line on an early return
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.concurrency)
 	for i, a := range arns {
+		if gctx.Err() != nil {
+			break // a call failed (or Ctrl-C): start no more
+		}
 		g.Go(func() error {
 			defer done.Add(1)
 			p, err := access.ParsePrincipalARN(a)
@@ -64,7 +68,9 @@ func describeAll(ctx context.Context, o *listOptions, client *eksapi.Client, arn
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err := g.Wait()
+	stop() // the progress line ends before any warning is printed
+	if err != nil {
 		return nil, err
 	}
 	entries := make([]detailedEntry, 0, len(results))
@@ -107,7 +113,8 @@ func (o *listOptions) showProgress(done *atomic.Int64, total int) (stop func()) 
 			}
 		}
 	}()
-	return func() { close(quit); <-finished }
+	var once sync.Once
+	return func() { once.Do(func() { close(quit); <-finished }) }
 }
 
 // detailsResult renders `list --details`: {"accessEntries": [entry+policies]}

@@ -8,9 +8,11 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
-// guardLockout refuses to remove the caller's own access: its whole entry
-// (policyARN == ""), or the last cluster-admin policy of its entry. --force
-// skips it. It asks STS who the caller is.
+// guardLockout refuses to remove the caller's own access (contract, "Safety
+// rules"): its whole entry (policyARN == ""), its last cluster-admin
+// policy, or its last access policy of any kind when the entry has no
+// Kubernetes groups either (nothing would be left). --force skips it. It
+// asks STS who the caller is, only when the principal could be the caller.
 func guardLockout(ctx context.Context, client *eksapi.Client, cluster access.ClusterName, principal access.PrincipalARN, policyARN string, force bool) error {
 	if force {
 		return nil
@@ -25,19 +27,34 @@ func guardLockout(ctx context.Context, client *eksapi.Client, cluster access.Clu
 	if policyARN == "" {
 		return lockoutError(fmt.Errorf("refusing to delete access entry %s in cluster %s: it is your own access (you are %s)", principal, cluster, caller))
 	}
-	if policyName(policyARN) != access.ClusterAdminPolicy {
-		return nil
-	}
 	have, err := client.ListAssociatedPolicies(ctx, cluster, principal)
 	if err != nil {
 		return err
 	}
+	var others, otherAdmins int
 	for _, p := range have {
-		if p.PolicyARN != policyARN && policyName(p.PolicyARN) == access.ClusterAdminPolicy {
-			return nil
+		if p.PolicyARN == policyARN {
+			continue
+		}
+		others++
+		if access.PolicyName(p.PolicyARN) == access.ClusterAdminPolicy {
+			otherAdmins++
 		}
 	}
-	return lockoutError(fmt.Errorf("refusing to disassociate %s from %s in cluster %s: it is your last cluster-admin policy (you are %s)", access.ClusterAdminPolicy, principal, cluster, caller))
+	name := access.PolicyName(policyARN)
+	if name == access.ClusterAdminPolicy && otherAdmins == 0 {
+		return lockoutError(fmt.Errorf("refusing to disassociate %s from %s in cluster %s: it is your last cluster-admin policy (you are %s)", name, principal, cluster, caller))
+	}
+	if others == 0 {
+		entry, err := client.DescribeEntry(ctx, cluster, principal)
+		if err != nil {
+			return err
+		}
+		if len(entry.KubernetesGroups) == 0 {
+			return lockoutError(fmt.Errorf("refusing to disassociate %s from %s in cluster %s: it is your last access policy and the entry has no Kubernetes groups, so you would lose all access (you are %s)", name, principal, cluster, caller))
+		}
+	}
+	return nil
 }
 
 func lockoutError(err error) error {

@@ -227,7 +227,7 @@ func TestNewDeleteCmd(t *testing.T) {
 				}
 			}},
 		{name: "terminal, no --yes", args: []string{"--cluster", "demo", "--principal", devRole}, tty: true},
-		{name: "no terminal, no --yes", args: []string{"--cluster", "demo", "--principal", devRole}, wantErr: "--yes is required when stdin is not a terminal"},
+		{name: "no terminal, no --yes", args: []string{"--cluster", "demo", "--principal", devRole}, wantErr: "--yes is required when stdin or stderr is not a terminal"},
 		{name: "no principal", args: []string{"--cluster", "demo", "--yes"}, wantErr: "--principal is required"},
 	})
 }
@@ -348,5 +348,32 @@ func TestRunUpdateWaitsForAFreshEntry(t *testing.T) {
 	}
 	if n := opCount(td, "UpdateAccessEntry"); n < 2 {
 		t.Errorf("%d UpdateAccessEntry calls: the delay was not exercised", n)
+	}
+}
+
+// TestDisassociateGuardLastPolicy: the caller's last access policy of any
+// kind is refused when its entry has no Kubernetes groups (nothing would
+// be left); with a group, or with another policy, it may go.
+func TestDisassociateGuardLastPolicy(t *testing.T) {
+	t.Parallel()
+	td := newTestDeps(t)
+	td.srv.SetCaller("arn:aws:sts::111122223333:assumed-role/dev/alice")
+	seedEntry(t, td, devRole, "AmazonEKSAdminPolicy", "AmazonEKSViewPolicy")
+	disassociate := func(policy string) error {
+		return execArgs(t, td, newPolicyDisassociateCmd(td.Deps, nil), "--cluster", "demo", "--principal", devRole, "--policy", policy)
+	}
+	if err := disassociate("AmazonEKSViewPolicy"); err != nil {
+		t.Fatalf("a policy that is not the last: %v", err)
+	}
+	checkExit(t, disassociate("AmazonEKSAdminPolicy"), exitConflict, "--force")
+	if n := opCount(td, "DisassociateAccessPolicy"); n != 1 {
+		t.Fatalf("%d disassociations, want 1", n)
+	}
+	client, _ := td.Client(t.Context())
+	if _, err := client.UpdateEntry(t.Context(), "demo", mustPrincipal(t, devRole), []string{"devs"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := disassociate("AmazonEKSAdminPolicy"); err != nil {
+		t.Errorf("with a Kubernetes group left, the last policy may go: %v", err)
 	}
 }

@@ -33,9 +33,6 @@ arn:aws-cn:eks::aws:cluster-access-policy/NAME).`,
   eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev
   eksaccess policy disassociate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       --policy AmazonEKSEditPolicy`,
-		Args:                       unknownSubcommand,
-		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
-		SuggestionsMinimumDistance: 2,
 	}
 	cmd.AddCommand(
 		newPolicyAssociateCmd(deps, nil),
@@ -381,7 +378,7 @@ func associationResult(cluster access.ClusterName, principal access.PrincipalARN
 // associationRow is one policy's POLICY, SCOPE, NAMESPACES and ASSOCIATED cells.
 func associationRow(p access.AssociatedPolicy) []string {
 	return []string{
-		policyName(p.PolicyARN),
+		access.PolicyName(p.PolicyARN),
 		string(p.AccessScope.Type),
 		strings.Join(p.AccessScope.Namespaces, ","),
 		timestamp(p.AssociatedAt),
@@ -403,12 +400,13 @@ func newPolicyDisassociateCmd(deps *Deps, runF func(context.Context, *policyDisa
 		Use:   "disassociate --cluster NAME --principal ARN --policy POLICY",
 		Short: "Remove an access policy from an access entry",
 		Long: `Remove an access policy from an access entry (DisassociateAccessPolicy).
-Nothing is printed on stdout; a confirmation goes to stderr.
+Nothing is printed on stdout; on a terminal, a confirmation goes to stderr.
 
-eksaccess refuses (exit 4, nothing sent) to remove the last
-AmazonEKSClusterAdminPolicy of the identity running it (as STS
-GetCallerIdentity reports it; an assumed-role session counts as its role),
-which would lock it out of the cluster. --force skips that check.`,
+eksaccess refuses (exit 4, nothing removed) to lock out the identity
+running it (as STS GetCallerIdentity reports it; an assumed-role session
+counts as its role): to remove its last AmazonEKSClusterAdminPolicy, or its
+last access policy of any kind when its entry has no Kubernetes groups.
+--force skips that check.`,
 		Example: `  eksaccess policy disassociate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       --policy AmazonEKSEditPolicy
 
@@ -431,7 +429,7 @@ which would lock it out of the cluster. --force skips that check.`,
 	}
 	opts.addFlags(cmd)
 	policyFlag(cmd, &opts.policy)
-	cmd.Flags().BoolVar(&opts.force, "force", false, "remove it even if it is your own last cluster-admin policy")
+	cmd.Flags().BoolVar(&opts.force, "force", false, "remove it even if that locks you out (your last cluster-admin policy, or your last policy)")
 	return cmd
 }
 
@@ -452,7 +450,7 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 		return err
 	}
 	// Like the AWS CLI, nothing on stdout: DisassociateAccessPolicy returns nothing.
-	fmt.Fprintf(o.deps.IO.ErrOut, "disassociated %s from %s in cluster %s\n", o.policy.Name(), o.principal, o.cluster)
+	o.deps.done("disassociated %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)
 	return nil
 }
 

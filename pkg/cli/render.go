@@ -46,17 +46,9 @@ func entryResult(e access.Entry, policies []access.AssociatedPolicy) output.Resu
 func policySummary(policies []access.AssociatedPolicy) string {
 	parts := make([]string, 0, len(policies))
 	for _, p := range policies {
-		parts = append(parts, policyName(p.PolicyARN)+"("+p.AccessScope.String()+")")
+		parts = append(parts, access.PolicyName(p.PolicyARN)+"("+p.AccessScope.String()+")")
 	}
 	return strings.Join(parts, ",")
-}
-
-// policyName is the short name of a policy ARN.
-func policyName(arn string) string {
-	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
-		return arn[i+1:]
-	}
-	return arn
 }
 
 func tagSummary(tags map[string]string) string {

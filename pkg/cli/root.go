@@ -90,17 +90,17 @@ func unknownCommand(root *cobra.Command, args []string) error {
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
 		return nil // cobra's hidden completion entry points
 	}
-	c, rest, err := root.Find(args)
-	if err == nil || c != root {
+	if c, _, err := root.Find(args); err == nil || c != root {
 		return nil
 	}
-	name := ""
-	for _, a := range rest {
-		if !strings.HasPrefix(a, "-") {
-			name = a
-			break
-		}
-	}
+	// The unknown name is the first argument that is neither a global flag
+	// nor a global flag's value (eksaccess --region eu-west-1 craete).
+	fs := pflag.NewFlagSet("eksaccess", pflag.ContinueOnError)
+	fs.AddFlagSet(root.PersistentFlags())
+	fs.ParseErrorsAllowlist.UnknownFlags = true
+	fs.SetOutput(io.Discard)
+	_ = fs.Parse(args)
+	name := fs.Arg(0)
 	ferr := flagErrorf("unknown command %q", name)
 	if s := root.SuggestionsFor(name); len(s) > 0 {
 		return withHint(ferr, "did you mean %q? See eksaccess --help", s[0])
@@ -205,6 +205,9 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 	)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		rejectUnknownVerbs(c)
+	}
 	registerCompletions(root, deps)
 	return root
 }
@@ -232,7 +235,7 @@ func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
 		return flagErrorf("--timeout must be positive, got %s", g.timeout)
 	}
 	if g.maxAttempts < 0 {
-		return flagErrorf("--max-attempts must be at least 1, got %d", g.maxAttempts)
+		return flagErrorf("--max-attempts must be 1 or more (0, the default, means AWS_MAX_ATTEMPTS or 3), got %d", g.maxAttempts)
 	}
 	*deps.Output = output.Options{
 		Format: g.output,
@@ -287,6 +290,25 @@ func (v entryPrincipalValue) Set(s string) error {
 
 func (v entryPrincipalValue) String() string { return v.p.String() }
 func (v entryPrincipalValue) Type() string   { return "arn" }
+
+// rejectUnknownVerbs makes every command group under c (policy,
+// completion) treat an unknown verb as a usage error with a suggestion:
+// cobra alone would print the group's help and exit 0.
+func rejectUnknownVerbs(c *cobra.Command) {
+	if !c.HasSubCommands() {
+		return
+	}
+	c.Args = unknownSubcommand
+	if c.SuggestionsMinimumDistance == 0 {
+		c.SuggestionsMinimumDistance = 2
+	}
+	if !c.Runnable() {
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
+	for _, sub := range c.Commands() {
+		rejectUnknownVerbs(sub)
+	}
+}
 
 // noArgs rejects positional arguments as a usage error (exit 2).
 func noArgs(cmd *cobra.Command, args []string) error {
