@@ -34,7 +34,14 @@ associate each --policy with it (AssociateAccessPolicy).
 
 Re-running is safe with --if-not-exists: an identical entry is left alone
 (exit 0), a different one is reported (exit 4), and policies a half-done
-earlier run did not associate are associated now.`,
+earlier run did not associate are associated now. "Identical" compares the
+type, the groups, the tags and the policies with their scopes, and the
+username when --username is given (EKS picks one otherwise).
+
+Policy names are checked against the EKS catalog before anything is
+created. Right after an IAM role or user is created, EKS may not know it
+yet; create waits for it (up to 15s), and for the new entry before
+associating policies (up to 30s), within --timeout.`,
 		Example: `  # A developer role with a Kubernetes group and read-only access to two namespaces
   eksaccess create --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       --group dev-team --policy AmazonEKSViewPolicy:namespace=dev,test
