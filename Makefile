@@ -6,7 +6,10 @@ BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build demo test vet fmt-check bench docs clean
+.PHONY: all build demo test vet fmt-check lint bench docs clean
+
+GOLANGCI_LINT_VERSION := v2.15.0
+GOBIN ?= $(shell $(GO) env GOPATH)/bin
 
 all: build
 
@@ -28,6 +31,14 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+## lint: golangci-lint (.golangci.yaml), installed at a pinned version if missing
+lint:
+	@if ! $(GOBIN)/golangci-lint version 2>/dev/null | grep -q '$(patsubst v%,%,$(GOLANGCI_LINT_VERSION))'; then \
+		echo "installing golangci-lint $(GOLANGCI_LINT_VERSION)"; \
+		GOBIN=$(GOBIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION); \
+	fi
+	$(GOBIN)/golangci-lint run ./...
 
 ## bench: benchmarks, with memory figures
 bench:

@@ -132,7 +132,7 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("--addr %q: %v", addr, err)
+		return fmt.Errorf("--addr %q: %w", addr, err)
 	}
 	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
 		return nil
@@ -150,7 +150,7 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer) error {
 		srv.AddCluster(c.name, c.mode)
 	}
 
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer) error {
 
 	if cfg.urlFile != "" {
 		if err := writeFileAtomic(cfg.urlFile, url+"\n"); err != nil {
-			hs.Close()
+			_ = hs.Close()
 			return fmt.Errorf("--url-file: %w", err)
 		}
 	}
@@ -188,9 +188,9 @@ func writeFileAtomic(name, content string) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return err
 	}
 	if err := tmp.Close(); err != nil {

@@ -140,7 +140,7 @@ func TestRunServes(t *testing.T) {
 		} `json:"cluster"`
 	}
 	err = json.NewDecoder(resp.Body).Decode(&body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err != nil || body.Cluster.AccessConfig.AuthenticationMode != "API" || body.Cluster.ARN != "arn:aws:eks:eu-west-1:111122223333:cluster/prod" {
 		t.Errorf("DescribeCluster: %v %+v", err, body)
 	}

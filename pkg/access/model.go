@@ -34,7 +34,7 @@ func errorf(format string, args ...any) *Error {
 // prefixed returns err with "prefix: " before its message and its hint
 // kept, so a value's error can name the flag it came from.
 func prefixed(prefix string, err error) error {
-	if e, ok := err.(*Error); ok {
+	if e, ok := err.(*Error); ok { //nolint:errorlint // only a bare *Error is re-prefixed; wrapped ones get %w below
 		return newError(prefix+": "+e.msg, e.hint)
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
@@ -52,7 +52,7 @@ func Hints(err error) []string {
 	var hints []string
 	var walk func(error)
 	walk = func(err error) {
-		switch e := err.(type) {
+		switch e := err.(type) { //nolint:errorlint // walks the tree itself, level by level
 		case nil:
 		case *Error:
 			if e.hint != "" && !slices.Contains(hints, e.hint) {

@@ -34,7 +34,7 @@ func leaves(t *testing.T, err error) []*access.Error {
 		}
 		return out
 	}
-	e, ok := err.(*access.Error)
+	e, ok := err.(*access.Error) //nolint:errorlint // leaves of a Join are bare *Error by contract
 	if !ok {
 		t.Fatalf("error %q is a %T, want *access.Error", err, err)
 	}

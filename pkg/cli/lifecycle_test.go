@@ -318,7 +318,7 @@ func TestRootEntryCanBeDescribedAndDeleted(t *testing.T) {
 func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
 	t.Parallel()
 	in, never := io.Pipe() // stdin that never answers
-	defer never.Close()
+	defer func() { _ = never.Close() }()
 	ios := &IOStreams{In: in, Out: io.Discard, ErrOut: io.Discard}
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { time.Sleep(50 * time.Millisecond); cancel() }()

@@ -280,11 +280,11 @@ func TestUpdateDeleteAndCluster(t *testing.T) {
 // SDK's own multi-second IMDS timeouts.
 func TestNoCredentialsFailsFast(t *testing.T) {
 	_, hs := emutest.Start(t, emulator.Options{})
-	blackhole, err := net.Listen("tcp", "127.0.0.1:0")
+	blackhole, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer blackhole.Close() // accepts connections into its backlog, never answers
+	defer func() { _ = blackhole.Close() }() // accepts connections into its backlog, never answers
 	dir := t.TempDir()
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",

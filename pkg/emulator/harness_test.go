@@ -95,7 +95,7 @@ type response struct {
 
 func (h *harness) do(r request) response {
 	h.t.Helper()
-	req := httptest.NewRequest(r.method, "http://eks."+region+".amazonaws.com"+r.path, strings.NewReader(r.body))
+	req := httptest.NewRequestWithContext(h.t.Context(), r.method, "http://eks."+region+".amazonaws.com"+r.path, strings.NewReader(r.body))
 	service := "eks"
 	if r.path == "/" || strings.HasPrefix(r.path, "/?") {
 		service = "sts"

@@ -254,11 +254,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 	case op.query:
 		rw.Header().Set("Content-Type", "text/xml")
 		rw.WriteHeader(http.StatusOK)
-		rw.Write(v.([]byte))
+		_, _ = rw.Write(v.([]byte))
 	default:
 		rw.Header().Set("Content-Type", "application/json")
 		rw.WriteHeader(http.StatusOK)
-		rw.Write(marshal(v))
+		_, _ = rw.Write(marshal(v))
 	}
 	if s.opts.Logf != nil {
 		result := strconv.Itoa(rw.status)
@@ -276,13 +276,13 @@ func writeError(w *statusWriter, c *call, op operation, e *apiError) {
 		status, body := e.queryBody(c.requestID)
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(status)
-		w.Write(body)
+		_, _ = w.Write(body)
 		return
 	}
 	w.Header().Set("X-Amzn-Errortype", e.code)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.status)
-	w.Write(e.restJSONBody())
+	_, _ = w.Write(e.restJSONBody())
 }
 
 // dispatch authenticates the call, applies injected faults and runs the

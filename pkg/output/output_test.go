@@ -331,7 +331,7 @@ func TestPrint_errors(t *testing.T) {
 	}{
 		{name: "syntax error", opts: Options{Format: JSON, Query: "accessEntry.["}, res: entryResult, syntax: true},
 		{name: "syntax error in table", opts: Options{Format: TableFormat, Query: "accessEntry |"}, res: entryResult, syntax: true},
-		{name: "unknown function", opts: Options{Format: YAML, Query: "lenght(accessEntries)"}, res: listResult},
+		{name: "unknown function", opts: Options{Format: YAML, Query: "lenght(accessEntries)"}, res: listResult}, //nolint:misspell // the typo is the test
 		{name: "wrong type at run time", opts: Options{Format: Text, Query: "join(',', accessEntry.tags)"}, res: entryResult},
 		{name: "wrong type at run time json", opts: Options{Format: JSON, Query: "abs(accessEntry.type)"}, res: entryResult},
 		{name: "undefined variable", opts: Options{Format: JSON, Query: "$nope"}, res: entryResult},
@@ -392,7 +392,7 @@ func TestCompileQuery(t *testing.T) {
 		{name: "unclosed literal", query: "`{", wantErr: true, syntax: true},
 		{name: "unclosed call", query: "length(", wantErr: true, syntax: true},
 		{name: "bad JSON literal", query: "`{a}`", wantErr: true},
-		{name: "unknown function", query: "lenght(accessEntries)", wantErr: true},
+		{name: "unknown function", query: "lenght(accessEntries)", wantErr: true}, //nolint:misspell // the typo is the test
 		{name: "unknown nested function", query: "accessEntries[].uppercase(principalArn)", wantErr: true},
 		{name: "too few arguments", query: "join(',')", wantErr: true},
 		{name: "too many arguments", query: "length(a, b)", wantErr: true},
