@@ -203,6 +203,7 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		newAuthModeCmd(deps, nil),
 		newVersionCmd(deps, build),
 	)
+	root.SetHelpCommand(newHelpCmd())
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
@@ -307,6 +308,35 @@ func rejectUnknownVerbs(c *cobra.Command) {
 	}
 	for _, sub := range c.Commands() {
 		rejectUnknownVerbs(sub)
+	}
+}
+
+// newHelpCmd is `eksaccess help [command]`: cobra's, except that an unknown
+// topic is a usage error (exit 2) rather than help and exit 0.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return withHint(flagErrorf("unknown help topic %q", strings.Join(args, " ")), "see eksaccess --help for the commands")
+			}
+			return cmd.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			cmd, _, err := c.Root().Find(args)
+			if err != nil || cmd == nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), prefix) {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
 	}
 }
 
