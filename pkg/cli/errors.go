@@ -152,7 +152,7 @@ func kindHint(err error) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "the command ran past --timeout; raise it, or check the network and --endpoint-url"
 	case errors.As(err, &netErr):
-		return "check the network and --endpoint-url (or AWS_ENDPOINT_URL_EKS)"
+		return "check the network and the endpoint: --endpoint-url or AWS_ENDPOINT_URL_EKS for EKS, AWS_ENDPOINT_URL_STS for STS"
 	}
 	return ""
 }

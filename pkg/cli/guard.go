@@ -19,7 +19,7 @@ func guardLockout(ctx context.Context, client *eksapi.Client, cluster access.Clu
 	}
 	caller, err := client.CallerIdentity(ctx)
 	if err != nil {
-		return withHint(err, "eksaccess checks that you do not remove your own access; pass --force to skip the check")
+		return withHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
 	}
 	if !access.IsCaller(caller, principal) {
 		return nil
