@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,11 +36,27 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:   filepath.Join("testdata", "script"),
 		Setup: setupEmulator,
-		Cmds:  map[string]func(*testscript.TestScript, bool, []string){"emu": cmdEmu, "exit": cmdExit, "samekeys": cmdSameKeys},
+		Condition: func(cond string) (bool, error) {
+			if cond == "awscli" {
+				return awsCLIUsable(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){"emu": cmdEmu, "exit": cmdExit, "samekeys": cmdSameKeys},
 	})
 }
 
 const emuKey = "emulator"
+
+// awsCLIUsable reports whether an AWS CLI that knows the access-entry
+// operations is on PATH (an old one does not), checked once.
+var awsCLIUsable = sync.OnceValue(func() bool {
+	path, err := exec.LookPath("aws")
+	if err != nil {
+		return false
+	}
+	return exec.Command(path, "eks", "create-access-entry", "--generate-cli-skeleton").Run() == nil
+})
 
 // setupEmulator starts an emulator with the clusters "demo"
 // (API_AND_CONFIG_MAP) and "legacy" (CONFIG_MAP), and points the AWS
