@@ -13,52 +13,24 @@ import (
 // built: a bad mode, and --set without --yes where nobody can answer.
 func TestNewAuthModeCmd(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name    string
-		args    []string
-		env     map[string]string
-		tty     bool
-		want    authModeOptions
-		wantErr string
-	}{
-		{name: "show", args: []string{"--cluster", "demo"}, want: authModeOptions{cluster: "demo"}},
-		{name: "cluster from the environment", env: map[string]string{"EKSACCESS_CLUSTER": "prod"}, want: authModeOptions{cluster: "prod"}},
-		{name: "set, any case, with --yes", args: []string{"--cluster", "demo", "--set", "api_and_config_map", "--yes"}, want: authModeOptions{cluster: "demo", set: modeAPIAndConfigMap, yes: true}},
-		{name: "set with dashes and -y", args: []string{"--cluster", "demo", "--set", "Api-And-Config-Map", "-y"}, want: authModeOptions{cluster: "demo", set: modeAPIAndConfigMap, yes: true}},
-		{name: "set on a terminal asks later", args: []string{"--cluster", "demo", "--set", "API"}, tty: true, want: authModeOptions{cluster: "demo", set: modeAPI}},
+	want := func(w authModeOptions) func(*testing.T, *authModeOptions) {
+		return func(t *testing.T, got *authModeOptions) {
+			if got.cluster != w.cluster || got.set != w.set || got.yes != w.yes {
+				t.Errorf("options = %+v, want %+v", *got, w)
+			}
+		}
+	}
+	runParseCases(t, newAuthModeCmd, []parseCase[authModeOptions]{
+		{name: "show", args: []string{"--cluster", "demo"}, check: want(authModeOptions{cluster: "demo"})},
+		{name: "cluster from the environment", env: map[string]string{"EKSACCESS_CLUSTER": "prod"}, check: want(authModeOptions{cluster: "prod"})},
+		{name: "set, any case, with --yes", args: []string{"--cluster", "demo", "--set", "api_and_config_map", "--yes"}, check: want(authModeOptions{cluster: "demo", set: modeAPIAndConfigMap, yes: true})},
+		{name: "set with dashes and -y", args: []string{"--cluster", "demo", "--set", "Api-And-Config-Map", "-y"}, check: want(authModeOptions{cluster: "demo", set: modeAPIAndConfigMap, yes: true})},
+		{name: "set on a terminal asks later", args: []string{"--cluster", "demo", "--set", "API"}, tty: true, check: want(authModeOptions{cluster: "demo", set: modeAPI})},
 		{name: "set without a terminal needs --yes", args: []string{"--cluster", "demo", "--set", "API"}, wantErr: "--yes is required"},
 		{name: "unknown mode", args: []string{"--cluster", "demo", "--set", "IAM", "--yes"}, wantErr: `invalid argument "IAM" for "--set" flag: unknown authentication mode`},
 		{name: "no cluster", args: []string{"--set", "API", "--yes"}, wantErr: "--cluster is required"},
 		{name: "positional argument", args: []string{"demo"}, wantErr: "demo"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			td := newTestDeps(t)
-			td.IO.SetTTY(tc.tty, tc.tty, tc.tty)
-			for k, v := range tc.env {
-				td.env[k] = v
-			}
-			var got *authModeOptions
-			err := execArgs(t, td, newAuthModeCmd(td.Deps, func(_ context.Context, o *authModeOptions) error { got = o; return nil }), tc.args...)
-			if td.clients != 0 {
-				t.Error("parsing built a client")
-			}
-			if tc.wantErr != "" {
-				checkUsageError(t, err, tc.wantErr)
-				if got != nil {
-					t.Error("run was called despite the error")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.cluster != tc.want.cluster || got.set != tc.want.set || got.yes != tc.want.yes {
-				t.Errorf("options = %+v, want %+v", *got, tc.want)
-			}
-		})
-	}
+	})
 }
 
 // TestAuthModeStep: one step toward API is allowed, staying is a no-op,

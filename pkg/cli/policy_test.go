@@ -104,78 +104,35 @@ func TestNewPolicyAssociateCmd(t *testing.T) {
 
 func TestNewPolicyDisassociateCmd(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name      string
-		args      []string
-		wantForce bool
-		wantErr   string
-	}{
-		{name: "plain", args: []string{"--cluster", "demo", "--principal", devRole, "--policy", "AmazonEKSViewPolicy"}},
-		{name: "force", args: []string{"--cluster", "demo", "--principal-arn", devRole, "--policy", adminARN, "--force"}, wantForce: true},
+	want := func(force bool) func(*testing.T, *policyDisassociateOptions) {
+		return func(t *testing.T, got *policyDisassociateOptions) {
+			if got.cluster != "demo" || got.principal.String() != devRole || got.policy.Name() == "" || got.force != force {
+				t.Errorf("options: %+v", got)
+			}
+		}
+	}
+	runParseCases(t, newPolicyDisassociateCmd, []parseCase[policyDisassociateOptions]{
+		{name: "plain", args: []string{"--cluster", "demo", "--principal", devRole, "--policy", "AmazonEKSViewPolicy"}, check: want(false)},
+		{name: "force", args: []string{"--cluster", "demo", "--principal-arn", devRole, "--policy", adminARN, "--force"}, check: want(true)},
 		{name: "no policy", args: []string{"--cluster", "demo", "--principal", devRole}, wantErr: "--policy is required"},
 		{name: "no principal", args: []string{"--cluster", "demo", "--policy", "AmazonEKSViewPolicy"}, wantErr: "--principal is required"},
 		{name: "a scope flag is not a disassociate flag", args: []string{"--cluster", "demo", "--principal", devRole, "--policy", "AmazonEKSViewPolicy", "--cluster-scope"}, wantErr: "unknown flag"},
 		{name: "positional argument", args: []string{"--cluster", "demo", "--principal", devRole, "--policy", "AmazonEKSViewPolicy", "extra"}, wantErr: "extra"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			td := newTestDeps(t)
-			var got *policyDisassociateOptions
-			err := execArgs(t, td, newPolicyDisassociateCmd(td.Deps, func(_ context.Context, o *policyDisassociateOptions) error { got = o; return nil }), tc.args...)
-			if td.clients != 0 {
-				t.Error("parsing built a client")
-			}
-			if tc.wantErr != "" {
-				checkUsageError(t, err, tc.wantErr)
-				if got != nil {
-					t.Error("run was called despite the error")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.cluster != "demo" || got.principal.String() != devRole || got.policy.Name() == "" || got.force != tc.wantForce {
-				t.Errorf("options: %+v", got)
-			}
-		})
-	}
+	})
 }
 
 func TestNewPolicyListAssociatedCmd(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name    string
-		args    []string
-		wantErr string
-	}{
-		{name: "plain", args: []string{"--cluster", "demo", "--principal", devRole}},
-		{name: "no principal", args: []string{"--cluster", "demo"}, wantErr: "--principal is required"},
-		{name: "no cluster", args: []string{"--principal", devRole}, wantErr: "--cluster is required"},
-		{name: "bad principal", args: []string{"--cluster", "demo", "--principal", "arn:aws:sts::111122223333:assumed-role/dev/alice"}, wantErr: "assumed-role session"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			td := newTestDeps(t)
-			var got *policyListAssociatedOptions
-			err := execArgs(t, td, newPolicyListAssociatedCmd(td.Deps, func(_ context.Context, o *policyListAssociatedOptions) error { got = o; return nil }), tc.args...)
-			if tc.wantErr != "" {
-				checkUsageError(t, err, tc.wantErr)
-				if got != nil || td.clients != 0 {
-					t.Error("run was called, or a client built, despite the error")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+	runParseCases(t, newPolicyListAssociatedCmd, []parseCase[policyListAssociatedOptions]{
+		{name: "plain", args: []string{"--cluster", "demo", "--principal", devRole}, check: func(t *testing.T, got *policyListAssociatedOptions) {
 			if got.cluster != "demo" || got.principal.String() != devRole {
 				t.Errorf("options: %+v", got)
 			}
-		})
-	}
+		}},
+		{name: "no principal", args: []string{"--cluster", "demo"}, wantErr: "--principal is required"},
+		{name: "no cluster", args: []string{"--principal", devRole}, wantErr: "--cluster is required"},
+		{name: "bad principal", args: []string{"--cluster", "demo", "--principal", "arn:aws:sts::111122223333:assumed-role/dev/alice"}, wantErr: "assumed-role session"},
+	})
 }
 
 func TestNewPolicyListCmd(t *testing.T) {
