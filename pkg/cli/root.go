@@ -79,7 +79,12 @@ func (e *signalError) Error() string { return "received " + e.sig.String() }
 
 func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, env func(string) string) int {
 	deps, g := newDeps(ios, build, env)
-	root := newRootCmd(deps, g, build)
+	return execute(ctx, newRootCmd(deps, g, build), g, args, ios)
+}
+
+// execute runs the command args name in the tree of root (whose global
+// flags fill g), prints its error and returns the exit code.
+func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []string, ios *IOStreams) int {
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
