@@ -181,7 +181,7 @@ func (v *guardedValue) isEmpty(s string) (empty, zero bool) {
 	if strings.TrimSpace(s) == "" {
 		return true, false
 	}
-	if strings.HasPrefix(v.Value.Type(), "int") && v.flag.DefValue == "0" {
+	if strings.HasPrefix(v.Type(), "int") && v.flag.DefValue == "0" {
 		n, err := strconv.ParseInt(strings.TrimSpace(s), 0, 64)
 		return false, err == nil && n == 0
 	}
