@@ -51,13 +51,22 @@ func (r CreateEntry) Validate() error {
 		}
 	}
 	errs = append(errs, r.Tags.problems()...)
-	if n := utf8.RuneCountInString(r.ClientRequestToken); n > 0 && (n < minToken || n > maxToken) {
+	if err := CheckText(r.ClientRequestToken); err != nil {
+		errs = append(errs, prefixed("--client-request-token", err))
+	} else if n := utf8.RuneCountInString(r.ClientRequestToken); n > 0 && (n < minToken || n > maxToken) {
 		errs = append(errs, newError(
 			fmt.Sprintf("--client-request-token is %d characters; it must be %d to %d", n, minToken, maxToken),
 			"leave it empty and the SDK generates one"))
 	}
 	errs = append(errs, r.policyProblems()...)
 	return errors.Join(errs...)
+}
+
+// Warnings are non-fatal remarks on a valid request: the principal's
+// (see PrincipalARN.Warnings), and a username whose {{SessionName}} is
+// spelled in another case.
+func (r CreateEntry) Warnings() []string {
+	return append(r.Principal.Warnings(), usernameWarnings(r.Username)...)
 }
 
 // checkTarget checks the two flags every entry request needs.
@@ -159,9 +168,22 @@ func reservedPrefix(s string) string {
 
 var sessionVars = []string{"{{SessionName}}", "{{SessionNameRaw}}"}
 
+// EKS documents no length limit for usernames and groups; longer values
+// than these are a mistake (a file pasted into a flag), refused offline.
+const (
+	maxUsername = 1024
+	maxGroup    = 1024
+)
+
 func checkUsername(u string) error {
+	if err := CheckText(u); err != nil {
+		return prefixed("--username", err)
+	}
+	if n := utf8.RuneCountInString(u); n > maxUsername {
+		return errorf("--username is %d characters; the limit is %d", n, maxUsername)
+	}
 	if p := reservedPrefix(u); p != "" {
-		return newError(fmt.Sprintf("--username %q must not begin with %q", u, p),
+		return newError(fmt.Sprintf("--username %s must not begin with %q", Quote(u), p),
 			"leave --username unset for the EKS default, or pick a name without the reserved prefixes "+strings.Join(reservedPrefixes, ", "))
 	}
 	first, variable := len(u), ""
@@ -175,25 +197,57 @@ func checkUsername(u string) error {
 		if first == 0 {
 			example = "NAME:" + u
 		}
-		return newError(fmt.Sprintf("--username %q needs a %q before %s", u, ":", variable),
-			fmt.Sprintf("EKS requires it, e.g. --username %q", example))
+		return newError(fmt.Sprintf("--username %s needs a %q before %s", Quote(u), ":", variable),
+			fmt.Sprintf("EKS requires it, e.g. --username %s", Quote(example)))
 	}
 	return nil
 }
 
+// usernameWarnings are remarks on a valid username: a template variable
+// spelled in another case ({{sessionname}}), which EKS leaves as it is
+// instead of putting the session name in its place.
+func usernameWarnings(u string) []string {
+	var out []string
+	for rest := u; ; {
+		i := strings.Index(rest, "{{")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(rest[i:], "}}")
+		if j < 0 {
+			break
+		}
+		v := rest[i : i+j+2]
+		rest = rest[i+j+2:]
+		inner := strings.TrimSpace(v[2 : len(v)-2])
+		for _, known := range sessionVars {
+			if strings.EqualFold(inner, known[2:len(known)-2]) && v != known {
+				out = append(out, fmt.Sprintf("--username %s has %s, which EKS does not replace with the session name: did you mean %s?", Quote(u), v, known))
+			}
+		}
+	}
+	return out
+}
+
 func checkGroup(g string) error {
+	if err := CheckText(g); err != nil {
+		return prefixed("--group", err)
+	}
 	if strings.TrimSpace(g) == "" {
-		return errorf("--group %q is empty", g)
+		return errorf("--group %s is empty", Quote(g))
+	}
+	if n := utf8.RuneCountInString(g); n > maxGroup {
+		return errorf("--group is %d characters; the limit is %d", n, maxGroup)
 	}
 	p := reservedPrefix(g)
 	switch {
 	case p == "":
 		return nil
 	case strings.EqualFold(g, "system:masters"):
-		return newError(fmt.Sprintf("--group %q is invalid: it cannot start with %q", g, p),
+		return newError(fmt.Sprintf("--group %s is invalid: it cannot start with %q", Quote(g), p),
 			"for cluster-admin access associate a policy instead: --policy AmazonEKSClusterAdminPolicy")
 	}
-	return newError(fmt.Sprintf("--group %q is invalid: it cannot start with %q", g, p),
+	return newError(fmt.Sprintf("--group %s is invalid: it cannot start with %q", Quote(g), p),
 		"group names beginning with "+strings.Join(reservedPrefixes, ", ")+" are reserved; pick another name")
 }
 

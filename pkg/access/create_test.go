@@ -128,6 +128,29 @@ func TestCreateEntryValidate(t *testing.T) {
 
 		// username
 		{name: "username", req: access.CreateEntry{Username: "alice"}},
+		{name: "1024-character username", req: access.CreateEntry{Username: strings.Repeat("é", 1024)}},
+		{name: "username with a newline", req: access.CreateEntry{Username: "dev\nops"}, errs: []want{{`--username: "dev\nops" contains a newline (U+000A)`, noHint}}},
+		{name: "username with an escape", req: access.CreateEntry{Username: "dev\x1b[31m"}, errs: []want{{`contains the control character U+001B`, noHint}}},
+		{name: "username with a C1 control", req: access.CreateEntry{Username: "dev\u0085"}, errs: []want{{`contains the control character U+0085`, noHint}}},
+		{name: "username not UTF-8", req: access.CreateEntry{Username: "dev\xff"}, errs: []want{{`--username: "dev\xff" is not valid UTF-8 (byte 0xff at offset 3)`, noHint}}},
+		{name: "1025-character username", req: access.CreateEntry{Username: strings.Repeat("u", 1025)}, errs: []want{{"--username is 1025 characters; the limit is 1024", noHint}}},
+		{
+			name: "a long username is echoed cut",
+			req:  access.CreateEntry{Username: "system:" + strings.Repeat("x", 300)},
+			errs: []want{{`--username "system:` + strings.Repeat("x", 193) + `"... (307 characters) must not begin with "system:"`, usernameHint}},
+		},
+
+		// groups
+		{name: "1024-character group", req: access.CreateEntry{Groups: []string{strings.Repeat("g", 1024)}}},
+		{name: "group with a tab", req: access.CreateEntry{Groups: []string{"ops\tadmins"}}, errs: []want{{`--group: "ops\tadmins" contains a tab (U+0009)`, noHint}}},
+		{name: "group with a newline", req: access.CreateEntry{Groups: []string{"ops\nadmins"}}, errs: []want{{`--group: "ops\nadmins" contains a newline (U+000A)`, noHint}}},
+		{name: "group not UTF-8", req: access.CreateEntry{Groups: []string{"a\xc3"}}, errs: []want{{`--group: "a\xc3" is not valid UTF-8 (byte 0xc3 at offset 1)`, noHint}}},
+		{name: "1025-character group", req: access.CreateEntry{Groups: []string{strings.Repeat("g", 1025)}}, errs: []want{{"--group is 1025 characters; the limit is 1024", noHint}}},
+
+		// tags and token: text too
+		{name: "tag value with a newline", req: access.CreateEntry{Tags: access.Tags{"team": "a\nb"}}, errs: []want{{`value of tag "team": "a\nb" contains a newline`, noHint}}},
+		{name: "tag key not UTF-8", req: access.CreateEntry{Tags: access.Tags{"t\xffeam": "a"}}, errs: []want{{`tag key: "t\xffeam" is not valid UTF-8`, noHint}}},
+		{name: "token with a control character", req: access.CreateEntry{ClientRequestToken: strings.Repeat("t", 40) + "\x00"}, errs: []want{{"contains the control character U+0000", noHint}}},
 		{name: "username like a reserved prefix", req: access.CreateEntry{Username: "systemx"}},
 		{name: "reserved prefix later", req: access.CreateEntry{Username: "my:system:x"}},
 		{name: "system: username", req: access.CreateEntry{Username: "system:x"}, errs: []want{{`--username "system:x" must not begin with "system:"`, usernameHint}}},
@@ -246,6 +269,56 @@ func TestCreateEntryValidate(t *testing.T) {
 				req.Principal = role
 			}
 			checkErrors(t, req.Validate(), tt.errs...)
+		})
+	}
+}
+
+// TestEntryWarnings: a {{SessionName}} spelled in another case is valid
+// but not replaced by EKS: a warning, for create and update.
+func TestEntryWarnings(t *testing.T) {
+	t.Parallel()
+	const sso = "arn:aws:iam::" + acct + ":role/AWSReservedSSO_Admin_0123456789abcdef"
+	tests := []struct {
+		name      string
+		principal string
+		username  string
+		want      []string // substrings, one per warning
+	}{
+		{name: "none", username: "dev:{{SessionName}}"},
+		{name: "raw", username: "dev:{{SessionNameRaw}}"},
+		{name: "no username"},
+		{name: "other variables are not ours to judge", username: "dev:{{AccountID}}:{{sessionid}}"},
+		{name: "lower case", username: "dev:{{sessionname}}", want: []string{`--username "dev:{{sessionname}}" has {{sessionname}}, which EKS does not replace with the session name: did you mean {{SessionName}}?`}},
+		{name: "upper case raw", username: "dev:{{SESSIONNAMERAW}}", want: []string{"did you mean {{SessionNameRaw}}?"}},
+		{name: "spaces inside", username: "dev:{{ SessionName }}", want: []string{"has {{ SessionName }}, which EKS does not replace with the session name: did you mean {{SessionName}}?"}},
+		{name: "two of them", username: "a:{{Sessionname}}-{{sessionNameRaw}}", want: []string{"did you mean {{SessionName}}?", "did you mean {{SessionNameRaw}}?"}},
+		{name: "unclosed", username: "dev:{{sessionname"},
+		{name: "with the principal's", principal: sso, username: "x:{{sessionName}}", want: []string{"aws-reserved/sso.amazonaws.com/", "did you mean {{SessionName}}?"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := roleARN
+			if tt.principal != "" {
+				p = tt.principal
+			}
+			check := func(kind string, got []string, want []string) {
+				t.Helper()
+				if len(got) != len(want) {
+					t.Fatalf("%s warnings %q, want %d", kind, got, len(want))
+				}
+				for i := range want {
+					if !strings.Contains(got[i], want[i]) {
+						t.Errorf("%s warning %d = %q, want it to contain %q", kind, i, got[i], want[i])
+					}
+				}
+			}
+			check("create", access.CreateEntry{Cluster: "demo", Principal: mustPrincipal(t, p), Username: tt.username}.Warnings(), tt.want)
+			if tt.principal == "" {
+				check("update", access.UpdateEntry{Cluster: "demo", Principal: mustPrincipal(t, p), Username: tt.username, SetUsername: true}.Warnings(), tt.want)
+				// a username update does not name is not looked at
+				check("update without --username", access.UpdateEntry{Username: tt.username, NoGroups: true}.Warnings(), nil)
+			}
 		})
 	}
 }

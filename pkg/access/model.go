@@ -9,7 +9,12 @@ package access
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 )
 
 // Error is a validation error that may carry a hint: one line that tells
@@ -70,18 +75,119 @@ func Hints(err error) []string {
 	return hints
 }
 
+// maxEcho is how many characters of a value an error message repeats.
+const maxEcho = 200
+
+// Quote renders a value for an error message: quoted as by %q, and cut
+// after 200 characters, saying how long it was, so that a file pasted into
+// a flag does not flood the terminal. Every message that echoes input uses
+// it.
+func Quote(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxEcho {
+			return fmt.Sprintf("%s... (%d characters)", strconv.Quote(s[:i]), utf8.RuneCountInString(s))
+		}
+		n++
+	}
+	return strconv.Quote(s)
+}
+
+// CheckText is the rule for free text sent to EKS (Kubernetes groups and
+// usernames, tag keys and values, list items): valid UTF-8 without control
+// characters. A newline or a tab in a group is a pasting mistake, not a
+// group, and the SDK would send invalid UTF-8 as U+FFFD, so that EKS would
+// store something other than what was typed.
+func CheckText(s string) error {
+	if !utf8.ValidString(s) {
+		i := 0
+		for i < len(s) {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			i += size
+		}
+		return errorf("%s is not valid UTF-8 (byte 0x%02x at offset %d)", Quote(s), s[i], i)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return errorf("%s contains %s", Quote(s), controlName(r))
+		}
+	}
+	return nil
+}
+
+// controlName names a control character for a message.
+func controlName(r rune) string {
+	switch r {
+	case '\n':
+		return "a newline (U+000A)"
+	case '\r':
+		return "a carriage return (U+000D)"
+	case '\t':
+		return "a tab (U+0009)"
+	}
+	return fmt.Sprintf("the control character U+%04X", r)
+}
+
 // ClusterName is an EKS cluster name: ^[0-9A-Za-z][A-Za-z0-9\-_]*$, 1-100 chars.
 type ClusterName string
 
 const maxClusterName = 100
 
-// Set validates and stores s (pflag.Value).
+// Set validates and stores s (pflag.Value): a cluster name, or a cluster
+// ARN, whose name is kept (see ParseCluster).
 func (c *ClusterName) Set(s string) error {
-	if err := checkClusterName(s); err != nil {
+	name, _, err := ParseCluster(s)
+	if err != nil {
 		return err
 	}
-	*c = ClusterName(s)
+	*c = name
 	return nil
+}
+
+const clusterARNHint = "give the cluster's name (prod) or its ARN (arn:aws:eks:REGION:ACCOUNT:cluster/prod)"
+
+// ParseCluster reads a cluster name, or a cluster ARN as the console and
+// `aws eks describe-cluster` show it (arn:aws:eks:us-west-2:111122223333:cluster/prod).
+// It returns the name and the ARN's region ("" for a bare name): the caller
+// checks that the region is the one in use.
+func ParseCluster(s string) (name ClusterName, region string, err error) {
+	if !strings.HasPrefix(s, "arn:") {
+		if err := checkClusterName(s); err != nil {
+			return "", "", err
+		}
+		return ClusterName(s), "", nil
+	}
+	a, perr := arn.Parse(s)
+	if perr != nil {
+		return "", "", newError(fmt.Sprintf("not a cluster ARN: %s", Quote(s)), clusterARNHint)
+	}
+	kind, rest, _ := strings.Cut(a.Resource, "/")
+	switch {
+	case a.Service != "eks":
+		return "", "", newError(fmt.Sprintf("%s is an ARN of service %q, not an EKS cluster", Quote(s), a.Service), clusterARNHint)
+	case kind == "access-entry":
+		cluster, _, _ := strings.Cut(rest, "/")
+		return "", "", newError(fmt.Sprintf("%s is an access-entry ARN, not a cluster ARN", Quote(s)),
+			fmt.Sprintf("give the cluster's name, %s, and the entry's principal with --principal", cluster))
+	case kind != "cluster" || rest == "":
+		return "", "", newError(fmt.Sprintf("%s is not an EKS cluster ARN", Quote(s)), clusterARNHint)
+	}
+	if err := checkPartition(s, a.Partition); err != nil {
+		return "", "", err
+	}
+	switch {
+	case a.Region == "":
+		return "", "", newError(fmt.Sprintf("cluster ARN %s has no region", Quote(s)), clusterARNHint)
+	case len(a.AccountID) != 12 || !isDigits(a.AccountID):
+		return "", "", errorf("account ID %s in %s is not 12 digits", Quote(a.AccountID), Quote(s))
+	}
+	if err := checkClusterName(rest); err != nil {
+		return "", "", prefixed(Quote(s), err)
+	}
+	return ClusterName(rest), a.Region, nil
 }
 
 // String returns the name.
@@ -97,11 +203,11 @@ func checkClusterName(s string) error {
 	case len(s) > maxClusterName:
 		return errorf("cluster name is %d characters; the limit is %d", len(s), maxClusterName)
 	case !isAlnum(s[0]):
-		return errorf("cluster name %q must begin with a letter or digit", s)
+		return errorf("cluster name %s must begin with a letter or digit", Quote(s))
 	}
 	for _, r := range s {
 		if r > 0x7f || !isAlnum(byte(r)) && r != '-' && r != '_' {
-			return errorf(`cluster name %q contains %q; use letters, digits, "-" and "_"`, s, string(r))
+			return errorf(`cluster name %s contains %q; use letters, digits, "-" and "_"`, Quote(s), string(r))
 		}
 	}
 	return nil
@@ -149,7 +255,7 @@ func (t *EntryType) Set(s string) error {
 			return nil
 		}
 	}
-	return errorf("unknown access-entry type %q; valid types: %s", s, typeList())
+	return errorf("unknown access-entry type %s; valid types: %s", Quote(s), typeList())
 }
 
 // String returns the API value ("" when unset).

@@ -151,6 +151,106 @@ func TestClusterNameSet(t *testing.T) {
 	}
 }
 
+func TestClusterNameSetARN(t *testing.T) {
+	t.Parallel()
+	var c access.ClusterName
+	if err := c.Set("arn:aws:eks:us-west-2:111122223333:cluster/prod"); err != nil || c != "prod" {
+		t.Fatalf("Set(ARN) = %v, cluster %q; want prod", err, c)
+	}
+}
+
+func TestParseCluster(t *testing.T) {
+	t.Parallel()
+	const hint = "give the cluster's name (prod) or its ARN (arn:aws:eks:REGION:ACCOUNT:cluster/prod)"
+	tests := []struct {
+		in     string
+		name   access.ClusterName
+		region string
+		err    want
+	}{
+		{in: "prod", name: "prod"},
+		{in: "arn:aws:eks:us-west-2:111122223333:cluster/prod", name: "prod", region: "us-west-2"},
+		{in: "arn:aws-cn:eks:cn-north-1:111122223333:cluster/my_cluster-1", name: "my_cluster-1", region: "cn-north-1"},
+		{in: "arn:aws-us-gov:eks:us-gov-west-1:111122223333:cluster/gov", name: "gov", region: "us-gov-west-1"},
+		{in: "bad name", err: want{msg: `cluster name "bad name" contains " "`}},
+		{in: "arn:aws:eks", err: want{`not a cluster ARN: "arn:aws:eks"`, hint}},
+		{in: "arn:aws:iam::111122223333:role/prod", err: want{`is an ARN of service "iam", not an EKS cluster`, hint}},
+		{in: "arn:aws:eks:us-west-2:111122223333:nodegroup/prod/ng/x", err: want{"is not an EKS cluster ARN", hint}},
+		{in: "arn:aws:eks:us-west-2:111122223333:cluster/", err: want{"is not an EKS cluster ARN", hint}},
+		{
+			in:  "arn:aws:eks:us-west-2:111122223333:access-entry/prod/role/111122223333/dev/abc",
+			err: want{"is an access-entry ARN, not a cluster ARN", "give the cluster's name, prod, and the entry's principal with --principal"},
+		},
+		{in: "arn:aws:eks::111122223333:cluster/prod", err: want{`cluster ARN "arn:aws:eks::111122223333:cluster/prod" has no region`, hint}},
+		{in: "arn:aws:eks:us-west-2:1111:cluster/prod", err: want{`account ID "1111" in`, noHint}},
+		{in: "arn:azure:eks:us-west-2:111122223333:cluster/prod", err: want{msg: `unknown partition "azure"`}},
+		{in: "arn:aws:eks:us-west-2:111122223333:cluster/my.cluster", err: want{`"arn:aws:eks:us-west-2:111122223333:cluster/my.cluster": cluster name "my.cluster" contains "."`, noHint}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			name, region, err := access.ParseCluster(tt.in)
+			checkError(t, err, tt.err)
+			if name != tt.name || region != tt.region {
+				t.Errorf("ParseCluster = %q, %q; want %q, %q", name, region, tt.name, tt.region)
+			}
+		})
+	}
+}
+
+func TestQuote(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 199) + "é" + strings.Repeat("b", 50)
+	tests := []struct{ in, want string }{
+		{"", `""`},
+		{"dev", `"dev"`},
+		{"a\nb", `"a\nb"`},
+		{strings.Repeat("x", 200), `"` + strings.Repeat("x", 200) + `"`},
+		{strings.Repeat("x", 201), `"` + strings.Repeat("x", 200) + `"... (201 characters)`},
+		// cut after 200 characters, not bytes: the é is kept whole
+		{long, `"` + strings.Repeat("a", 199) + `é"... (250 characters)`},
+		{strings.Repeat("\xff", 300), `"` + strings.Repeat(`\xff`, 200) + `"... (300 characters)`},
+	}
+	for _, tt := range tests {
+		if got := access.Quote(tt.in); got != tt.want {
+			t.Errorf("Quote(%.20q...) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCheckText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in  string
+		err string
+	}{
+		{in: ""},
+		{in: "dev-team"},
+		{in: "with space"},
+		{in: "日本語 é ü"},
+		{in: "a\nb", err: `"a\nb" contains a newline (U+000A)`},
+		{in: "a\r\n", err: `contains a carriage return (U+000D)`},
+		{in: "\tx", err: `"\tx" contains a tab (U+0009)`},
+		{in: "x\x00", err: "contains the control character U+0000"},
+		{in: "x\x7f", err: "contains the control character U+007F"},
+		{in: "x\u009b", err: "contains the control character U+009B"},
+		{in: "ok\xff", err: `"ok\xff" is not valid UTF-8 (byte 0xff at offset 2)`},
+		{in: "\xc3(", err: "is not valid UTF-8 (byte 0xc3 at offset 0)"},
+		{in: "\xed\xa0\x80", err: "is not valid UTF-8 (byte 0xed at offset 0)"}, // a surrogate
+	}
+	for _, tt := range tests {
+		err := access.CheckText(tt.in)
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("CheckText(%q) = %v, want nil", tt.in, err)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("CheckText(%q) = %v, want %q", tt.in, err, tt.err)
+		case err != nil:
+			checkError(t, err, want{tt.err, noHint})
+		}
+	}
+}
+
 func TestEntryTypeSet(t *testing.T) {
 	t.Parallel()
 	const valid = "valid types: STANDARD, EC2_LINUX, EC2_WINDOWS, FARGATE_LINUX, EC2, HYBRID_LINUX, HYPERPOD_LINUX"

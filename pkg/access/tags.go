@@ -25,13 +25,13 @@ type Tags map[string]string
 func (t *Tags) Set(s string) error {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok {
-		return newError(fmt.Sprintf("tag %q has no %q", s, "="), "write KEY=VALUE, or KEY= for an empty value")
+		return newError(fmt.Sprintf("tag %s has no %q", Quote(s), "="), "write KEY=VALUE, or KEY= for an empty value")
 	}
 	if err := checkTag(k, v); err != nil {
 		return err
 	}
 	if old, dup := (*t)[k]; dup && old != v {
-		return errorf("tag %q given twice, with values %q and %q", k, old, v)
+		return errorf("tag %s given twice, with values %s and %s", Quote(k), Quote(old), Quote(v))
 	}
 	if *t == nil {
 		*t = Tags{}
@@ -73,19 +73,26 @@ func (t Tags) problems() []error {
 	return errs
 }
 
-// checkTag checks one tag; lengths count characters, not bytes.
+// checkTag checks one tag; lengths count characters, not bytes. Keys and
+// values are text (CheckText): no control characters, valid UTF-8.
 func checkTag(k, v string) error {
+	if err := CheckText(k); err != nil {
+		return prefixed("tag key", err)
+	}
+	if err := CheckText(v); err != nil {
+		return prefixed("value of tag "+Quote(k), err)
+	}
 	switch {
 	case k == "":
 		return newError("tag key is empty", "write KEY=VALUE, or KEY= for an empty value")
 	case utf8.RuneCountInString(k) > maxTagKey:
-		return errorf("tag key %q is %d characters; the limit is %d", k, utf8.RuneCountInString(k), maxTagKey)
+		return errorf("tag key %s is %d characters; the limit is %d", Quote(k), utf8.RuneCountInString(k), maxTagKey)
 	case utf8.RuneCountInString(v) > maxTagValue:
-		return errorf("value of tag %q is %d characters; the limit is %d", k, utf8.RuneCountInString(v), maxTagValue)
+		return errorf("value of tag %s is %d characters; the limit is %d", Quote(k), utf8.RuneCountInString(v), maxTagValue)
 	case isAWSReserved(k):
-		return errorf("tag key %q is reserved: keys beginning with %q are for AWS use", k, reservedTagPrefix)
+		return errorf("tag key %s is reserved: keys beginning with %q are for AWS use", Quote(k), reservedTagPrefix)
 	case isAWSReserved(v):
-		return errorf("value of tag %q is reserved: values beginning with %q are for AWS use", k, reservedTagPrefix)
+		return errorf("value of tag %s is reserved: values beginning with %q are for AWS use", Quote(k), reservedTagPrefix)
 	}
 	return nil
 }

@@ -38,6 +38,11 @@ func TestTagsSet(t *testing.T) {
 		{name: "AWS: key", in: []string{"AWS:team=x"}, err: want{`tag key "AWS:team" is reserved`, noHint}},
 		{name: "aws: value", in: []string{"team=aws:x"}, err: want{`value of tag "team" is reserved: values beginning with "aws:" are for AWS use`, noHint}},
 		{name: "Aws: value", in: []string{"team=Aws:x"}, err: want{`value of tag "team" is reserved`, noHint}},
+		{name: "newline in value", in: []string{"team=a\nb"}, err: want{`value of tag "team": "a\nb" contains a newline (U+000A)`, noHint}},
+		{name: "carriage return in key", in: []string{"te\ram=a"}, err: want{`tag key: "te\ram" contains a carriage return (U+000D)`, noHint}},
+		{name: "DEL in value", in: []string{"team=a\x7f"}, err: want{`contains the control character U+007F`, noHint}},
+		{name: "value not UTF-8", in: []string{"team=caf\xe9"}, err: want{`value of tag "team": "caf\xe9" is not valid UTF-8 (byte 0xe9 at offset 3)`, noHint}},
+		{name: "long key echoed cut", in: []string{"aws:" + strings.Repeat("k", 200) + "=v"}, err: want{`tag key "aws:` + strings.Repeat("k", 196) + `"... (204 characters) is`, noHint}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

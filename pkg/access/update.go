@@ -55,6 +55,15 @@ func (u UpdateEntry) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Warnings are non-fatal remarks on a valid request: a new username whose
+// {{SessionName}} is spelled in another case.
+func (u UpdateEntry) Warnings() []string {
+	if !u.SetUsername {
+		return nil
+	}
+	return usernameWarnings(u.Username)
+}
+
 // Apply returns the groups and username to send to make e what u asks
 // for: a field u does not name keeps e's value. groups is never nil, so
 // that "no groups" is sent as an empty list. Only STANDARD entries can be

@@ -1,6 +1,7 @@
 package access_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -36,6 +37,11 @@ func TestUpdateEntryValidate(t *testing.T) {
 		{name: "empty username", req: access.UpdateEntry{SetUsername: true}, errs: []want{{"--username is empty", noHint}}},
 		{name: "reserved username", req: access.UpdateEntry{Username: "Amazon:x", SetUsername: true}, errs: []want{{`--username "Amazon:x" must not begin with "amazon:"`, "leave --username unset"}}},
 		{name: "username without colon", req: access.UpdateEntry{Username: "x{{SessionName}}", SetUsername: true}, errs: []want{{`needs a ":" before {{SessionName}}`, `"x:{{SessionName}}"`}}},
+		{name: "group with a newline", req: access.UpdateEntry{Groups: []string{"ops\nadmins"}, SetGroups: true}, errs: []want{{`--group: "ops\nadmins" contains a newline (U+000A)`, noHint}}},
+		{name: "group not UTF-8", req: access.UpdateEntry{Groups: []string{"\xffops"}, SetGroups: true}, errs: []want{{`is not valid UTF-8 (byte 0xff at offset 0)`, noHint}}},
+		{name: "over-long group", req: access.UpdateEntry{Groups: []string{strings.Repeat("g", 2000)}, SetGroups: true}, errs: []want{{"--group is 2000 characters; the limit is 1024", noHint}}},
+		{name: "username with a tab", req: access.UpdateEntry{Username: "a\tb", SetUsername: true}, errs: []want{{`--username: "a\tb" contains a tab (U+0009)`, noHint}}},
+		{name: "over-long username", req: access.UpdateEntry{Username: strings.Repeat("u", 1500), SetUsername: true}, errs: []want{{"--username is 1500 characters; the limit is 1024", noHint}}},
 		{name: "unused fields are not checked", req: access.UpdateEntry{Groups: []string{"system:x"}, Username: "system:x", NoGroups: true}},
 		{
 			name:      "every problem",

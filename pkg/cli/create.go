@@ -71,7 +71,7 @@ associating policies (up to 30s), within --timeout.`,
 	principalFlag(cmd, &opts.req.Principal)
 	f := cmd.Flags()
 	f.Var(&opts.req.Type, "type", "entry `type`: "+typeList()+" (any case; default STANDARD)")
-	f.StringSliceVar(&opts.groups, "group", nil, "Kubernetes `group` (repeatable, or comma-separated)")
+	f.Var(newListValue(&opts.groups), "group", "Kubernetes `group` (repeatable, or comma-separated)")
 	f.StringVar(&opts.req.Username, "username", "", "Kubernetes `username` (default: EKS picks one from the principal)")
 	f.Var(&opts.tags, "tag", "tag as `key=value` (repeatable; key= for an empty value)")
 	f.StringVar(&opts.req.ClientRequestToken, "client-request-token", "", "idempotency `token` (default: the SDK generates one)")
@@ -96,7 +96,7 @@ func (o *createOptions) complete() error {
 	if err := o.req.Validate(); err != nil {
 		return &FlagError{err}
 	}
-	warn(o.deps, o.req.Principal.Warnings()...)
+	warn(o.deps, o.req.Warnings()...)
 	return nil
 }
 

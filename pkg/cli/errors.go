@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"slices"
+	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
@@ -20,7 +22,8 @@ const (
 	exitAuth        = 5
 	exitThrottled   = 6
 	exitDrift       = 7
-	exitInterrupted = 130
+	exitInterrupted = 130 // SIGINT (Ctrl-C): 128+2
+	exitTerminated  = 143 // SIGTERM (a CI runner cancelling the job): 128+15
 )
 
 // FlagError is a usage or validation error: exit 2, nothing was sent.
@@ -62,6 +65,37 @@ func withHint(err error, format string, args ...any) error {
 		return nil
 	}
 	return &hintError{err: err, hint: fmt.Sprintf(format, args...)}
+}
+
+// didYouMean is the one way a hint suggests names (commands, flags,
+// policies): "did you mean create?", "did you mean --cluster-scope or
+// --namespace?".
+func didYouMean(names ...string) string {
+	return "did you mean " + strings.Join(names, " or ") + "?"
+}
+
+// printError writes err as "eksaccess: ..." lines plus its hints, one
+// "hint: ..." line each.
+func printError(w io.Writer, err error) {
+	var silent *silentError
+	if errors.As(err, &silent) {
+		return
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			fmt.Fprintf(w, "eksaccess: %s\n", line)
+		}
+	}
+	for _, h := range hints(err) {
+		fmt.Fprintf(w, "hint: %s\n", h)
+	}
+}
+
+// warn prints non-fatal remarks on stderr.
+func warn(deps *Deps, lines ...string) {
+	for _, l := range lines {
+		fmt.Fprintf(deps.IO.ErrOut, "warning: %s\n", l)
+	}
 }
 
 // exitCode picks the contract's exit code for err.

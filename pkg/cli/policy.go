@@ -43,20 +43,6 @@ arn:aws-cn:eks::aws:cluster-access-policy/NAME).`,
 	return cmd
 }
 
-// unknownSubcommand rejects an unknown verb of a command group as a usage
-// error (exit 2) with cobra's suggestions, where cobra itself would print
-// the group's help and exit 0.
-func unknownSubcommand(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	err := fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
-	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		err = withHint(err, "did you mean %s?", strings.Join(s, " or "))
-	}
-	return &FlagError{err}
-}
-
 // entryTarget is the --cluster and --principal pair that names one access
 // entry.
 type entryTarget struct {
@@ -79,34 +65,6 @@ func (t *entryTarget) require(deps *Deps) error {
 		return err
 	}
 	warn(deps, t.principal.Warnings()...)
-	return nil
-}
-
-// policyValue is the --policy flag: a short name or a policy ARN, checked
-// at parse time.
-type policyValue access.PolicyRef
-
-func (v *policyValue) Set(s string) error {
-	ref, err := access.ParsePolicyRef(s)
-	if err != nil {
-		return err
-	}
-	*v = policyValue(ref)
-	return nil
-}
-
-func (v *policyValue) String() string { return access.PolicyRef(*v).String() }
-func (v *policyValue) Type() string   { return "policy" }
-
-// policyFlag adds --policy.
-func policyFlag(cmd *cobra.Command, p *access.PolicyRef) {
-	cmd.Flags().Var((*policyValue)(p), "policy", "access `policy`: a short name (AmazonEKSViewPolicy) or a full ARN")
-}
-
-func requirePolicy(p access.PolicyRef) error {
-	if p.Name() == "" {
-		return &FlagError{withHint(errors.New("--policy is required"), "`eksaccess policy list` shows the access policies")}
-	}
 	return nil
 }
 
@@ -162,7 +120,7 @@ exist: create it with ` + "`eksaccess create`" + ` (whose --policy associates po
 	policyFlag(cmd, &opts.policy)
 	f := cmd.Flags()
 	f.BoolVar(&opts.clusterScope, "cluster-scope", false, "the policy applies to the whole cluster")
-	f.StringSliceVar(&opts.namespaces, "namespace", nil, "the policy applies to this `namespace` (repeatable, or comma-separated; \"dev-*\" is a prefix)")
+	f.Var(newListValue(&opts.namespaces), "namespace", "the policy applies to this `namespace` (repeatable, or comma-separated; \"dev-*\" is a prefix)")
 	return cmd
 }
 

@@ -17,12 +17,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
+
+// rootName is the program's name.
+const rootName = "eksaccess"
 
 // BuildInfo describes the binary (set by the linker at release time).
 type BuildInfo struct {
@@ -41,71 +43,74 @@ type globalOptions struct {
 	debug       bool
 	noColor     bool
 
+	// clusterARN is --cluster (or EKSACCESS_CLUSTER) when given as an ARN,
+	// and clusterRegion its region, which must be the one in use.
+	clusterARN, clusterRegion string
+
 	cancel context.CancelFunc // ends the --timeout context
 }
 
 // Main runs eksaccess with args (without the program name) and returns the
-// exit code. It makes the root context: Ctrl-C cancels it.
+// exit code. It makes the root context: Ctrl-C (SIGINT) and SIGTERM cancel
+// it, and the exit code says which (130, 143).
 func Main(args []string, ios *IOStreams, build BuildInfo) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
 	go func() {
-		// After the first signal, the default handling comes back: a second
-		// Ctrl-C ends the process at once.
-		<-ctx.Done()
-		stop()
+		select {
+		case sig := <-signals:
+			// After the first signal, the default handling comes back: a
+			// second Ctrl-C ends the process at once.
+			signal.Stop(signals)
+			cancel(&signalError{sig})
+		case <-ctx.Done():
+		}
 	}()
 	return run(ctx, args, ios, build, os.Getenv)
 }
 
+// signalError is the cause of the root context's end when a signal ended it.
+type signalError struct{ sig os.Signal }
+
+func (e *signalError) Error() string { return "received " + e.sig.String() }
+
 func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, env func(string) string) int {
 	deps, g := newDeps(ios, build, env)
-	root := newRootCmd(deps, g, build)
-	root.SetArgs(args)
+	return execute(ctx, newRootCmd(deps, g, build), g, args, ios)
+}
+
+// execute runs the command args name in the tree of root (whose global
+// flags fill g), prints its error and returns the exit code.
+func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []string, ios *IOStreams) int {
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
-	err := unknownCommand(root, args)
+	args, err := preflight(root, args)
 	if err == nil {
+		root.SetArgs(args)
 		err = root.ExecuteContext(ctx)
 	}
 	if g.cancel != nil {
 		g.cancel()
 	}
 	if err != nil && ctx.Err() != nil {
-		// Ctrl-C: say so, with whatever the command reported of the state
-		// it left (its hints), and exit 130.
-		printError(ios.ErrOut, fmt.Errorf("interrupted: %w", err))
-		return exitInterrupted
+		// A signal: say so, with whatever the command reported of the state
+		// it left (its hints), and exit 130 for Ctrl-C, 143 for SIGTERM.
+		code, what := exitInterrupted, "interrupted"
+		var sig *signalError
+		if errors.As(context.Cause(ctx), &sig) && sig.sig == syscall.SIGTERM {
+			code, what = exitTerminated, "terminated"
+		}
+		printError(ios.ErrOut, fmt.Errorf("%s: %w", what, err))
+		return code
 	}
 	if err != nil {
 		printError(ios.ErrOut, err)
 	}
 	return exitCode(err)
-}
-
-// unknownCommand turns cobra's "unknown command" into a usage error (exit 2)
-// with a suggestion, before anything runs.
-func unknownCommand(root *cobra.Command, args []string) error {
-	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
-		return nil // cobra's hidden completion entry points
-	}
-	if c, _, err := root.Find(args); err == nil || c != root {
-		return nil
-	}
-	// The unknown name is the first argument that is neither a global flag
-	// nor a global flag's value (eksaccess --region eu-west-1 craete).
-	fs := pflag.NewFlagSet("eksaccess", pflag.ContinueOnError)
-	fs.AddFlagSet(root.PersistentFlags())
-	fs.ParseErrorsAllowlist.UnknownFlags = true
-	fs.SetOutput(io.Discard)
-	_ = fs.Parse(args)
-	name := fs.Arg(0)
-	ferr := flagErrorf("unknown command %q", name)
-	if s := root.SuggestionsFor(name); len(s) > 0 {
-		return withHint(ferr, "did you mean %q? See eksaccess --help", s[0])
-	}
-	return withHint(ferr, "see eksaccess --help for the commands")
 }
 
 // Command returns the root command wired to the real world; cmd/gendocs
@@ -128,37 +133,46 @@ func newDeps(ios *IOStreams, build BuildInfo, env func(string) string) (*Deps, *
 		if g.debug {
 			debug = ios.ErrOut
 		}
-		return eksapi.New(ctx, eksapi.Config{
-			Region:      g.region,
-			Profile:     g.profile,
-			EndpointURL: g.endpointURL,
-			MaxAttempts: g.maxAttempts,
-			Version:     build.Version,
-			Debug:       debug,
-		})
+		newClient := func(region string) (*eksapi.Client, error) {
+			return eksapi.New(ctx, eksapi.Config{
+				Region:      region,
+				Profile:     g.profile,
+				EndpointURL: g.endpointURL,
+				MaxAttempts: g.maxAttempts,
+				Version:     build.Version,
+				Debug:       debug,
+			})
+		}
+		client, err := newClient(g.region)
+		if errors.Is(err, eksapi.ErrNoRegion) && g.clusterRegion != "" {
+			// No region configured, but the cluster's ARN names one.
+			client, err = newClient(g.clusterRegion)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := g.checkClusterRegion(client.Region()); err != nil {
+			return nil, err
+		}
+		return client, nil
 	}
 	return deps, g
 }
 
-// printError writes err as "eksaccess: ..." lines plus its hints.
-func printError(w io.Writer, err error) {
-	var silent *silentError
-	if errors.As(err, &silent) {
-		return
+// checkClusterRegion refuses a cluster ARN of another region than the one
+// in use: EKS would look for the cluster in the wrong region.
+func (g *globalOptions) checkClusterRegion(region string) error {
+	if g.clusterRegion == "" || g.clusterRegion == region {
+		return nil
 	}
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			fmt.Fprintf(w, "eksaccess: %s\n", line)
-		}
-	}
-	for _, h := range hints(err) {
-		fmt.Fprintf(w, "hint: %s\n", h)
-	}
+	return &FlagError{withHint(
+		fmt.Errorf("cluster %s is in region %s, but the region in use is %s", access.Quote(g.clusterARN), g.clusterRegion, region),
+		"pass --region %s, or give the cluster's name alone to use %s", g.clusterRegion, region)}
 }
 
 func newRootCmd(deps *Deps, g *globalOptions, build BuildInfo) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "eksaccess",
+		Use:   rootName,
 		Short: "Manage who may enter your Amazon EKS clusters",
 		Long: `eksaccess manages Amazon EKS access entries: which IAM users and roles may
 authenticate to a cluster, with which Kubernetes groups and username, and
@@ -167,7 +181,8 @@ which EKS access policies they hold.
 Results go to stdout (table, json, yaml or text); progress, warnings and
 errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 (nothing sent), 3 not found, 4 conflict, 5 credentials or access denied,
-6 throttled or unavailable after retries, 130 interrupted.`,
+6 throttled or unavailable after retries, 7 the cluster differs from the file (diff),
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM).`,
 		Example: `  eksaccess create --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       --group dev-team --policy AmazonEKSViewPolicy
   eksaccess describe --cluster prod --principal arn:aws:iam::111122223333:role/dev
@@ -179,7 +194,10 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 			return g.complete(cmd, deps)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err} })
+	root.SetFlagErrorFunc(flagError)
+	root.Version = versionInfo(build).Version
+	root.SetVersionTemplate("eksaccess version {{.Version}}\n")
+	root.Flags().Bool("version", false, "print the version (the version command says more)")
 
 	f := root.PersistentFlags()
 	f.StringVar(&g.region, "region", "", "AWS `region` (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)")
@@ -210,6 +228,7 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		rejectUnknownVerbs(c)
 	}
 	registerCompletions(root, deps)
+	guardFlags(root)
 	return root
 }
 
@@ -217,16 +236,22 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 // every command; nothing here talks to AWS.
 func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
 	if !cmd.Flags().Changed("output") {
-		if v := deps.Env("EKSACCESS_OUTPUT"); v != "" {
+		g.output = output.TableFormat
+		if v := deps.Env("EKSACCESS_OUTPUT"); v != "" && !ignoresOutputEnv(cmd) {
 			f, err := output.ParseFormat(v)
-			if err != nil {
+			switch {
+			case err == nil:
+				g.output = f
+			case cmd.Name() == "version":
+				// A bad value in a job's environment must not hide which
+				// binary runs.
+				warn(deps, fmt.Sprintf("EKSACCESS_OUTPUT: %v; printing a table", err))
+			default:
 				return flagErrorf("EKSACCESS_OUTPUT: %w", err)
 			}
-			g.output = f
-		} else {
-			g.output = output.TableFormat
 		}
 	}
+	g.clusterARN, g.clusterRegion = clusterARN(cmd, deps)
 	if g.query != "" {
 		if err := output.CompileQuery(g.query); err != nil {
 			return flagErrorf("--query: %w", err)
@@ -249,132 +274,35 @@ func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
 	return nil
 }
 
-// clusterFlag adds --cluster, which also comes from EKSACCESS_CLUSTER.
-func clusterFlag(cmd *cobra.Command, c *access.ClusterName) {
-	cmd.Flags().Var(c, "cluster", "EKS cluster `name` (default: EKSACCESS_CLUSTER)")
-}
-
-// principalFlag adds --principal for a new entry: the strict rules of
-// access.PrincipalARN. --principal-arn is an alias (the AWS CLI's name).
-func principalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
-	addPrincipalFlag(cmd, p)
-}
-
-// entryPrincipalFlag adds --principal for an entry that may exist already:
-// the account root, which EKS accepts but eksaccess will not create, can be
-// named too (see access.ParseEntryPrincipal).
-func entryPrincipalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
-	addPrincipalFlag(cmd, entryPrincipalValue{p})
-}
-
-func addPrincipalFlag(cmd *cobra.Command, v pflag.Value) {
-	cmd.Flags().Var(v, "principal", "IAM user or role `ARN` (alias --principal-arn)")
-	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
-		if name == "principal-arn" {
-			name = "principal"
+// ignoresOutputEnv reports whether cmd prints no result document, so that
+// EKSACCESS_OUTPUT does not concern it: shell completion scripts, cobra's
+// completion entry points, help.
+func ignoresOutputEnv(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		switch c.Name() {
+		case "completion", "help", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+			return true
 		}
-		return pflag.NormalizedName(name)
-	})
+	}
+	return false
 }
 
-// entryPrincipalValue is the pflag.Value of entryPrincipalFlag.
-type entryPrincipalValue struct{ p *access.PrincipalARN }
-
-func (v entryPrincipalValue) Set(s string) error {
-	p, err := access.ParseEntryPrincipal(s)
-	if err != nil {
-		return err
+// clusterARN returns the cluster ARN cmd was given (--cluster, else
+// EKSACCESS_CLUSTER) and its region, or "" when the cluster is named
+// otherwise.
+func clusterARN(cmd *cobra.Command, deps *Deps) (arn, region string) {
+	f := cmd.Flags().Lookup("cluster")
+	if f == nil {
+		return "", ""
 	}
-	*v.p = p
-	return nil
-}
-
-func (v entryPrincipalValue) String() string { return v.p.String() }
-func (v entryPrincipalValue) Type() string   { return "arn" }
-
-// rejectUnknownVerbs makes every command group under c (policy,
-// completion) treat an unknown verb as a usage error with a suggestion:
-// cobra alone would print the group's help and exit 0.
-func rejectUnknownVerbs(c *cobra.Command) {
-	if !c.HasSubCommands() {
-		return
+	raw := deps.Env("EKSACCESS_CLUSTER")
+	if f.Changed {
+		raw = givenValue(f)
 	}
-	c.Args = unknownSubcommand
-	if c.SuggestionsMinimumDistance == 0 {
-		c.SuggestionsMinimumDistance = 2
+	if _, region, err := access.ParseCluster(raw); err == nil && region != "" {
+		return raw, region
 	}
-	if !c.Runnable() {
-		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	}
-	for _, sub := range c.Commands() {
-		rejectUnknownVerbs(sub)
-	}
-}
-
-// newHelpCmd is `eksaccess help [command]`: cobra's, except that an unknown
-// topic is a usage error (exit 2) rather than help and exit 0.
-func newHelpCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "help [command]",
-		Short: "Help about any command",
-		RunE: func(c *cobra.Command, args []string) error {
-			cmd, rest, err := c.Root().Find(args)
-			if err != nil || cmd == nil || len(rest) > 0 {
-				return withHint(flagErrorf("unknown help topic %q", strings.Join(args, " ")), "see eksaccess --help for the commands")
-			}
-			return cmd.Help()
-		},
-		ValidArgsFunction: func(c *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-			cmd, _, err := c.Root().Find(args)
-			if err != nil || cmd == nil {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			var names []string
-			for _, sub := range cmd.Commands() {
-				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), prefix) {
-					names = append(names, sub.Name())
-				}
-			}
-			return names, cobra.ShellCompDirectiveNoFileComp
-		},
-	}
-}
-
-// noArgs rejects positional arguments as a usage error (exit 2).
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return flagErrorf("unexpected argument %q: %s takes flags only (see --help)", args[0], cmd.CommandPath())
-	}
-	return nil
-}
-
-// requireCluster fills an unset --cluster from EKSACCESS_CLUSTER.
-func requireCluster(deps *Deps, c *access.ClusterName) error {
-	if *c != "" {
-		return nil
-	}
-	v := deps.Env("EKSACCESS_CLUSTER")
-	if v == "" {
-		return flagErrorf("--cluster is required (or set EKSACCESS_CLUSTER)")
-	}
-	if err := c.Set(v); err != nil {
-		return &FlagError{fmt.Errorf("EKSACCESS_CLUSTER: %w", err)}
-	}
-	return nil
-}
-
-func requirePrincipal(p access.PrincipalARN) error {
-	if p.IsZero() {
-		return flagErrorf("--principal is required")
-	}
-	return nil
-}
-
-// warn prints non-fatal remarks on stderr.
-func warn(deps *Deps, lines ...string) {
-	for _, l := range lines {
-		fmt.Fprintf(deps.IO.ErrOut, "warning: %s\n", l)
-	}
+	return "", ""
 }
 
 // terminalConfirm asks on stderr and reads a line from stdin. The read

@@ -46,6 +46,7 @@ EKS API resets any field a request leaves out.`,
 			if err := opts.req.Validate(); err != nil {
 				return &FlagError{err}
 			}
+			warn(deps, opts.req.Warnings()...)
 			if runF == nil {
 				runF = runUpdate
 			}
@@ -55,7 +56,7 @@ EKS API resets any field a request leaves out.`,
 	clusterFlag(cmd, &opts.req.Cluster)
 	entryPrincipalFlag(cmd, &opts.req.Principal)
 	f := cmd.Flags()
-	f.StringSliceVar(&opts.groups, "group", nil, "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
+	f.Var(newListValue(&opts.groups), "group", "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
 	f.BoolVar(&opts.req.NoGroups, "no-groups", false, "remove every Kubernetes group")
 	f.StringVar(&opts.req.Username, "username", "", "new Kubernetes `username`")
 	return cmd
