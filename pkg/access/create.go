@@ -3,7 +3,6 @@ package access
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -56,7 +55,7 @@ func (r CreateEntry) Validate() error {
 	} else if n := utf8.RuneCountInString(r.ClientRequestToken); n > 0 && (n < minToken || n > maxToken) {
 		errs = append(errs, newError(
 			fmt.Sprintf("--client-request-token is %d characters; it must be %d to %d", n, minToken, maxToken),
-			"leave it empty and the SDK generates one"))
+			"leave it empty and eksaccess generates one"))
 	}
 	errs = append(errs, r.policyProblems()...)
 	return errors.Join(errs...)
@@ -117,7 +116,8 @@ func (r CreateEntry) nodeProblems() []error {
 }
 
 // policyProblems checks each association's scope, that no policy is named
-// twice, and that a policy ARN is in the principal's partition.
+// twice or reserved for service-linked roles, and that a policy ARN is in
+// the principal's partition.
 func (r CreateEntry) policyProblems() []error {
 	var errs []error
 	partition := r.Principal.Partition()
@@ -129,6 +129,9 @@ func (r CreateEntry) policyProblems() []error {
 		}
 		if err := p.Scope.Validate(); err != nil {
 			errs = append(errs, prefixed("--policy "+p.Policy.String(), err))
+		}
+		if err := p.Policy.CheckAssociable(); err != nil {
+			errs = append(errs, prefixed("--policy", err))
 		}
 		arn := p.Policy.ARN(partition)
 		if !r.Principal.IsZero() && !strings.HasPrefix(arn, "arn:"+partition+":") {
@@ -262,107 +265,4 @@ func NormalizeGroups(groups []string) []string {
 		}
 	}
 	return out
-}
-
-// Compare reports how an existing entry and its policies differ from r,
-// for create --if-not-exists. It compares the entry's identity (cluster,
-// principal, type) and what r specifies: the username if r sets one, the
-// groups (as sets) for STANDARD entries, and the tags if r sets any (keys
-// beginning with aws: ignored). Policy short names resolve in the
-// principal's partition.
-//
-// diffs are readable lines in a stable order (`username: want "x", have "y"`);
-// a requested policy associated with another scope is a diff, and so is an
-// associated policy r does not name, when r names any. missing are the
-// requested policies not associated at all: the caller associates them to
-// finish a create that stopped half-way.
-func (r CreateEntry) Compare(e Entry, have []AssociatedPolicy) (diffs []string, missing []PolicyAssociation) {
-	if e.ClusterName != "" && e.ClusterName != string(r.Cluster) {
-		diffs = append(diffs, fmt.Sprintf("cluster: want %q, have %q", r.Cluster, e.ClusterName))
-	}
-	if e.PrincipalARN != "" && e.PrincipalARN != r.Principal.String() {
-		diffs = append(diffs, fmt.Sprintf("principal: want %q, have %q", r.Principal, e.PrincipalARN))
-	}
-	want, got := r.Type.OrDefault(), EntryType(e.Type).OrDefault()
-	if want != got {
-		diffs = append(diffs, fmt.Sprintf("type: want %s, have %s", want, got))
-	}
-	if r.Username != "" && r.Username != e.Username {
-		diffs = append(diffs, fmt.Sprintf("username: want %q, have %q", r.Username, e.Username))
-	}
-	if !r.Type.IsNode() {
-		w, h := sortedSet(NormalizeGroups(r.Groups)), sortedSet(e.KubernetesGroups)
-		if !slices.Equal(w, h) {
-			diffs = append(diffs, fmt.Sprintf("groups: want %q, have %q", w, h))
-		}
-	}
-	if len(r.Tags) > 0 {
-		diffs = append(diffs, tagDiffs(r.Tags, e.Tags)...)
-	}
-	pd, missing := r.comparePolicies(have)
-	return append(diffs, pd...), missing
-}
-
-func (r CreateEntry) comparePolicies(have []AssociatedPolicy) (diffs []string, missing []PolicyAssociation) {
-	byARN := make(map[string]AssociatedPolicy, len(have))
-	for _, h := range have {
-		byARN[h.PolicyARN] = h
-	}
-	partition := r.Principal.Partition()
-	requested := make(map[string]bool, len(r.Policies))
-	for _, p := range r.Policies {
-		arn := p.Policy.ARN(partition)
-		requested[arn] = true
-		h, ok := byARN[arn]
-		switch {
-		case !ok:
-			missing = append(missing, p)
-		case !p.Scope.Equal(h.AccessScope):
-			diffs = append(diffs, fmt.Sprintf("policy %s: want scope %s, have %s", p.Policy.Name(), p.Scope, h.AccessScope))
-		}
-	}
-	if len(r.Policies) == 0 {
-		return diffs, missing
-	}
-	for _, arn := range slices.Sorted(maps.Keys(byARN)) {
-		if !requested[arn] {
-			diffs = append(diffs, fmt.Sprintf("policy %s: not requested, have scope %s", PolicyName(arn), byARN[arn].AccessScope))
-		}
-	}
-	return diffs, missing
-}
-
-// PolicyName is the short name of an access-policy ARN (the ARN itself
-// when it is not one).
-func PolicyName(arn string) string {
-	if p, err := ParsePolicyRef(arn); err == nil {
-		return p.Name()
-	}
-	return arn
-}
-
-// tagDiffs compares tags by key, ignoring keys beginning with aws:.
-func tagDiffs(want, have map[string]string) []string {
-	keys := make(map[string]bool)
-	for k := range want {
-		keys[k] = true
-	}
-	for k := range have {
-		keys[k] = true
-	}
-	var diffs []string
-	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		w, inWant := want[k]
-		h, inHave := have[k]
-		switch {
-		case isAWSReserved(k), inWant && inHave && w == h:
-		case !inHave:
-			diffs = append(diffs, fmt.Sprintf("tag %q: want %q, have none", k, w))
-		case !inWant:
-			diffs = append(diffs, fmt.Sprintf("tag %q: want none, have %q", k, h))
-		default:
-			diffs = append(diffs, fmt.Sprintf("tag %q: want %q, have %q", k, w, h))
-		}
-	}
-	return diffs
 }

@@ -41,7 +41,7 @@ func TestCreateEntryValidate(t *testing.T) {
 	const (
 		usernameHint = "leave --username unset for the EKS default, or pick a name without the reserved prefixes system:, eks:, aws:, amazon:, iam:"
 		groupHint    = "group names beginning with system:, eks:, aws:, amazon:, iam: are reserved; pick another name"
-		tokenHint    = "leave it empty and the SDK generates one"
+		tokenHint    = "leave it empty and eksaccess generates one"
 		autoHint     = "Auto Mode node entries take only --policy AmazonEKSAutoNodePolicy:cluster"
 	)
 	role, user := mustPrincipal(t, roleARN), mustPrincipal(t, userARN)
@@ -241,6 +241,15 @@ func TestCreateEntryValidate(t *testing.T) {
 			name: "policy ARN in another partition",
 			req:  access.CreateEntry{Principal: cnRole, Policies: mustAssocs(t, viewARN)},
 			errs: []want{{`--policy ` + viewARN + ` is not in partition "aws-cn" of the principal`, "give the short name AmazonEKSViewPolicy to get the principal's partition"}},
+		},
+
+		{
+			name: "policies reserved for service-linked roles",
+			req:  access.CreateEntry{Policies: mustAssocs(t, "AmazonEKSViewPolicy", "AmazonEKSHybridPolicy", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSComputePolicy")},
+			errs: []want{
+				{"--policy: access policy AmazonEKSHybridPolicy is reserved for AWS service-linked roles", "EKS associates it itself"},
+				{"--policy: access policy AmazonEKSComputePolicy is reserved for AWS service-linked roles", "EKS associates it itself"},
+			},
 		},
 
 		// all problems together, in field order
@@ -519,7 +528,8 @@ func TestCreateEntryCompare(t *testing.T) {
 			if req.Principal.IsZero() {
 				req.Principal = role
 			}
-			diffs, missing := req.Compare(tt.entry, tt.have)
+			d := req.Compare(tt.entry, tt.have)
+			diffs, missing := d.Conflicts().Lines(), d.Missing()
 			if diff := cmp.Diff(tt.diffs, diffs); diff != "" {
 				t.Errorf("diffs mismatch (-want +got):\n%s", diff)
 			}

@@ -1,6 +1,7 @@
 package access
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -102,6 +103,10 @@ func stsError(s string, a arn.ARN, kind, rest string) error {
 		if role == "" {
 			break
 		}
+		if strings.HasPrefix(role, ssoPrefix) {
+			return newError(fmt.Sprintf("%q is an STS assumed-role session of an IAM Identity Center role, not an IAM role", s),
+				"use the role's ARN, "+ssoHint(a.Partition, a.AccountID, role))
+		}
 		roleARN := arn.ARN{Partition: a.Partition, Service: "iam", AccountID: a.AccountID, Resource: "role/" + role}
 		return newError(fmt.Sprintf("%q is an STS assumed-role session, not an IAM role", s),
 			fmt.Sprintf("use the role's ARN, %s; a session ARN leaves out the role's path, so if the role has one, look it up with aws iam get-role --role-name %s", roleARN, role))
@@ -181,9 +186,13 @@ func (p PrincipalARN) Partition() string { return p.parsed.Partition }
 // Account is the principal's 12-digit account ID.
 func (p PrincipalARN) Account() string { return p.parsed.AccountID }
 
-// Warnings are non-fatal remarks on a valid ARN, e.g. an AWSReservedSSO_
-// role without its aws-reserved/sso.amazonaws.com/ path.
-func (p PrincipalARN) Warnings() []string {
+// Verify reports a well-formed ARN that EKS is known to refuse as an
+// "invalid principal": an IAM Identity Center role (AWSReservedSSO_...)
+// without its aws-reserved/sso.amazonaws.com/ path. Such roles exist only
+// under that path, so the ARN names no role. The hint gives the ARN with
+// the path; the path may also hold the Identity Center instance's region,
+// which the ARN does not tell, so it says how to check.
+func (p PrincipalARN) Verify() error {
 	if !p.IsRole() {
 		return nil
 	}
@@ -192,8 +201,26 @@ func (p PrincipalARN) Warnings() []string {
 	if !strings.HasPrefix(name, ssoPrefix) || strings.HasPrefix(rest, ssoPath) {
 		return nil
 	}
-	full := arn.ARN{Partition: p.Partition(), Service: "iam", AccountID: p.Account(),
-		Resource: "role/" + ssoPath + "<region>/" + name}
-	return []string{fmt.Sprintf("role %s has no %s path, and EKS will answer %q: use the full ARN, %s (aws iam get-role --role-name %s shows it)",
-		name, ssoPath, "invalid principal", full, name)}
+	return newError(
+		fmt.Sprintf("role %s has no %s path: IAM Identity Center roles exist only under it, and EKS would answer %q", name, ssoPath, "invalid principal"),
+		"use "+ssoHint(p.Partition(), p.Account(), name))
+}
+
+// ssoHint is the ARN of the IAM Identity Center role name, with the path
+// such roles have, and how to check it.
+func ssoHint(partition, account, name string) string {
+	full := arn.ARN{Partition: partition, Service: "iam", AccountID: account, Resource: "role/" + ssoPath + name}
+	return fmt.Sprintf("%s; the path may also hold the region of your Identity Center instance (%s<region>/): check it with aws iam get-role --role-name %s --query Role.Arn",
+		full, ssoPath, name)
+}
+
+// Warnings are non-fatal remarks on a valid ARN: what Verify reports, for
+// commands about an entry that may exist (EKS creates none for such an
+// ARN, so they will find nothing).
+func (p PrincipalARN) Warnings() []string {
+	var e *Error
+	if err := p.Verify(); errors.As(err, &e) {
+		return []string{e.msg + "; " + e.hint}
+	}
+	return nil
 }

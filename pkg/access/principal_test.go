@@ -75,6 +75,14 @@ func TestPrincipalARNRejected(t *testing.T) {
 			},
 		},
 		{name: "assumed-role session in China", in: "arn:aws-cn:sts::" + acct + ":assumed-role/Admin/bob", err: want{"assumed-role session", "arn:aws-cn:iam::111122223333:role/Admin;"}},
+		{
+			name: "IAM Identity Center session",
+			in:   "arn:aws:sts::" + acct + ":assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice@example.com",
+			err: want{"is an STS assumed-role session of an IAM Identity Center role, not an IAM role",
+				"use the role's ARN, arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef; " +
+					"the path may also hold the region of your Identity Center instance (aws-reserved/sso.amazonaws.com/<region>/): " +
+					"check it with aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef --query Role.Arn"},
+		},
 		{name: "assumed-role without session", in: "arn:aws:sts::" + acct + ":assumed-role/Admin", err: want{"assumed-role session", "role/Admin;"}},
 		{name: "assumed-role without role", in: "arn:aws:sts::" + acct + ":assumed-role/", err: want{"is an STS ARN, not an IAM role or user", form}},
 		{name: "federated user", in: "arn:aws:sts::" + acct + ":federated-user/bob", err: want{"is an STS federated-user session, not an IAM role or user", "the IAM user that calls sts get-federation-token"}},
@@ -139,24 +147,29 @@ func TestPrincipalARNRejected(t *testing.T) {
 	}
 }
 
-func TestPrincipalARNWarnings(t *testing.T) {
+// TestPrincipalARNVerify: an IAM Identity Center role without its path is
+// refused with the ARN to use; Warnings says the same for commands that
+// only warn.
+func TestPrincipalARNVerify(t *testing.T) {
 	t.Parallel()
 	const sso = "AWSReservedSSO_Admin_0123456789abcdef"
+	const check = "; the path may also hold the region of your Identity Center instance (aws-reserved/sso.amazonaws.com/<region>/): check it with aws iam get-role --role-name " + sso + " --query Role.Arn"
 	tests := []struct {
 		name string
 		in   string
-		want []string
+		err  want // msg "" for none
 	}{
 		{
 			name: "SSO role without path",
 			in:   "arn:aws:iam::" + acct + ":role/" + sso,
-			want: []string{`role ` + sso + ` has no aws-reserved/sso.amazonaws.com/ path, and EKS will answer "invalid principal": use the full ARN, ` +
-				`arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/<region>/` + sso + ` (aws iam get-role --role-name ` + sso + ` shows it)`},
+			err: want{"role " + sso + ` has no aws-reserved/sso.amazonaws.com/ path: IAM Identity Center roles exist only under it, and EKS would answer "invalid principal"`,
+				"use arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/" + sso + check},
 		},
-		{name: "SSO role with another path", in: "arn:aws-cn:iam::" + acct + ":role/other/" + sso, want: []string{
-			`role ` + sso + ` has no aws-reserved/sso.amazonaws.com/ path, and EKS will answer "invalid principal": use the full ARN, ` +
-				`arn:aws-cn:iam::111122223333:role/aws-reserved/sso.amazonaws.com/<region>/` + sso + ` (aws iam get-role --role-name ` + sso + ` shows it)`,
-		}},
+		{
+			name: "SSO role with another path",
+			in:   "arn:aws-cn:iam::" + acct + ":role/other/" + sso,
+			err:  want{"role " + sso + " has no aws-reserved/sso.amazonaws.com/ path", "use arn:aws-cn:iam::111122223333:role/aws-reserved/sso.amazonaws.com/" + sso + check},
+		},
 		{name: "SSO role with its path", in: "arn:aws:iam::" + acct + ":role/aws-reserved/sso.amazonaws.com/" + sso},
 		{name: "SSO role with regional path", in: "arn:aws:iam::" + acct + ":role/aws-reserved/sso.amazonaws.com/eu-west-1/" + sso},
 		{name: "user named like an SSO role", in: "arn:aws:iam::" + acct + ":user/" + sso},
@@ -169,8 +182,14 @@ func TestPrincipalARNWarnings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, p.Warnings()); diff != "" {
-				t.Errorf("Warnings() mismatch (-want +got):\n%s", diff)
+			err = p.Verify()
+			checkError(t, err, tt.err)
+			var warnings []string
+			if err != nil {
+				warnings = []string{err.Error() + "; " + access.Hints(err)[0]}
+			}
+			if diff := cmp.Diff(warnings, p.Warnings()); diff != "" {
+				t.Errorf("Warnings() is not Verify's error and hint (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -179,8 +198,8 @@ func TestPrincipalARNWarnings(t *testing.T) {
 func TestPrincipalARNZero(t *testing.T) {
 	t.Parallel()
 	var p access.PrincipalARN
-	got := []any{p.IsZero(), p.IsRole(), p.IsUser(), p.String(), p.Partition(), p.Account(), p.Warnings(), p.Type()}
-	wantv := []any{true, false, false, "", "", "", []string(nil), "arn"}
+	got := []any{p.IsZero(), p.IsRole(), p.IsUser(), p.String(), p.Partition(), p.Account(), p.Warnings(), p.Verify(), p.Type()}
+	wantv := []any{true, false, false, "", "", "", []string(nil), nil, "arn"}
 	if diff := cmp.Diff(wantv, got); diff != "" {
 		t.Errorf("zero PrincipalARN (-want +got):\n%s", diff)
 	}
@@ -215,6 +234,11 @@ func FuzzParsePrincipalARN(f *testing.F) {
 		}
 		if len(p.Account()) != 12 || p.Partition() == "" {
 			t.Fatalf("%q: account %q, partition %q", s, p.Account(), p.Partition())
+		}
+		if err := p.Verify(); err != nil {
+			if _, ok := errors.AsType[*access.Error](err); !ok {
+				t.Fatalf("Verify error %v is a %T, want *access.Error", err, err)
+			}
 		}
 		_ = p.Warnings()
 	})

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"cmp"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,6 +24,12 @@ type createOptions struct {
 	policies    access.PolicyAssociations
 	ifNotExists bool
 	dryRun      bool
+	// outputSet: -o was given on the command line (--dry-run refuses table and text).
+	outputSet bool
+	// noVerifyPrincipal sends a principal eksaccess believes EKS will refuse.
+	noVerifyPrincipal bool
+	// waitSaid: stderr already said that create waits for the new entry.
+	waitSaid bool
 }
 
 func newCreateCmd(deps *Deps, runF func(context.Context, *createOptions) error) *cobra.Command {
@@ -39,9 +47,22 @@ type, the groups, the tags and the policies with their scopes, and the
 username when --username is given (EKS picks one otherwise).
 
 Policy names are checked against the EKS catalog before anything is
-created. Right after an IAM role or user is created, EKS may not know it
-yet; create waits for it (up to 15s), and for the new entry before
-associating policies (up to 30s), within --timeout.`,
+created (with --dry-run, or when ListAccessPolicies is denied, against the
+list eksaccess ships); the policies EKS reserves for AWS service-linked
+roles (AmazonEKSHybridPolicy, AmazonEKSClusterInsightsPolicy, the Auto Mode
+block-storage and compute policies) are refused. Right after an IAM role or user is created, EKS may
+not know it yet; create waits for it (up to 15s), and for the new entry
+before associating policies (up to 30s), within --timeout, and says so on
+stderr.
+
+An IAM Identity Center role named without its aws-reserved/sso.amazonaws.com/
+path is refused (exit 2) with the ARN to use: EKS knows such roles only by
+their full ARN. --no-verify-principal sends it as written.
+
+Each create sends an idempotency token (--client-request-token, or one
+eksaccess makes). When the outcome is unknown (a 5xx after all retries, a
+network error, a timeout), the error names the token: re-running with it, or
+with --if-not-exists, is safe.`,
 		Example: `  # A developer role with a Kubernetes group and read-only access to two namespaces
   eksaccess create --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       --group dev-team --policy AmazonEKSViewPolicy:namespace=dev,test
@@ -58,6 +79,7 @@ associating policies (up to 30s), within --timeout.`,
       --username alice --tag team=platform --dry-run`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.outputSet = cmd.Flags().Changed("output")
 			if err := opts.complete(); err != nil {
 				return err
 			}
@@ -74,10 +96,11 @@ associating policies (up to 30s), within --timeout.`,
 	f.Var(newListValue(&opts.groups), "group", "Kubernetes `group` (repeatable, or comma-separated)")
 	f.StringVar(&opts.req.Username, "username", "", "Kubernetes `username` (default: EKS picks one from the principal)")
 	f.Var(&opts.tags, "tag", "tag as `key=value` (repeatable; key= for an empty value)")
-	f.StringVar(&opts.req.ClientRequestToken, "client-request-token", "", "idempotency `token` (default: the SDK generates one)")
+	f.StringVar(&opts.req.ClientRequestToken, "client-request-token", "", "idempotency `token`, 33 to 126 characters (default: eksaccess generates one)")
 	f.Var(&opts.policies, "policy", "access policy to associate after the create, as `NAME[:SCOPE]`; SCOPE is cluster (the default) or namespace=a,b (repeatable)")
 	f.BoolVar(&opts.ifNotExists, "if-not-exists", false, "succeed when an identical entry exists; finish its missing policies")
-	f.BoolVar(&opts.dryRun, "dry-run", false, "validate and print the requests as JSON; send nothing")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "validate offline and print the requests as json (or -o yaml); send nothing")
+	f.BoolVar(&opts.noVerifyPrincipal, "no-verify-principal", false, "send a principal eksaccess expects EKS to refuse (an IAM Identity Center role without its path), with a warning")
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(typeNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -96,30 +119,41 @@ func (o *createOptions) complete() error {
 	if err := o.req.Validate(); err != nil {
 		return &FlagError{err}
 	}
+	if o.dryRun && o.outputSet && o.deps.Output.Format != output.JSON && o.deps.Output.Format != output.YAML {
+		return flagErrorf("--dry-run prints the requests as json or yaml, not -o %s", o.deps.Output.Format)
+	}
+	if err := o.req.Principal.Verify(); err != nil {
+		if !o.noVerifyPrincipal {
+			// The ARN to use first, then the way out.
+			return &FlagError{withHint(withHint(err, "if it is not an IAM Identity Center role and exists as written, pass --no-verify-principal"), "%s", access.Hints(err)[0])}
+		}
+	}
+	// The principal's own warning (with --no-verify-principal), and a
+	// miscased {{SessionName}}.
 	warn(o.deps, o.req.Warnings()...)
 	return nil
 }
 
+// policyRefs are the policies of associations.
+func policyRefs(list []access.PolicyAssociation) []access.PolicyRef {
+	refs := make([]access.PolicyRef, len(list))
+	for i, p := range list {
+		refs[i] = p.Policy
+	}
+	return refs
+}
+
 func runCreate(ctx context.Context, o *createOptions) error {
 	if o.dryRun {
-		// The requests are printed as JSON (or YAML): a table of them would
-		// hide what is sent.
-		opts := *o.deps.Output
-		if opts.Format != output.YAML {
-			opts.Format = output.JSON
-		}
-		return output.Print(o.deps.IO.Out, opts, dryRunResult(o.req))
+		return runCreateDryRun(o)
 	}
-	client, err := o.deps.Client(ctx)
+	refs := policyRefs(o.req.Policies)
+	client, err := entryClient(ctx, o.deps, o.req.Principal, refs...)
 	if err != nil {
 		return err
 	}
 	// A typo in a policy name must fail before the entry exists, not leave
 	// an entry without its policies.
-	refs := make([]access.PolicyRef, len(o.req.Policies))
-	for i, p := range o.req.Policies {
-		refs[i] = p.Policy
-	}
 	if err := checkPolicyExists(ctx, o.deps, client, refs...); err != nil {
 		return err
 	}
@@ -132,29 +166,43 @@ func runCreate(ctx context.Context, o *createOptions) error {
 			return err
 		}
 	}
+	// The token goes with every attempt (the SDK's retries, the waits
+	// below), so that EKS makes one entry whatever answers get lost, and
+	// an unknown outcome can name it.
+	req := o.req
+	if req.ClientRequestToken == "" {
+		req.ClientRequestToken = newClientRequestToken()
+	}
 	var entry access.Entry
 	create := func() error {
 		var err error
-		entry, err = client.CreateEntry(ctx, o.req)
+		entry, err = client.CreateEntry(ctx, req)
 		return err
 	}
-	if len(o.req.Principal.Warnings()) > 0 {
-		// The ARN already looks wrong (warned above): EKS's "invalid
-		// principal" is then no propagation delay worth waiting out.
+	if o.req.Principal.Verify() != nil {
+		// --no-verify-principal: the ARN already looks wrong (warned), so
+		// EKS's "invalid principal" is no propagation delay worth waiting out.
 		err = create()
 	} else {
 		err = untilPrincipalVisible(ctx, o.deps, create)
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return withHint(err, "stopped while creating: the entry may or may not exist now; re-run the same command with --if-not-exists to finish")
-	}
-	if eksapi.IsUnknownPrincipal(err) {
-		return withHint(err, "check the ARN (IAM role paths must be included); if the role or user was created moments ago, IAM may still be propagating it: retry in a minute")
-	}
-	if errors.Is(err, eksapi.ErrConflict) && !o.ifNotExists {
+	switch {
+	case err == nil:
+	case errors.Is(err, eksapi.ErrConflict) && o.ifNotExists:
+		// Another create won the race between our describe and our create
+		// (two CI jobs started together): compare with what it made.
+		existing, derr := client.DescribeEntry(ctx, o.req.Cluster, o.req.Principal)
+		if derr != nil {
+			return err
+		}
+		return finishExisting(ctx, o, client, existing)
+	case errors.Is(err, eksapi.ErrConflict):
 		return withHint(err, "add --if-not-exists to accept an identical entry, or change it with `eksaccess update`")
-	}
-	if err != nil {
+	case eksapi.IsUnknownPrincipal(err):
+		return withHint(err, "check the ARN (IAM role paths must be included); if the role or user was created moments ago, IAM may still be propagating it: retry in a minute")
+	case outcomeUnknown(err):
+		return withHint(err, "%s", rerunHint(o, req.ClientRequestToken))
+	default:
 		return err
 	}
 	policies, err := associateAll(ctx, o, client, entry, o.req.Policies, nil)
@@ -162,6 +210,59 @@ func runCreate(ctx context.Context, o *createOptions) error {
 		return err
 	}
 	return o.deps.print(entryResult(entry, policies))
+}
+
+// runCreateDryRun validates what needs no AWS configuration (the policy
+// names against the catalog eksaccess ships) and prints the requests.
+func runCreateDryRun(o *createOptions) error {
+	if len(o.req.Policies) > 0 {
+		catalog := access.Catalog(o.req.Principal.Partition())
+		if err := checkPolicyNames(catalog, policyRefs(o.req.Policies), "run without --dry-run to check it against the live catalog"); err != nil {
+			return err
+		}
+		fmt.Fprintf(o.deps.IO.ErrOut, "policy names checked against the catalog eksaccess ships (taken %s), not verified online\n", access.CatalogDate)
+	}
+	// The requests are printed as JSON or YAML: a table of them would hide
+	// what is sent (complete refused -o table and -o text).
+	opts := *o.deps.Output
+	if opts.Format != output.YAML {
+		opts.Format = output.JSON
+	}
+	return output.Print(o.deps.IO.Out, opts, dryRunResult(o.req))
+}
+
+// newClientRequestToken makes an idempotency token: a random UUID (36
+// characters, as the SDK makes them; EKS takes 33 to 126).
+func newClientRequestToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])  // crypto/rand.Read never fails
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// outcomeUnknown reports whether a create that failed may still have
+// made the entry: EKS failed (5xx, or throttling, after all retries), the
+// connection failed, or the command stopped (timeout, Ctrl-C) before EKS
+// answered. An answer EKS gave (a 4xx) and missing credentials are known
+// outcomes: nothing was made.
+func outcomeUnknown(err error) bool {
+	var apiErr *eksapi.APIError
+	switch {
+	case errors.Is(err, eksapi.ErrThrottled):
+		return true
+	case errors.As(err, &apiErr), errors.Is(err, eksapi.ErrNoCredentials):
+		return false
+	}
+	return true
+}
+
+// rerunHint says how to finish a create whose outcome is unknown.
+func rerunHint(o *createOptions, token string) string {
+	if o.req.ClientRequestToken != "" {
+		return "the entry may or may not exist now: re-running the same command is safe (EKS answers a repeat of its --client-request-token with the entry it made), and so is adding --if-not-exists"
+	}
+	return fmt.Sprintf("the entry may or may not exist now: re-run the same command with --client-request-token %s (EKS answers a repeat of the token with the entry it made), or with --if-not-exists", token)
 }
 
 // finishExisting handles --if-not-exists when the entry exists: identical
@@ -173,13 +274,17 @@ func finishExisting(ctx context.Context, o *createOptions, client *eksapi.Client
 	if err != nil {
 		return err
 	}
-	diffs, missing := o.req.Compare(existing, have)
-	if len(diffs) > 0 {
-		return &exitCodeError{code: exitConflict, err: withHint(
-			fmt.Errorf("access entry %s in cluster %s exists and differs from the request:\n%s", o.req.Principal, o.req.Cluster, strings.Join(diffs, "\n")),
-			"change it with `eksaccess update`, or delete it and create it again")}
+	diff := o.req.Compare(existing, have)
+	if conflicts := diff.Conflicts(); !conflicts.Empty() {
+		err := fmt.Errorf("access entry %s in cluster %s exists and differs from the request:\n%s", o.req.Principal, o.req.Cluster, conflicts)
+		hints := conflictHints(o.req, existing, conflicts)
+		for i := len(hints) - 1; i >= 0; i-- {
+			err = withHint(err, "%s", hints[i])
+		}
+		return &exitCodeError{code: exitConflict, err: err}
 	}
 
+	missing := diff.Missing()
 	if len(missing) == 0 {
 		fmt.Fprintf(o.deps.IO.ErrOut, "access entry %s in cluster %s exists and matches: unchanged\n", o.req.Principal, o.req.Cluster)
 		return o.deps.print(entryResult(existing, policiesOrNil(o.req, have)))
@@ -189,6 +294,79 @@ func finishExisting(ctx context.Context, o *createOptions, client *eksapi.Client
 		return err
 	}
 	return o.deps.print(entryResult(existing, policies))
+}
+
+// conflictHints say how to make an existing entry what the request asks,
+// one hint per kind of change: the type is immutable (delete and create
+// again, which settles everything else too), groups and username are
+// `update`, tags the EKS tagging API, a scope `policy associate`, an extra
+// policy `policy disassociate`.
+func conflictHints(r access.CreateEntry, e access.Entry, d access.Diff) []string {
+	target := fmt.Sprintf("--cluster %s --principal %s", r.Cluster, r.Principal)
+	if d.Has(access.FieldType) {
+		return []string{fmt.Sprintf("the type of an access entry cannot change: delete it (eksaccess delete %s --yes) and run this command again without --if-not-exists", target)}
+	}
+	var hints []string
+	if d.Has(access.FieldGroups) || d.Has(access.FieldUsername) {
+		cmd := "eksaccess update " + target
+		if d.Has(access.FieldGroups) {
+			if groups := access.NormalizeGroups(r.Groups); len(groups) > 0 {
+				cmd += " --group " + shellQuote(strings.Join(groups, ","))
+			} else {
+				cmd += " --no-groups"
+			}
+		}
+		if d.Has(access.FieldUsername) {
+			cmd += " --username " + shellQuote(r.Username)
+		}
+		hints = append(hints, "change the groups and username with: "+cmd)
+	}
+	var set, unset []string
+	for _, c := range d.Changes {
+		switch {
+		case c.Field != access.FieldTag:
+		case c.Want == nil:
+			unset = append(unset, c.Key)
+		default:
+			set = append(set, fmt.Sprintf("%s=%s", c.Key, c.Want))
+		}
+	}
+	arn := cmp.Or(e.AccessEntryARN, "ENTRY-ARN")
+	if len(set) > 0 {
+		hints = append(hints, fmt.Sprintf("tags change only through the EKS tagging API (eksaccess has no tag command yet): aws eks tag-resource --resource-arn %s --tags %s", arn, shellQuote(strings.Join(set, ","))))
+	}
+	if len(unset) > 0 {
+		hints = append(hints, fmt.Sprintf("remove the tags not requested with: aws eks untag-resource --resource-arn %s --tag-keys %s", arn, shellQuote(strings.Join(unset, ","))))
+	}
+	for _, p := range d.Policies {
+		switch p.Action {
+		case access.PolicyRescope:
+			scope := "--cluster-scope"
+			if p.Want.Type == access.ScopeNamespace {
+				scope = "--namespace " + shellQuote(strings.Join(p.Want.Namespaces, ","))
+			}
+			hints = append(hints, fmt.Sprintf("change the scope of %s in place with: eksaccess policy associate %s --policy %s %s", p.Policy.Name(), target, p.Policy, scope))
+		case access.PolicyRemove:
+			// The short name, when it means this ARN for the principal.
+			policy := p.PolicyARN
+			if short, err := access.ParsePolicyRef(p.Policy.Name()); err == nil && short.ARN(r.Principal.Partition()) == p.PolicyARN {
+				policy = short.Name()
+			}
+			hints = append(hints, fmt.Sprintf("%s is associated but not requested: remove it with eksaccess policy disassociate %s --policy %s, or add --policy %s:%s to keep it", p.Policy.Name(), target, policy, policy, p.Have))
+		}
+	}
+	return hints
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	safe := func(r rune) bool {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
+	}
+	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !safe(r) }) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func policiesOrNil(req access.CreateEntry, have []access.AssociatedPolicy) []access.AssociatedPolicy {
@@ -209,7 +387,7 @@ func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, 
 	for i, pa := range todo {
 		policyARN := pa.Policy.ARN(partition)
 		var ap access.AssociatedPolicy
-		err := untilEntryVisible(ctx, func() error {
+		err := o.untilEntryVisible(ctx, func() error {
 			var err error
 			ap, err = client.AssociatePolicy(ctx, o.req.Cluster, o.req.Principal, policyARN, pa.Scope)
 			return err
@@ -263,6 +441,18 @@ var (
 // untilEntryVisible retries call while EKS does not see a new entry yet.
 func untilEntryVisible(ctx context.Context, call func() error) error {
 	return retryWhile(ctx, entryPropagationWait, func(err error) bool { return errors.Is(err, eksapi.ErrNotFound) }, nil, call)
+}
+
+// untilEntryVisible is the package's untilEntryVisible for a create: it
+// says once on stderr that it waits, as untilPrincipalVisible does.
+func (o *createOptions) untilEntryVisible(ctx context.Context, call func() error) error {
+	notify := func() {
+		if !o.waitSaid {
+			o.waitSaid = true
+			fmt.Fprintf(o.deps.IO.ErrOut, "AssociateAccessPolicy does not find the new entry yet; waiting up to %s for EKS to see the new entry\n", entryPropagationWait)
+		}
+	}
+	return retryWhile(ctx, entryPropagationWait, func(err error) bool { return errors.Is(err, eksapi.ErrNotFound) }, notify, call)
 }
 
 // untilPrincipalVisible retries call while IAM has not propagated a new

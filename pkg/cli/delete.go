@@ -55,7 +55,7 @@ identity your credentials belong to) unless --force.`,
 }
 
 func runDelete(ctx context.Context, o *deleteOptions) error {
-	client, err := o.deps.Client(ctx)
+	client, err := entryClient(ctx, o.deps, o.principal)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func newDescribeCmd(deps *Deps, runF func(context.Context, *describeOptions) err
 }
 
 func runDescribe(ctx context.Context, o *describeOptions) error {
-	client, err := o.deps.Client(ctx)
+	client, err := entryClient(ctx, o.deps, o.principal)
 	if err != nil {
 		return err
 	}

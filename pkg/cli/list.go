@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -60,7 +61,7 @@ func newListCmd(deps *Deps, runF func(context.Context, *listOptions) error) *cob
 	}
 	clusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
-	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN)")
+	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN, checked against the catalog)")
 	f.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` entries (default: all)")
 	f.BoolVar(&opts.details, "details", false, "describe every entry and list its policies: one row per entry")
 	f.IntVar(&opts.concurrency, "concurrency", 8, "with --details, at most `N` requests at a time")
@@ -73,20 +74,37 @@ type listDoc struct {
 }
 
 func runList(ctx context.Context, o *listOptions) error {
-	client, err := o.deps.Client(ctx)
+	var refs []access.PolicyRef
+	if o.policyRef != nil {
+		refs = append(refs, *o.policyRef)
+	}
+	client, err := entryClient(ctx, o.deps, access.PrincipalARN{}, refs...)
 	if err != nil {
 		return err
 	}
 	lo := eksapi.ListOptions{MaxItems: o.maxItems}
 	if o.policyRef != nil {
+		// An unknown name would filter out every entry: "no access
+		// entries" would then hide a typo.
+		if err := checkPolicyExists(ctx, o.deps, client, *o.policyRef); err != nil {
+			return err
+		}
 		lo.AssociatedPolicyARN = o.policyRef.ARN(access.PartitionOf(client.Region()))
 	}
 	arns, err := client.ListEntries(ctx, o.cluster, lo)
+	if errors.Is(err, eksapi.ErrNotFound) {
+		// ListAccessEntries finds no entry only when it finds no cluster.
+		return withHint(err, "no cluster %s in region %s: check --region", o.cluster, client.Region())
+	}
 	if err != nil {
 		return err
 	}
 	sort.Strings(arns)
-	if len(arns) == 0 {
+	switch {
+	case len(arns) > 0:
+	case o.policyRef != nil:
+		fmt.Fprintf(o.deps.IO.ErrOut, "no access entries with access policy %s in cluster %s\n", o.policyRef.Name(), o.cluster)
+	default:
 		fmt.Fprintf(o.deps.IO.ErrOut, "no access entries in cluster %s\n", o.cluster)
 	}
 	if o.details {

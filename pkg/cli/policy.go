@@ -132,6 +132,9 @@ func (o *policyAssociateOptions) complete() error {
 	if err := requirePolicy(o.policy); err != nil {
 		return err
 	}
+	if err := o.policy.CheckAssociable(); err != nil {
+		return &FlagError{fmt.Errorf("--policy: %w", err)}
+	}
 	scope, err := scopeFromFlags(o.clusterScope, o.namespaces)
 	if err != nil {
 		return &FlagError{err}
@@ -166,7 +169,7 @@ func scopeFromFlags(clusterScope bool, namespaces []string) (access.Scope, error
 }
 
 func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
-	client, err := o.deps.Client(ctx)
+	client, err := entryClient(ctx, o.deps, o.principal, o.policy)
 	if err != nil {
 		return err
 	}
@@ -202,10 +205,11 @@ func entryExists(ctx context.Context, client *eksapi.Client, cluster access.Clus
 	return err == nil
 }
 
-// checkPolicyExists looks the policy's name up in the EKS catalog
+// checkPolicyExists looks the policies' names up in the EKS catalog
 // (ListAccessPolicies), so that a typo fails as not found with a "did you
 // mean" hint rather than as EKS's bare InvalidParameterException. A caller
-// not allowed to read the catalog gets a warning, and EKS decides.
+// not allowed to read the catalog gets a warning, and the names are
+// checked against the catalog eksaccess ships (access.Catalog).
 func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, policies ...access.PolicyRef) error {
 	if len(policies) == 0 {
 		return nil
@@ -213,11 +217,19 @@ func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, p
 	catalog, err := client.ListPolicies(ctx)
 	switch {
 	case errors.Is(err, eksapi.ErrAccessDenied):
-		warn(deps, fmt.Sprintf("cannot check the policies against the access-policy catalog, sending them as they are: %v", err))
-		return nil
+		warn(deps, fmt.Sprintf("cannot read the access-policy catalog, checking the policy names against the one eksaccess ships (taken %s): %v", access.CatalogDate, err))
+		return checkPolicyNames(access.Catalog(""), policies, "allow eks:ListAccessPolicies to check them against the live catalog")
 	case err != nil:
 		return err
 	}
+	return checkPolicyNames(catalog, policies, "")
+}
+
+// checkPolicyNames fails, as not found (exit 3), for the first policy
+// whose name is not in catalog, with a "did you mean" hint. shipped, when
+// set, says catalog is the one eksaccess ships and how to check online: a
+// policy newer than it is not in it.
+func checkPolicyNames(catalog []access.Policy, policies []access.PolicyRef, shipped string) error {
 	names := make([]string, len(catalog))
 	for i, p := range catalog {
 		names[i] = p.Name
@@ -226,7 +238,11 @@ func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, p
 		if slices.Contains(names, policy.Name()) {
 			continue
 		}
-		err = fmt.Errorf("access policy %s: %w", policy.Name(), eksapi.ErrNotFound)
+		err := fmt.Errorf("access policy %s: %w", policy.Name(), eksapi.ErrNotFound)
+		if shipped != "" {
+			err = fmt.Errorf("access policy %s is not in the catalog eksaccess ships (taken %s): %w", policy.Name(), access.CatalogDate, eksapi.ErrNotFound)
+			err = withHint(err, "if it is newer than that: %s", shipped)
+		}
 		if s := suggestPolicy(policy.Name(), names); s != "" {
 			return withHint(err, "did you mean %s? `eksaccess policy list` shows every access policy", s)
 		}
@@ -392,7 +408,7 @@ last access policy of any kind when its entry has no Kubernetes groups.
 }
 
 func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) error {
-	client, err := o.deps.Client(ctx)
+	client, err := entryClient(ctx, o.deps, o.principal, o.policy)
 	if err != nil {
 		return err
 	}
@@ -500,7 +516,7 @@ type associatedPoliciesDoc struct {
 }
 
 func runPolicyListAssociated(ctx context.Context, o *policyListAssociatedOptions) error {
-	client, err := o.deps.Client(ctx)
+	client, err := entryClient(ctx, o.deps, o.principal)
 	if err != nil {
 		return err
 	}

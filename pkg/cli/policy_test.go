@@ -324,7 +324,7 @@ func TestRunPolicyAssociateNoEntry(t *testing.T) {
 }
 
 // TestRunPolicyAssociateCatalogDenied: a caller who may not list the catalog
-// is warned, and EKS decides.
+// is warned, and the name is checked against the catalog eksaccess ships.
 func TestRunPolicyAssociateCatalogDenied(t *testing.T) {
 	t.Parallel()
 	td := newTestDeps(t)
@@ -339,11 +339,24 @@ func TestRunPolicyAssociateCatalogDenied(t *testing.T) {
 	if err := runPolicyAssociate(t.Context(), o); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(td.errOut.String(), "warning: cannot check the policies against the access-policy catalog") {
+	if !strings.Contains(td.errOut.String(), "warning: cannot read the access-policy catalog, checking the policy names against the one eksaccess ships (taken "+access.CatalogDate+")") {
 		t.Errorf("stderr = %q", td.errOut)
 	}
 	if n := opCount(td, "AssociateAccessPolicy"); n != 1 {
 		t.Errorf("%d AssociateAccessPolicy calls, want 1", n)
+	}
+
+	// a typo is caught by the shipped catalog: exit 3, nothing sent
+	td.srv.FailNext("ListAccessPolicies", 403, "AccessDeniedException", "User: x is not authorized to perform: eks:ListAccessPolicies")
+	o.policy = mustPolicy(t, "AmazonEKSViewPolcy")
+	err := runPolicyAssociate(t.Context(), o)
+	checkExit(t, err, exitNotFound, "did you mean AmazonEKSViewPolicy?")
+	checkExit(t, err, exitNotFound, "allow eks:ListAccessPolicies")
+	if !strings.Contains(err.Error(), "not in the catalog eksaccess ships (taken "+access.CatalogDate+")") {
+		t.Errorf("err = %v", err)
+	}
+	if n := opCount(td, "AssociateAccessPolicy"); n != 1 {
+		t.Errorf("%d AssociateAccessPolicy calls, want still 1", n)
 	}
 }
 

@@ -64,7 +64,7 @@ EKS API resets any field a request leaves out.`,
 
 // runUpdate reads the entry, works out both fields and sends them.
 func runUpdate(ctx context.Context, o *updateOptions) error {
-	client, err := o.deps.Client(ctx)
+	client, err := entryClient(ctx, o.deps, o.req.Principal)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,91 @@
+package access
+
+import (
+	"fmt"
+	"slices"
+)
+
+// CatalogDate is when the access-policy names below were taken.
+const CatalogDate = "2026-12-01"
+
+// catalogNames is the EKS access-policy catalog as eksaccess ships it: the
+// names of the EKS reference (/work/shared/reference/EKS-ACCESS-API.md,
+// §4.9) and of the bundled emulator's catalog. The live catalog
+// (ListAccessPolicies) comes first; this list stands in for it when a
+// command must not or cannot read it: --dry-run, and callers not allowed
+// eks:ListAccessPolicies. Keep it sorted.
+var catalogNames = []string{
+	"AIDevOpsAgentAccessPolicy", // seen in a 2026 list-access-policies output only
+	"AmazonAIOpsAssistantPolicy",
+	"AmazonARCRegionSwitchScalingPolicy",
+	"AmazonEKSACKPolicy",
+	"AmazonEKSAdminPolicy",
+	"AmazonEKSAdminViewPolicy",
+	"AmazonEKSArgoCDClusterPolicy",
+	"AmazonEKSArgoCDPolicy",
+	"AmazonEKSAutoNodePolicy",
+	"AmazonEKSBlockStorageClusterPolicy",
+	"AmazonEKSBlockStoragePolicy",
+	"AmazonEKSClusterAdminPolicy",
+	"AmazonEKSClusterInsightsPolicy",
+	"AmazonEKSComputeClusterPolicy",
+	"AmazonEKSComputePolicy",
+	"AmazonEKSEditPolicy",
+	"AmazonEKSEventPolicy", // seen in a 2026 list-access-policies output only
+	"AmazonEKSHybridPolicy",
+	"AmazonEKSKROPolicy",
+	"AmazonEKSLoadBalancingClusterPolicy",
+	"AmazonEKSLoadBalancingPolicy",
+	"AmazonEKSNetworkingClusterPolicy",
+	"AmazonEKSNetworkingPolicy",
+	"AmazonEKSPodIdentityPolicy", // seen in a 2026 list-access-policies output only
+	"AmazonEKSSecretAdminPolicy", // seen in a 2026 list-access-policies output only
+	"AmazonEKSSecretReaderPolicy",
+	"AmazonEKSViewPolicy",
+	"AmazonEMRJobPolicy",
+	"AmazonSagemakerHyperpodClusterPolicy",
+	"AmazonSagemakerHyperpodControllerPolicy",
+	"AmazonSagemakerHyperpodSpacePolicy",         // seen in a 2026 list-access-policies output only
+	"AmazonSagemakerHyperpodSpaceTemplatePolicy", // seen in a 2026 list-access-policies output only
+	"AmazonSagemakerHyperpodSystemNamespacePolicy",
+	"AmazonSagemakerHyperpodUserClusterPolicy", // seen in a 2026 list-access-policies output only
+}
+
+// Catalog returns the access policies eksaccess ships (see CatalogDate),
+// sorted by name, with their ARNs in partition ("" means aws).
+func Catalog(partition string) []Policy {
+	out := make([]Policy, len(catalogNames))
+	for i, n := range catalogNames {
+		out[i] = Policy{Name: n, ARN: policyARN(partition, n)}
+	}
+	return out
+}
+
+// serviceLinkedOnly are the access policies AWS designates "for AWS
+// service-linked roles only": they "cannot be used with customer-managed
+// roles" (reference §4.9, the policies marked †). Service-linked roles
+// cannot be access-entry principals (principal.go), so no principal
+// eksaccess can name may hold them: EKS refuses the association.
+var serviceLinkedOnly = []string{
+	"AmazonEKSBlockStorageClusterPolicy",
+	"AmazonEKSBlockStoragePolicy",
+	"AmazonEKSClusterInsightsPolicy",
+	"AmazonEKSComputeClusterPolicy",
+	"AmazonEKSComputePolicy",
+	"AmazonEKSHybridPolicy",
+}
+
+// CheckAssociable refuses a policy that EKS reserves for AWS
+// service-linked roles: associating it with a customer's role or user
+// fails. It says nothing of policies it does not know (see Catalog).
+// Listing, describing and disassociating such a policy stay allowed: EKS
+// associates these itself with the service-linked roles it creates
+// entries for.
+func (p PolicyRef) CheckAssociable() error {
+	if !slices.Contains(serviceLinkedOnly, p.name) {
+		return nil
+	}
+	return newError(
+		fmt.Sprintf("access policy %s is reserved for AWS service-linked roles: EKS refuses to associate it with a role or user of yours", p.name),
+		"EKS associates it itself with the service-linked role that needs it; `eksaccess policy list` shows the other policies")
+}
