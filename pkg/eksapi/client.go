@@ -24,6 +24,9 @@ type Client struct {
 	eks    *eks.Client
 	sts    *sts.Client
 	region string
+
+	cfg         aws.Config // kept for ForRegion
+	eksEndpoint string
 }
 
 // New loads the AWS configuration (see LoadConfig) and returns a Client.
@@ -46,9 +49,23 @@ func NewFromConfig(cfg aws.Config, eksEndpoint string) *Client {
 				o.BaseEndpoint = aws.String(eksEndpoint)
 			}
 		}),
-		sts:    sts.NewFromConfig(cfg),
-		region: cfg.Region,
+		sts:         sts.NewFromConfig(cfg),
+		region:      cfg.Region,
+		cfg:         cfg,
+		eksEndpoint: eksEndpoint,
 	}
+}
+
+// ForRegion returns a Client like c that calls EKS in region: the same
+// credentials, retryer and endpoint settings, one loaded configuration for
+// every region an apply file names. "" or c's own region returns c.
+func (c *Client) ForRegion(region string) *Client {
+	if region == "" || region == c.region {
+		return c
+	}
+	cfg := c.cfg.Copy()
+	cfg.Region = region
+	return NewFromConfig(cfg, c.eksEndpoint)
 }
 
 // Region is the region calls go to.

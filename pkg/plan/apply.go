@@ -1,0 +1,232 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+)
+
+// ErrChangedMeanwhile: the entry changed between the plan's read and the
+// write; apply leaves it alone rather than undo another writer's change.
+var ErrChangedMeanwhile = errors.New("changed by another writer since the plan was read")
+
+// ErrRefused: the plan refuses the change (a type change, a lockout).
+var ErrRefused = errors.New("refused")
+
+// Executor carries out plans against one cluster's client.
+type Executor struct {
+	Client *eksapi.Client
+	Waiter eksapi.Waiter
+	// Concurrency bounds the entries worked on at once (at least 1).
+	Concurrency int
+	// Progress, when set, is told after each entry: done of total.
+	Progress func(done, total int)
+}
+
+// Outcome is what became of one entry's change.
+type Outcome struct {
+	Principal string
+	Action    Action
+	// Done lists the writes that took effect, in order ("create entry",
+	// "associate AmazonEKSViewPolicy").
+	Done []string
+	// Err is why the change did not finish; nil when it did.
+	Err error
+	// Started is false when apply stopped (Ctrl-C, --timeout) before it
+	// began this entry.
+	Started bool
+}
+
+// Result is the outcome of applying one plan.
+type Result struct {
+	Cluster  access.ClusterName
+	Outcomes []Outcome // in the plan's order; only entries with work
+}
+
+// Failed are the outcomes that did not finish.
+func (r Result) Failed() []Outcome {
+	var out []Outcome
+	for _, o := range r.Outcomes {
+		if o.Err != nil {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Apply carries out p's creates, updates and deletes, at most
+// x.Concurrency entries at a time. A failure does not stop the others;
+// when ctx ends, entries not begun are not begun, and those in flight end
+// with ctx's error. A second Apply of a plan built afresh makes no write.
+func (x Executor) Apply(ctx context.Context, p Plan) Result {
+	var work []Change
+	for _, c := range p.Changes {
+		if c.Action == ActionCreate || c.Action == ActionUpdate || c.Action == ActionDelete || c.Action == ActionRefuse {
+			work = append(work, c)
+		}
+	}
+	res := Result{Cluster: p.Cluster, Outcomes: make([]Outcome, len(work))}
+	sem := make(chan struct{}, max(1, x.Concurrency))
+	var wg sync.WaitGroup
+	var done atomic.Int64
+	for i, c := range work {
+		res.Outcomes[i] = Outcome{Principal: c.Principal.String(), Action: c.Action}
+		select {
+		case <-ctx.Done():
+			res.Outcomes[i].Err = ctx.Err()
+			continue
+		case sem <- struct{}{}:
+		}
+		if ctx.Err() != nil {
+			<-sem
+			res.Outcomes[i].Err = ctx.Err()
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			o := &res.Outcomes[i]
+			o.Started = true
+			o.Err = x.apply(ctx, p.Cluster, c, o)
+			if x.Progress != nil {
+				x.Progress(int(done.Add(1)), len(work))
+			}
+		}()
+	}
+	wg.Wait()
+	return res
+}
+
+func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
+	switch c.Action {
+	case ActionRefuse:
+		return fmt.Errorf("%w: %s", ErrRefused, c.Reason)
+	case ActionCreate:
+		return x.create(ctx, *c.Want, o)
+	case ActionDelete:
+		if err := x.Client.DeleteEntry(ctx, cluster, c.Principal); err != nil {
+			return err
+		}
+		o.Done = append(o.Done, "delete entry")
+		return nil
+	case ActionUpdate:
+		return x.update(ctx, cluster, c, o)
+	}
+	return nil
+}
+
+func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) error {
+	var entry access.Entry
+	err := x.Waiter.ForPrincipal(ctx, w.Principal.String(), func() error {
+		var err error
+		entry, err = x.Client.CreateEntry(ctx, w)
+		return err
+	})
+	if errors.Is(err, eksapi.ErrConflict) {
+		return fmt.Errorf("%w (it was created while apply ran: apply again to reconcile it)", err)
+	}
+	if err != nil {
+		return err
+	}
+	_ = entry
+	o.Done = append(o.Done, "create entry")
+	for _, pa := range w.Policies {
+		arn := pa.Policy.ARN(w.Principal.Partition())
+		err := x.Waiter.ForEntry(ctx, "the new entry "+w.Principal.String(), nil, func() error {
+			_, err := x.Client.AssociatePolicy(ctx, w.Cluster, w.Principal, arn, pa.Scope)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		o.Done = append(o.Done, "associate "+pa.Policy.Name())
+	}
+	return nil
+}
+
+// update re-reads the entry first: if another writer changed it since the
+// plan's read, it stops (ErrChangedMeanwhile) rather than undo that change.
+// New and re-scoped policies are associated before any is removed, so
+// access never lapses in between.
+func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
+	now, err := x.Client.DescribeEntry(ctx, cluster, c.Principal)
+	if err != nil {
+		return err
+	}
+	if changedMeanwhile(c.Have.Entry, now) {
+		return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
+			c.Principal, cluster, ErrChangedMeanwhile, now.ModifiedAt.UTC().Format("2006-01-02T15:04:05Z"))
+	}
+	if c.Diff.Has(access.FieldGroups) || c.Diff.Has(access.FieldUsername) {
+		groups := slices.Clone(now.KubernetesGroups)
+		if c.Diff.Has(access.FieldGroups) {
+			groups = access.NormalizeGroups(c.Want.Groups)
+		}
+		username := now.Username
+		if c.Diff.Has(access.FieldUsername) {
+			username = c.Want.Username
+		}
+		err := x.Waiter.ForEntry(ctx, "the entry "+c.Principal.String(), nil, func() error {
+			_, err := x.Client.UpdateEntry(ctx, cluster, c.Principal, groups, username)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		o.Done = append(o.Done, "update groups and username")
+	}
+	set, unset := c.TagChanges()
+	if len(set) > 0 {
+		if err := x.Client.TagEntry(ctx, string(cluster), now.AccessEntryARN, set); err != nil {
+			return err
+		}
+		o.Done = append(o.Done, "tag")
+	}
+	if len(unset) > 0 {
+		if err := x.Client.UntagEntry(ctx, string(cluster), now.AccessEntryARN, unset); err != nil {
+			return err
+		}
+		o.Done = append(o.Done, "untag")
+	}
+	for _, pc := range c.Diff.Policies {
+		if pc.Action == access.PolicyRemove {
+			continue
+		}
+		if _, err := x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Want); err != nil {
+			return err
+		}
+		o.Done = append(o.Done, string(pc.Action)+" "+pc.Policy.Name())
+	}
+	for _, pc := range c.Diff.Policies {
+		if pc.Action != access.PolicyRemove {
+			continue
+		}
+		if err := x.Client.DisassociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN); err != nil {
+			return err
+		}
+		o.Done = append(o.Done, "remove "+pc.Policy.Name())
+	}
+	return nil
+}
+
+// changedMeanwhile reports whether the entry read now differs from the one
+// the plan was built on in what apply would write.
+func changedMeanwhile(then, now access.Entry) bool {
+	if !then.ModifiedAt.IsZero() && !now.ModifiedAt.IsZero() {
+		return !then.ModifiedAt.Equal(now.ModifiedAt)
+	}
+	return then.Username != now.Username || !slices.Equal(sortedCopy(then.KubernetesGroups), sortedCopy(now.KubernetesGroups))
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}

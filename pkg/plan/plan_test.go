@@ -1,0 +1,322 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+)
+
+const (
+	dev    = "arn:aws:iam::111122223333:role/dev"
+	ops    = "arn:aws:iam::111122223333:role/ops"
+	nodes  = "arn:aws:iam::111122223333:role/nodes"
+	admin  = "arn:aws:iam::111122223333:role/admin"
+	caller = "arn:aws:sts::111122223333:assumed-role/admin/alice"
+
+	viewARN  = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+	editARN  = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
+	adminARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+)
+
+func principal(t *testing.T, s string) access.PrincipalARN {
+	t.Helper()
+	p, err := access.ParsePrincipalARN(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func assoc(t *testing.T, s string) access.PolicyAssociation {
+	t.Helper()
+	a, err := access.ParsePolicyAssociation(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+var cluster = access.Scope{Type: access.ScopeCluster, Namespaces: []string{}}
+
+func ns(names ...string) access.Scope {
+	return access.Scope{Type: access.ScopeNamespace, Namespaces: names}
+}
+
+func live(p, typ string, groups []string, tags map[string]string, policies ...access.AssociatedPolicy) Live {
+	if groups == nil {
+		groups = []string{}
+	}
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	return Live{
+		Entry:                    access.Entry{ClusterName: "prod", PrincipalARN: p, Type: typ, KubernetesGroups: groups, Tags: tags, Username: "generated"},
+		AssociatedAccessPolicies: policies,
+	}
+}
+
+func pol(arn string, s access.Scope) access.AssociatedPolicy {
+	return access.AssociatedPolicy{PolicyARN: arn, AccessScope: s}
+}
+
+var managed = map[string]string{ManagedTagKey: ManagedTagValue}
+
+// summary is a compact, comparable view of a plan: "action principal: lines".
+func summary(p Plan) []string {
+	var out []string
+	for _, c := range p.Changes {
+		line := string(c.Action) + " " + c.Principal.String()
+		if ls := c.lines(); len(ls) > 0 && c.Action != ActionCreate {
+			line += ": " + strings.Join(ls, "; ")
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func TestBuild(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		want   func(t *testing.T) []access.CreateEntry
+		live   []Live
+		opts   Options
+		plan   []string
+		writes int
+	}{
+		{
+			name: "a new entry is created, tagged as managed",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: principal(t, dev), Groups: []string{"dev"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy")}}}
+			},
+			plan:   []string{"create " + dev},
+			writes: 2,
+		},
+		{
+			name: "an identical entry is in sync: EKS's username and a node entry's groups are no drift",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{
+					{Principal: principal(t, dev), Groups: []string{"b", "a"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSEditPolicy:namespace=x,y")}},
+					{Principal: principal(t, nodes), Type: access.TypeEC2Linux},
+				}
+			},
+			live: []Live{
+				live(dev, "STANDARD", []string{"a", "b"}, nil, pol(editARN, ns("y", "x"))),
+				live(nodes, "EC2_LINUX", []string{"system:nodes"}, nil),
+			},
+			plan: []string{"none " + dev, "none " + nodes},
+		},
+		{
+			name: "groups, tags and every kind of policy change",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{
+					Principal: principal(t, dev), Groups: []string{"a", "c"}, Tags: access.Tags{"team": "x"},
+					Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy"), assoc(t, "AmazonEKSEditPolicy:namespace=dev")},
+				}}
+			},
+			live: []Live{live(dev, "STANDARD", []string{"a"}, map[string]string{"team": "y", ManagedTagKey: ManagedTagValue},
+				pol(editARN, cluster), pol(adminARN, cluster))},
+			plan: []string{"update " + dev + `: ~ groups: want ["a" "c"], have ["a"]; ~ tag "team": want "x", have "y"; ` +
+				"+ policy AmazonEKSViewPolicy (cluster); ~ policy AmazonEKSEditPolicy: cluster -> namespace=dev (in place); - policy AmazonEKSClusterAdminPolicy (cluster)"},
+			writes: 5, // update, tag, associate, re-scope, disassociate
+		},
+		{
+			name: "an entry the file gives no policies loses its policies; a node entry keeps EKS's",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: principal(t, dev)}, {Principal: principal(t, nodes), Type: access.TypeEC2}}
+			},
+			live: []Live{
+				live(dev, "STANDARD", nil, nil, pol(viewARN, cluster)),
+				live(nodes, "EC2", nil, nil, pol("arn:aws:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy", cluster)),
+			},
+			plan:   []string{"update " + dev + ": - policy AmazonEKSViewPolicy (cluster)", "none " + nodes},
+			writes: 1,
+		},
+		{
+			name: "a type change is refused: the type is immutable",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: principal(t, nodes), Type: access.TypeEC2Linux}}
+			},
+			live: []Live{live(nodes, "STANDARD", nil, nil)},
+			plan: []string{"refuse " + nodes + ": ~ type: want EC2_LINUX, have STANDARD; the type is STANDARD and cannot change: delete the entry and apply again to re-create it as EC2_LINUX"},
+		},
+		{
+			name: "without --prune, entries the file does not name are left alone",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{live(dev, "STANDARD", nil, managed)},
+			plan: []string{"keep " + dev + ": not in the file (--prune would delete it if apply manages it)"},
+		},
+		{
+			name: "--prune deletes managed entries only, never node entries",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{live(dev, "STANDARD", nil, managed), live(ops, "STANDARD", nil, nil), live(nodes, "EC2_LINUX", []string{"system:nodes"}, managed)},
+			opts: Options{Prune: true},
+			plan: []string{
+				"delete " + dev + ": delete entry (STANDARD)",
+				"keep " + nodes + ": not in the file; a EC2_LINUX entry is never pruned (nodes would stop joining)",
+				"keep " + ops + ": not in the file; not managed by eksaccess (no managed-by=eksaccess tag), so --prune leaves it (--prune-unmanaged deletes it)",
+			},
+			writes: 1,
+		},
+		{
+			name: "--prune-unmanaged deletes unmanaged entries too, still never node entries",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{live(ops, "STANDARD", nil, nil), live(nodes, "FARGATE_LINUX", nil, nil)},
+			opts: Options{Prune: true, PruneUnmanaged: true},
+			plan: []string{
+				"keep " + nodes + ": not in the file; a FARGATE_LINUX entry is never pruned (nodes would stop joining)",
+				"delete " + ops + ": delete entry (STANDARD)",
+			},
+			writes: 1,
+		},
+		{
+			name: "pruning the caller's own entry is refused",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{live(admin, "STANDARD", nil, managed, pol(adminARN, cluster))},
+			opts: Options{Prune: true, Caller: caller},
+			plan: []string{"refuse " + admin + ": refused: it is your own access (you are " + caller + ") (--force overrides)"},
+		},
+		{
+			name: "narrowing the caller's cluster admin is refused; others' changes go ahead",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{
+					{Principal: principal(t, admin), Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSClusterAdminPolicy:namespace=ops")}},
+					{Principal: principal(t, dev), Groups: []string{"x"}},
+				}
+			},
+			live: []Live{live(admin, "STANDARD", nil, nil, pol(adminARN, cluster)), live(dev, "STANDARD", nil, nil)},
+			opts: Options{Caller: caller},
+			plan: []string{
+				"refuse " + admin + ": ~ policy AmazonEKSClusterAdminPolicy: cluster -> namespace=ops (in place); refused: it is your last cluster-admin policy (AmazonEKSClusterAdminPolicy at cluster scope) (you are " + caller + ") (--force overrides)",
+				"update " + dev + `: ~ groups: want ["x"], have []`,
+			},
+			writes: 1,
+		},
+		{
+			name:   "--force (no caller) lets the caller change its own entry",
+			want:   func(*testing.T) []access.CreateEntry { return nil },
+			live:   []Live{live(admin, "STANDARD", nil, managed)},
+			opts:   Options{Prune: true},
+			plan:   []string{"delete " + admin + ": delete entry (STANDARD)"},
+			writes: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := Build("prod", "us-west-2", tt.want(t), tt.live, tt.opts)
+			if diff := cmp.Diff(tt.plan, summary(p)); diff != "" {
+				t.Errorf("plan (-want +got):\n%s", diff)
+			}
+			if got := p.Writes(); got != tt.writes {
+				t.Errorf("Writes() = %d, want %d", got, tt.writes)
+			}
+			if p.InSync() != (tt.writes == 0 && p.Summary().Refuse == 0) {
+				t.Errorf("InSync() = %v with %d writes", p.InSync(), tt.writes)
+			}
+		})
+	}
+}
+
+func TestBuildCreateCarriesManagedTag(t *testing.T) {
+	t.Parallel()
+	want := []access.CreateEntry{{Principal: principal(t, dev), Tags: access.Tags{"team": "x"}}}
+	p := Build("prod", "", want, nil, Options{})
+	got := p.Changes[0].Want
+	if diff := cmp.Diff(access.Tags{"team": "x", ManagedTagKey: ManagedTagValue}, got.Tags); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+	if got.Cluster != "prod" {
+		t.Errorf("cluster = %q", got.Cluster)
+	}
+	if want[0].Tags[ManagedTagKey] != "" {
+		t.Error("Build changed the caller's request")
+	}
+}
+
+func TestRender(t *testing.T) {
+	t.Parallel()
+	want := []access.CreateEntry{
+		{Principal: principal(t, dev), Groups: []string{"dev"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy")}},
+		{Principal: principal(t, ops), Groups: []string{"ops"}},
+	}
+	p := Build("prod", "eu-west-1", want, []Live{live(ops, "STANDARD", nil, nil), live(admin, "STANDARD", nil, managed)}, Options{Prune: true})
+	var b bytes.Buffer
+	Render(&b, p, false, false, nil)
+	wantText := `cluster prod (eu-west-1):
+- arn:aws:iam::111122223333:role/admin
+    delete entry (STANDARD)
++ arn:aws:iam::111122223333:role/dev
+    type: STANDARD
+    groups: dev
+    tags: managed-by=eksaccess
+    + policy AmazonEKSViewPolicy (cluster)
+~ arn:aws:iam::111122223333:role/ops
+    ~ groups: want ["ops"], have []
+Plan: 1 to create, 1 to update, 1 to delete.
+`
+	if diff := cmp.Diff(wantText, b.String()); diff != "" {
+		t.Errorf("render (-want +got):\n%s", diff)
+	}
+	b.Reset()
+	Render(&b, p, true, false, nil)
+	if !strings.Contains(b.String(), "\x1b[32m+\x1b[0m arn:aws:iam::111122223333:role/dev") {
+		t.Errorf("no colour on a terminal:\n%q", b.String())
+	}
+	b.Reset()
+	Render(&b, Build("prod", "", nil, nil, Options{}), false, false, nil)
+	if got := b.String(); got != "cluster prod:\nIn sync: 0 entries match the file.\n" {
+		t.Errorf("empty plan renders %q", got)
+	}
+}
+
+func TestDoc(t *testing.T) {
+	t.Parallel()
+	want := []access.CreateEntry{
+		{Principal: principal(t, dev), Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy:namespace=a")}},
+		{Principal: principal(t, ops), Groups: []string{"ops"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSEditPolicy")}},
+	}
+	p := Build("prod", "us-west-2", want, []Live{live(ops, "STANDARD", []string{"ops"}, nil, pol(editARN, ns("a")))}, Options{})
+	got, err := json.Marshal(p.Doc())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON := `{"cluster":"prod","region":"us-west-2","inSync":false,"summary":{"create":1,"update":1,"delete":0,"refuse":0,"inSync":0,"ignored":0},"changes":[` +
+		`{"principalArn":"arn:aws:iam::111122223333:role/dev","action":"create","entry":{"type":"STANDARD","kubernetesGroups":[],"tags":{"managed-by":"eksaccess"},"accessPolicies":[{"policyArn":"arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy","accessScope":{"type":"namespace","namespaces":["a"]}}]}},` +
+		`{"principalArn":"arn:aws:iam::111122223333:role/ops","action":"update","policies":[{"action":"re-scope","policyArn":"arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy","want":{"type":"cluster","namespaces":[]},"have":{"type":"namespace","namespaces":["a"]}}]}]}`
+	if diff := cmp.Diff(wantJSON, string(got)); diff != "" {
+		t.Errorf("doc (-want +got):\n%s", diff)
+	}
+}
+
+// Build is linear: 5,000 entries plan in well under a second even on a
+// slow machine (a quadratic diff would take minutes). The figure itself is
+// BenchmarkBuild's.
+func BenchmarkBuild(b *testing.B) {
+	want, lv := bulk(b, 1000)
+	b.ResetTimer()
+	for b.Loop() {
+		Build("prod", "", want, lv, Options{Prune: true})
+	}
+}
+
+func bulk(t testing.TB, n int) ([]access.CreateEntry, []Live) {
+	want := make([]access.CreateEntry, n)
+	lv := make([]Live, n)
+	for i := range n {
+		arn := "arn:aws:iam::111122223333:role/r" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + "-" + strconv.Itoa(i)
+		p, err := access.ParsePrincipalARN(arn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = access.CreateEntry{Principal: p, Groups: []string{"g"}}
+		lv[i] = live(arn, "STANDARD", []string{"g"}, managed)
+	}
+	return want, lv
+}
