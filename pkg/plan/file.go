@@ -544,9 +544,11 @@ func (l *loader) cluster(n *yaml.Node, field string, s schema) (Cluster, bool) {
 		switch {
 		case !sok:
 			ok = false
-		case region != "" && !regionPattern.MatchString(region):
-			l.failf(v, join(field, "region"), "regions look like eu-west-1 or us-gov-west-1", "%q is not an AWS region", region)
-			ok = false
+		case region != "":
+			if err := CheckRegion(region); err != nil {
+				l.fail(v, join(field, "region"), err)
+				ok = false
+			}
 		}
 		c.Region = region
 	}
@@ -554,6 +556,16 @@ func (l *loader) cluster(n *yaml.Node, field string, s schema) (Cluster, bool) {
 }
 
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+// CheckRegion checks that region looks like an AWS region (eu-west-1,
+// us-gov-west-1, cn-north-1): a file's cluster region, or a flag that
+// fills one in.
+func CheckRegion(region string) error {
+	if !regionPattern.MatchString(region) {
+		return problem("regions look like eu-west-1 or us-gov-west-1", "%q is not an AWS region", region)
+	}
+	return nil
+}
 
 // eksctl reads eksctl's ClusterConfig: metadata and accessConfig.
 func (l *loader) eksctl(root *yaml.Node) *File {
