@@ -31,6 +31,9 @@ const MaxFileSize = 4 << 20
 
 const maxDepth = 64
 
+// maxARN is the longest IAM ARN.
+const maxARN = 2048
+
 // Outcome is what became of a row.
 type Outcome int
 
@@ -558,6 +561,11 @@ func (c *converter) mapping(row Row, key string, item *yaml.Node) {
 	row.Principal = arnText
 	if !hasARN || arnText == "" {
 		skip("it has no %s", arnKey)
+		return
+	}
+	if len(arnText) > maxARN {
+		row.Principal = arnText[:60] + "..."
+		skip("its %s is %d bytes long; IAM ARNs have at most %d", arnKey, len(arnText), maxARN)
 		return
 	}
 	c.principal(row, key, arnText, username, access.NormalizeGroups(groups))

@@ -192,6 +192,7 @@ func TestConvert_rows(t *testing.T) {
 			line:  "mapUsers[0] (line 8): skipped because it has no userarn",
 			notes: []string{`key "rolearn" ignored: mapUsers rows have userarn, username, groups`},
 		},
+		{name: "a huge ARN", key: "mapRoles", rows: "- rolearn: " + acct + "role/" + strings.Repeat("x", 3000) + "\n", line: "mapRoles[0] (line 8) " + acct + "role/" + strings.Repeat("x", 29) + "...: skipped because its rolearn is 3031 bytes long; IAM ARNs have at most 2048"},
 		{name: "no ARN", key: "mapRoles", rows: "- groups: [a]\n", line: "mapRoles[0] (line 8): skipped because it has no rolearn"},
 		{name: "not a mapping", key: "mapRoles", rows: "- " + acct + "role/a\n", line: "mapRoles[0] (line 8): skipped because it is not a mapping (- rolearn: ARN, username: NAME, groups: [...])"},
 		{name: "groups not a list", key: "mapRoles", rows: "- rolearn: " + acct + "role/a\n  groups: system:masters\n", line: "mapRoles[0] (line 8): skipped because its groups are not a list"},

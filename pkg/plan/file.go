@@ -221,24 +221,21 @@ func tooDeep(doc *yaml.Node) *yaml.Node {
 
 // schema is the key names of one format.
 type schema struct {
-	entries                                       string // the path of the entry list
-	principal, username, policy                   string
-	tags                                          bool
-	renamed                                       map[string]string // the other format's key -> this one's
-	entryKeys, policyKeys, scopeKeys, clusterKeys []string
-	accessConfigKeys, rootKeys                    []string
+	entries                          string // the path of the entry list
+	principal, username, policy      string
+	renamed                          map[string]string // the other format's key -> this one's
+	entryKeys, policyKeys, scopeKeys []string
+	accessConfigKeys, rootKeys       []string
 }
 
 var ownSchema = schema{
 	entries:   "entries",
 	principal: "principalArn", username: "username", policy: "policyArn",
-	tags:        true,
-	renamed:     map[string]string{"kubernetesUsername": "username"},
-	entryKeys:   []string{"principalArn", "type", "kubernetesGroups", "username", "tags", "accessPolicies"},
-	policyKeys:  []string{"policyArn", "accessScope"},
-	scopeKeys:   []string{"type", "namespaces"},
-	clusterKeys: []string{"name", "region"},
-	rootKeys:    []string{"apiVersion", "kind", "clusters", "entries"},
+	renamed:    map[string]string{"kubernetesUsername": "username"},
+	entryKeys:  []string{"principalArn", "type", "kubernetesGroups", "username", "tags", "accessPolicies"},
+	policyKeys: []string{"policyArn", "accessScope"},
+	scopeKeys:  []string{"type", "namespaces"},
+	rootKeys:   []string{"apiVersion", "kind", "clusters", "entries"},
 }
 
 var eksctlSchema = schema{
@@ -294,6 +291,9 @@ func kindName(n *yaml.Node) string {
 	case yaml.ScalarNode:
 		if isNull(n) {
 			return "empty"
+		}
+		if v := []rune(n.Value); len(v) > 60 {
+			return fmt.Sprintf("%q...", string(v[:60]))
 		}
 		return fmt.Sprintf("%q", n.Value)
 	}
@@ -405,8 +405,16 @@ func (l *loader) str(n *yaml.Node, field string) (string, bool) {
 	if isNull(n) {
 		return "", true
 	}
+	if len(n.Value) > maxValue {
+		l.failf(n, field, "", "value of %d bytes; no field takes more than %d", len(n.Value), maxValue)
+		return "", false
+	}
 	return n.Value, true
 }
+
+// maxValue bounds a string value: the longest the API takes is an ARN
+// (2048), so a longer one is a mistake, and is not echoed in messages.
+const maxValue = 4096
 
 // list reads a sequence (null is empty) and returns its items.
 func (l *loader) list(n *yaml.Node, field string) []*yaml.Node {
@@ -464,7 +472,7 @@ func (l *loader) header(root *yaml.Node, top map[string]*yaml.Node) (version, ki
 	}
 	want := map[string]string{APIVersion: Kind, EksctlAPIVersion: EksctlKind}[version]
 	if want == "" {
-		l.failf(v, "apiVersion", "the file is "+formats, "unsupported apiVersion %q", version)
+		l.failf(v, "apiVersion", "the file is "+formats, "unsupported apiVersion %s", kindName(v))
 		return "", ""
 	}
 	if k == nil {
@@ -492,7 +500,7 @@ func (l *loader) own(root *yaml.Node) *File {
 		}
 		seen := map[Cluster]int{}
 		for i, item := range items {
-			if c, ok := l.cluster(item, index("clusters", i), s); ok {
+			if c, ok := l.cluster(item, index("clusters", i), false); ok {
 				if line, dup := seen[c]; dup {
 					l.failf(item, index("clusters", i), "", "cluster %s is listed twice (first at line %d)", clusterLabel(c), line)
 					continue
@@ -517,14 +525,10 @@ func clusterLabel(c Cluster) string {
 	return string(c.Name) + " in " + c.Region
 }
 
-// cluster reads {name, region} (own format) or eksctl's metadata.
-func (l *loader) cluster(n *yaml.Node, field string, s schema) (Cluster, bool) {
-	tolerant := s.clusterKeys == nil // eksctl's metadata has more: version, tags...
-	keys := s.clusterKeys
-	if tolerant {
-		keys = []string{"name", "region"}
-	}
-	m := l.fields(n, field, keys, nil, tolerant)
+// cluster reads {name, region}: an item of the own format's clusters, or
+// eksctl's metadata (tolerant: it has more, version, tags...).
+func (l *loader) cluster(n *yaml.Node, field string, tolerant bool) (Cluster, bool) {
+	m := l.fields(n, field, []string{"name", "region"}, nil, tolerant)
 	if m == nil {
 		return Cluster{}, false
 	}
@@ -574,7 +578,7 @@ func (l *loader) eksctl(root *yaml.Node) *File {
 	f := &File{Format: EksctlAPIVersion}
 	if n := top["metadata"]; n == nil {
 		l.failf(root, "metadata", "eksctl names the cluster in metadata: {name: NAME, region: REGION}", "metadata is required")
-	} else if c, ok := l.cluster(n, "metadata", s); ok {
+	} else if c, ok := l.cluster(n, "metadata", true); ok {
 		f.Clusters = []Cluster{c}
 	}
 	n := top["accessConfig"]

@@ -403,6 +403,8 @@ func TestLoad_errors(t *testing.T) {
 		{"an alias bomb in eksctl's accessConfig", eksctl + aliasBomb("nodeGroups") + "accessConfig: {accessEntries: *i}\n", []string{`access.yaml:14: accessConfig.accessEntries: YAML aliases (*i) are not supported`}, ""},
 		{"nested too deep", own + "entries: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", []string{`access.yaml:4: nested deeper than 64 levels`}, ""},
 		{"deep in an ignored eksctl section", eksctl + "vpc: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", []string{`access.yaml:4: nested deeper than 64 levels`}, ""},
+		{"a huge value", own + "entries:\n  - principalArn: arn:aws:iam::111122223333:role/" + strings.Repeat("x", 5000) + "\n", []string{`access.yaml:5: entries[0].principalArn: value of 5031 bytes; no field takes more than 4096`}, ""},
+		{"a long apiVersion is cut short", "apiVersion: " + strings.Repeat("v", 100) + "\n", []string{`unsupported apiVersion "` + strings.Repeat("v", 60) + `"...`}, ""},
 		{"a key that is a mapping", own + "entries:\n  - {principalArn: " + role + ", ? {a: b} : c}\n", []string{`access.yaml:5: entries[0]: a key must be a string, not a mapping`}, ""},
 
 		// every problem, not only the first
