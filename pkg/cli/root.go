@@ -219,6 +219,7 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		newDeleteCmd(deps, nil),
 		newPolicyCmd(deps),
 		newAuthModeCmd(deps, nil),
+		newImportCmd(deps),
 		newVersionCmd(deps, build),
 	)
 	root.SetHelpCommand(newHelpCmd())

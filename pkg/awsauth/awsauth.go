@@ -1,0 +1,831 @@
+// Package awsauth turns the aws-auth ConfigMap (as `kubectl get configmap
+// aws-auth -n kube-system -o yaml` prints it) into access entries, with a
+// report that says for each row what became of it and why. It works
+// offline: no Kubernetes, IAM or EKS access.
+//
+// The rules start from eksctl's `utils migrate-to-access-entry` and fix
+// its gaps: Fargate and hybrid-node rows are recognised, groups next to
+// system:masters are kept, usernames the access-entry API would reject are
+// fixed or left out (and said so), malformed ARNs are reported, never a
+// panic.
+package awsauth
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+)
+
+// MaxFileSize is the largest ConfigMap Convert reads (4 MiB; Kubernetes
+// itself stores at most 1 MiB).
+const MaxFileSize = 4 << 20
+
+const maxDepth = 64
+
+// maxARN is the longest IAM ARN.
+const maxARN = 2048
+
+// Outcome is what became of a row.
+type Outcome int
+
+// The outcomes of a row.
+const (
+	Mapped    Outcome = iota // it became an access entry
+	LeftToEKS                // EKS creates its entry itself
+	Skipped                  // it cannot become an access entry
+)
+
+// Row is the report on one row of mapRoles, mapUsers or mapAccounts.
+type Row struct {
+	Source    string // "mapRoles[2]"
+	Line      int    // the row's line in the file, 0 when unknown
+	Principal string // the ARN (or account ID) as the row gives it
+	Outcome   Outcome
+	// What follows "mapped as", "left to EKS because" or "skipped because".
+	What  string
+	Notes []string // what the user should know or check
+}
+
+// String renders the row as one report line (notes not included).
+func (r Row) String() string {
+	var b strings.Builder
+	b.WriteString(r.Source)
+	if r.Line > 0 {
+		fmt.Fprintf(&b, " (line %d)", r.Line)
+	}
+	if r.Principal != "" {
+		b.WriteString(" " + r.Principal)
+	}
+	b.WriteString(": ")
+	switch r.Outcome {
+	case Mapped:
+		b.WriteString("mapped as ")
+	case LeftToEKS:
+		b.WriteString("left to EKS because ")
+	case Skipped:
+		b.WriteString("skipped because ")
+	}
+	b.WriteString(r.What)
+	return b.String()
+}
+
+// Result is a converted ConfigMap.
+type Result struct {
+	// Entries are the access entries, in the ConfigMap's order; Cluster is
+	// not set. Each passes the request model's Validate for any cluster.
+	Entries []access.CreateEntry
+	// Rows has one report per row, in the ConfigMap's order: mapRoles,
+	// mapUsers, mapAccounts.
+	Rows []Row
+	// Notes are remarks on the ConfigMap as a whole.
+	Notes []string
+}
+
+// Count returns how many rows had outcome o.
+func (r *Result) Count(o Outcome) int {
+	n := 0
+	for _, row := range r.Rows {
+		if row.Outcome == o {
+			n++
+		}
+	}
+	return n
+}
+
+// Report renders the report: one line per row, its notes indented below
+// it, the file's notes, and a summary line last.
+func (r *Result) Report() []string {
+	var lines []string
+	for _, row := range r.Rows {
+		lines = append(lines, row.String())
+		for _, n := range row.Notes {
+			lines = append(lines, "  note: "+n)
+		}
+	}
+	for _, n := range r.Notes {
+		lines = append(lines, "note: "+n)
+	}
+	lines = append(lines, fmt.Sprintf("%d %s: %d mapped, %d left to EKS, %d skipped",
+		len(r.Rows), plural(len(r.Rows), "row", "rows"), r.Count(Mapped), r.Count(LeftToEKS), r.Count(Skipped)))
+	return lines
+}
+
+func plural(n int, one, more string) string {
+	if n == 1 {
+		return one
+	}
+	return more
+}
+
+// Error is a problem that makes the file unusable: not an aws-auth
+// ConfigMap, or not YAML. It names the file and, where known, the line.
+type Error struct {
+	File  string
+	Line  int
+	Field string
+	Err   error
+	hint  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Hint is what the user should do ("" for nothing); the CLI prints it as
+// "hint: ...".
+func (e *Error) Hint() string { return e.hint }
+
+const getHint = "give the ConfigMap as kubectl prints it: kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml"
+
+// Names and values of the ConfigMap that EKS's authenticator reads.
+const (
+	nodeUsername    = "system:node:{{EC2PrivateDNSName}}"
+	sessionUsername = "system:node:{{SessionName}}"
+	windowsGroup    = "eks:kube-proxy-windows"
+	mastersGroup    = "system:masters"
+	proxierGroup    = "system:node-proxier"
+	adminPolicy     = "AmazonEKSClusterAdminPolicy"
+)
+
+var mapKeys = []string{"mapRoles", "mapUsers", "mapAccounts"}
+
+// yamlLine matches the YAML parser's syntax errors.
+var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+
+// Convert reads an aws-auth ConfigMap from r (name is used in messages)
+// and converts its rows. A file that is not an aws-auth ConfigMap (kind
+// not ConfigMap, name not aws-auth, no mapRoles, mapUsers or mapAccounts),
+// or whose map* values are not YAML lists, is an *Error. A row that cannot
+// be converted is not an error: its report says why.
+func Convert(name string, r io.Reader) (*Result, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, &Error{File: name, Err: fmt.Errorf("file larger than %d MiB", MaxFileSize>>20), hint: getHint}
+	}
+	c := &converter{name: name, seen: map[string]string{}}
+	root, err := c.document(data)
+	if err != nil {
+		return nil, err
+	}
+	maps, err := c.configMap(root)
+	if err != nil {
+		return nil, err
+	}
+	for _, key := range mapKeys {
+		if v := maps[key]; v != nil {
+			if err := c.section(key, v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	c.res.Notes = append(c.res.Notes, c.notes()...)
+	return &c.res, nil
+}
+
+type converter struct {
+	name  string
+	res   Result
+	seen  map[string]string // lower-case ARN -> the row that mapped it first
+	roles int               // roles mapped with no path in their ARN: the file-wide note depends on it
+}
+
+func (c *converter) fail(n *yaml.Node, field, hint, format string, args ...any) error {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	return &Error{File: c.name, Line: line, Field: field, Err: fmt.Errorf(format, args...), hint: hint}
+}
+
+// document parses data as one YAML document, no deeper than maxDepth.
+func (c *converter) document(data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	switch err := dec.Decode(&doc); {
+	case errors.Is(err, io.EOF):
+		return nil, c.fail(nil, "", getHint, "file is empty")
+	case err != nil:
+		return nil, &Error{File: c.name, Err: err, hint: getHint}
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		return nil, &Error{File: c.name, Err: err, hint: getHint}
+	default:
+		return nil, c.fail(&next, "", getHint, `more than one YAML document ("---")`)
+	}
+	if n := tooDeep(&doc); n != nil {
+		return nil, c.fail(n, "", "", "nested deeper than %d levels", maxDepth)
+	}
+	if len(doc.Content) == 0 {
+		return nil, c.fail(nil, "", getHint, "file is empty")
+	}
+	return doc.Content[0], nil
+}
+
+func tooDeep(doc *yaml.Node) *yaml.Node {
+	type item struct {
+		n     *yaml.Node
+		depth int
+	}
+	stack := []item{{doc, 0}}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if it.depth > maxDepth {
+			return it.n
+		}
+		for _, ch := range it.n.Content {
+			stack = append(stack, item{ch, it.depth + 1})
+		}
+	}
+	return nil
+}
+
+// plain checks that n may be read: no anchors or aliases (kubectl never
+// writes them; refusing them rules out alias bombs).
+func (c *converter) plain(n *yaml.Node, field string) error {
+	switch {
+	case n.Kind == yaml.AliasNode:
+		return c.fail(n, field, "write the value out in full", "YAML aliases (*%s) are not supported", n.Value)
+	case n.Anchor != "":
+		return c.fail(n, field, "write the value out in full", "YAML anchors (&%s) are not supported", n.Anchor)
+	}
+	return nil
+}
+
+// get returns the value of key in mapping n (nil when absent), refusing
+// anchors and aliases.
+func (c *converter) get(n *yaml.Node, field, key string) (*yaml.Node, error) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+			v := n.Content[i+1]
+			if err := c.plain(v, join(field, key)); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+	}
+	return nil, nil
+}
+
+func join(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+func scalar(n *yaml.Node) (string, bool) {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	if n.Tag == "!!null" {
+		return "", true
+	}
+	return n.Value, true
+}
+
+// configMap checks that root is the aws-auth ConfigMap and returns its
+// map* values.
+func (c *converter) configMap(root *yaml.Node) (map[string]*yaml.Node, error) {
+	if err := c.plain(root, ""); err != nil {
+		return nil, err
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, c.fail(root, "", getHint, "not a Kubernetes object: the file holds a YAML %s", kindName(root))
+	}
+	kn, err := c.get(root, "", "kind")
+	if err != nil {
+		return nil, err
+	}
+	kind, _ := scalar(kn)
+	switch kind {
+	case "ConfigMap":
+	case "":
+		return nil, c.fail(root, "kind", getHint, "no kind: this is not a Kubernetes object, let alone the aws-auth ConfigMap")
+	case "List":
+		return nil, c.fail(kn, "kind", "get the one ConfigMap by name: kubectl get configmap aws-auth -n kube-system -o yaml", "a List, not the aws-auth ConfigMap")
+	default:
+		return nil, c.fail(kn, "kind", getHint, "kind %s, not ConfigMap: this is not the aws-auth ConfigMap", kind)
+	}
+	meta, err := c.get(root, "", "metadata")
+	if err != nil {
+		return nil, err
+	}
+	nn, err := c.get(meta, "metadata", "name")
+	if err != nil {
+		return nil, err
+	}
+	if name, _ := scalar(nn); name != "aws-auth" {
+		at := nn
+		if at == nil {
+			at = root
+		}
+		return nil, c.fail(at, "metadata.name", getHint, "ConfigMap %q, not aws-auth", name)
+	}
+	ns, err := c.get(meta, "metadata", "namespace")
+	if err != nil {
+		return nil, err
+	}
+	if v, _ := scalar(ns); v != "" && v != "kube-system" {
+		return nil, c.fail(ns, "metadata.namespace", getHint, "namespace %q: EKS reads the aws-auth ConfigMap of kube-system only", v)
+	}
+	dn, err := c.get(root, "", "data")
+	if err != nil {
+		return nil, err
+	}
+	if dn != nil && dn.Kind != yaml.MappingNode && !isNull(dn) {
+		return nil, c.fail(dn, "data", getHint, "want a mapping of keys to strings, not a YAML %s", kindName(dn))
+	}
+	out := map[string]*yaml.Node{}
+	var others []string
+	if dn != nil {
+		for i := 0; i+1 < len(dn.Content); i += 2 {
+			k, v := dn.Content[i], dn.Content[i+1]
+			key, _ := scalar(k)
+			if !slices.Contains(mapKeys, key) {
+				others = append(others, key)
+				c.res.Notes = append(c.res.Notes, fmt.Sprintf("data.%s ignored: EKS reads only %s", key, strings.Join(mapKeys, ", ")))
+				continue
+			}
+			if err := c.plain(v, "data."+key); err != nil {
+				return nil, err
+			}
+			if v.Kind != yaml.ScalarNode {
+				return nil, c.fail(v, "data."+key, "ConfigMap values are strings: write "+key+": | and the YAML list below it", "want a string holding a YAML list, not a YAML %s", kindName(v))
+			}
+			out[key] = v
+		}
+	}
+	if len(out) == 0 {
+		at := dn
+		if at == nil {
+			at = root
+		}
+		hint := getHint
+		if len(others) > 0 {
+			hint = fmt.Sprintf("the data has %s; EKS reads %s", strings.Join(others, ", "), strings.Join(mapKeys, ", "))
+		}
+		return nil, c.fail(at, "data", hint, "no mapRoles, mapUsers or mapAccounts: nothing to import")
+	}
+	return out, nil
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "string"
+	}
+	return "document"
+}
+
+// section parses one map* string (a YAML list inside the ConfigMap) and
+// converts its rows.
+func (c *converter) section(key string, v *yaml.Node) error {
+	field := "data." + key
+	if isNull(v) || strings.TrimSpace(v.Value) == "" {
+		return nil
+	}
+	// A row's line in the file: a literal block (mapRoles: |, as kubectl
+	// writes it) starts on the line after the key; other styles have no
+	// line per row.
+	lineOf := func(n *yaml.Node) int {
+		if v.Style == yaml.LiteralStyle {
+			return v.Line + n.Line
+		}
+		return 0
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(v.Value), &doc); err != nil {
+		const hint = "the value must be a YAML list: - rolearn: ARN ..."
+		// The parser counts lines within the string; in a literal block
+		// they are the file's, shifted.
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil && v.Style == yaml.LiteralStyle {
+			n, _ := strconv.Atoi(m[1])
+			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: errors.New(m[2]), hint: hint}
+		}
+		return c.fail(v, field, hint, "%v (a line of the %s string)", err, key)
+	}
+	if n := tooDeep(&doc); n != nil {
+		return c.fail(v, field, "", "nested deeper than %d levels", maxDepth)
+	}
+	if len(doc.Content) == 0 {
+		return nil
+	}
+	list := doc.Content[0]
+	if err := c.plain(list, field); err != nil {
+		return err
+	}
+	if isNull(list) {
+		return nil
+	}
+	if list.Kind != yaml.SequenceNode {
+		return c.fail(v, field, "the value must be a YAML list: - rolearn: ARN ...", "want a YAML list, not a %s", kindName(list))
+	}
+	for i, item := range list.Content {
+		src := fmt.Sprintf("%s[%d]", key, i)
+		row := Row{Source: src, Line: lineOf(item)}
+		if key == "mapAccounts" {
+			c.account(row, item)
+			continue
+		}
+		c.mapping(row, key, item)
+	}
+	return nil
+}
+
+// account reports a mapAccounts row: not migratable.
+func (c *converter) account(row Row, item *yaml.Node) {
+	id, ok := scalar(item)
+	row.Outcome = Skipped
+	if !ok || c.plain(item, "") != nil {
+		row.What = "it is not an account ID"
+		c.res.Rows = append(c.res.Rows, row)
+		return
+	}
+	row.Principal = id
+	row.What = "it is not migratable: an account mapping lets in every IAM principal of the account, and an access entry names one role or user"
+	row.Notes = []string{fmt.Sprintf("create an entry for each role or user of account %s that needs the cluster", id)}
+	c.res.Rows = append(c.res.Rows, row)
+}
+
+// fields of a mapRoles or mapUsers row; EKS's authenticator matches keys
+// in any case (it decodes them as JSON).
+var rowKeys = []string{"rolearn", "userarn", "username", "groups"}
+
+// mapping converts a mapRoles or mapUsers row.
+func (c *converter) mapping(row Row, key string, item *yaml.Node) {
+	arnKey := "rolearn"
+	if key == "mapUsers" {
+		arnKey = "userarn"
+	}
+	skip := func(format string, args ...any) {
+		row.Outcome = Skipped
+		row.What = fmt.Sprintf(format, args...)
+		c.res.Rows = append(c.res.Rows, row)
+	}
+	if c.plain(item, "") != nil {
+		skip("it uses a YAML anchor or alias; write the row out in full")
+		return
+	}
+	if item.Kind != yaml.MappingNode {
+		skip("it is not a mapping (- %s: ARN, username: NAME, groups: [...])", arnKey)
+		return
+	}
+	var arnText, username string
+	var groups []string
+	var hasARN bool
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		k, v := item.Content[i], item.Content[i+1]
+		name, _ := scalar(k)
+		known := ""
+		for _, rk := range rowKeys {
+			if strings.EqualFold(rk, name) {
+				known = rk
+			}
+		}
+		if c.plain(v, "") != nil {
+			skip("its %s uses a YAML anchor or alias; write the row out in full", name)
+			return
+		}
+		switch known {
+		case arnKey:
+			s, ok := scalar(v)
+			if !ok {
+				skip("its %s is not a string", name)
+				return
+			}
+			arnText, hasARN = s, true
+		case "username":
+			s, ok := scalar(v)
+			if !ok {
+				skip("its username is not a string")
+				return
+			}
+			username = s
+		case "groups":
+			if isNull(v) {
+				continue
+			}
+			if v.Kind != yaml.SequenceNode {
+				skip("its groups are not a list")
+				return
+			}
+			for _, g := range v.Content {
+				s, ok := scalar(g)
+				if !ok || c.plain(g, "") != nil {
+					skip("its groups are not a list of names")
+					return
+				}
+				groups = append(groups, s)
+			}
+		default:
+			row.Notes = append(row.Notes, fmt.Sprintf("key %q ignored: %s rows have %s, username, groups", name, key, arnKey))
+		}
+	}
+	row.Principal = arnText
+	if !hasARN || arnText == "" {
+		skip("it has no %s", arnKey)
+		return
+	}
+	if len(arnText) > maxARN {
+		row.Principal = arnText[:60] + "..."
+		skip("its %s is %d bytes long; IAM ARNs have at most %d", arnKey, len(arnText), maxARN)
+		return
+	}
+	c.principal(row, key, arnText, username, access.NormalizeGroups(groups))
+}
+
+// principal classifies a row with an ARN and converts it.
+func (c *converter) principal(row Row, key, arnText, username string, groups []string) {
+	skip := func(format string, args ...any) {
+		row.Outcome = Skipped
+		row.What = fmt.Sprintf(format, args...)
+		c.res.Rows = append(c.res.Rows, row)
+	}
+	if isServiceLinked(arnText) {
+		skip("it is not migratable: %s is a service-linked role, and EKS does not allow access entries for service-linked roles", roleName(arnText))
+		return
+	}
+	p, err := access.ParsePrincipalARN(arnText)
+	if err != nil {
+		row.Notes = append(row.Notes, access.Hints(err)...)
+		skip("the ARN is not usable: %v", err)
+		return
+	}
+	lower := strings.ToLower(arnText)
+	if first, dup := c.seen[lower]; dup {
+		row.Notes = append(row.Notes, "compare the two rows: if this one was meant, edit the entry in the file")
+		skip("%s already mapped this ARN (the first mapping of an ARN wins)", first)
+		return
+	}
+	c.seen[lower] = row.Source
+	row.Notes = append(row.Notes, p.Warnings()...)
+
+	switch username {
+	case nodeUsername:
+		c.node(row, p, groups)
+		return
+	case sessionUsername:
+		if slices.Contains(groups, proxierGroup) {
+			row.Outcome = LeftToEKS
+			row.What = "it is a Fargate pod-execution role (username " + sessionUsername + " with " + proxierGroup + "): EKS creates its FARGATE_LINUX entry itself for each Fargate profile"
+			c.res.Rows = append(c.res.Rows, row)
+			return
+		}
+		c.hybrid(row, p, groups)
+		return
+	}
+	c.standard(row, p, username, groups)
+}
+
+// node converts a node role (username system:node:{{EC2PrivateDNSName}}).
+func (c *converter) node(row Row, p access.PrincipalARN, groups []string) {
+	if !p.IsRole() {
+		row.Outcome = Skipped
+		row.What = "its username is " + nodeUsername + ", which only node roles have, but it is not a role"
+		c.res.Rows = append(c.res.Rows, row)
+		return
+	}
+	t := access.TypeEC2Linux
+	if slices.Contains(groups, windowsGroup) {
+		t = access.TypeEC2Windows
+	}
+	if extra := without(groups, "system:bootstrappers", "system:nodes", windowsGroup); len(extra) > 0 {
+		row.Notes = append(row.Notes, fmt.Sprintf("groups %s dropped: EKS sets the groups of node entries", strings.Join(extra, ", ")))
+	}
+	row.Notes = append(row.Notes, "if this role belongs to a managed node group, EKS created this entry itself when access entries were turned on, and apply finds it in place; self-managed and Karpenter nodes need it")
+	c.add(row, access.CreateEntry{Principal: p, Type: t},
+		fmt.Sprintf("%s: a node role (username %s)", t, nodeUsername))
+}
+
+// hybrid converts an EKS Hybrid Nodes role (username
+// system:node:{{SessionName}} without system:node-proxier).
+func (c *converter) hybrid(row Row, p access.PrincipalARN, groups []string) {
+	if !p.IsRole() {
+		row.Outcome = Skipped
+		row.What = "its username is " + sessionUsername + ", which only node roles have, but it is not a role"
+		c.res.Rows = append(c.res.Rows, row)
+		return
+	}
+	if extra := without(groups, "system:bootstrappers", "system:nodes"); len(extra) > 0 {
+		row.Notes = append(row.Notes, fmt.Sprintf("groups %s dropped: EKS sets the groups of node entries", strings.Join(extra, ", ")))
+	}
+	row.Notes = append(row.Notes, "a HYBRID_LINUX entry needs a cluster with remote networks for hybrid nodes; if this role is something else, change its type in the file")
+	c.add(row, access.CreateEntry{Principal: p, Type: access.TypeHybridLinux},
+		fmt.Sprintf("%s: an EKS Hybrid Nodes role (username %s without %s)", access.TypeHybridLinux, sessionUsername, proxierGroup))
+}
+
+// standard converts any other row: system:masters becomes the cluster
+// admin policy, other reserved groups are dropped, the rest kept.
+func (c *converter) standard(row Row, p access.PrincipalARN, username string, groups []string) {
+	e := access.CreateEntry{Principal: p}
+	var dropped []string
+	admin := false
+	for _, g := range groups {
+		switch {
+		case g == mastersGroup:
+			admin = true
+		case reservedPrefix(g) != "":
+			dropped = append(dropped, g)
+		default:
+			e.Groups = append(e.Groups, g)
+		}
+	}
+	if admin {
+		pa, err := access.ParsePolicyAssociation(adminPolicy + ":cluster")
+		if err != nil { // a constant of this package: the tests would fail first
+			row.Outcome, row.What = Skipped, err.Error()
+			c.res.Rows = append(c.res.Rows, row)
+			return
+		}
+		e.Policies = []access.PolicyAssociation{pa}
+	}
+	if len(dropped) > 0 {
+		row.Notes = append(row.Notes, fmt.Sprintf("%s %s dropped: access entries cannot carry groups beginning with %s; bind the RBAC role to one of the other groups, or to the username",
+			plural(len(dropped), "group", "groups"), strings.Join(dropped, ", "), strings.Join(reservedPrefixes, ", ")))
+	}
+	e.Username = c.username(&row, p, username)
+
+	var with []string
+	if len(e.Groups) > 0 {
+		with = append(with, fmt.Sprintf("%s %s", plural(len(e.Groups), "group", "groups"), strings.Join(e.Groups, ", ")))
+	}
+	if admin {
+		with = append(with, adminPolicy+" at cluster scope (for "+mastersGroup+")")
+	}
+	what := "STANDARD with " + strings.Join(with, " and ")
+	if len(with) == 0 {
+		what = "STANDARD with no groups and no access policy"
+		row.Notes = append(row.Notes, "it can authenticate, and do only what RBAC grants its username")
+	}
+	if e.Username != "" {
+		what += ", username " + e.Username
+	}
+	c.add(row, e, what)
+}
+
+// username returns the username the entry gets: the row's, a fix of it,
+// or "" (the EKS default) when the access-entry rules reject it and no
+// fix exists. It notes what it changed.
+func (c *converter) username(row *Row, p access.PrincipalARN, u string) string {
+	if u == "" || validUsername(p, u) {
+		if v := unpromised(u); v != "" {
+			row.Notes = append(row.Notes, fmt.Sprintf("username %q uses %s, which the access-entry docs do not promise to render (they name {{SessionName}} and {{SessionNameRaw}}); check the username in the cluster's audit log after apply", u, v))
+		}
+		return u
+	}
+	if prefix := reservedPrefix(u); prefix != "" {
+		row.Notes = append(row.Notes, fmt.Sprintf("username %q left out, so EKS's default applies (%s): access entries reject usernames beginning with %q; RBAC bindings that name %q need the new name",
+			u, defaultUsername(p), prefix, u))
+		return ""
+	}
+	if fix := fixSession(p, u); fix != "" && validUsername(p, fix) {
+		row.Notes = append(row.Notes, fmt.Sprintf("username %q became %q: access entries need a \":\" before {{SessionName}}; RBAC bindings that name the old username need the new one", u, fix))
+		return fix
+	}
+	row.Notes = append(row.Notes, fmt.Sprintf("username %q left out, so EKS's default applies (%s): access entries reject it", u, defaultUsername(p)))
+	return ""
+}
+
+// validUsername asks the request model whether u is a valid username.
+func validUsername(p access.PrincipalARN, u string) bool {
+	return access.CreateEntry{Cluster: "x", Principal: p, Username: u}.Validate() == nil
+}
+
+var sessionVars = []string{"{{SessionName}}", "{{SessionNameRaw}}"}
+
+// fixSession puts the ":" access entries need before the first session
+// variable: it takes the place of a separator that is there ("admin-"),
+// or is added; a username that begins with the variable gets the
+// principal's name in front.
+func fixSession(p access.PrincipalARN, u string) string {
+	first := -1
+	for _, v := range sessionVars {
+		if i := strings.Index(u, v); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	switch {
+	case first < 0:
+		return ""
+	case first == 0:
+		return principalName(p) + ":" + u
+	case strings.ContainsRune("-_.@=,+", rune(u[first-1])):
+		return u[:first-1] + ":" + u[first:]
+	}
+	return u[:first] + ":" + u[first:]
+}
+
+// unpromised returns a template variable in u that aws-auth rendered but
+// the access-entry docs do not name, or "".
+func unpromised(u string) string {
+	for _, v := range []string{"{{AccountID}}", "{{AccessKeyID}}", "{{EC2PrivateDNSName}}"} {
+		if strings.Contains(u, v) {
+			return v
+		}
+	}
+	return ""
+}
+
+func defaultUsername(p access.PrincipalARN) string {
+	if p.IsRole() {
+		return fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/{{SessionName}}", p.Partition(), p.Account(), principalName(p))
+	}
+	return "the user's ARN"
+}
+
+var reservedPrefixes = []string{"system:", "eks:", "aws:", "amazon:", "iam:"}
+
+func reservedPrefix(s string) string {
+	for _, p := range reservedPrefixes {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// add appends a mapped row and its entry, once the request model accepts
+// the entry (a backstop: the rules above should have made it valid).
+func (c *converter) add(row Row, e access.CreateEntry, what string) {
+	check := e
+	check.Cluster = "x"
+	if err := check.Validate(); err != nil {
+		row.Outcome = Skipped
+		row.What = "the access entry would be invalid: " + strings.ReplaceAll(err.Error(), "\n", "; ")
+		c.res.Rows = append(c.res.Rows, row)
+		return
+	}
+	row.Outcome = Mapped
+	row.What = what
+	c.res.Rows = append(c.res.Rows, row)
+	c.res.Entries = append(c.res.Entries, e)
+	if _, rest, isRole := strings.Cut(e.Principal.String(), ":role/"); isRole && !strings.Contains(rest, "/") {
+		c.roles++
+	}
+}
+
+// notes are the remarks on the whole file.
+func (c *converter) notes() []string {
+	if c.roles == 0 {
+		return nil
+	}
+	return []string{"aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)"}
+}
+
+func without(list []string, drop ...string) []string {
+	var out []string
+	for _, s := range list {
+		if !slices.Contains(drop, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// isServiceLinked reports whether arn names a service-linked role.
+func isServiceLinked(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	return len(parts) == 6 && parts[2] == "iam" && strings.HasPrefix(parts[5], "role/aws-service-role/")
+}
+
+func roleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
+
+// principalName is the role's or user's name, without its path.
+func principalName(p access.PrincipalARN) string { return roleName(p.String()) }

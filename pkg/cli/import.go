@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/awsauth"
+	"github.com/eksaccess/eksaccess/pkg/plan"
+)
+
+// newImportCmd is the `import` group: other tools' files turned into apply
+// files, offline.
+func newImportCmd(deps *Deps) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "import",
+		Short: "Turn other tools' access configuration into an apply file",
+		Long: `Turn access configuration kept elsewhere into an eksaccess apply file, offline:
+nothing is read from or sent to AWS or Kubernetes.`,
+		Example: `  kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml
+  eksaccess import aws-auth -f aws-auth.yaml --cluster prod > access.yaml`,
+	}
+	cmd.AddCommand(newImportAWSAuthCmd(deps, nil))
+	return cmd
+}
+
+type importAWSAuthOptions struct {
+	deps    *Deps
+	file    string
+	cluster access.ClusterName
+	region  string
+}
+
+func newImportAWSAuthCmd(deps *Deps, runF func(context.Context, *importAWSAuthOptions) error) *cobra.Command {
+	opts := &importAWSAuthOptions{deps: deps}
+	cmd := &cobra.Command{
+		Use:   "aws-auth -f FILE --cluster NAME [--region REGION]",
+		Short: "Turn the aws-auth ConfigMap into an apply file, with a report per row",
+		Long: `Read the aws-auth ConfigMap, as kubectl get configmap aws-auth -n kube-system
+-o yaml (or -o json) prints it, and write an apply file for the same access
+to stdout, and on stderr a report that says of every row of mapRoles,
+mapUsers and mapAccounts whether it was "mapped as" an access entry, "left
+to EKS because" EKS makes that entry itself, or "skipped because" it
+cannot be one. Nothing is read from or sent to AWS or Kubernetes.
+
+The rules:
+  - node roles (username system:node:{{EC2PrivateDNSName}}) become EC2_LINUX
+    entries, EC2_WINDOWS with the group eks:kube-proxy-windows; for managed
+    node groups EKS has made them already, and apply leaves them alone
+  - Fargate pod-execution roles (username system:node:{{SessionName}} with
+    system:node-proxier) are left to EKS; the same username without
+    system:node-proxier is an EKS Hybrid Nodes role: HYBRID_LINUX
+  - system:masters becomes AmazonEKSClusterAdminPolicy at cluster scope;
+    the row's other groups are kept, but for those beginning with system:,
+    eks:, aws:, amazon: or iam:, which access entries refuse (reported)
+  - a username access entries refuse is fixed where it can be
+    (admin-{{SessionName}} becomes admin:{{SessionName}}), else left out so
+    EKS's default applies (reported)
+  - mapAccounts rows, service-linked roles and malformed ARNs are skipped;
+    of two rows with the same ARN the first wins (reported)
+  - IAM Identity Center (AWSReservedSSO_) roles without their
+    aws-reserved/sso.amazonaws.com/ path are flagged with the likely ARN:
+    aws-auth needs the path left out, access entries need it
+
+Review the report, edit the file where it says so, then check it against
+the cluster with eksaccess diff -f and apply it with eksaccess apply -f.
+Exit 0 when the file was written, even if rows were skipped; exit 2 when
+the input is not an aws-auth ConfigMap.`,
+		Example: `  # From the cluster, through a file you can keep
+  kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml
+  eksaccess import aws-auth -f aws-auth.yaml --cluster prod --region eu-west-1 > access.yaml
+
+  # From stdin, the report kept aside
+  kubectl get configmap aws-auth -n kube-system -o yaml |
+      eksaccess import aws-auth -f - --cluster prod > access.yaml 2> report.txt
+
+  # Then compare with the cluster's access entries, and apply
+  eksaccess diff -f access.yaml
+  eksaccess apply -f access.yaml`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.file == "" {
+				return &FlagError{withHint(errors.New("-f is required: the aws-auth ConfigMap as a file, or - for stdin"),
+					"kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml")}
+			}
+			if err := requireCluster(deps, &opts.cluster); err != nil {
+				return withHint(err, "the apply file names the cluster it is for")
+			}
+			if opts.region != "" {
+				if err := plan.CheckRegion(opts.region); err != nil {
+					return &FlagError{fmt.Errorf("--region: %w", err)}
+				}
+			}
+			if runF == nil {
+				runF = runImportAWSAuth
+			}
+			return runF(cmd.Context(), opts)
+		},
+	}
+	clusterFlag(cmd, &opts.cluster)
+	f := cmd.Flags()
+	f.StringVarP(&opts.file, "filename", "f", "", "the aws-auth ConfigMap, YAML or JSON (`FILE`, or - for stdin)")
+	// The global --region would name the region to send calls to; this
+	// command sends nothing, and writes the region into the file instead.
+	f.StringVar(&opts.region, "region", "", "the cluster's `region`, written into the file (default: none; apply then uses its own --region)")
+	_ = cmd.MarkFlagFilename("filename", "yaml", "yml", "json")
+	return cmd
+}
+
+func runImportAWSAuth(_ context.Context, o *importAWSAuthOptions) error {
+	name, r, closeFile, err := openConfigMap(o.file, o.deps.IO.In)
+	if err != nil {
+		return err
+	}
+	defer closeFile()
+	res, err := awsauth.Convert(name, r)
+	if err != nil { // not an aws-auth ConfigMap, or not readable (a directory): a bad file
+		return &FlagError{err}
+	}
+	f := &plan.File{Clusters: []plan.Cluster{{Name: o.cluster, Region: o.region}}}
+	for _, e := range res.Entries {
+		f.Entries = append(f.Entries, plan.Entry{
+			Principal: e.Principal, Type: e.Type, Groups: e.Groups, Username: e.Username, Tags: e.Tags, Policies: e.Policies,
+		})
+	}
+	out, err := f.Marshal()
+	if err != nil {
+		return fmt.Errorf("import %s: %w", name, err)
+	}
+	header := fmt.Sprintf("# Written by eksaccess import aws-auth from %s: check the report it printed,\n# then eksaccess diff -f FILE and eksaccess apply -f FILE.\n", name)
+	if _, err := io.WriteString(o.deps.IO.Out, header+string(out)); err != nil {
+		return fmt.Errorf("write the apply file: %w", err)
+	}
+	for _, line := range res.Report() {
+		fmt.Fprintln(o.deps.IO.ErrOut, line)
+	}
+	return nil
+}
+
+// openConfigMap opens path for reading, or returns stdin for "-". name is
+// what messages call it.
+func openConfigMap(path string, stdin io.Reader) (name string, r io.Reader, closeFile func(), err error) {
+	if path == "-" {
+		return "stdin", stdin, func() {}, nil
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", nil, nil, &FlagError{fmt.Errorf("-f: %w", err)}
+	}
+	if st, err := fh.Stat(); err == nil && st.IsDir() {
+		_ = fh.Close()
+		return "", nil, nil, &FlagError{fmt.Errorf("-f: %s is a directory", path)}
+	}
+	return path, fh, func() { _ = fh.Close() }, nil
+}
