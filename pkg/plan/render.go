@@ -186,11 +186,11 @@ func (p Plan) Doc() Doc {
 			}
 			cd.Entry = &EntryDoc{Type: string(w.Type.OrDefault()), KubernetesGroups: groups, Username: w.Username, Tags: w.Tags, AccessPolicies: []AssociationDoc{}}
 			for _, pa := range w.Policies {
-				cd.Entry.AccessPolicies = append(cd.Entry.AccessPolicies, AssociationDoc{PolicyARN: pa.Policy.ARN(w.Principal.Partition()), AccessScope: *scopeDoc(pa.Scope)})
+				cd.Entry.AccessPolicies = append(cd.Entry.AccessPolicies, AssociationDoc{PolicyARN: pa.Policy.ARN(w.Principal.Partition()), AccessScope: *apiScope(pa.Scope)})
 			}
 		case ActionDelete:
 			for _, hp := range c.Have.AssociatedAccessPolicies {
-				cd.Policies = append(cd.Policies, PolicyDoc{Action: access.PolicyRemove, PolicyARN: hp.PolicyARN, Have: scopeDoc(hp.AccessScope)})
+				cd.Policies = append(cd.Policies, PolicyDoc{Action: access.PolicyRemove, PolicyARN: hp.PolicyARN, Have: apiScope(hp.AccessScope)})
 			}
 		default:
 			for _, ch := range c.Diff.Changes {
@@ -199,10 +199,10 @@ func (p Plan) Doc() Doc {
 			for _, pc := range c.Diff.Policies {
 				pd := PolicyDoc{Action: pc.Action, PolicyARN: pc.PolicyARN}
 				if pc.Action != access.PolicyRemove {
-					pd.Want = scopeDoc(pc.Want)
+					pd.Want = apiScope(pc.Want)
 				}
 				if pc.Action != access.PolicyAdd {
-					pd.Have = scopeDoc(pc.Have)
+					pd.Have = apiScope(pc.Have)
 				}
 				cd.Policies = append(cd.Policies, pd)
 			}
@@ -212,8 +212,8 @@ func (p Plan) Doc() Doc {
 	return d
 }
 
-// scopeDoc is s as the API prints it: namespaces [] rather than null.
-func scopeDoc(s access.Scope) *access.Scope {
+// apiScope is s as the API prints it: namespaces [] rather than null.
+func apiScope(s access.Scope) *access.Scope {
 	if s.Namespaces == nil {
 		s.Namespaces = []string{}
 	}
