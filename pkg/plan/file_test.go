@@ -553,7 +553,7 @@ func TestMarshal(t *testing.T) {
 				Type:      access.TypeStandard,
 				Groups:    []string{"yes", "123", "null", "b", "a"},
 				Username:  "u:{{SessionNameRaw}}",
-				Tags:      access.Tags{"on": "true", "n": "0123", "tilde": "~", "empty": "", "colon": "a: b", "hash": "#x", "nl": "a\nb"},
+				Tags:      access.Tags{"on": "true", "n": "0123", "tilde": "~", "empty": "", "colon": "a: b", "hash": "#x", "quote": "a \"b\" 'c'"},
 				Policies: []access.PolicyAssociation{
 					association(t, "AmazonEKSViewPolicy:namespace=z,a-*,m"),
 					association(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy:cluster"),

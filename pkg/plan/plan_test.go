@@ -24,7 +24,7 @@ const (
 	adminARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 )
 
-func principal(t *testing.T, s string) access.PrincipalARN {
+func mustPrincipal(t *testing.T, s string) access.PrincipalARN {
 	t.Helper()
 	p, err := access.ParsePrincipalARN(s)
 	if err != nil {
@@ -93,7 +93,7 @@ func TestBuild(t *testing.T) {
 		{
 			name: "a new entry is created, tagged as managed",
 			want: func(t *testing.T) []access.CreateEntry {
-				return []access.CreateEntry{{Principal: principal(t, dev), Groups: []string{"dev"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy")}}}
+				return []access.CreateEntry{{Principal: mustPrincipal(t, dev), Groups: []string{"dev"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy")}}}
 			},
 			plan:   []string{"create " + dev},
 			writes: 2,
@@ -102,8 +102,8 @@ func TestBuild(t *testing.T) {
 			name: "an identical entry is in sync: EKS's username and a node entry's groups are no drift",
 			want: func(t *testing.T) []access.CreateEntry {
 				return []access.CreateEntry{
-					{Principal: principal(t, dev), Groups: []string{"b", "a"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSEditPolicy:namespace=x,y")}},
-					{Principal: principal(t, nodes), Type: access.TypeEC2Linux},
+					{Principal: mustPrincipal(t, dev), Groups: []string{"b", "a"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSEditPolicy:namespace=x,y")}},
+					{Principal: mustPrincipal(t, nodes), Type: access.TypeEC2Linux},
 				}
 			},
 			live: []Live{
@@ -116,7 +116,7 @@ func TestBuild(t *testing.T) {
 			name: "groups, tags and every kind of policy change",
 			want: func(t *testing.T) []access.CreateEntry {
 				return []access.CreateEntry{{
-					Principal: principal(t, dev), Groups: []string{"a", "c"}, Tags: access.Tags{"team": "x"},
+					Principal: mustPrincipal(t, dev), Groups: []string{"a", "c"}, Tags: access.Tags{"team": "x"},
 					Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy"), assoc(t, "AmazonEKSEditPolicy:namespace=dev")},
 				}}
 			},
@@ -129,7 +129,7 @@ func TestBuild(t *testing.T) {
 		{
 			name: "an entry the file gives no policies loses its policies; a node entry keeps EKS's",
 			want: func(t *testing.T) []access.CreateEntry {
-				return []access.CreateEntry{{Principal: principal(t, dev)}, {Principal: principal(t, nodes), Type: access.TypeEC2}}
+				return []access.CreateEntry{{Principal: mustPrincipal(t, dev)}, {Principal: mustPrincipal(t, nodes), Type: access.TypeEC2}}
 			},
 			live: []Live{
 				live(dev, "STANDARD", nil, nil, pol(viewARN, cluster)),
@@ -141,7 +141,7 @@ func TestBuild(t *testing.T) {
 		{
 			name: "a type change is refused: the type is immutable",
 			want: func(t *testing.T) []access.CreateEntry {
-				return []access.CreateEntry{{Principal: principal(t, nodes), Type: access.TypeEC2Linux}}
+				return []access.CreateEntry{{Principal: mustPrincipal(t, nodes), Type: access.TypeEC2Linux}}
 			},
 			live: []Live{live(nodes, "STANDARD", nil, nil)},
 			plan: []string{"refuse " + nodes + ": ~ type: want EC2_LINUX, have STANDARD; the type is STANDARD and cannot change: delete the entry and apply again to re-create it as EC2_LINUX"},
@@ -186,8 +186,8 @@ func TestBuild(t *testing.T) {
 			name: "narrowing the caller's cluster admin is refused; others' changes go ahead",
 			want: func(t *testing.T) []access.CreateEntry {
 				return []access.CreateEntry{
-					{Principal: principal(t, admin), Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSClusterAdminPolicy:namespace=ops")}},
-					{Principal: principal(t, dev), Groups: []string{"x"}},
+					{Principal: mustPrincipal(t, admin), Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSClusterAdminPolicy:namespace=ops")}},
+					{Principal: mustPrincipal(t, dev), Groups: []string{"x"}},
 				}
 			},
 			live: []Live{live(admin, "STANDARD", nil, nil, pol(adminARN, cluster)), live(dev, "STANDARD", nil, nil)},
@@ -226,7 +226,7 @@ func TestBuild(t *testing.T) {
 
 func TestBuildCreateCarriesManagedTag(t *testing.T) {
 	t.Parallel()
-	want := []access.CreateEntry{{Principal: principal(t, dev), Tags: access.Tags{"team": "x"}}}
+	want := []access.CreateEntry{{Principal: mustPrincipal(t, dev), Tags: access.Tags{"team": "x"}}}
 	p := Build("prod", "", want, nil, Options{})
 	got := p.Changes[0].Want
 	if diff := cmp.Diff(access.Tags{"team": "x", ManagedTagKey: ManagedTagValue}, got.Tags); diff != "" {
@@ -243,8 +243,8 @@ func TestBuildCreateCarriesManagedTag(t *testing.T) {
 func TestRender(t *testing.T) {
 	t.Parallel()
 	want := []access.CreateEntry{
-		{Principal: principal(t, dev), Groups: []string{"dev"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy")}},
-		{Principal: principal(t, ops), Groups: []string{"ops"}},
+		{Principal: mustPrincipal(t, dev), Groups: []string{"dev"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy")}},
+		{Principal: mustPrincipal(t, ops), Groups: []string{"ops"}},
 	}
 	p := Build("prod", "eu-west-1", want, []Live{live(ops, "STANDARD", nil, nil), live(admin, "STANDARD", nil, managed)}, Options{Prune: true})
 	var b bytes.Buffer
@@ -279,8 +279,8 @@ Plan: 1 to create, 1 to update, 1 to delete.
 func TestDoc(t *testing.T) {
 	t.Parallel()
 	want := []access.CreateEntry{
-		{Principal: principal(t, dev), Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy:namespace=a")}},
-		{Principal: principal(t, ops), Groups: []string{"ops"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSEditPolicy")}},
+		{Principal: mustPrincipal(t, dev), Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy:namespace=a")}},
+		{Principal: mustPrincipal(t, ops), Groups: []string{"ops"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSEditPolicy")}},
 	}
 	p := Build("prod", "us-west-2", want, []Live{live(ops, "STANDARD", []string{"ops"}, nil, pol(editARN, ns("a")))}, Options{})
 	got, err := json.Marshal(p.Doc())
