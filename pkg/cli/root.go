@@ -220,6 +220,9 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		newPolicyCmd(deps),
 		newAuthModeCmd(deps, nil),
 		newImportCmd(deps),
+		newApplyCmd(deps, nil),
+		newDiffCmd(deps, nil),
+		newExportCmd(deps, nil),
 		newVersionCmd(deps, build),
 	)
 	root.SetHelpCommand(newHelpCmd())

@@ -1,0 +1,430 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/output"
+	"github.com/eksaccess/eksaccess/pkg/plan"
+)
+
+// planOptions are what apply and diff share: the file and how to plan.
+type planOptions struct {
+	deps           *Deps
+	file           string
+	prune          bool
+	pruneUnmanaged bool
+	force          bool
+	concurrency    int
+	verbose        bool
+
+	loaded *plan.File
+}
+
+func (o *planOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&o.file, "filename", "f", "", "apply `file`: eksaccess's format or an eksctl ClusterConfig; - reads stdin")
+	f.BoolVar(&o.prune, "prune", false, "delete entries the file does not name: only those apply created (tag "+plan.ManagedTagKey+"="+plan.ManagedTagValue+"), never node entries")
+	f.BoolVar(&o.pruneUnmanaged, "prune-unmanaged", false, "with --prune, also delete entries apply did not create (still never node entries)")
+	f.BoolVar(&o.force, "force", false, "skip the lockout check: allow changes that remove your own access")
+	f.IntVar(&o.concurrency, "concurrency", bulkConcurrency, "at most `N` requests at a time per cluster")
+	f.BoolVar(&o.verbose, "verbose", false, "also list the entries the plan leaves alone, and why")
+	_ = cmd.MarkFlagFilename("filename", "yaml", "yml", "json")
+}
+
+// bulkConcurrency is how many requests a bulk command keeps in flight per
+// cluster by default; the SDK's retryer backs off when EKS throttles.
+const bulkConcurrency = 16
+
+// complete checks the flags and loads the file: a bad file is exit 2 and
+// nothing is sent.
+func (o *planOptions) complete() error {
+	if o.file == "" {
+		return withHint(flagErrorf("-f/--filename is required"), "give the apply file: -f access.yaml, or -f - to read stdin; `eksaccess export --cluster NAME` writes one")
+	}
+	if o.pruneUnmanaged && !o.prune {
+		return flagErrorf("--prune-unmanaged needs --prune")
+	}
+	if o.concurrency < 1 {
+		return flagErrorf("--concurrency must be at least 1, got %d", o.concurrency)
+	}
+	var r io.Reader = o.deps.IO.In
+	name := "-"
+	if o.file != "-" {
+		f, err := os.Open(o.file)
+		if err != nil {
+			return &FlagError{fmt.Errorf("read apply file: %w", err)}
+		}
+		defer f.Close()
+		r, name = f, o.file
+	}
+	loaded, err := plan.Load(name, r)
+	if err != nil {
+		return &FlagError{err}
+	}
+	o.loaded = loaded
+	return nil
+}
+
+// clusterPlan is one cluster's plan, or why it could not be made.
+type clusterPlan struct {
+	target plan.Cluster
+	client *eksapi.Client
+	plan   plan.Plan
+	err    error
+}
+
+// planAll reads every cluster the file names and plans it, concurrently.
+// A cluster that cannot be read is reported in its clusterPlan; the others
+// go on.
+func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
+	client, err := o.deps.Client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := plan.Options{Prune: o.prune, PruneUnmanaged: o.pruneUnmanaged}
+	if !o.force {
+		caller, err := client.CallerIdentity(ctx)
+		if err != nil {
+			return nil, withHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
+		}
+		opts.Caller = caller
+	}
+	out := make([]clusterPlan, len(o.loaded.Clusters))
+	var wg sync.WaitGroup
+	for i, c := range o.loaded.Clusters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = o.planOne(ctx, client.ForRegion(c.Region), c, opts)
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+func (o *planOptions) planOne(ctx context.Context, client *eksapi.Client, c plan.Cluster, opts plan.Options) clusterPlan {
+	cp := clusterPlan{target: c, client: client}
+	want := make([]access.CreateEntry, len(o.loaded.Entries))
+	for i, e := range o.loaded.Entries {
+		want[i] = e.Request(c.Name)
+		if err := access.CheckRegion(client.Region(), want[i].Principal, policyRefs(want[i].Policies)...); err != nil {
+			cp.err = &FlagError{fmt.Errorf("cluster %s: %w", c.Name, err)}
+			return cp
+		}
+	}
+	live, err := plan.ReadLive(ctx, client, c.Name, plan.ReadOptions{Concurrency: o.concurrency})
+	if err != nil {
+		cp.err = err
+		return cp
+	}
+	cp.plan = plan.Build(c.Name, client.Region(), want, live, opts)
+	return cp
+}
+
+
+// showPlans prints the plans: for people on stderr, as data on stdout with
+// -o json or yaml.
+func (o *planOptions) showPlans(plans []clusterPlan) error {
+	color := o.deps.Output.Color || o.deps.IO.IsStderrTTY() && o.deps.Env("NO_COLOR") == ""
+	for _, cp := range plans {
+		if cp.err != nil {
+			continue
+		}
+		plan.Render(o.deps.IO.ErrOut, cp.plan, color, o.verbose, nil)
+	}
+	if f := o.deps.Output.Format; f == output.JSON || f == output.YAML {
+		docs := make([]plan.Doc, 0, len(plans))
+		for _, cp := range plans {
+			if cp.err == nil {
+				docs = append(docs, cp.plan.Doc())
+			}
+		}
+		return o.deps.print(output.Result{Doc: struct {
+			Plans []plan.Doc `json:"plans"`
+		}{docs}})
+	}
+	return nil
+}
+
+// planErrors joins the clusters that could not be planned, each named.
+func planErrors(plans []clusterPlan) error {
+	var errs []error
+	for _, cp := range plans {
+		if cp.err != nil {
+			errs = append(errs, fmt.Errorf("cluster %s: %w", cp.target.Name, cp.err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+type applyOptions struct {
+	planOptions
+	dryRun bool
+	yes    bool
+}
+
+func newApplyCmd(deps *Deps, runF func(context.Context, *applyOptions) error) *cobra.Command {
+	opts := &applyOptions{planOptions: planOptions{deps: deps}}
+	cmd := &cobra.Command{
+		Use:   "apply -f FILE [--prune] [--dry-run] [--yes]",
+		Short: "Make clusters' access entries match a file, after showing the plan",
+		Long: `Make the access entries of every cluster a file names match the file.
+
+eksaccess reads each cluster's live state (every entry and its policies),
+prints the plan on stderr (+ create, ~ update, - delete, ! refused), asks
+on a terminal (--yes skips the question; without a terminal --yes is
+required), then makes the changes, several at a time (--concurrency). A
+second apply of the same file makes no write.
+
+What the file says of an entry is the whole truth: groups and policies it
+does not list are removed from the entry, and tags it lists are set (tags are
+left alone when it lists none). A username the file does not set is EKS's
+choice, and node entries keep what EKS gives them. A policy whose scope
+changed is re-associated in place, in one call. Entries apply creates are
+tagged ` + plan.ManagedTagKey + "=" + plan.ManagedTagValue + `.
+
+Entries the file does not name are left alone unless --prune: then those
+apply created are deleted (--prune-unmanaged: the others too), never node
+entries. No change that removes your own access is made without --force.
+
+The file is eksaccess's own format (see ` + "`eksaccess export`" + `) or an eksctl
+ClusterConfig (accessConfig.accessEntries). Several clusters are planned and
+applied concurrently; the summary has a row per cluster, and the exit code
+is the highest of theirs.`,
+		Example: `  # Review, then apply
+  eksaccess apply -f access.yaml
+
+  # In CI: no question, and delete the entries apply made that the file dropped
+  eksaccess apply -f access.yaml --yes --prune
+
+  # Plan only (the same as eksaccess diff, without exit 7)
+  eksaccess apply -f access.yaml --dry-run
+
+  # An eksctl ClusterConfig, unchanged
+  eksaccess apply -f cluster.yaml --yes`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !opts.yes && !opts.dryRun && !deps.IO.CanPrompt() {
+				return withHint(flagErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", opts.file)
+			}
+			if err := opts.complete(); err != nil {
+				return err
+			}
+			if runF == nil {
+				runF = runApply
+			}
+			return runF(cmd.Context(), opts)
+		},
+	}
+	opts.addFlags(cmd)
+	f := cmd.Flags()
+	f.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and change nothing")
+	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
+	return cmd
+}
+
+func runApply(ctx context.Context, o *applyOptions) error {
+	plans, err := o.planAll(ctx)
+	if err != nil {
+		return err
+	}
+	if err := o.showPlans(plans); err != nil {
+		return err
+	}
+	writes := 0
+	for _, cp := range plans {
+		if cp.err == nil {
+			writes += cp.plan.Writes()
+		}
+	}
+	perr := planErrors(plans)
+	if o.dryRun || writes == 0 {
+		return perr
+	}
+	if !o.yes {
+		ok, err := o.deps.Confirm(ctx, fmt.Sprintf("Apply %d changes to %s?", writes, clusterNames(plans)))
+		if err != nil {
+			return fmt.Errorf("read confirmation: %w", err)
+		}
+		if !ok {
+			return withHint(flagErrorf("not applied: declined at the prompt"), "nothing was changed")
+		}
+	}
+	results := o.applyAll(ctx, plans)
+	if len(plans) > 1 || anyFailed(results) {
+		if err := o.deps.print(summaryResult(plans, results)); err != nil {
+			return err
+		}
+	}
+	return errors.Join(perr, resultErrors(ctx, results))
+}
+
+// applyAll applies every cluster's plan concurrently; the progress line
+// on a terminal counts entries across clusters.
+func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan) []*plan.Result {
+	results := make([]*plan.Result, len(plans))
+	total := 0
+	for _, cp := range plans {
+		if cp.err == nil {
+			total += len(cp.plan.Changes)
+		}
+	}
+	var done atomic.Int64
+	progress := o.deps.progress("applied", total)
+	defer progress.stop()
+	var wg sync.WaitGroup
+	for i, cp := range plans {
+		if cp.err != nil || cp.plan.Writes() == 0 && cp.plan.Summary().Refuse == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x := plan.Executor{
+				Client:      cp.client,
+				Waiter:      eksapi.Waiter{Notify: func(msg string) { warn(o.deps, msg) }},
+				Concurrency: o.concurrency,
+				Progress:    func(int, int) { progress.set(int(done.Add(1))) },
+			}
+			r := x.Apply(ctx, cp.plan)
+			results[i] = &r
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+func clusterNames(plans []clusterPlan) string {
+	var names []string
+	for _, cp := range plans {
+		if cp.err == nil && cp.plan.Writes() > 0 {
+			names = append(names, string(cp.target.Name))
+		}
+	}
+	if len(names) == 1 {
+		return "cluster " + names[0]
+	}
+	return "clusters " + strings.Join(names, ", ")
+}
+
+func anyFailed(results []*plan.Result) bool {
+	for _, r := range results {
+		if r != nil && len(r.Failed()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// resultErrors names every entry that did not finish, with what was done
+// of it, and says how a re-run converges. errors.Is sees each cause, so the
+// exit code follows them (the highest wins, see exitCode).
+func resultErrors(ctx context.Context, results []*plan.Result) error {
+	var errs []error
+	notStarted := 0
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		for _, out := range r.Failed() {
+			if !out.Started {
+				notStarted++
+				continue
+			}
+			msg := fmt.Sprintf("cluster %s: %s %s", r.Cluster, out.Action, out.Principal)
+			if len(out.Done) > 0 {
+				msg += " (done: " + strings.Join(out.Done, ", ") + ")"
+			}
+			errs = append(errs, fmt.Errorf("%s: %w", msg, out.Err))
+		}
+	}
+	if notStarted > 0 {
+		errs = append(errs, fmt.Errorf("%d changes not started: %w", notStarted, ctx.Err()))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	// Several causes: the highest exit code of theirs is apply's.
+	code := 0
+	for _, err := range errs {
+		code = max(code, applyExitCode(err))
+	}
+	return &exitCodeError{code: code, err: withHint(errors.Join(errs...),
+		"the other changes were made; fix the cause and run apply again: it plans from the new state and makes only what is left")}
+}
+
+// applyExitCode is exitCode, with the planner's refusals (a lockout, a
+// type change, another writer's change) as conflicts.
+func applyExitCode(err error) int {
+	if errors.Is(err, plan.ErrRefused) || errors.Is(err, plan.ErrChangedMeanwhile) {
+		return exitConflict
+	}
+	return exitCode(err)
+}
+
+// summaryDoc is apply's result: a row per cluster.
+type summaryDoc struct {
+	Clusters []clusterSummary `json:"clusters"`
+}
+
+type clusterSummary struct {
+	Cluster string   `json:"cluster"`
+	Region  string   `json:"region"`
+	Created int      `json:"created"`
+	Updated int      `json:"updated"`
+	Deleted int      `json:"deleted"`
+	Failed  int      `json:"failed"`
+	Result  string   `json:"result"`
+	Errors  []string `json:"errors"`
+}
+
+func summaryResult(plans []clusterPlan, results []*plan.Result) output.Result {
+	doc := summaryDoc{Clusters: []clusterSummary{}}
+	var rows [][]string
+	for i, cp := range plans {
+		s := clusterSummary{Cluster: string(cp.target.Name), Region: cp.target.Region, Errors: []string{}, Result: "in sync"}
+		switch {
+		case cp.err != nil:
+			s.Result = "not planned"
+			s.Errors = append(s.Errors, cp.err.Error())
+		case results[i] != nil:
+			s.Region = cp.plan.Region
+			s.Result = "applied"
+			for _, out := range results[i].Outcomes {
+				if out.Err != nil {
+					s.Failed++
+					s.Errors = append(s.Errors, out.Principal+": "+out.Err.Error())
+					continue
+				}
+				switch out.Action {
+				case plan.ActionCreate:
+					s.Created++
+				case plan.ActionUpdate:
+					s.Updated++
+				case plan.ActionDelete:
+					s.Deleted++
+				}
+			}
+			if s.Failed > 0 {
+				s.Result = "failed"
+			}
+		default:
+			s.Region = cp.plan.Region
+		}
+		doc.Clusters = append(doc.Clusters, s)
+		rows = append(rows, []string{s.Cluster, s.Region, strconv.Itoa(s.Created), strconv.Itoa(s.Updated), strconv.Itoa(s.Deleted), strconv.Itoa(s.Failed), s.Result})
+	}
+	return output.Result{Doc: doc, Table: output.Table{Header: []string{"CLUSTER", "REGION", "CREATED", "UPDATED", "DELETED", "FAILED", "RESULT"}, Rows: rows}}
+}

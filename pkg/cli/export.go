@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/plan"
+)
+
+type exportOptions struct {
+	deps        *Deps
+	cluster     access.ClusterName
+	concurrency int
+}
+
+func newExportCmd(deps *Deps, runF func(context.Context, *exportOptions) error) *cobra.Command {
+	opts := &exportOptions{deps: deps}
+	cmd := &cobra.Command{
+		Use:   "export --cluster NAME",
+		Short: "Write a cluster's access entries as an apply file",
+		Long: `Read every access entry of a cluster (every page, with its policies) and
+write it on stdout as an apply file: type, groups, the username when it is
+not the one EKS would pick, tags and every policy with its scope.
+
+Applying the file to the same cluster changes nothing, so export is how a
+cluster comes under a file: export, edit, diff, apply. Node entries are
+written without the groups and username EKS sets for them; an entry a file
+cannot state (an account root) is left out with a warning.`,
+		Example: `  eksaccess export --cluster prod > access.yaml
+  # A round trip changes nothing
+  eksaccess export --cluster prod | eksaccess diff -f -`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireCluster(deps, &opts.cluster); err != nil {
+				return err
+			}
+			if opts.concurrency < 1 {
+				return flagErrorf("--concurrency must be at least 1, got %d", opts.concurrency)
+			}
+			if runF == nil {
+				runF = runExport
+			}
+			return runF(cmd.Context(), opts)
+		},
+	}
+	clusterFlag(cmd, &opts.cluster)
+	cmd.Flags().IntVar(&opts.concurrency, "concurrency", bulkConcurrency, "at most `N` requests at a time")
+	return cmd
+}
+
+func runExport(ctx context.Context, o *exportOptions) error {
+	client, err := o.deps.Client(ctx)
+	if err != nil {
+		return err
+	}
+	live, err := plan.ReadLive(ctx, client, o.cluster, plan.ReadOptions{Concurrency: o.concurrency})
+	if err != nil {
+		return err
+	}
+	f, skipped := plan.FromLive(o.cluster, client.Region(), live)
+	for _, s := range skipped {
+		warn(o.deps, "left out of the file: "+s)
+	}
+	data, err := f.Marshal()
+	if err != nil {
+		return fmt.Errorf("export cluster %s: %w", o.cluster, err)
+	}
+	_, err = o.deps.IO.Out.Write(data)
+	return err
+}

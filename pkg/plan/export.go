@@ -1,0 +1,81 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+)
+
+// FromLive is the apply file that states live as it is, for export: every
+// entry with its type, its username when not the one EKS would pick,
+// its groups (not for node entries, whose groups EKS sets), its tags (but
+// aws: tags and apply's managed tag) and its policies with their scopes.
+// Applying it to the same cluster changes nothing. Entries a file cannot
+// state (an account root, which eksaccess will not create) are left out
+// and named in skipped.
+func FromLive(cluster access.ClusterName, region string, live []Live) (f *File, skipped []string) {
+	f = &File{Format: APIVersion, Clusters: []Cluster{{Name: cluster, Region: region}}}
+	for _, l := range live {
+		e, err := entryFromLive(l)
+		if err == nil {
+			err = e.Request(cluster).Validate()
+		}
+		if err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s: %v", l.PrincipalARN, strings.ReplaceAll(err.Error(), "\n", "; ")))
+			continue
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	slices.SortFunc(f.Entries, func(a, b Entry) int { return strings.Compare(a.Principal.String(), b.Principal.String()) })
+	return f, skipped
+}
+
+func entryFromLive(l Live) (Entry, error) {
+	p, err := access.ParsePrincipalARN(l.PrincipalARN)
+	if err != nil {
+		return Entry{}, err
+	}
+	t := access.EntryType(l.Type).OrDefault()
+	e := Entry{Principal: p, Type: t}
+	if !t.IsNode() {
+		e.Groups = slices.Clone(l.KubernetesGroups)
+		if l.Username != defaultUsername(p) {
+			e.Username = l.Username
+		}
+	}
+	for k, v := range l.Tags {
+		if k == ManagedTagKey || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			continue
+		}
+		if e.Tags == nil {
+			e.Tags = access.Tags{}
+		}
+		e.Tags[k] = v
+	}
+	for _, hp := range l.AssociatedAccessPolicies {
+		ref, err := access.ParsePolicyRef(access.PolicyName(hp.PolicyARN))
+		if err != nil {
+			return Entry{}, err
+		}
+		scope := hp.AccessScope
+		if scope.Type == access.ScopeCluster {
+			scope.Namespaces = nil
+		}
+		e.Policies = append(e.Policies, access.PolicyAssociation{Policy: ref, Scope: scope})
+	}
+	slices.SortFunc(e.Policies, func(a, b access.PolicyAssociation) int { return strings.Compare(a.Policy.Name(), b.Policy.Name()) })
+	return e, nil
+}
+
+// defaultUsername is the username EKS gives a STANDARD entry created
+// without one (docs/design/access-entry-api.md §4.3): the user's ARN, or
+// for a role its session form without the path.
+func defaultUsername(p access.PrincipalARN) string {
+	if !p.IsRole() {
+		return p.String()
+	}
+	name := p.String()[strings.LastIndexByte(p.String(), '/')+1:]
+	return "arn:" + p.Partition() + ":sts::" + p.Account() + ":assumed-role/" + name + "/{{SessionName}}"
+}
