@@ -243,17 +243,18 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if err := o.showPlans(plans); err != nil {
 		return err
 	}
-	writes := 0
+	writes, refused := 0, 0
 	for _, cp := range plans {
 		if cp.err == nil {
 			writes += cp.plan.Writes()
+			refused += cp.plan.Summary().Refuse
 		}
 	}
 	perr := planErrors(plans)
-	if o.dryRun || writes == 0 {
+	if o.dryRun || writes+refused == 0 {
 		return perr
 	}
-	if !o.yes {
+	if !o.yes && writes > 0 {
 		ok, err := o.deps.Confirm(ctx, fmt.Sprintf("Apply %d changes to %s?", writes, clusterNames(plans)))
 		if err != nil {
 			return fmt.Errorf("read confirmation: %w", err)
