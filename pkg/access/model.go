@@ -17,7 +17,8 @@ import (
 //
 // Every error this package returns is an *Error, or an errors.Join of
 // them, so errors.As(err, new(*access.Error)) tells a validation error
-// (exit code 2) from anything else.
+// (exit code 2) from anything else. The one exception is CheckLockout's
+// *LockoutError, which is not about the request's form.
 type Error struct {
 	msg  string
 	hint string
