@@ -384,3 +384,32 @@ func execArgsCtx(ctx context.Context, t *testing.T, td *testDeps, cmd *cobra.Com
 	cmd.SetErr(td.errOut)
 	return cmd.ExecuteContext(ctx)
 }
+
+// TestForceFlags: every command with the lockout guard takes --force.
+func TestForceFlags(t *testing.T) {
+	t.Parallel()
+	runParseCases(t, newUpdateCmd, []parseCase[updateOptions]{
+		{name: "update --force", args: []string{"--cluster", "demo", "--principal", devRole, "--no-groups", "--force"},
+			check: func(t *testing.T, o *updateOptions) {
+				if !o.force {
+					t.Error("--force not set")
+				}
+			}},
+	})
+	runParseCases(t, newPolicyAssociateCmd, []parseCase[policyAssociateOptions]{
+		{name: "policy associate --force", args: []string{"--cluster", "demo", "--principal", devRole, "--policy", "AmazonEKSClusterAdminPolicy", "--namespace", "dev", "--force"},
+			check: func(t *testing.T, o *policyAssociateOptions) {
+				if !o.force {
+					t.Error("--force not set")
+				}
+			}},
+	})
+	runParseCases(t, newAuthModeCmd, []parseCase[authModeOptions]{
+		{name: "auth-mode --force", args: []string{"--cluster", "demo", "--set", "API", "--yes", "--force"},
+			check: func(t *testing.T, o *authModeOptions) {
+				if !o.force || !o.yes || o.set != modeAPI {
+					t.Errorf("options %+v", o)
+				}
+			}},
+	})
+}
