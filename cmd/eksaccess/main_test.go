@@ -94,6 +94,8 @@ func setupEmulator(env *testscript.Env) error {
 //
 //	emu calls OP N            exactly N requests of operation OP were received (OP "all": any)
 //	emu fail OP STATUS CODE MSG...  the next OP request fails so
+//	emu failafter OP STATUS CODE MSG...  the next OP request takes effect, then fails so
+//	emu failafter OP reset    the next OP request takes effect, then its connection is reset
 //	emu missing ARN           IAM does not know ARN (create: invalid principal)
 //	emu cluster NAME MODE     add a cluster
 //	emu caller ARN            GetCallerIdentity answers ARN
@@ -102,7 +104,7 @@ func setupEmulator(env *testscript.Env) error {
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	srv := ts.Value(emuKey).(*emulator.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: emu calls|fail|missing|cluster|caller|faults|reset ...")
+		ts.Fatalf("usage: emu calls|fail|failafter|missing|cluster|caller|faults|reset ...")
 	}
 	if neg && args[0] != "calls" {
 		ts.Fatalf("emu %s does not support !", args[0])
@@ -132,6 +134,17 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		status, err := strconv.Atoi(args[2])
 		ts.Check(err)
 		srv.FailNext(args[1], status, args[3], strings.Join(args[4:], " "))
+	case "failafter":
+		if len(args) == 3 && args[2] == "reset" {
+			srv.ResetAfter(args[1])
+			break
+		}
+		if len(args) < 5 {
+			ts.Fatalf("usage: emu failafter OP STATUS CODE MESSAGE... | emu failafter OP reset")
+		}
+		status, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		srv.FailAfter(args[1], status, args[3], strings.Join(args[4:], " "))
 	case "missing":
 		srv.SetPrincipalMissing(args[1], true)
 	case "cluster":

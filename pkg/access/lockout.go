@@ -118,7 +118,7 @@ func (e *LockoutError) Error() string {
 	case LockoutEntry:
 		why = "it is your own access"
 	case LockoutClusterAdmin:
-		why = "it is your last cluster-admin policy (" + ClusterAdminPolicy + " at cluster scope)"
+		why = "it is your last cluster-admin policy at cluster scope"
 	case LockoutAllAccess:
 		why = "you would lose all access: no Kubernetes group and no access policy would be left"
 	default:

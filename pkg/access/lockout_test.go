@@ -114,7 +114,7 @@ func TestLockoutErrorMessages(t *testing.T) {
 	t.Parallel()
 	for r, want := range map[LockoutReason]string{
 		LockoutEntry:        "it is your own access (you are arn:aws:iam::111122223333:user/alice)",
-		LockoutClusterAdmin: "it is your last cluster-admin policy (AmazonEKSClusterAdminPolicy at cluster scope) (you are arn:aws:iam::111122223333:user/alice)",
+		LockoutClusterAdmin: "it is your last cluster-admin policy at cluster scope (you are arn:aws:iam::111122223333:user/alice)",
 		LockoutAllAccess:    "you would lose all access: no Kubernetes group and no access policy would be left (you are arn:aws:iam::111122223333:user/alice)",
 	} {
 		err := &LockoutError{Caller: "arn:aws:iam::111122223333:user/alice", Reason: r}

@@ -133,7 +133,6 @@ func (o *planOptions) planOne(ctx context.Context, client *eksapi.Client, c plan
 	return cp
 }
 
-
 // showPlans prints the plans: for people on stderr, as data on stdout with
 // -o json or yaml.
 func (o *planOptions) showPlans(plans []clusterPlan) error {

@@ -87,6 +87,7 @@ type authModeOptions struct {
 	cluster access.ClusterName
 	set     authMode // "" shows the mode
 	yes     bool
+	force   bool
 }
 
 // newAuthModeCmd shows a cluster's authentication mode, or moves it one step
@@ -94,7 +95,7 @@ type authModeOptions struct {
 func newAuthModeCmd(deps *Deps, runF func(context.Context, *authModeOptions) error) *cobra.Command {
 	opts := &authModeOptions{deps: deps}
 	cmd := &cobra.Command{
-		Use:   "auth-mode --cluster NAME [--set MODE [--yes]]",
+		Use:   "auth-mode --cluster NAME [--set MODE [--yes] [--force]]",
 		Short: "Show or move the cluster's authentication mode",
 		Long: `Show a cluster's authentication mode (DescribeCluster), or change it with
 --set (UpdateClusterConfig).
@@ -103,9 +104,29 @@ Access entries work only in the modes API_AND_CONFIG_MAP (access entries and
 the aws-auth ConfigMap) and API (access entries only). A cluster moves one
 step at a time toward API, CONFIG_MAP -> API_AND_CONFIG_MAP -> API, and
 never back: EKS cannot undo a switch. --set asks for confirmation on a
-terminal; without a terminal --yes is required.
+terminal (declining exits 2, nothing sent); without a terminal --yes is
+required.
 
-The switch is asynchronous: the cluster is UPDATING for a few minutes.`,
+Switching to API ends every mapping of the aws-auth ConfigMap: each
+identity mapped only there loses access to the cluster. eksaccess first
+checks that the cluster has access entries and that yours (the identity
+your credentials belong to) grants you access, and refuses (exit 4,
+nothing sent) otherwise, saying what to create first; --force skips that
+check. Switching to API_AND_CONFIG_MAP keeps aws-auth working and needs
+no such check.
+
+The switch is asynchronous: the cluster is UPDATING for a few minutes.
+
+-o json (and yaml) print DescribeCluster's document, trimmed to what
+eksaccess reads, so that the AWS CLI's queries work unchanged:
+
+  {"cluster": {"name": ..., "arn": ..., "accessConfig": {"authenticationMode": ...}}}
+
+(--query cluster.accessConfig.authenticationMode). After --set the mode is
+the one being switched to, and "update" is UpdateClusterConfig's update:
+{"id", "status", "type", "params": [{"type", "value"}], "createdAt",
+"errors"} (--query update.id). -o text prints the bare mode, and the
+update's id after --set.`,
 		Example: `  eksaccess auth-mode --cluster prod
   eksaccess auth-mode --cluster prod -o text
 
@@ -133,6 +154,7 @@ The switch is asynchronous: the cluster is UPDATING for a few minutes.`,
 	f := cmd.Flags()
 	f.Var(&opts.set, "set", "switch to this authentication `mode`, one step toward API: "+authModeList()+" (any case)")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
+	f.BoolVar(&opts.force, "force", false, "switch to API even if you or every identity would lose access")
 	_ = cmd.RegisterFlagCompletionFunc("set", cobra.FixedCompletions(authModeNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -148,7 +170,7 @@ func runAuthMode(ctx context.Context, o *authModeOptions) error {
 	}
 	current := authMode(cl.AuthenticationMode)
 	if o.set == "" {
-		return o.deps.print(authModeResult(o.cluster, current, ""))
+		return o.deps.print(authModeResult(cl, current, nil))
 	}
 	change, err := authModeStep(current, o.set)
 	if err != nil {
@@ -156,49 +178,68 @@ func runAuthMode(ctx context.Context, o *authModeOptions) error {
 	}
 	if !change {
 		fmt.Fprintf(o.deps.IO.ErrOut, "cluster %s is already %s: unchanged\n", o.cluster, current)
-		return o.deps.print(authModeResult(o.cluster, current, ""))
+		return o.deps.print(authModeResult(cl, current, nil))
+	}
+	question := fmt.Sprintf("Switch cluster %s from %s to %s? This cannot be undone", o.cluster, current, o.set)
+	if o.set == modeAPI {
+		w, err := guardAPIMode(ctx, client, o.cluster, o.force)
+		if err != nil {
+			return err
+		}
+		if w != "" {
+			warn(o.deps, w)
+		}
+		question = fmt.Sprintf("Switch cluster %s from %s to %s? Every identity mapped only through the aws-auth ConfigMap stops working: it loses access to the cluster. This cannot be undone", o.cluster, current, o.set)
 	}
 	if !o.yes {
-		ok, err := o.deps.Confirm(ctx, fmt.Sprintf("Switch cluster %s from %s to %s? This cannot be undone", o.cluster, current, o.set))
-		if err != nil {
-			return fmt.Errorf("read confirmation: %w", err)
-		}
-		if !ok {
-			fmt.Fprintf(o.deps.IO.ErrOut, "not switched: cluster %s stays %s\n", o.cluster, current)
-			return &silentError{code: exitError}
+		if err := confirm(ctx, o.deps, question, fmt.Sprintf("not switched (cluster %s stays %s)", o.cluster, current)); err != nil {
+			return err
 		}
 	}
-	id, err := client.SetAuthenticationMode(ctx, o.cluster, string(o.set))
+	update, err := client.SetAuthenticationMode(ctx, o.cluster, string(o.set))
 	if errors.Is(err, eksapi.ErrConflict) {
 		return withHint(err, "the cluster has another update in progress: wait until it is ACTIVE (aws eks describe-cluster --name %s), then retry", o.cluster)
 	}
 	if err != nil {
-		return err
+		return mayHaveApplied(err, "the switch", fmt.Sprintf("eksaccess auth-mode --cluster %s", o.cluster))
 	}
+	id := update.ID
 	fmt.Fprintf(o.deps.IO.ErrOut, "switching cluster %s from %s to %s (update %s)\n", o.cluster, current, o.set, id)
 	warn(o.deps,
 		fmt.Sprintf("the switch is one-way: cluster %s cannot go back to %s", o.cluster, current),
 		fmt.Sprintf("the switch is asynchronous: the cluster is UPDATING until it is done (aws eks describe-update --name %s --update-id %s)", o.cluster, id))
-	return o.deps.print(authModeResult(o.cluster, o.set, id))
+	return o.deps.print(authModeResult(cl, o.set, &update))
 }
 
-// authModeDoc is auth-mode's document; updateId is set when --set started
-// an update.
+// authModeDoc is auth-mode's document: DescribeCluster's, trimmed to what
+// eksaccess reads, plus UpdateClusterConfig's update after --set.
 type authModeDoc struct {
-	Cluster            string `json:"cluster"`
-	AuthenticationMode string `json:"authenticationMode"`
-	UpdateID           string `json:"updateId,omitempty"`
+	Cluster authModeCluster `json:"cluster"`
+	Update  *eksapi.Update  `json:"update,omitempty"`
 }
 
-// authModeResult renders the mode; text is the bare mode (and the update id
-// after a switch), for scripts.
-func authModeResult(cluster access.ClusterName, mode authMode, updateID string) output.Result {
+type authModeCluster struct {
+	Name         string           `json:"name"`
+	ARN          string           `json:"arn,omitempty"`
+	AccessConfig authAccessConfig `json:"accessConfig"`
+}
+
+type authAccessConfig struct {
+	AuthenticationMode string `json:"authenticationMode"`
+}
+
+// authModeResult renders the cluster's mode; text is the bare mode (and
+// the update's id after a switch), for scripts.
+func authModeResult(cl eksapi.Cluster, mode authMode, update *eksapi.Update) output.Result {
 	t := output.Table{Header: []string{"MODE"}, Rows: [][]string{{string(mode)}}}
-	if updateID != "" {
-		t = output.Table{Header: []string{"MODE", "UPDATE"}, Rows: [][]string{{string(mode), updateID}}}
+	if update != nil {
+		t = output.Table{Header: []string{"MODE", "UPDATE"}, Rows: [][]string{{string(mode), update.ID}}}
 	}
 	return output.Result{
-		Doc:   authModeDoc{Cluster: string(cluster), AuthenticationMode: string(mode), UpdateID: updateID},
+		Doc: authModeDoc{
+			Cluster: authModeCluster{Name: cl.Name, ARN: cl.ARN, AccessConfig: authAccessConfig{AuthenticationMode: string(mode)}},
+			Update:  update,
+		},
 		Table: t,
 	}
 }

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -77,7 +79,7 @@ func TestRunAuthModeShow(t *testing.T) {
 		format output.Format
 		want   string
 	}{
-		{output.JSON, "{\n    \"cluster\": \"demo\",\n    \"authenticationMode\": \"API_AND_CONFIG_MAP\"\n}\n"},
+		{output.JSON, "{\n    \"cluster\": {\n        \"name\": \"demo\",\n        \"arn\": \"arn:aws:eks:us-west-2:111122223333:cluster/demo\",\n        \"accessConfig\": {\n            \"authenticationMode\": \"API_AND_CONFIG_MAP\"\n        }\n    }\n}\n"},
 		{output.Text, "API_AND_CONFIG_MAP\n"},
 		{output.TableFormat, "MODE\nAPI_AND_CONFIG_MAP\n"},
 	}
@@ -103,38 +105,83 @@ func TestRunAuthModeShow(t *testing.T) {
 }
 
 // TestRunAuthModeSet: the mode is read first; a switch happens only for
-// the one allowed step, and only once confirmed (or with --yes).
+// the one allowed step, only once confirmed (or with --yes), and, to API,
+// only when the caller keeps access through an access entry (or --force).
 func TestRunAuthModeSet(t *testing.T) {
 	t.Parallel()
+	const (
+		me    = "arn:aws:iam::111122223333:user/emulator-admin" // the emulator's default caller
+		other = "arn:aws:iam::111122223333:role/other"
+	)
 	cases := []struct {
 		name      string
 		cluster   string
 		to        authMode
 		yes       bool
-		answer    string // the prompt's answer, "yes" or "no"; "": no prompt expected
-		fail      string // an error code UpdateClusterConfig answers
+		force     bool
+		entries   map[string][]string // principal -> policies (P[:scope]); "group" adds a Kubernetes group
+		answer    string              // the prompt's answer, "yes" or "no"; "": no prompt expected
+		wantAsk   string              // a substring of the question
+		fail      string              // an error code UpdateClusterConfig answers
 		wantCode  int
 		wantHint  string
+		wantMsg   string // a substring of the error
 		wantMode  string // the cluster's mode afterwards
 		wantOut   string // a substring of stdout (text format)
 		wantErr   string // a substring of stderr
 		wantWrite bool
+		wantReads bool // the caller's access was checked (ListAccessEntries)
 	}{
-		{name: "confirmed", cluster: "legacy", to: modeAPIAndConfigMap, answer: "yes", wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\t", wantErr: "warning: the switch is one-way", wantWrite: true},
-		{name: "--yes does not ask", cluster: "demo", to: modeAPI, yes: true, wantMode: "API", wantOut: "API\t", wantErr: "warning: the switch is asynchronous", wantWrite: true},
-		{name: "declined", cluster: "legacy", to: modeAPIAndConfigMap, answer: "no", wantCode: exitError, wantMode: "CONFIG_MAP", wantErr: "not switched: cluster legacy stays CONFIG_MAP"},
+		{name: "confirmed", cluster: "legacy", to: modeAPIAndConfigMap, answer: "yes", wantAsk: "? This cannot be undone", wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\t", wantErr: "warning: the switch is one-way", wantWrite: true},
+		{name: "--yes does not ask", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: {"AmazonEKSClusterAdminPolicy"}}, wantMode: "API", wantOut: "API\t", wantErr: "warning: the switch is asynchronous", wantWrite: true, wantReads: true},
+		{name: "declined", cluster: "legacy", to: modeAPIAndConfigMap, answer: "no", wantCode: exitUsage, wantMode: "CONFIG_MAP", wantMsg: "not switched (cluster legacy stays CONFIG_MAP): declined at the prompt"},
 		{name: "already there", cluster: "demo", to: modeAPIAndConfigMap, wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\n", wantErr: "cluster demo is already API_AND_CONFIG_MAP: unchanged"},
 		{name: "backwards", cluster: "demo", to: modeConfigMap, yes: true, wantCode: exitUsage, wantHint: "--set API", wantMode: "API_AND_CONFIG_MAP"},
 		{name: "skipping a step", cluster: "legacy", to: modeAPI, yes: true, wantCode: exitUsage, wantHint: "--set API_AND_CONFIG_MAP", wantMode: "CONFIG_MAP"},
 		{name: "past the last step", cluster: "modern", to: modeAPIAndConfigMap, wantCode: exitUsage, wantHint: "API is the last step", wantMode: "API"},
-		{name: "another update in progress", cluster: "demo", to: modeAPI, yes: true, fail: "ResourceInUseException", wantCode: exitConflict, wantHint: "another update in progress", wantMode: "API_AND_CONFIG_MAP", wantWrite: true},
+		{name: "another update in progress", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: {"AmazonEKSClusterAdminPolicy"}}, fail: "ResourceInUseException", wantCode: exitConflict, wantHint: "another update in progress", wantMode: "API_AND_CONFIG_MAP", wantWrite: true, wantReads: true},
 		{name: "no such cluster", cluster: "nosuch", to: modeAPI, yes: true, wantCode: exitNotFound},
+
+		// to API: who would lose access
+		{name: "to API without access entries", cluster: "demo", to: modeAPI, yes: true, wantCode: exitConflict,
+			wantMsg: "refusing to switch cluster demo to API: it has no access entries", wantHint: "create access entries first", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
+		{name: "to API without an entry of mine", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: exitConflict,
+			wantMsg: "you have no access entry in it (you are " + me + ")", wantHint: "create one for yourself first: eksaccess create --cluster demo --principal " + me + " --policy AmazonEKSClusterAdminPolicy", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
+		{name: "to API with an entry of mine that grants nothing", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: nil, other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: exitConflict,
+			wantMsg: "your access entry " + me + " grants no Kubernetes group and no access policy", wantHint: "eksaccess policy associate --cluster demo --principal " + me + " --policy AmazonEKSClusterAdminPolicy --cluster-scope", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
+		{name: "to API with some access, not admin: a warning", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: {"AmazonEKSViewPolicy:namespace=dev"}},
+			wantMode: "API", wantOut: "API\t", wantErr: "warning: your access entries in cluster demo do not hold AmazonEKSClusterAdminPolicy at cluster scope", wantWrite: true, wantReads: true},
+		{name: "to API with a group only", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: {"group"}},
+			wantMode: "API", wantOut: "API\t", wantErr: "do not hold AmazonEKSClusterAdminPolicy", wantWrite: true, wantReads: true},
+		{name: "to API --force skips the check", cluster: "demo", to: modeAPI, yes: true, force: true, wantMode: "API", wantOut: "API\t", wantWrite: true},
+		{name: "to API on a terminal: the question names aws-auth", cluster: "demo", to: modeAPI, answer: "yes", entries: map[string][]string{me: {"AmazonEKSClusterAdminPolicy"}},
+			wantAsk: "Every identity mapped only through the aws-auth ConfigMap stops working", wantMode: "API", wantOut: "API\t", wantWrite: true, wantReads: true},
+		{name: "to API refused before the question", cluster: "demo", to: modeAPI, wantCode: exitConflict, wantHint: "create access entries first", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			td := newTestDeps(t)
 			td.srv.AddCluster("modern", "API")
+			for p, policies := range tc.entries {
+				var groups []string
+				var assoc []string
+				for _, pol := range policies {
+					if pol == "group" {
+						groups = append(groups, "readers")
+					} else {
+						assoc = append(assoc, pol)
+					}
+				}
+				seedEntry(t, td, p, assoc...)
+				if groups != nil {
+					client, _ := td.Client(t.Context())
+					if _, err := client.UpdateEntry(t.Context(), "demo", mustPrincipal(t, p), groups, ""); err != nil {
+						t.Fatal(err)
+					}
+					td.srv.ResetRequests()
+				}
+			}
 			td.IO.SetTTY(true, true, true)
 			var asked []string
 			if tc.answer != "" {
@@ -147,24 +194,33 @@ func TestRunAuthModeSet(t *testing.T) {
 				td.srv.FailNext("UpdateClusterConfig", 409, tc.fail, "Cannot AccessConfigUpdate because cluster demo currently has update 1234 in progress")
 			}
 			*td.Output = output.Options{Format: output.Text}
-			o := &authModeOptions{deps: td.Deps, cluster: access.ClusterName(tc.cluster), set: tc.to, yes: tc.yes}
+			o := &authModeOptions{deps: td.Deps, cluster: access.ClusterName(tc.cluster), set: tc.to, yes: tc.yes, force: tc.force}
 
 			err := runAuthMode(t.Context(), o)
 			checkExit(t, err, tc.wantCode, tc.wantHint)
+			if tc.wantMsg != "" && (err == nil || !strings.Contains(err.Error(), tc.wantMsg)) {
+				t.Errorf("err = %v, want %q", err, tc.wantMsg)
+			}
 			if tc.answer != "" {
 				want := "Switch cluster " + tc.cluster + " from "
-				if len(asked) != 1 || !strings.HasPrefix(asked[0], want) || !strings.HasSuffix(asked[0], "? This cannot be undone") {
+				if len(asked) != 1 || !strings.HasPrefix(asked[0], want) || !strings.Contains(asked[0], tc.wantAsk) || !strings.HasSuffix(asked[0], "This cannot be undone") {
 					t.Errorf("asked %q", asked)
 				}
 			}
 			if n, want := opCount(td, "UpdateClusterConfig"), map[bool]int{true: 1}[tc.wantWrite]; n != want {
 				t.Errorf("%d UpdateClusterConfig calls, want %d", n, want)
 			}
+			if n := opCount(td, "ListAccessEntries"); (n > 0) != tc.wantReads {
+				t.Errorf("%d ListAccessEntries calls; checked the caller's access: want %v", n, tc.wantReads)
+			}
 			if !strings.Contains(td.out.String(), tc.wantOut) || tc.wantOut == "" && td.out.Len() != 0 {
 				t.Errorf("stdout = %q, want %q", td.out, tc.wantOut)
 			}
 			if !strings.Contains(td.errOut.String(), tc.wantErr) {
 				t.Errorf("stderr = %q, want %q", td.errOut, tc.wantErr)
+			}
+			if tc.wantErr == "" && strings.Contains(td.errOut.String(), "do not hold") {
+				t.Errorf("unexpected warning: %q", td.errOut)
 			}
 			if tc.wantMode != "" {
 				td.out.Reset()
@@ -176,5 +232,47 @@ func TestRunAuthModeSet(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunAuthModeJSONAfterSet: after --set the document has the cluster
+// in DescribeCluster's shape and the update in UpdateClusterConfig's.
+func TestRunAuthModeJSONAfterSet(t *testing.T) {
+	t.Parallel()
+	td := newTestDeps(t)
+	*td.Output = output.Options{Format: output.JSON}
+	if err := runAuthMode(t.Context(), &authModeOptions{deps: td.Deps, cluster: "legacy", set: modeAPIAndConfigMap, yes: true}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Cluster struct {
+			Name         string `json:"name"`
+			AccessConfig struct {
+				AuthenticationMode string `json:"authenticationMode"`
+			} `json:"accessConfig"`
+		} `json:"cluster"`
+		Update struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+			Type   string `json:"type"`
+			Params []struct {
+				Type  string `json:"type"`
+				Value string `json:"value"`
+			} `json:"params"`
+			CreatedAt string `json:"createdAt"`
+			Errors    []any  `json:"errors"`
+		} `json:"update"`
+	}
+	if err := json.Unmarshal(td.out.Bytes(), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, td.out)
+	}
+	u := doc.Update
+	if doc.Cluster.Name != "legacy" || doc.Cluster.AccessConfig.AuthenticationMode != "API_AND_CONFIG_MAP" ||
+		len(u.ID) != 36 || u.Status != "InProgress" || u.Type != "AccessConfigUpdate" || u.Errors == nil ||
+		len(u.Params) != 1 || u.Params[0].Type != "AuthenticationMode" || u.Params[0].Value != `"API_AND_CONFIG_MAP"` {
+		t.Errorf("document:\n%s", td.out)
+	}
+	if _, err := time.Parse(time.RFC3339, u.CreatedAt); err != nil {
+		t.Errorf("createdAt %q: %v", u.CreatedAt, err)
 	}
 }

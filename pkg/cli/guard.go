@@ -2,61 +2,145 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
-// guardLockout refuses to remove the caller's own access (contract, "Safety
-// rules"): its whole entry (policyARN == ""), its last cluster-admin
-// policy, or its last access policy of any kind when the entry has no
-// Kubernetes groups either (nothing would be left). --force skips it. It
-// asks STS who the caller is, only when the principal could be the caller.
-func guardLockout(ctx context.Context, client *eksapi.Client, cluster access.ClusterName, principal access.PrincipalARN, policyARN string, force bool) error {
+// guardLockout refuses a write that would remove the caller's own access
+// (contract, "Safety rules"); every command that can do so calls it:
+// delete, update, policy associate and policy disassociate.
+// access.CheckLockout is the rule; this reads what it needs. It asks STS
+// who the caller is and, only when the entry could be the caller's, what
+// the entry grants now (entry, when not nil, is the entry as the command
+// just described it; otherwise it is described here) and its access
+// policies. after derives what the entry will grant once the write is
+// done. action names the write in the refusal ("delete access entry ...
+// in cluster ..."). --force skips it all.
+func guardLockout(ctx context.Context, client *eksapi.Client, t entryTarget, force bool, entry *access.Entry, action string, after func(access.EntryAccess) access.EntryAccess) error {
 	if force {
 		return nil
 	}
-	caller, err := client.CallerIdentity(ctx)
-	if err != nil {
-		return withHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
-	}
-	if !access.IsCaller(caller, principal) {
-		return nil
-	}
-	if policyARN == "" {
-		return lockoutError(fmt.Errorf("refusing to delete access entry %s in cluster %s: it is your own access (you are %s)", principal, cluster, caller))
-	}
-	have, err := client.ListAssociatedPolicies(ctx, cluster, principal)
+	caller, err := callerIdentity(ctx, client)
 	if err != nil {
 		return err
 	}
-	var others, otherAdmins int
-	for _, p := range have {
-		if p.PolicyARN == policyARN {
-			continue
-		}
-		others++
-		if access.PolicyName(p.PolicyARN) == access.ClusterAdminPolicy {
-			otherAdmins++
-		}
+	if !access.IsCaller(caller, t.principal) {
+		return nil // someone else's entry: nothing to read
 	}
-	name := access.PolicyName(policyARN)
-	if name == access.ClusterAdminPolicy && otherAdmins == 0 {
-		return lockoutError(fmt.Errorf("refusing to disassociate %s from %s in cluster %s: it is your last cluster-admin policy (you are %s)", name, principal, cluster, caller))
+	before, err := entryAccess(ctx, client, t.cluster, t.principal, entry)
+	if err != nil {
+		return err
 	}
-	if others == 0 {
-		entry, err := client.DescribeEntry(ctx, cluster, principal)
-		if err != nil {
-			return err
-		}
-		if len(entry.KubernetesGroups) == 0 {
-			return lockoutError(fmt.Errorf("refusing to disassociate %s from %s in cluster %s: it is your last access policy and the entry has no Kubernetes groups, so you would lose all access (you are %s)", name, principal, cluster, caller))
-		}
+	if err := access.CheckLockout(caller, t.principal, before, after(before)); err != nil {
+		return lockoutError(fmt.Errorf("refusing to %s: %w", action, err))
 	}
 	return nil
 }
 
+// callerIdentity asks STS who the caller is, for the lockout guards.
+func callerIdentity(ctx context.Context, client *eksapi.Client) (string, error) {
+	caller, err := client.CallerIdentity(ctx)
+	if err != nil {
+		return "", withHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
+	}
+	return caller, nil
+}
+
+// entryAccess reads what an entry grants: its groups (from entry, if the
+// caller has it, else DescribeAccessEntry) and its access policies. An
+// entry that does not exist grants nothing.
+func entryAccess(ctx context.Context, client *eksapi.Client, cluster access.ClusterName, principal access.PrincipalARN, entry *access.Entry) (access.EntryAccess, error) {
+	if entry == nil {
+		e, err := client.DescribeEntry(ctx, cluster, principal)
+		if errors.Is(err, eksapi.ErrNotFound) {
+			return access.EntryAccess{}, nil
+		}
+		if err != nil {
+			return access.EntryAccess{}, err
+		}
+		entry = &e
+	}
+	policies, err := client.ListAssociatedPolicies(ctx, cluster, principal)
+	if errors.Is(err, eksapi.ErrNotFound) {
+		return access.EntryAccess{}, nil
+	}
+	if err != nil {
+		return access.EntryAccess{}, err
+	}
+	return access.EntryAccess{Exists: true, Groups: entry.KubernetesGroups, Policies: policies}, nil
+}
+
 func lockoutError(err error) error {
 	return &exitCodeError{code: exitConflict, err: withHint(err, "use other credentials, or pass --force if you really mean to lock yourself out")}
+}
+
+// guardAPIMode refuses a switch of cluster to the authentication mode API
+// that would lock the caller out: the switch ends every mapping of the
+// aws-auth ConfigMap, so only access entries count afterwards. The cluster
+// must have access entries, and the caller's (every entry IsCaller
+// matches) must grant it some access. access.CheckLockout decides, with
+// the aws-auth access the EKS API cannot see standing for the state
+// before. It returns a warning to print when the caller's entries grant
+// access but not cluster admin. --force skips it all.
+func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.ClusterName, force bool) (warning string, err error) {
+	if force {
+		return "", nil
+	}
+	principals, err := client.ListEntries(ctx, cluster, eksapi.ListOptions{})
+	if err != nil {
+		return "", err
+	}
+	create := fmt.Sprintf("eksaccess create --cluster %s --principal ARN --policy %s", cluster, access.ClusterAdminPolicy)
+	if len(principals) == 0 {
+		return "", &exitCodeError{code: exitConflict, err: withHint(
+			fmt.Errorf("refusing to switch cluster %s to API: it has no access entries, so every identity, you included, would lose access to it (all of them are mapped through aws-auth)", cluster),
+			"create access entries first, for every identity in the aws-auth ConfigMap, and one with cluster admin for yourself (%s); --force skips this check", create)}
+	}
+	caller, err := callerIdentity(ctx, client)
+	if err != nil {
+		return "", err
+	}
+	var own access.PrincipalARN
+	var after access.EntryAccess
+	for _, arn := range principals {
+		p := access.UncheckedPrincipalARN(arn)
+		if !access.IsCaller(caller, p) {
+			continue
+		}
+		a, err := entryAccess(ctx, client, cluster, p, nil)
+		if err != nil {
+			return "", err
+		}
+		own, after = p, after.Merge(a)
+	}
+	if own.IsZero() {
+		arn, ok := access.CallerPrincipal(caller)
+		if !ok {
+			return "", nil // the account root, a federated user: no entry could be theirs
+		}
+		own = access.UncheckedPrincipalARN(arn)
+		create = fmt.Sprintf("eksaccess create --cluster %s --principal %s --policy %s", cluster, arn, access.ClusterAdminPolicy)
+		if own.IsRole() {
+			create += " (with the role's path, if it has one)"
+		}
+	}
+	before := access.EntryAccess{ConfigMap: true}.Merge(after)
+	if err := access.CheckLockout(caller, own, before, after); err != nil {
+		what := fmt.Sprintf("you have no access entry in it (you are %s)", caller)
+		fix := "create one for yourself first: " + create
+		if after.Exists {
+			what = fmt.Sprintf("your access entry %s grants no Kubernetes group and no access policy (you are %s)", own, caller)
+			fix = fmt.Sprintf("give it access first: eksaccess policy associate --cluster %s --principal %s --policy %s --cluster-scope", cluster, own, access.ClusterAdminPolicy)
+		}
+		return "", &exitCodeError{code: exitConflict, err: withHint(
+			fmt.Errorf("refusing to switch cluster %s to API: %s, so your access, which then comes only through aws-auth, would end", cluster, what),
+			"%s; every other identity mapped only through aws-auth loses access too; --force skips this check", fix)}
+	}
+	if !after.ClusterAdmin() {
+		return fmt.Sprintf("your access entries in cluster %s do not hold %s at cluster scope: after the switch you have only the access they grant", cluster, access.ClusterAdminPolicy), nil
+	}
+	return "", nil
 }

@@ -245,8 +245,8 @@ func TestRunDeleteConfirmation(t *testing.T) {
 	o := &deleteOptions{deps: td.Deps, entryTarget: entryTarget{cluster: "demo", principal: mustPrincipal(t, devRole)}}
 
 	err := runDelete(t.Context(), o)
-	if exitCode(err) != exitError || opCount(td, "DeleteAccessEntry") != 0 {
-		t.Fatalf("declined: exit %d, %d deletes", exitCode(err), opCount(td, "DeleteAccessEntry"))
+	if exitCode(err) != exitUsage || opCount(td, "DeleteAccessEntry") != 0 || !strings.Contains(err.Error(), "not deleted: declined at the prompt") {
+		t.Fatalf("declined: exit %d (%v), %d deletes", exitCode(err), err, opCount(td, "DeleteAccessEntry"))
 	}
 	if len(asked) != 1 || !strings.Contains(asked[0], devRole) {
 		t.Errorf("question: %q", asked)

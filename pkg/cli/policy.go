@@ -75,6 +75,7 @@ type policyAssociateOptions struct {
 	clusterScope bool
 	namespaces   []string // nil unless --namespace was given
 	scope        access.Scope
+	force        bool
 }
 
 // newPolicyAssociateCmd associates a policy with an entry, or re-scopes it.
@@ -92,7 +93,11 @@ it is never disassociated first, so access does not lapse in between.
 
 A short policy name is checked against the EKS catalog (ListAccessPolicies)
 first, so that a typo is refused with a suggestion. The access entry must
-exist: create it with ` + "`eksaccess create`" + ` (whose --policy associates policies too).`,
+exist: create it with ` + "`eksaccess create`" + ` (whose --policy associates policies too).
+
+eksaccess refuses (exit 4, nothing sent) to narrow your own last
+AmazonEKSClusterAdminPolicy at cluster scope to namespaces (your own: the
+identity your credentials belong to). --force skips that check.`,
 		Example: `  # Read-only access to the whole cluster
   eksaccess policy associate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       --policy AmazonEKSViewPolicy --cluster-scope
@@ -121,6 +126,7 @@ exist: create it with ` + "`eksaccess create`" + ` (whose --policy associates po
 	f := cmd.Flags()
 	f.BoolVar(&opts.clusterScope, "cluster-scope", false, "the policy applies to the whole cluster")
 	f.Var(newListValue(&opts.namespaces), "namespace", "the policy applies to this `namespace` (repeatable, or comma-separated; \"dev-*\" is a prefix)")
+	f.BoolVar(&opts.force, "force", false, "associate even if that narrows your own last cluster-admin policy to namespaces")
 	return cmd
 }
 
@@ -178,6 +184,11 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 	}
 	// EKS upserts: an associated policy gets the new scope in place.
 	policyARN := o.policy.ARN(o.principal.Partition())
+	rescoped := func(a access.EntryAccess) access.EntryAccess { return a.WithPolicy(policyARN, o.scope) }
+	action := fmt.Sprintf("associate %s with %s in cluster %s at scope %s", o.policy.Name(), o.principal, o.cluster, o.scope)
+	if err := guardLockout(ctx, client, o.entryTarget, o.force, nil, action, rescoped); err != nil {
+		return err
+	}
 	ap, err := client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, o.scope)
 	if errors.Is(err, eksapi.ErrNotFound) && entryExists(ctx, client, o.cluster, o.principal) {
 		// The entry is there but not yet visible to AssociateAccessPolicy:
@@ -194,7 +205,7 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 			o.principal, o.cluster, o.cluster, o.principal, want)
 	}
 	if err != nil {
-		return err
+		return mayHaveApplied(err, "the association", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
 	}
 	return o.deps.print(associationResult(o.cluster, o.principal, ap))
 }
@@ -413,7 +424,9 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 		return err
 	}
 	policyARN := o.policy.ARN(o.principal.Partition())
-	if err := guardLockout(ctx, client, o.cluster, o.principal, policyARN, o.force); err != nil {
+	without := func(a access.EntryAccess) access.EntryAccess { return a.WithoutPolicy(policyARN) }
+	action := fmt.Sprintf("disassociate %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)
+	if err := guardLockout(ctx, client, o.entryTarget, o.force, nil, action, without); err != nil {
 		return err
 	}
 	err = client.DisassociatePolicy(ctx, o.cluster, o.principal, policyARN)
@@ -421,7 +434,7 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 		return withHint(err, "eksaccess policy list-associated --cluster %s --principal %s shows the entry's policies", o.cluster, o.principal)
 	}
 	if err != nil {
-		return err
+		return mayHaveApplied(err, "the disassociation", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
 	}
 	// Like the AWS CLI, nothing on stdout: DisassociateAccessPolicy returns nothing.
 	o.deps.done("disassociated %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)

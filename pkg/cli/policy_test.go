@@ -209,7 +209,7 @@ func TestRunPolicyAssociate(t *testing.T) {
 	if td.errOut.Len() != 0 {
 		t.Errorf("stderr not quiet on success: %q", td.errOut)
 	}
-	if diff := cmp.Diff([]string{"ListAccessPolicies", "AssociateAccessPolicy"}, opNames(td)); diff != "" {
+	if diff := cmp.Diff([]string{"ListAccessPolicies", "GetCallerIdentity", "AssociateAccessPolicy"}, opNames(td)); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 
@@ -250,7 +250,7 @@ func TestRunPolicyAssociateRescopesInPlace(t *testing.T) {
 	if err := runPolicyAssociate(t.Context(), o); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"ListAccessPolicies", "AssociateAccessPolicy"}, opNames(td)); diff != "" {
+	if diff := cmp.Diff([]string{"ListAccessPolicies", "GetCallerIdentity", "AssociateAccessPolicy"}, opNames(td)); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 	want := "{\n    \"namespaces\": [\n        \"dev\"\n    ],\n    \"type\": \"namespace\"\n}\n"

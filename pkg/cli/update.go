@@ -2,6 +2,10 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -12,6 +16,7 @@ type updateOptions struct {
 	deps   *Deps
 	req    access.UpdateEntry
 	groups []string
+	force  bool
 }
 
 func newUpdateCmd(deps *Deps, runF func(context.Context, *updateOptions) error) *cobra.Command {
@@ -23,7 +28,16 @@ func newUpdateCmd(deps *Deps, runF func(context.Context, *updateOptions) error) 
 
 --group replaces the whole set of groups; a field you do not name keeps its
 value: eksaccess reads the entry first and sends both fields, because the
-EKS API resets any field a request leaves out.`,
+EKS API resets any field a request leaves out.
+
+Just before it writes, eksaccess reads the entry again: if another writer
+changed it in between (groups, username, or its modification time), it
+sends nothing and exits 4, saying what changed, rather than undo that
+change. Run the command again to apply yours to the entry as it is now.
+
+It refuses (exit 4) to take the last access from your own entry (the
+identity your credentials belong to): its last Kubernetes group when no
+access policy is left either. --force skips that check.`,
 		Example: `  # Replace the groups, keep the username
   eksaccess update --cluster prod --principal arn:aws:iam::111122223333:role/dev --group dev-team,readers
 
@@ -59,16 +73,20 @@ EKS API resets any field a request leaves out.`,
 	f.Var(newListValue(&opts.groups), "group", "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
 	f.BoolVar(&opts.req.NoGroups, "no-groups", false, "remove every Kubernetes group")
 	f.StringVar(&opts.req.Username, "username", "", "new Kubernetes `username`")
+	f.BoolVar(&opts.force, "force", false, "update even if that leaves your own entry no access")
 	return cmd
 }
 
-// runUpdate reads the entry, works out both fields and sends them.
+// runUpdate reads the entry, works out both fields, checks that the
+// caller keeps its access, reads the entry again to catch another writer,
+// and sends both fields.
 func runUpdate(ctx context.Context, o *updateOptions) error {
 	client, err := entryClient(ctx, o.deps, o.req.Principal)
 	if err != nil {
 		return err
 	}
-	current, err := client.DescribeEntry(ctx, o.req.Cluster, o.req.Principal)
+	t := entryTarget{cluster: o.req.Cluster, principal: o.req.Principal}
+	current, err := client.DescribeEntry(ctx, t.cluster, t.principal)
 	if err != nil {
 		return err
 	}
@@ -76,16 +94,52 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	if err != nil {
 		return &FlagError{err}
 	}
+	after := func(a access.EntryAccess) access.EntryAccess { return a.WithGroups(groups) }
+	if err := guardLockout(ctx, client, t, o.force, &current, fmt.Sprintf("update access entry %s in cluster %s", t.principal, t.cluster), after); err != nil {
+		return err
+	}
+	// The fields sent are the ones read plus the change: if another writer
+	// changed the entry since, sending them would undo that change.
+	again, err := client.DescribeEntry(ctx, t.cluster, t.principal)
+	if err != nil {
+		return err
+	}
+	if changes := entryChanges(current, again); len(changes) > 0 {
+		return &exitCodeError{code: exitConflict, err: withHint(
+			fmt.Errorf("access entry %s in cluster %s changed while eksaccess was updating it (%s): nothing was sent, so as not to undo that change", t.principal, t.cluster, strings.Join(changes, "; ")),
+			"run the command again to apply your change to the entry as it is now (eksaccess describe --cluster %s --principal %s shows it)", t.cluster, t.principal)}
+	}
 	// The entry was just described, so a not-found here is EKS's eventual
 	// consistency (an entry created moments ago): wait for it, bounded.
 	var updated access.Entry
 	err = untilEntryVisible(ctx, func() error {
 		var err error
-		updated, err = client.UpdateEntry(ctx, o.req.Cluster, o.req.Principal, groups, username)
+		updated, err = client.UpdateEntry(ctx, t.cluster, t.principal, groups, username)
 		return err
 	})
 	if err != nil {
-		return err
+		return mayHaveApplied(err, "the update", fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal))
 	}
 	return o.deps.print(entryResult(updated, nil))
+}
+
+// entryChanges lists what differs between two reads of an entry in the
+// fields update reads: groups (as a set), username and modifiedAt (which
+// catches a change and its undoing). None: the entry is as it was read.
+func entryChanges(was, is access.Entry) []string {
+	var changes []string
+	if a, b := sortedGroups(was.KubernetesGroups), sortedGroups(is.KubernetesGroups); !slices.Equal(a, b) {
+		changes = append(changes, fmt.Sprintf("kubernetesGroups [%s] -> [%s]", strings.Join(a, " "), strings.Join(b, " ")))
+	}
+	if was.Username != is.Username {
+		changes = append(changes, fmt.Sprintf("username %q -> %q", was.Username, is.Username))
+	}
+	if !was.ModifiedAt.Equal(is.ModifiedAt) {
+		changes = append(changes, fmt.Sprintf("modifiedAt %s -> %s", was.ModifiedAt.UTC().Format(time.RFC3339Nano), is.ModifiedAt.UTC().Format(time.RFC3339Nano)))
+	}
+	return changes
+}
+
+func sortedGroups(groups []string) []string {
+	return slices.Compact(slices.Sorted(slices.Values(groups)))
 }

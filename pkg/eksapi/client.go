@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"time"
 
@@ -24,6 +25,7 @@ type Client struct {
 	eks    *eks.Client
 	sts    *sts.Client
 	region string
+	debug  io.Writer // --debug lines of the client's own (see debugf); nil = off
 
 	cfg         aws.Config // kept for ForRegion
 	eksEndpoint string
@@ -35,7 +37,9 @@ func New(ctx context.Context, c Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewFromConfig(cfg, c.EndpointURL), nil
+	client := NewFromConfig(cfg, c.EndpointURL)
+	client.debug = c.Debug
+	return client, nil
 }
 
 // NewFromConfig returns a Client for an aws.Config. eksEndpoint, when set
@@ -65,7 +69,9 @@ func (c *Client) ForRegion(region string) *Client {
 	}
 	cfg := c.cfg.Copy()
 	cfg.Region = region
-	return NewFromConfig(cfg, c.eksEndpoint)
+	out := NewFromConfig(cfg, c.eksEndpoint)
+	out.debug = c.debug
+	return out
 }
 
 // Region is the region calls go to.
@@ -171,12 +177,15 @@ func (c *Client) UpdateEntry(ctx context.Context, cluster access.ClusterName, pr
 }
 
 // DeleteEntry deletes an access entry and, with it, its policy associations.
+// A retry that finds nothing to delete after an earlier attempt failed
+// retryably is a success: that attempt deleted it (see alreadyApplied).
 func (c *Client) DeleteEntry(ctx context.Context, cluster access.ClusterName, principal access.PrincipalARN) error {
+	var log attemptLog
 	_, err := c.eks.DeleteAccessEntry(ctx, &eks.DeleteAccessEntryInput{
 		ClusterName:  aws.String(string(cluster)),
 		PrincipalArn: aws.String(principal.String()),
-	})
-	return wrapIn(cluster, entryOp("delete", cluster, principal.String()), err)
+	}, log.option)
+	return c.alreadyApplied("DeleteAccessEntry", &log, wrapIn(cluster, entryOp("delete", cluster, principal.String()), err))
 }
 
 // AssociatePolicy associates (or re-scopes, in place) an access policy.
@@ -196,14 +205,18 @@ func (c *Client) AssociatePolicy(ctx context.Context, cluster access.ClusterName
 	return associatedFrom(out.AssociatedAccessPolicy), nil
 }
 
-// DisassociatePolicy removes an access policy from an entry.
+// DisassociatePolicy removes an access policy from an entry. Like
+// DeleteEntry, a retry that finds nothing to remove after an earlier
+// attempt failed retryably is a success.
 func (c *Client) DisassociatePolicy(ctx context.Context, cluster access.ClusterName, principal access.PrincipalARN, policyARN string) error {
+	var log attemptLog
 	_, err := c.eks.DisassociateAccessPolicy(ctx, &eks.DisassociateAccessPolicyInput{
 		ClusterName:  aws.String(string(cluster)),
 		PrincipalArn: aws.String(principal.String()),
 		PolicyArn:    aws.String(policyARN),
-	})
-	return wrapIn(cluster, fmt.Sprintf("disassociate policy %s from %s in cluster %s", policyARN, principal, cluster), err)
+	}, log.option)
+	return c.alreadyApplied("DisassociateAccessPolicy", &log,
+		wrapIn(cluster, fmt.Sprintf("disassociate policy %s from %s in cluster %s", policyARN, principal, cluster), err))
 }
 
 // ListAssociatedPolicies returns every policy associated with an entry,
@@ -291,20 +304,67 @@ func (c *Client) DescribeCluster(ctx context.Context, cluster access.ClusterName
 	return cl, nil
 }
 
+// Update is an asynchronous cluster update as UpdateClusterConfig and
+// DescribeUpdate return it, with the API's key names.
+type Update struct {
+	ID        string        `json:"id"`
+	Status    string        `json:"status"`
+	Type      string        `json:"type"`
+	Params    []UpdateParam `json:"params"`
+	CreatedAt time.Time     `json:"createdAt,omitzero"`
+	Errors    []UpdateError `json:"errors"`
+}
+
+// UpdateParam is one parameter of an Update; Value is as EKS sends it (a
+// mode arrives JSON-quoted: "\"API\"").
+type UpdateParam struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// UpdateError is one error of a failed Update.
+type UpdateError struct {
+	ErrorCode    string   `json:"errorCode"`
+	ErrorMessage string   `json:"errorMessage"`
+	ResourceIDs  []string `json:"resourceIds"`
+}
+
 // SetAuthenticationMode starts a change of the cluster's authentication
-// mode and returns the update's id.
-func (c *Client) SetAuthenticationMode(ctx context.Context, cluster access.ClusterName, mode string) (string, error) {
+// mode and returns the update.
+func (c *Client) SetAuthenticationMode(ctx context.Context, cluster access.ClusterName, mode string) (Update, error) {
 	out, err := c.eks.UpdateClusterConfig(ctx, &eks.UpdateClusterConfigInput{
 		Name:         aws.String(string(cluster)),
 		AccessConfig: &types.UpdateAccessConfigRequest{AuthenticationMode: types.AuthenticationMode(mode)},
 	})
 	if err != nil {
-		return "", wrapIn(cluster, fmt.Sprintf("set authentication mode of cluster %s to %s", cluster, mode), err)
+		return Update{}, wrapIn(cluster, fmt.Sprintf("set authentication mode of cluster %s to %s", cluster, mode), err)
 	}
 	if out.Update == nil {
-		return "", fmt.Errorf("set authentication mode of cluster %s to %s: %w", cluster, mode, errEmptyResponse)
+		return Update{}, fmt.Errorf("set authentication mode of cluster %s to %s: %w", cluster, mode, errEmptyResponse)
 	}
-	return aws.ToString(out.Update.Id), nil
+	return updateFrom(out.Update), nil
+}
+
+func updateFrom(u *types.Update) Update {
+	out := Update{
+		ID:        aws.ToString(u.Id),
+		Status:    string(u.Status),
+		Type:      string(u.Type),
+		CreatedAt: utc(u.CreatedAt),
+		Params:    []UpdateParam{},
+		Errors:    []UpdateError{},
+	}
+	for _, p := range u.Params {
+		out.Params = append(out.Params, UpdateParam{Type: string(p.Type), Value: aws.ToString(p.Value)})
+	}
+	for _, e := range u.Errors {
+		ids := e.ResourceIds
+		if ids == nil {
+			ids = []string{}
+		}
+		out.Errors = append(out.Errors, UpdateError{ErrorCode: string(e.ErrorCode), ErrorMessage: aws.ToString(e.ErrorMessage), ResourceIDs: ids})
+	}
+	return out
 }
 
 // CallerIdentity returns the ARN of the identity the credentials belong to.

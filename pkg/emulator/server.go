@@ -82,6 +82,7 @@ type Server struct {
 	failures     map[string][]*apiError        // FailNext queue per operation
 	tokens       map[string]idempotentResponse // clientRequestToken replay table
 	requests     []Request
+	after        afterFaults // FailAfter, ResetAfter (afterfault.go)
 }
 
 // New returns an emulator with no clusters; add them with AddCluster.
@@ -241,6 +242,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 	}
 
 	v, err := s.dispatch(c, op)
+	if s.after.strike(w, c.op, &err) {
+		return // the connection was reset
+	}
 
 	rw := &statusWriter{ResponseWriter: w}
 	rw.Header().Set("x-amzn-RequestId", c.requestID)

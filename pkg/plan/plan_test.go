@@ -193,7 +193,7 @@ func TestBuild(t *testing.T) {
 			live: []Live{live(admin, "STANDARD", nil, nil, pol(adminARN, cluster)), live(dev, "STANDARD", nil, nil)},
 			opts: Options{Caller: caller},
 			plan: []string{
-				"refuse " + admin + ": ~ policy AmazonEKSClusterAdminPolicy: cluster -> namespace=ops (in place); refused: it is your last cluster-admin policy (AmazonEKSClusterAdminPolicy at cluster scope) (you are " + caller + ") (--force overrides)",
+				"refuse " + admin + ": ~ policy AmazonEKSClusterAdminPolicy: cluster -> namespace=ops (in place); refused: it is your last cluster-admin policy at cluster scope (you are " + caller + ") (--force overrides)",
 				"update " + dev + `: ~ groups: want ["x"], have []`,
 			},
 			writes: 1,
