@@ -307,8 +307,11 @@ func TestNoCredentialsFailsFast(t *testing.T) {
 	if !errors.Is(err, eksapi.ErrNoCredentials) {
 		t.Fatalf("err = %v, want ErrNoCredentials", err)
 	}
-	if elapsed > 2*time.Second {
-		t.Errorf("took %s to report missing credentials, want under 2s", elapsed)
+	// Two metadata calls of at most imdsTimeout (1s) each; the SDK's own
+	// settings (retries with backoff) take several times that. The bound
+	// leaves room for a loaded CI machine without letting that back in.
+	if elapsed > 4*time.Second {
+		t.Errorf("took %s to report missing credentials, want under 4s", elapsed)
 	}
 }
 
