@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -184,7 +183,7 @@ func runCreate(ctx context.Context, o *createOptions) error {
 		// EKS's "invalid principal" is no propagation delay worth waiting out.
 		err = create()
 	} else {
-		err = untilPrincipalVisible(ctx, o.deps, create)
+		err = o.deps.waiter().ForPrincipal(ctx, o.req.Principal.String(), create)
 	}
 	switch {
 	case err == nil:
@@ -387,7 +386,7 @@ func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, 
 	for i, pa := range todo {
 		policyARN := pa.Policy.ARN(partition)
 		var ap access.AssociatedPolicy
-		err := o.untilEntryVisible(ctx, func() error {
+		err := o.deps.waiter().ForEntry(ctx, "the new entry", nil, func() error {
 			var err error
 			ap, err = client.AssociatePolicy(ctx, o.req.Cluster, o.req.Principal, policyARN, pa.Scope)
 			return err
@@ -426,66 +425,6 @@ func (e *partialCreateError) Error() string {
 }
 
 func (e *partialCreateError) Unwrap() error { return e.cause }
-
-// Eventual consistency (reference §5.1, §9.4). Right after CreateAccessEntry,
-// EKS may answer AssociateAccessPolicy with "principalArn could not be
-// found" for a few seconds; right after an IAM role or user is created,
-// CreateAccessEntry may call it an "invalid principal". Both are retried
-// with backoff for a bounded time.
-var (
-	entryPropagationWait     = 30 * time.Second
-	principalPropagationWait = 15 * time.Second
-	propagationFirstTry      = 250 * time.Millisecond
-)
-
-// untilEntryVisible retries call while EKS does not see a new entry yet.
-func untilEntryVisible(ctx context.Context, call func() error) error {
-	return retryWhile(ctx, entryPropagationWait, func(err error) bool { return errors.Is(err, eksapi.ErrNotFound) }, nil, call)
-}
-
-// untilEntryVisible is the package's untilEntryVisible for a create: it
-// says once on stderr that it waits, as untilPrincipalVisible does.
-func (o *createOptions) untilEntryVisible(ctx context.Context, call func() error) error {
-	notify := func() {
-		if !o.waitSaid {
-			o.waitSaid = true
-			fmt.Fprintf(o.deps.IO.ErrOut, "AssociateAccessPolicy does not find the new entry yet; waiting up to %s for EKS to see the new entry\n", entryPropagationWait)
-		}
-	}
-	return retryWhile(ctx, entryPropagationWait, func(err error) bool { return errors.Is(err, eksapi.ErrNotFound) }, notify, call)
-}
-
-// untilPrincipalVisible retries call while IAM has not propagated a new
-// principal, saying once on stderr why it waits.
-func untilPrincipalVisible(ctx context.Context, deps *Deps, call func() error) error {
-	waiting := func() {
-		fmt.Fprintf(deps.IO.ErrOut, "EKS does not know the principal yet; waiting up to %s for IAM to propagate it\n", principalPropagationWait)
-	}
-	return retryWhile(ctx, principalPropagationWait, eksapi.IsUnknownPrincipal, waiting, call)
-}
-
-// retryWhile calls call until it succeeds, fails with an error retry does
-// not accept, or wait has passed; notify runs before the first retry.
-func retryWhile(ctx context.Context, wait time.Duration, retry func(error) bool, notify func(), call func() error) error {
-	deadline := time.Now().Add(wait)
-	delay := propagationFirstTry
-	for {
-		err := call()
-		if err == nil || !retry(err) || time.Now().Add(delay).After(deadline) {
-			return err
-		}
-		if notify != nil {
-			notify()
-			notify = nil
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(delay):
-		}
-		delay = min(delay*2, 4*time.Second)
-	}
-}
 
 // dryRunRequest is one request create would send, in the AWS CLI's
 // --cli-input-json shape.

@@ -36,3 +36,9 @@ func (d *Deps) done(format string, args ...any) {
 func (d *Deps) print(r output.Result) error {
 	return output.Print(d.IO.Out, *d.Output, r)
 }
+
+// waiter waits out EKS's eventual consistency, saying once on stderr what
+// it waits for.
+func (d *Deps) waiter() eksapi.Waiter {
+	return eksapi.Waiter{Notify: func(msg string) { fmt.Fprintln(d.IO.ErrOut, msg) }}
+}

@@ -190,10 +190,12 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 		return err
 	}
 	ap, err := client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, o.scope)
-	if errors.Is(err, eksapi.ErrNotFound) && entryExists(ctx, client, o.cluster, o.principal) {
+	if errors.Is(err, eksapi.ErrNotFound) && entryExists(ctx, client, o.entryTarget) {
 		// The entry is there but not yet visible to AssociateAccessPolicy:
-		// it was created moments ago (eventual consistency). Wait for it.
-		err = untilEntryVisible(ctx, func() error {
+		// it was created moments ago (eventual consistency). Wait for it,
+		// and stop if it is deleted meanwhile.
+		stillThere := func(ctx context.Context) (bool, error) { return client.EntryExists(ctx, o.cluster, o.principal) }
+		err = o.deps.waiter().ForEntry(ctx, "the entry "+o.principal.String(), stillThere, func() error {
 			var err error
 			ap, err = client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, o.scope)
 			return err
@@ -210,10 +212,11 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 	return o.deps.print(associationResult(o.cluster, o.principal, ap))
 }
 
-// entryExists reports whether DescribeAccessEntry finds the entry.
-func entryExists(ctx context.Context, client *eksapi.Client, cluster access.ClusterName, principal access.PrincipalARN) bool {
-	_, err := client.DescribeEntry(ctx, cluster, principal)
-	return err == nil
+// entryExists reports whether DescribeAccessEntry finds the entry (a
+// failure to tell counts as no).
+func entryExists(ctx context.Context, client *eksapi.Client, t entryTarget) bool {
+	ok, err := client.EntryExists(ctx, t.cluster, t.principal)
+	return ok && err == nil
 }
 
 // checkPolicyExists looks the policies' names up in the EKS catalog

@@ -112,7 +112,8 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	// The entry was just described, so a not-found here is EKS's eventual
 	// consistency (an entry created moments ago): wait for it, bounded.
 	var updated access.Entry
-	err = untilEntryVisible(ctx, func() error {
+	stillThere := func(ctx context.Context) (bool, error) { return client.EntryExists(ctx, t.cluster, t.principal) }
+	err = o.deps.waiter().ForEntry(ctx, "the entry "+t.principal.String(), stillThere, func() error {
 		var err error
 		updated, err = client.UpdateEntry(ctx, t.cluster, t.principal, groups, username)
 		return err

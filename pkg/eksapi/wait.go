@@ -68,7 +68,7 @@ func (w Waiter) ForEntry(ctx context.Context, what string, exists func(context.C
 		}
 		return true, err
 	}
-	notice := fmt.Sprintf("EKS does not see %s yet; waiting up to %s for it to propagate", what, EntryPropagationWait)
+	notice := fmt.Sprintf("waiting up to %s for EKS to see %s", EntryPropagationWait, what)
 	return w.retry(ctx, EntryPropagationWait, notice, check, call)
 }
 
