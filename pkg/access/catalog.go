@@ -9,8 +9,8 @@ import (
 const CatalogDate = "2026-12-01"
 
 // catalogNames is the EKS access-policy catalog as eksaccess ships it: the
-// names of the EKS reference (/work/shared/reference/EKS-ACCESS-API.md,
-// §4.9) and of the bundled emulator's catalog. The live catalog
+// names of docs/design/access-entry-api.md §4.9 and of the bundled
+// emulator's catalog. The live catalog
 // (ListAccessPolicies) comes first; this list stands in for it when a
 // command must not or cannot read it: --dry-run, and callers not allowed
 // eks:ListAccessPolicies. Keep it sorted.
@@ -63,7 +63,7 @@ func Catalog(partition string) []Policy {
 
 // serviceLinkedOnly are the access policies AWS designates "for AWS
 // service-linked roles only": they "cannot be used with customer-managed
-// roles" (reference §4.9, the policies marked †). Service-linked roles
+// roles" (docs/design/access-entry-api.md §4.9). Service-linked roles
 // cannot be access-entry principals (principal.go), so no principal
 // eksaccess can name may hold them: EKS refuses the association.
 var serviceLinkedOnly = []string{

@@ -8,5 +8,5 @@
 // a bad flag fails at parse time naming the flag); rules that span fields
 // run in the Validate methods of the request types.
 //
-// The rules come from ../shared/reference/EKS-ACCESS-API.md §4.
+// The rules are those of docs/design/access-entry-api.md §4.
 package access

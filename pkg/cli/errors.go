@@ -12,7 +12,8 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
-// Exit codes, as ../shared/CLI-CONTRACT.md lists them.
+// Exit codes, as docs/guides/scripting.md lists them (the command-line
+// contract).
 const (
 	exitOK          = 0
 	exitError       = 1
