@@ -301,7 +301,7 @@ func nearestFlags(c *cobra.Command, name string) []string {
 	slices.Sort(names)
 	best, bestEdits := []string(nil), maxEdits+1
 	for _, n := range names {
-		switch d := editDistance(name, n); {
+		switch d := access.EditDistance(name, n); {
 		case d < bestEdits:
 			best, bestEdits = []string{n}, d
 		case d == bestEdits:

@@ -345,7 +345,7 @@ func (l *loader) fields(n *yaml.Node, field string, known []string, renamed map[
 // misspelling or the other format's spelling of, or the list of keys.
 func suggest(key string, known []string, renamed map[string]string) string {
 	for _, k := range known {
-		if strings.EqualFold(k, key) || distance(strings.ToLower(k), strings.ToLower(key)) <= 2 {
+		if strings.EqualFold(k, key) || access.EditDistance(strings.ToLower(k), strings.ToLower(key)) <= 2 {
 			return fmt.Sprintf("did you mean %q?", k)
 		}
 	}
@@ -356,31 +356,6 @@ func suggest(key string, known []string, renamed map[string]string) string {
 		return "eksctl access entries have no tags; the eksaccess format (apiVersion " + APIVersion + ") has"
 	}
 	return "the keys here are " + strings.Join(known, ", ")
-}
-
-// distance is the Levenshtein distance between a and b (bytes), for
-// suggestions; keys are short.
-func distance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return max(len(a), len(b))
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func join(parent, key string) string {
