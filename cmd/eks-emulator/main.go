@@ -48,6 +48,16 @@ Example:
 Any credentials work, except the access key ids EXPIRED, UNKNOWN and DENIED,
 which fail like expired, unknown and unauthorized credentials do.
 
+Faults, to test how a script copes (OP is an operation name such as
+DescribeAccessEntry, or all):
+
+  --fail DescribeAccessEntry:3:500    the 3rd DescribeAccessEntry answers 500 ServerException
+  --fail ListAccessEntries:1:reset    the 1st ListAccessEntries gets its connection reset
+  --fail CreateAccessEntry:2:409:ResourceInUseException:busy   any AWS error
+  --hang DescribeCluster              DescribeCluster never answers (until --hang-max)
+  --repeat-page-token ListAccessEntries   pages repeat their nextToken, like a buggy server
+  --rate-limit 50 --rate-burst 10     50 requests a second, beyond that 429 TooManyRequestsException
+
 Flags:
 `
 
@@ -91,6 +101,12 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.Float64Var(&cfg.opts.ThrottleRate, "throttle-rate", 0, "`fraction` (0-1) of requests answered 429 TooManyRequestsException")
 	fs.Float64Var(&cfg.opts.ErrorRate, "error-rate", 0, "`fraction` (0-1) of requests answered 500 ServerException")
 	fs.Int64Var(&cfg.opts.Seed, "seed", 0, "`seed` of the random faults and identifiers")
+	fs.Var(callFaultFlag{&cfg.opts.Failures}, "fail", "make the Nth request of operation OP fail, as `OP:N:FAULT`; FAULT is 500, 429, 503,\nreset, hang or STATUS:CODE[:MESSAGE]; repeatable")
+	fs.Var(opFlag{&cfg.opts.Hang}, "hang", "requests of operation `OP` (or all) never answer: held until the client gives up\nor --hang-max passes, then the connection is dropped; repeatable")
+	fs.DurationVar(&cfg.opts.HangMax, "hang-max", 5*time.Minute, "`time` a hung request is held at most")
+	fs.Var(opFlag{&cfg.opts.RepeatPageToken}, "repeat-page-token", "the list operation `OP` (or all) answers a page request with the nextToken it was given,\nas a buggy server would; repeatable")
+	fs.Float64Var(&cfg.opts.RateLimit, "rate-limit", 0, "admit `rps` requests a second (token bucket); the others get 429 TooManyRequestsException")
+	fs.IntVar(&cfg.opts.RateBurst, "rate-burst", 0, "`size` of the --rate-limit bucket: requests admitted at once (default: the rate, rounded up)")
 	fs.DurationVar(&cfg.opts.PropagationDelay, "propagation-delay", 0, "`time` a new access entry stays invisible to associate-access-policy and update-access-entry")
 	fs.BoolVar(&cfg.opts.AllowDirectAPIMode, "allow-direct-api-mode", false, "allow update-cluster-config from CONFIG_MAP straight to API")
 	fs.StringVar(&cfg.urlFile, "url-file", "", "write the server URL to `file` once listening")
@@ -113,6 +129,12 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		return nil, fmt.Errorf("--error-rate must be between 0 and 1, got %v", cfg.opts.ErrorRate)
 	case cfg.opts.Latency < 0 || cfg.opts.PropagationDelay < 0:
 		return nil, errors.New("--latency and --propagation-delay cannot be negative")
+	case cfg.opts.HangMax <= 0:
+		return nil, fmt.Errorf("--hang-max must be positive, got %v", cfg.opts.HangMax)
+	case cfg.opts.RateLimit < 0 || cfg.opts.RateBurst < 0:
+		return nil, errors.New("--rate-limit and --rate-burst cannot be negative")
+	case cfg.opts.RateBurst > 0 && cfg.opts.RateLimit == 0:
+		return nil, errors.New("--rate-burst needs --rate-limit")
 	case !accountRE.MatchString(cfg.opts.Account):
 		return nil, fmt.Errorf("--account must be 12 digits, got %q", cfg.opts.Account)
 	}
@@ -145,6 +167,8 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer) error {
 		logger := log.New(stderr, "eks-emulator: ", log.LstdFlags|log.Lmicroseconds)
 		cfg.opts.Logf = logger.Printf
 	}
+	// Nothing in the binary reads the request log: keep none.
+	cfg.opts.RecordLimit = -1
 	srv := emulator.New(cfg.opts)
 	for _, c := range cfg.clusters {
 		srv.AddCluster(c.name, c.mode)
@@ -155,7 +179,7 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer) error {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := newHTTPServer(ctx, srv, cfg.opts)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 
@@ -179,6 +203,23 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stderr, "eks-emulator: stopped")
 	return nil
+}
+
+// newHTTPServer bounds every phase of a connection, so that slow or stuck
+// clients cannot hold the emulator's resources: headers and bodies must
+// arrive in time, answers may take the configured latency and hang, and
+// idle keep-alive connections are closed. Requests end when ctx does (a
+// signal), which releases hung and delayed ones.
+func newHTTPServer(ctx context.Context, h http.Handler, opts emulator.Options) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30*time.Second + opts.Latency + opts.HangMax,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
 }
 
 // writeFileAtomic writes through a temporary file and a rename, so that a
@@ -231,5 +272,47 @@ func (f *clusterFlag) Set(v string) error {
 		return fmt.Errorf("invalid authentication mode %q: use API, API_AND_CONFIG_MAP or CONFIG_MAP", mode)
 	}
 	*f = append(*f, clusterSpec{name: name, mode: mode})
+	return nil
+}
+
+// opFlag is a repeatable flag naming an operation, or all.
+type opFlag struct{ ops *[]string }
+
+func (f opFlag) String() string {
+	if f.ops == nil {
+		return ""
+	}
+	return strings.Join(*f.ops, ",")
+}
+
+func (f opFlag) Set(v string) error {
+	op, err := emulator.ParseOperation(v)
+	if err != nil {
+		return err
+	}
+	*f.ops = append(*f.ops, op)
+	return nil
+}
+
+// callFaultFlag is the repeatable --fail OP:N:FAULT flag.
+type callFaultFlag struct{ faults *[]emulator.CallFault }
+
+func (f callFaultFlag) String() string {
+	if f.faults == nil {
+		return ""
+	}
+	var parts []string
+	for _, cf := range *f.faults {
+		parts = append(parts, fmt.Sprintf("%s:%d:%+v", cf.Op, cf.Call, cf.Fault))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (f callFaultFlag) Set(v string) error {
+	cf, err := emulator.ParseCallFault(v)
+	if err != nil {
+		return err
+	}
+	*f.faults = append(*f.faults, cf)
 	return nil
 }

@@ -4,13 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/eksaccess/eksaccess/pkg/emulator"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -45,6 +51,33 @@ func TestParseFlags(t *testing.T) {
 				t.Errorf("options %+v", cfg)
 			}
 		}},
+		{name: "faults", args: []string{
+			"--fail", "DescribeAccessEntry:3:500", "--fail", "all:1:reset", "--fail=CreateAccessEntry:2:409:ResourceInUseException:busy: later",
+			"--hang", "DescribeCluster", "--hang", "all", "--hang-max", "30s",
+			"--repeat-page-token", "ListAccessEntries", "--rate-limit", "2.5", "--rate-burst", "4",
+		}, check: func(t *testing.T, cfg *config) {
+			o := cfg.opts
+			wantFailures := []emulator.CallFault{
+				{Op: "DescribeAccessEntry", Call: 3, Fault: emulator.Fault{Status: 500, Code: "ServerException"}},
+				{Op: "all", Call: 1, Fault: emulator.Fault{Reset: true}},
+				{Op: "CreateAccessEntry", Call: 2, Fault: emulator.Fault{Status: 409, Code: "ResourceInUseException", Message: "busy: later"}},
+			}
+			if !slices.Equal(o.Failures, wantFailures) || !slices.Equal(o.Hang, []string{"DescribeCluster", "all"}) || o.HangMax != 30*time.Second ||
+				!slices.Equal(o.RepeatPageToken, []string{"ListAccessEntries"}) || o.RateLimit != 2.5 || o.RateBurst != 4 {
+				t.Errorf("options %+v", o)
+			}
+		}},
+		{name: "fault defaults", check: func(t *testing.T, cfg *config) {
+			if o := cfg.opts; o.HangMax != 5*time.Minute || o.Failures != nil || o.Hang != nil || o.RateLimit != 0 {
+				t.Errorf("options %+v", o)
+			}
+		}},
+		{name: "bad fault", args: []string{"--fail", "DescribeAccessEntry:3:boom"}, wantErr: `invalid value "DescribeAccessEntry:3:boom" for flag -fail: fault "boom": use 500, 429, 503, reset, hang or STATUS:CODE[:MESSAGE]`},
+		{name: "unknown operation", args: []string{"--hang", "describe-cluster"}, wantErr: `unknown operation "describe-cluster": use all or one of AssociateAccessPolicy,`},
+		{name: "unknown list operation", args: []string{"--repeat-page-token", "ListAccessEntry"}, wantErr: `unknown operation "ListAccessEntry"`},
+		{name: "zero hang-max", args: []string{"--hang-max", "0s"}, wantErr: "--hang-max must be positive"},
+		{name: "negative rate", args: []string{"--rate-limit", "-1"}, wantErr: "--rate-limit and --rate-burst cannot be negative"},
+		{name: "burst without rate", args: []string{"--rate-burst", "3"}, wantErr: "--rate-burst needs --rate-limit"},
 		{name: "IPv6 loopback", args: []string{"--addr", "[::1]:0"}},
 		{name: "any interface", args: []string{"--addr", ":8080"}, wantErr: `--addr ":8080" is not a loopback address`},
 		{name: "public address", args: []string{"--addr", "0.0.0.0:8080"}, wantErr: `--addr "0.0.0.0:8080" is not a loopback address`},
@@ -85,7 +118,8 @@ func TestRunUsage(t *testing.T) {
 		if code := run(t.Context(), []string{"--help"}, &stdout, &stderr); code != 0 {
 			t.Errorf("exit %d", code)
 		}
-		for _, want := range []string{"Usage: eks-emulator", "AWS_ENDPOINT_URL_EKS=", "--endpoint-url", "AWS_DEFAULT_REGION", "-propagation-delay"} {
+		for _, want := range []string{"Usage: eks-emulator", "AWS_ENDPOINT_URL_EKS=", "--endpoint-url", "AWS_DEFAULT_REGION", "-propagation-delay",
+			"--fail DescribeAccessEntry:3:500", "-fail OP:N:FAULT", "-hang OP", "-hang-max", "-repeat-page-token OP", "-rate-limit rps", "-rate-burst size"} {
 			if !strings.Contains(stdout.String(), want) {
 				t.Errorf("help lacks %q:\n%s", want, stdout.String())
 			}
@@ -152,6 +186,100 @@ func TestRunServes(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
+}
+
+// TestRunFaults drives the fault flags through the running command.
+func TestRunFaults(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	r := startRun(t, ctx, "--fail", "DescribeCluster:2:503", "--repeat-page-token", "ListClusters", "--hang", "ListAccessEntries", "--rate-limit", "1000")
+	status := func(path string) (int, string) {
+		t.Helper()
+		resp, err := signedGet(t.Context(), r.url+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		var body struct {
+			NextToken string `json:"nextToken"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, resp.Header.Get("X-Amzn-Errortype") + body.NextToken
+	}
+	for i, want := range []int{200, 503, 200} {
+		if got, code := status("/clusters/demo"); got != want {
+			t.Errorf("DescribeCluster %d: %d %s, want %d", i+1, got, code, want)
+		}
+	}
+	_, token := status("/clusters")
+	if _, again := status("/clusters?nextToken=" + url.QueryEscape(token)); token == "" || again != token {
+		t.Errorf("ListClusters tokens %q then %q, want the same one twice", token, again)
+	}
+
+	// A hung request is released when the command stops.
+	hung := make(chan error, 1)
+	go func() {
+		resp, err := signedGet(t.Context(), r.url+"/clusters/demo/access-entries")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		hung <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	begin := time.Now()
+	cancel()
+	if err := <-hung; err == nil {
+		t.Error("the hung request was answered")
+	}
+	r.wait(t)
+	if d := time.Since(begin); d > 3*time.Second {
+		t.Errorf("stopping took %v with a request hanging", d)
+	}
+}
+
+func TestHTTPServerTimeouts(t *testing.T) {
+	hs := newHTTPServer(t.Context(), http.NotFoundHandler(), emulator.Options{Latency: time.Second, HangMax: time.Minute})
+	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
+		t.Errorf("unbounded: %+v", hs)
+	}
+	if hs.WriteTimeout <= time.Minute+time.Second {
+		t.Errorf("WriteTimeout %v cuts off the latency and a hang of --hang-max", hs.WriteTimeout)
+	}
+}
+
+// TestSlowClientIsCut: a client that never finishes its headers is
+// disconnected after ReadHeaderTimeout.
+func TestSlowClientIsCut(t *testing.T) {
+	hs := newHTTPServer(t.Context(), http.NotFoundHandler(), emulator.Options{})
+	hs.ReadHeaderTimeout = 100 * time.Millisecond
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = hs.Serve(ln) }()
+	t.Cleanup(func() { _ = hs.Close() })
+	conn, err := (&net.Dialer{}).DialContext(t.Context(), "tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close() }()
+	if _, err := conn.Write([]byte("GET /clusters HTTP/1.1\r\nHost: x\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	begin := time.Now()
+	_, err = io.ReadAll(conn)
+	if err != nil || time.Since(begin) > 3*time.Second {
+		t.Errorf("connection not closed by the server: %v after %v", err, time.Since(begin))
+	}
+}
+
+func signedGet(ctx context.Context, url string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250507/us-west-2/eks/aws4_request, SignedHeaders=host, Signature=00")
+	return http.DefaultClient.Do(req)
 }
 
 // running is a run call in progress.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,8 +35,11 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
-		Dir:   filepath.Join("testdata", "script"),
-		Setup: setupEmulator,
+		Dir: filepath.Join("testdata", "script"),
+		Setup: func(env *testscript.Env) error {
+			env.Values[ctxKey] = t.Context()
+			return setupEmulator(env)
+		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "awscli" {
 				return awsCLIUsable(), nil
@@ -46,7 +50,10 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-const emuKey = "emulator"
+const (
+	emuKey = "emulator"
+	ctxKey = "context" // the test's context, for requests a command sends itself
+)
 
 // awsCLIUsable reports whether an AWS CLI that knows the access-entry
 // operations is on PATH (an old one does not), checked once.
@@ -100,11 +107,18 @@ func setupEmulator(env *testscript.Env) error {
 //	emu cluster NAME MODE     add a cluster
 //	emu caller ARN            GetCallerIdentity answers ARN
 //	emu faults LATENCY THROTTLE ERRORS   set the fault knobs (e.g. 0s 1 0)
+//	emu failcall OP N FAULT   the Nth OP request from now on (OP "all": any) gets FAULT:
+//	                          500, 429, 503, reset, hang or STATUS:CODE[:MESSAGE]
+//	emu hang OP [off]         OP requests (OP "all": every one) hang until the client gives up
+//	emu repeattoken OP [off]  the list OP answers a page with the nextToken it was asked with
+//	emu ratelimit RPS [BURST] admit RPS requests a second (bursts of BURST), 429 beyond; 0: no limit
+//	emu entries CLUSTER N     create N access entries, role/entry-0001..., through the wire
+//	                          (they count as requests: emu reset after)
 //	emu reset                 forget the requests received so far
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	srv := ts.Value(emuKey).(*emulator.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: emu calls|fail|failafter|missing|cluster|caller|faults|reset ...")
+		ts.Fatalf("usage: emu calls|fail|failafter|failcall|hang|repeattoken|ratelimit|entries|missing|cluster|caller|faults|reset ...")
 	}
 	if neg && args[0] != "calls" {
 		ts.Fatalf("emu %s does not support !", args[0])
@@ -162,10 +176,65 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		errRate, err := strconv.ParseFloat(args[3], 64)
 		ts.Check(err)
 		srv.SetFaults(latency, throttle, errRate)
+	case "failcall":
+		if len(args) < 4 {
+			ts.Fatalf("usage: emu failcall OP N FAULT")
+		}
+		cf, err := emulator.ParseCallFault(args[1] + ":" + args[2] + ":" + strings.Join(args[3:], " "))
+		ts.Check(err)
+		srv.FailCall(cf.Op, cf.Call, cf.Fault)
+	case "hang", "repeattoken":
+		if len(args) < 2 || len(args) > 3 || (len(args) == 3 && args[2] != "off") {
+			ts.Fatalf("usage: emu %s OP [off]", args[0])
+		}
+		op, err := emulator.ParseOperation(args[1])
+		ts.Check(err)
+		if args[0] == "hang" {
+			srv.SetHang(op, len(args) == 2)
+		} else {
+			srv.SetRepeatPageToken(op, len(args) == 2)
+		}
+	case "ratelimit":
+		if len(args) < 2 || len(args) > 3 {
+			ts.Fatalf("usage: emu ratelimit RPS [BURST]")
+		}
+		rps, err := strconv.ParseFloat(args[1], 64)
+		ts.Check(err)
+		burst := 0
+		if len(args) == 3 {
+			burst, err = strconv.Atoi(args[2])
+			ts.Check(err)
+		}
+		srv.SetRateLimit(rps, burst)
+	case "entries":
+		if len(args) != 3 {
+			ts.Fatalf("usage: emu entries CLUSTER N")
+		}
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		seedEntries(ts, srv, args[1], n)
 	case "reset":
 		srv.ResetRequests()
 	default:
 		ts.Fatalf("unknown emu command %q", args[0])
+	}
+}
+
+// seedEntries creates n access entries in cluster by sending
+// CreateAccessEntry requests straight to the emulator's handler, as a
+// signed client in the script's region would.
+func seedEntries(ts *testscript.TestScript, srv *emulator.Server, cluster string, n int) {
+	for i := 1; i <= n; i++ {
+		body := fmt.Sprintf(`{"principalArn":"arn:aws:iam::111122223333:role/entry-%04d"}`, i)
+		req := httptest.NewRequestWithContext(ts.Value(ctxKey).(context.Context), "POST", "/clusters/"+cluster+"/access-entries", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/"+ts.Getenv("AWS_REGION")+
+			"/eks/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			ts.Fatalf("emu entries: creating entry %d: %d %s", i, rec.Code, rec.Body)
+		}
 	}
 }
 

@@ -138,15 +138,20 @@ func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o 
 		in.AssociatedPolicyArn = aws.String(o.AssociatedPolicyARN)
 	}
 	var arns []string
+	op := "list access entries in cluster " + string(cluster)
 	p := eks.NewListAccessEntriesPaginator(c.eks, in)
+	seen := pageTokens{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, wrapIn(cluster, "list access entries in cluster "+string(cluster), err)
+			return nil, wrapIn(cluster, op, err)
 		}
 		arns = append(arns, page.AccessEntries...)
 		if o.MaxItems > 0 && len(arns) >= o.MaxItems {
 			return arns[:o.MaxItems], nil
+		}
+		if err := seen.check(op, page.NextToken); err != nil {
+			return nil, err
 		}
 	}
 	if arns == nil {
@@ -227,14 +232,19 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 		PrincipalArn: aws.String(principal.String()),
 	}
 	policies := []access.AssociatedPolicy{}
+	op := entryOp("list policies of", cluster, principal.String())
 	p := eks.NewListAssociatedAccessPoliciesPaginator(c.eks, in)
+	seen := pageTokens{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, wrapIn(cluster, entryOp("list policies of", cluster, principal.String()), err)
+			return nil, wrapIn(cluster, op, err)
 		}
 		for i := range page.AssociatedAccessPolicies {
 			policies = append(policies, associatedFrom(&page.AssociatedAccessPolicies[i]))
+		}
+		if err := seen.check(op, page.NextToken); err != nil {
+			return nil, err
 		}
 	}
 	sort.Slice(policies, func(i, j int) bool { return policies[i].PolicyARN < policies[j].PolicyARN })
@@ -245,6 +255,7 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 func (c *Client) ListPolicies(ctx context.Context) ([]access.Policy, error) {
 	policies := []access.Policy{}
 	p := eks.NewListAccessPoliciesPaginator(c.eks, &eks.ListAccessPoliciesInput{})
+	seen := pageTokens{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -252,6 +263,9 @@ func (c *Client) ListPolicies(ctx context.Context) ([]access.Policy, error) {
 		}
 		for _, ap := range page.AccessPolicies {
 			policies = append(policies, access.Policy{Name: aws.ToString(ap.Name), ARN: aws.ToString(ap.Arn)})
+		}
+		if err := seen.check("list access policies", page.NextToken); err != nil {
+			return nil, err
 		}
 	}
 	sort.Slice(policies, func(i, j int) bool { return policies[i].Name < policies[j].Name })
@@ -262,15 +276,39 @@ func (c *Client) ListPolicies(ctx context.Context) ([]access.Policy, error) {
 func (c *Client) ListClusters(ctx context.Context) ([]string, error) {
 	names := []string{}
 	p := eks.NewListClustersPaginator(c.eks, &eks.ListClustersInput{})
+	seen := pageTokens{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, wrap("list clusters", err)
 		}
 		names = append(names, page.Clusters...)
+		if err := seen.check("list clusters", page.NextToken); err != nil {
+			return nil, err
+		}
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// ErrRepeatedPageToken: the endpoint answered a page with a nextToken it had
+// already sent for the same listing. Following it would page forever (the
+// SDK's paginators do not notice), so the listing stops with this error.
+var ErrRepeatedPageToken = errors.New("the endpoint repeated a page token it had already sent, so paging would never end")
+
+// pageTokens remembers the nextTokens of one listing.
+type pageTokens map[string]bool
+
+// check fails when next was seen before in this listing, and remembers it.
+func (seen pageTokens) check(op string, next *string) error {
+	if next == nil || *next == "" {
+		return nil
+	}
+	if seen[*next] {
+		return fmt.Errorf("%s: %w", op, ErrRepeatedPageToken)
+	}
+	seen[*next] = true
+	return nil
 }
 
 // Cluster is the part of a cluster eksaccess cares about.

@@ -398,3 +398,49 @@ func TestAWSCLIRetries(t *testing.T) {
 		})
 	}
 }
+
+// TestAWSCLIFaults checks that botocore reads the injected faults as it
+// reads EKS's own: modeled error codes with their messages (and retries
+// counted), a reset connection, a repeated page token, the rate limit.
+func TestAWSCLIFaults(t *testing.T) {
+	path := findAWSCLI(t)
+	one := []string{"AWS_MAX_ATTEMPTS=1"}
+	list := []string{"eks", "list-access-entries", "--cluster-name", "demo"}
+	tests := []struct {
+		name  string
+		setup func(*testing.T, *awsCLI)
+		env   []string
+		args  []string
+		want  string // stderr, "..." suffix for a prefix
+	}{
+		{"503 ServiceUnavailableException", func(t *testing.T, c *awsCLI) {
+			c.srv.FailCall("ListAccessEntries", 1, emulator.Fault{Status: 503, Code: "ServiceUnavailableException"})
+		}, one, list, "An error occurred (ServiceUnavailableException) when calling the ListAccessEntries operation (reached max retries: 0): Service Unavailable"},
+		{"500 ServerException", func(t *testing.T, c *awsCLI) {
+			c.srv.FailCall("ListAccessEntries", 1, emulator.Fault{Status: 500, Code: "ServerException"})
+		}, one, list, "An error occurred (ServerException) when calling the ListAccessEntries operation (reached max retries: 0): An internal error occurred. Please try again."},
+		{"reset", func(t *testing.T, c *awsCLI) {
+			c.srv.FailCall("ListAccessEntries", 1, emulator.Fault{Reset: true})
+		}, one, list, "Connection was closed before we received a valid response from endpoint URL: ..."},
+		{"repeated page token", func(t *testing.T, c *awsCLI) {
+			c.srv.SetRepeatPageToken("ListAccessEntries", true)
+		}, one, list, "Error during pagination: The same next token was received twice: {'nextToken': '..."},
+		{"rate limit, retries run out", func(t *testing.T, c *awsCLI) {
+			c.srv.SetRateLimit(1, 1)                                       // the harness clock stands still: one request, then 429s
+			c.h.with(t).ok(request{method: "GET", path: "/clusters/demo"}) // takes it
+		}, []string{"AWS_MAX_ATTEMPTS=2"}, []string{"eks", "describe-cluster", "--name", "demo"},
+			"An error occurred (TooManyRequestsException) when calling the DescribeCluster operation (reached max retries: 1): Too Many Requests"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cli := newAWSCLI(t, path)
+			tt.setup(t, cli)
+			res := cli.run(t, tt.env, tt.args...)
+			prefix, isPrefix := strings.CutSuffix(tt.want, "...")
+			if !res.failed || (isPrefix && !strings.HasPrefix(res.stderr, prefix)) || (!isPrefix && res.stderr != tt.want) {
+				t.Errorf("failed %v, printed\n%s\nwant\n%s", res.failed, res.stderr, tt.want)
+			}
+		})
+	}
+}

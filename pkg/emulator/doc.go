@@ -136,9 +136,31 @@
 // SetFaults changes them at run time. FailNext queues a specific error for
 // the next request of one operation. Options.PropagationDelay makes a new
 // entry invisible to AssociateAccessPolicy and UpdateAccessEntry for a while
-// (404, as EKS's eventual consistency does). All of these apply to every
-// route, STS included.
+// (404, as EKS's eventual consistency does).
 //
-// Requests records every request, with its operation name ("" for an
-// unknown route), for tests asserting what was (or was not) sent.
+// FailCall (Options.Failures) makes the Nth request of an operation, or of
+// any (AllOperations), get a Fault: an AWS error (ParseFault reads "500",
+// "429", "503" or "STATUS:CODE[:MESSAGE]"), a reset connection, or a hang.
+// Requests are numbered as they pass authentication, retries included.
+// SetHang (Options.Hang) holds every request of an operation until its
+// client gives up or Options.HangMax passes, then drops the connection.
+// SetRepeatPageToken (Options.RepeatPageToken) makes a list always answer
+// the same nextToken, as a buggy server would. SetRateLimit
+// (Options.RateLimit, Options.RateBurst) admits requests through a token
+// bucket, read on Options.Now, and answers the others 429
+// TooManyRequestsException. After authentication the first that applies
+// wins, in this order: FailNext, FailCall, hang, rate limit, random throttle,
+// random error. All of these apply to every route, STS included; a reset
+// or hang needs a real connection (httptest.NewServer), not a
+// ResponseRecorder.
+//
+// # Bounded memory
+//
+// Requests keeps the most recent requests (Options.RecordLimit, 10000),
+// within a byte budget (Options.RecordBytes, 16 MiB), each body cut to
+// Options.RecordBodyLimit (16 KiB, Request.BodySize keeps the length); a
+// request that failed authentication keeps no body. Bodies over 1 MiB are
+// refused. clientRequestTokens are remembered for Options.IdempotencyTTL
+// (24h, on Options.Now) and at most Options.MaxIdempotencyTokens (10000) of
+// them, the oldest forgotten first.
 package emulator

@@ -211,12 +211,13 @@ func (s *Server) deleteAccessEntry(c *call) (any, error) {
 
 // replay implements clientRequestToken idempotency: the same token with the
 // same parameters answers the first response again; with other parameters it
-// is an error. It returns (nil, nil) for a token not seen before.
+// is an error. It returns (nil, nil) for a token not seen before, or
+// forgotten (Options.IdempotencyTTL, Options.MaxIdempotencyTokens).
 func (s *Server) replay(c *call, clusterName, token, params string) (json.RawMessage, error) {
 	if token == "" {
 		return nil, nil
 	}
-	prev, ok := s.tokens[c.op+"\x00"+clusterName+"\x00"+token]
+	prev, ok := s.tokens.get(c.op+"\x00"+clusterName+"\x00"+token, s.opts.Now())
 	switch {
 	case !ok:
 		return nil, nil
@@ -230,7 +231,8 @@ func (s *Server) replay(c *call, clusterName, token, params string) (json.RawMes
 func (s *Server) remember(c *call, clusterName, token, params string, v any) json.RawMessage {
 	resp := json.RawMessage(marshal(v))
 	if token != "" {
-		s.tokens[c.op+"\x00"+clusterName+"\x00"+token] = idempotentResponse{params: params, response: resp}
+		s.tokens.put(c.op+"\x00"+clusterName+"\x00"+token, idempotentResponse{params: params, response: resp},
+			s.opts.Now(), s.opts.IdempotencyTTL, s.opts.MaxIdempotencyTokens)
 	}
 	return resp
 }

@@ -33,7 +33,8 @@ func paginate[T any](c *call, scope string, items []T, key func(T) string) ([]T,
 		limit = n
 	}
 	lo := 0
-	if tok := q.Get("nextToken"); tok != "" {
+	tok := q.Get("nextToken")
+	if tok != "" {
 		after, ok := decodeToken(scope, tok)
 		if !ok {
 			return nil, "", invalidParameter("The nextToken parameter is invalid.")
@@ -42,11 +43,20 @@ func paginate[T any](c *call, scope string, items []T, key func(T) string) ([]T,
 	}
 	hi := min(lo+limit, len(items))
 	next := ""
-	if hi < len(items) {
+	switch {
+	case c.repeatToken && tok != "":
+		next = tok // Options.RepeatPageToken: the token asked with, again
+	case hi < len(items):
 		next = encodeToken(scope, key(items[hi-1]))
+	case c.repeatToken:
+		next = encodeToken(scope, endOfList) // a token even after the last page
 	}
 	return items[lo:hi], next, nil
 }
+
+// endOfList sorts after every key (no UTF-8 string has the byte 0xff): a
+// token past the end of any list.
+const endOfList = "\xff"
 
 func encodeToken(scope, after string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(scope + "\n" + after))

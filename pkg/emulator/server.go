@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,28 @@ type Options struct {
 	// that a sequential run is reproducible.
 	Seed int64
 
+	// Hang lists operations ("all": every one) whose requests are never
+	// answered: each is held until the client gives up (its request context
+	// ends) or HangMax passes, then its connection is dropped.
+	Hang []string
+	// HangMax bounds how long a hung request is held. Default 5m.
+	HangMax time.Duration
+	// Failures schedules faults for numbered requests of an operation (the
+	// 3rd DescribeAccessEntry answers 500...).
+	Failures []CallFault
+	// RepeatPageToken lists the list operations ("all": every one) that
+	// always answer the same nextToken, as a buggy server would: the first
+	// page carries one (even when it holds the whole list), and every page
+	// asked for with a token carries that token again. A client that does
+	// not notice pages forever.
+	RepeatPageToken []string
+	// RateLimit, when positive, admits that many requests per second
+	// through a token bucket of RateBurst tokens; a request finding the
+	// bucket empty is answered 429 TooManyRequestsException.
+	RateLimit float64
+	// RateBurst is the token bucket's size. Default: RateLimit rounded up.
+	RateBurst int
+
 	// PropagationDelay keeps a freshly created access entry invisible to
 	// AssociateAccessPolicy and UpdateAccessEntry for this long: they answer
 	// 404 as EKS does while the entry propagates.
@@ -48,6 +71,22 @@ type Options struct {
 	// AllowDirectAPIMode allows UpdateClusterConfig from CONFIG_MAP straight
 	// to API. By default that jump is rejected, as EKS was observed to do.
 	AllowDirectAPIMode bool
+
+	// RecordLimit is how many recent requests Requests keeps; older ones
+	// are dropped. Default 10000; negative keeps none.
+	RecordLimit int
+	// RecordBodyLimit caps the bytes of each recorded body. Default 16 KiB.
+	RecordBodyLimit int
+	// RecordBytes caps the bytes (bodies, paths, queries) of all recorded
+	// requests together; the oldest are dropped first. Default 16 MiB.
+	RecordBytes int
+
+	// IdempotencyTTL is how long a clientRequestToken is remembered.
+	// Default 24h.
+	IdempotencyTTL time.Duration
+	// MaxIdempotencyTokens caps the clientRequestTokens remembered; the
+	// oldest are forgotten first. Default 10000.
+	MaxIdempotencyTokens int
 
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
@@ -61,7 +100,11 @@ type Request struct {
 	Method string
 	Path   string // unescaped
 	Query  url.Values
-	Body   []byte
+	// Body is the request body, cut to Options.RecordBodyLimit; nil for a
+	// request that failed authentication.
+	Body []byte
+	// BodySize is the length of the body received (at most 1 MiB is read).
+	BodySize int
 }
 
 // Server is an in-memory EKS endpoint. It implements http.Handler and is
@@ -78,10 +121,11 @@ type Server struct {
 	faultRNG     *rand.Rand // decides random faults
 	idRNG        *rand.Rand // makes UUIDs and request ids
 	clusters     map[string]*cluster
-	missing      map[string]bool               // principal ARNs IAM does not know
-	failures     map[string][]*apiError        // FailNext queue per operation
-	tokens       map[string]idempotentResponse // clientRequestToken replay table
-	requests     []Request
+	missing      map[string]bool        // principal ARNs IAM does not know
+	failures     map[string][]*apiError // FailNext queue per operation
+	tokens       idempotencyTable       // clientRequestToken replay table
+	requests     requestLog
+	faults       faultState  // the fault knobs of faults.go
 	after        afterFaults // FailAfter, ResetAfter (afterfault.go)
 }
 
@@ -92,6 +136,9 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	opts.HangMax = cmp.Or(opts.HangMax, 5*time.Minute)
+	opts.IdempotencyTTL = cmp.Or(opts.IdempotencyTTL, 24*time.Hour)
+	opts.MaxIdempotencyTokens = cmp.Or(opts.MaxIdempotencyTokens, 10000)
 	seed := uint64(opts.Seed)
 	s := &Server{
 		opts:         opts,
@@ -105,9 +152,11 @@ func New(opts Options) *Server {
 		clusters:     map[string]*cluster{},
 		missing:      map[string]bool{},
 		failures:     map[string][]*apiError{},
-		tokens:       map[string]idempotentResponse{},
+		tokens:       idempotencyTable{entries: map[string]idempotentResponse{}},
+		requests:     newRequestLog(opts.RecordLimit, opts.RecordBodyLimit, opts.RecordBytes),
 	}
 	s.routes()
+	s.faults = newFaultState(opts)
 	return s
 }
 
@@ -120,11 +169,14 @@ type operation struct {
 	handle func(*call) (any, error)
 }
 
-func (s *Server) routes() {
-	for _, r := range []struct {
-		pattern string
-		op      operation
-	}{
+type route struct {
+	pattern string
+	op      operation
+}
+
+// routeTable is every route the emulator serves.
+func (s *Server) routeTable() []route {
+	return []route{
 		{"POST /clusters/{name}/access-entries", operation{name: "CreateAccessEntry", handle: s.createAccessEntry}},
 		{"GET /clusters/{name}/access-entries", operation{name: "ListAccessEntries", handle: s.listAccessEntries}},
 		{"GET /clusters/{name}/access-entries/{principalArn}", operation{name: "DescribeAccessEntry", handle: s.describeAccessEntry}},
@@ -145,9 +197,26 @@ func (s *Server) routes() {
 		{"POST /{$}", operation{name: "GetCallerIdentity", query: true, handle: s.getCallerIdentity}},
 		{"GET /{$}", operation{name: "GetCallerIdentity", query: true, handle: s.getCallerIdentity}},
 		{"/", unknownOperation},
-	} {
+	}
+}
+
+func (s *Server) routes() {
+	for _, r := range s.routeTable() {
 		s.mux.HandleFunc(r.pattern, func(w http.ResponseWriter, req *http.Request) { s.serve(w, req, r.op) })
 	}
+}
+
+// Operations returns the names of the operations the emulator serves,
+// sorted: the names Options.Hang, FailNext, FailCall and the like take.
+func Operations() []string {
+	var names []string
+	for _, r := range (&Server{}).routeTable() {
+		if r.op.name != "" && !slices.Contains(names, r.op.name) {
+			names = append(names, r.op.name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 var unknownOperation = operation{handle: func(c *call) (any, error) {
@@ -186,8 +255,12 @@ type call struct {
 	bodyErr   error
 	form      url.Values // awsQuery parameters
 	requestID string
+	authErr   error  // why authentication failed, or nil
 	region    string // region for ARNs
 	partition string
+	// repeatToken makes a list answer the nextToken it was given
+	// (Options.RepeatPageToken).
+	repeatToken bool
 }
 
 // decode reads the JSON request body into v. An empty body is an empty
@@ -205,8 +278,8 @@ func (c *call) decode(v any) error {
 	return nil
 }
 
-// serve runs the pipeline shared by every route: record, delay,
-// authenticate, inject faults, answer.
+// serve runs the pipeline shared by every route: authenticate, record,
+// delay, inject faults, answer.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 	start := time.Now()
 	body, bodyErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
@@ -221,13 +294,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 
 	s.mu.Lock()
 	c.requestID = s.uuid()
-	s.requests = append(s.requests, Request{
-		Op:     c.op,
-		Method: r.Method,
-		Path:   r.URL.Path,
-		Query:  cloneValues(r.URL.Query()),
-		Body:   bytes.Clone(body),
-	})
+	c.authErr = s.authenticate(c)
+	s.requests.add(c)
 	latency := s.latency
 	s.mu.Unlock()
 
@@ -237,13 +305,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
+			dropConnection(w, r) // never an empty 200 to a client that is still there
+			s.logf(r, c, "dropped: request canceled during the latency", start)
 			return
 		}
 	}
 
 	v, err := s.dispatch(c, op)
+	if cf := (*connFault)(nil); errors.As(err, &cf) {
+		s.logf(r, c, s.breakConnection(w, r, cf), start)
+		return
+	}
 	if s.after.strike(w, c.op, &err) {
-		return // the connection was reset
+		return // applied, then the connection was reset (afterfault.go)
 	}
 
 	rw := &statusWriter{ResponseWriter: w}
@@ -264,11 +338,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 		rw.WriteHeader(http.StatusOK)
 		_, _ = rw.Write(marshal(v))
 	}
+	result := strconv.Itoa(rw.status)
+	if rw.code != "" {
+		result += " " + rw.code
+	}
+	s.logf(r, c, result, start)
+}
+
+// logf writes the request's line to Options.Logf, if set.
+func (s *Server) logf(r *http.Request, c *call, result string, start time.Time) {
 	if s.opts.Logf != nil {
-		result := strconv.Itoa(rw.status)
-		if rw.code != "" {
-			result += " " + rw.code
-		}
 		s.opts.Logf("%s %s %s -> %s (%s)", r.Method, r.URL.EscapedPath(), cmp.Or(c.op, "unknown operation"),
 			result, time.Since(start).Round(time.Microsecond))
 	}
@@ -289,34 +368,18 @@ func writeError(w *statusWriter, c *call, op operation, e *apiError) {
 	_, _ = w.Write(e.restJSONBody())
 }
 
-// dispatch authenticates the call, applies injected faults and runs the
+// dispatch applies injected faults to an authenticated call and runs the
 // handler, all under the state lock.
 func (s *Server) dispatch(c *call, op operation) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.authenticate(c); err != nil {
-		return nil, err
+	if c.authErr != nil {
+		return nil, c.authErr
 	}
-	if err := s.injectedFault(c.op); err != nil {
+	if err := s.injectedFault(c); err != nil {
 		return nil, err
 	}
 	return op.handle(c)
-}
-
-// injectedFault returns the error queued by FailNext for op, else a random
-// throttle or server error according to the configured rates.
-func (s *Server) injectedFault(op string) *apiError {
-	if q := s.failures[op]; len(q) > 0 {
-		s.failures[op] = q[1:]
-		return q[0]
-	}
-	if s.throttleRate > 0 && s.faultRNG.Float64() < s.throttleRate {
-		return tooManyRequests()
-	}
-	if s.errorRate > 0 && s.faultRNG.Float64() < s.errorRate {
-		return serverError()
-	}
-	return nil
 }
 
 // statusWriter remembers what was sent, for the request log.
@@ -409,22 +472,17 @@ func (s *Server) SetFaults(latency time.Duration, throttleRate, errorRate float6
 	s.latency, s.throttleRate, s.errorRate = latency, throttleRate, errorRate
 }
 
-// Requests returns a copy of every request received so far, in order.
+// Requests returns a copy of the requests received so far, oldest first:
+// the most recent Options.RecordLimit of them, within Options.RecordBytes.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		r.Query = cloneValues(r.Query)
-		r.Body = bytes.Clone(r.Body)
-		out[i] = r
-	}
-	return out
+	return s.requests.list()
 }
 
 // ResetRequests forgets the recorded requests.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = nil
+	s.requests.reset()
 }

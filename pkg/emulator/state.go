@@ -54,6 +54,44 @@ type association struct {
 type idempotentResponse struct {
 	params   string // canonical form of the request without the token
 	response []byte
+	expires  time.Time
+}
+
+// idempotencyTable remembers clientRequestTokens for a bounded time, and at
+// most a bounded number of them, forgetting the oldest first. EKS documents
+// no retention; a day is far longer than any retry of the same request.
+type idempotencyTable struct {
+	entries map[string]idempotentResponse
+	order   []tokenAge // insertion order, oldest first
+}
+
+type tokenAge struct {
+	key     string
+	expires time.Time
+}
+
+// get returns the unexpired response remembered for key.
+func (t *idempotencyTable) get(key string, now time.Time) (idempotentResponse, bool) {
+	r, ok := t.entries[key]
+	if !ok || !now.Before(r.expires) {
+		return idempotentResponse{}, false
+	}
+	return r, true
+}
+
+// put remembers r for key until now+ttl, first forgetting expired tokens
+// and, past limit, the oldest.
+func (t *idempotencyTable) put(key string, r idempotentResponse, now time.Time, ttl time.Duration, limit int) {
+	for len(t.order) > 0 && (len(t.entries) >= limit || !now.Before(t.order[0].expires)) {
+		old := t.order[0]
+		t.order = t.order[1:]
+		if e, ok := t.entries[old.key]; ok && e.expires.Equal(old.expires) { // not re-used since
+			delete(t.entries, old.key)
+		}
+	}
+	r.expires = now.Add(ttl)
+	t.entries[key] = r
+	t.order = append(t.order, tokenAge{key: key, expires: r.expires})
 }
 
 func (c *cluster) sortedEntries() []*accessEntry {
