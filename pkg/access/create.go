@@ -133,7 +133,7 @@ func (r CreateEntry) policyProblems() []error {
 		if err := p.Policy.CheckAssociable(); err != nil {
 			errs = append(errs, prefixed("--policy", err))
 		}
-		arn := p.Policy.ARN(partition)
+		arn := r.Principal.PolicyARN(p.Policy)
 		if !r.Principal.IsZero() && !strings.HasPrefix(arn, "arn:"+partition+":") {
 			errs = append(errs, newError(
 				fmt.Sprintf("--policy %s is not in partition %q of the principal", p.Policy, partition),

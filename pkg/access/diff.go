@@ -193,11 +193,10 @@ func (r CreateEntry) comparePolicies(have []AssociatedPolicy) []PolicyChange {
 	for _, h := range have {
 		byARN[h.PolicyARN] = h
 	}
-	partition := r.Principal.Partition()
 	requested := make(map[string]bool, len(r.Policies))
 	var out []PolicyChange
 	for _, p := range r.Policies {
-		arn := p.Policy.ARN(partition)
+		arn := r.Principal.PolicyARN(p.Policy)
 		requested[arn] = true
 		h, ok := byARN[arn]
 		switch {

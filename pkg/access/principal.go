@@ -224,3 +224,9 @@ func (p PrincipalARN) Warnings() []string {
 	}
 	return nil
 }
+
+// PolicyARN resolves a policy reference for p: a short name takes p's
+// partition (arn:aws-cn:eks::aws:cluster-access-policy/NAME for an aws-cn
+// principal), a full ARN stays as given. Every command and the planner
+// resolve policies here.
+func (p PrincipalARN) PolicyARN(ref PolicyRef) string { return ref.ARN(p.Partition()) }

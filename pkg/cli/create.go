@@ -348,7 +348,7 @@ func conflictHints(r access.CreateEntry, e access.Entry, d access.Diff) []string
 		case access.PolicyRemove:
 			// The short name, when it means this ARN for the principal.
 			policy := p.PolicyARN
-			if short, err := access.ParsePolicyRef(p.Policy.Name()); err == nil && short.ARN(r.Principal.Partition()) == p.PolicyARN {
+			if short, err := access.ParsePolicyRef(p.Policy.Name()); err == nil && r.Principal.PolicyARN(short) == p.PolicyARN {
 				policy = short.Name()
 			}
 			hints = append(hints, fmt.Sprintf("%s is associated but not requested: remove it with eksaccess policy disassociate %s --policy %s, or add --policy %s:%s to keep it", p.Policy.Name(), target, policy, policy, p.Have))
@@ -382,9 +382,8 @@ func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, 
 		return policiesOrNil(o.req, have), nil
 	}
 	done := append([]access.AssociatedPolicy{}, have...)
-	partition := o.req.Principal.Partition()
 	for i, pa := range todo {
-		policyARN := pa.Policy.ARN(partition)
+		policyARN := o.req.Principal.PolicyARN(pa.Policy)
 		var ap access.AssociatedPolicy
 		err := o.deps.waiter().ForEntry(ctx, "the new entry", nil, func() error {
 			var err error
@@ -469,7 +468,7 @@ func dryRunResult(r access.CreateEntry) output.Result {
 		reqs = append(reqs, dryRunRequest{Operation: "AssociateAccessPolicy", Input: associateInput{
 			ClusterName:  string(r.Cluster),
 			PrincipalARN: r.Principal.String(),
-			PolicyARN:    p.Policy.ARN(r.Principal.Partition()),
+			PolicyARN:    r.Principal.PolicyARN(p.Policy),
 			AccessScope:  scope,
 		}})
 	}

@@ -183,7 +183,7 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 		return err
 	}
 	// EKS upserts: an associated policy gets the new scope in place.
-	policyARN := o.policy.ARN(o.principal.Partition())
+	policyARN := o.principal.PolicyARN(o.policy)
 	rescoped := func(a access.EntryAccess) access.EntryAccess { return a.WithPolicy(policyARN, o.scope) }
 	action := fmt.Sprintf("associate %s with %s in cluster %s at scope %s", o.policy.Name(), o.principal, o.cluster, o.scope)
 	if err := guardLockout(ctx, client, o.entryTarget, o.force, nil, action, rescoped); err != nil {
@@ -345,7 +345,7 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 	if err != nil {
 		return err
 	}
-	policyARN := o.policy.ARN(o.principal.Partition())
+	policyARN := o.principal.PolicyARN(o.policy)
 	without := func(a access.EntryAccess) access.EntryAccess { return a.WithoutPolicy(policyARN) }
 	action := fmt.Sprintf("disassociate %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)
 	if err := guardLockout(ctx, client, o.entryTarget, o.force, nil, action, without); err != nil {

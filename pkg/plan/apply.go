@@ -138,7 +138,7 @@ func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) 
 	_ = entry
 	o.Done = append(o.Done, "create entry")
 	for _, pa := range w.Policies {
-		arn := pa.Policy.ARN(w.Principal.Partition())
+		arn := w.Principal.PolicyARN(pa.Policy)
 		err := x.Waiter.ForEntry(ctx, "the new entry "+w.Principal.String(), nil, func() error {
 			_, err := x.Client.AssociatePolicy(ctx, w.Cluster, w.Principal, arn, pa.Scope)
 			return err

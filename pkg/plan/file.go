@@ -797,7 +797,7 @@ func (l *loader) policies(n *yaml.Node, field string, s schema, principal access
 			ok = false
 		} else {
 			a.Policy = ref
-			if !principal.IsZero() && !strings.HasPrefix(ref.ARN(principal.Partition()), "arn:"+principal.Partition()+":") {
+			if !principal.IsZero() && !strings.HasPrefix(principal.PolicyARN(ref), "arn:"+principal.Partition()+":") {
 				l.failf(pn, join(path, s.policy), "write the short name "+ref.Name()+" to get the principal's partition",
 					"policy %s is not in partition %q of the principal", v, principal.Partition())
 				ok = false

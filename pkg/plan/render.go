@@ -186,7 +186,7 @@ func (p Plan) Doc() Doc {
 			}
 			cd.Entry = &EntryDoc{Type: string(w.Type.OrDefault()), KubernetesGroups: groups, Username: w.Username, Tags: w.Tags, AccessPolicies: []AssociationDoc{}}
 			for _, pa := range w.Policies {
-				cd.Entry.AccessPolicies = append(cd.Entry.AccessPolicies, AssociationDoc{PolicyARN: pa.Policy.ARN(w.Principal.Partition()), AccessScope: *apiScope(pa.Scope)})
+				cd.Entry.AccessPolicies = append(cd.Entry.AccessPolicies, AssociationDoc{PolicyARN: w.Principal.PolicyARN(pa.Policy), AccessScope: *apiScope(pa.Scope)})
 			}
 		case ActionDelete:
 			for _, hp := range c.Have.AssociatedAccessPolicies {
