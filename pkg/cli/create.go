@@ -78,7 +78,6 @@ associating policies (up to 30s), within --timeout.`,
 	f.Var(&opts.policies, "policy", "access policy to associate after the create, as `NAME[:SCOPE]`; SCOPE is cluster (the default) or namespace=a,b (repeatable)")
 	f.BoolVar(&opts.ifNotExists, "if-not-exists", false, "succeed when an identical entry exists; finish its missing policies")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "validate and print the requests as JSON; send nothing")
-	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(typeNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
