@@ -78,7 +78,7 @@ func exitCode(err error) int {
 		return silentErr.code
 	case errors.As(err, &codeErr):
 		return codeErr.code
-	case errors.As(err, &flagErr), errors.Is(err, eksapi.ErrNoRegion), errors.Is(err, eksapi.ErrNoProfile):
+	case errors.As(err, &flagErr), errors.Is(err, eksapi.ErrNoRegion), errors.Is(err, eksapi.ErrNoProfile), errors.Is(err, eksapi.ErrBadConfig):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted

@@ -341,9 +341,12 @@ func associatedFrom(p *types.AssociatedAccessPolicy) access.AssociatedPolicy {
 	return out
 }
 
+// utc is t in UTC to the whole second, so that every timestamp prints
+// with the same precision (RFC 3339 without a fraction) and sorts as a
+// string; EKS's own milliseconds would make some times 3 digits longer.
 func utc(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
 	}
-	return t.UTC()
+	return t.UTC().Truncate(time.Second)
 }
