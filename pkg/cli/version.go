@@ -108,7 +108,7 @@ func pseudoVersion(v string) (date, commit string) {
 
 func isHex(s string) bool {
 	for _, r := range s {
-		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
 			return false
 		}
 	}
