@@ -158,12 +158,21 @@ func missingError(ctx context.Context, total, failed, throttled, unfinished int)
 		}
 		why = append(why, fmt.Sprintf("%d not described %s", unfinished, when))
 	}
-	err := fmt.Errorf("list --details: %d of %d entries are missing from the output (%s)", failed+unfinished, total, strings.Join(why, ", "))
-	if ctx.Err() != nil {
-		return fmt.Errorf("%w: %w", err, ctx.Err())
+	return &missingEntriesError{
+		msg:   fmt.Sprintf("list --details: %d of %d entries are missing from the output (%s)", failed+unfinished, total, strings.Join(why, ", ")),
+		cause: ctx.Err(),
 	}
-	return err
 }
+
+// missingEntriesError is the summary line of describeAll; it wraps the
+// context error that ended the work, if any, without repeating its words.
+type missingEntriesError struct {
+	msg   string
+	cause error
+}
+
+func (e *missingEntriesError) Error() string { return e.msg }
+func (e *missingEntriesError) Unwrap() error { return e.cause }
 
 // printDetails prints what describeAll found. When entries are missing
 // (err != nil), table and text still print the rows there are, one an
