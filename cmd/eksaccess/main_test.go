@@ -114,11 +114,12 @@ func setupEmulator(env *testscript.Env) error {
 //	emu ratelimit RPS [BURST] admit RPS requests a second (bursts of BURST), 429 beyond; 0: no limit
 //	emu entries CLUSTER N     create N access entries, role/entry-0001..., through the wire
 //	                          (they count as requests: emu reset after)
+//	emu create CLUSTER FILE   create an entry from a CreateAccessEntry body, as another client would
 //	emu reset                 forget the requests received so far
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	srv := ts.Value(emuKey).(*emulator.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: emu calls|fail|failafter|failcall|hang|repeattoken|ratelimit|entries|missing|cluster|caller|faults|reset ...")
+		ts.Fatalf("usage: emu calls|fail|failafter|failcall|hang|repeattoken|ratelimit|entries|create|missing|cluster|caller|faults|reset ...")
 	}
 	if neg && args[0] != "calls" {
 		ts.Fatalf("emu %s does not support !", args[0])
@@ -213,6 +214,11 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		n, err := strconv.Atoi(args[2])
 		ts.Check(err)
 		seedEntries(ts, srv, args[1], n)
+	case "create":
+		if len(args) != 3 {
+			ts.Fatalf("usage: emu create CLUSTER BODY-FILE")
+		}
+		seedEntry(ts, srv, args[1], ts.ReadFile(args[2]))
 	case "reset":
 		srv.ResetRequests()
 	default:
@@ -225,16 +231,23 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 // signed client in the script's region would.
 func seedEntries(ts *testscript.TestScript, srv *emulator.Server, cluster string, n int) {
 	for i := 1; i <= n; i++ {
-		body := fmt.Sprintf(`{"principalArn":"arn:aws:iam::111122223333:role/entry-%04d"}`, i)
-		req := httptest.NewRequestWithContext(ts.Value(ctxKey).(context.Context), "POST", "/clusters/"+cluster+"/access-entries", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/"+ts.Getenv("AWS_REGION")+
-			"/eks/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			ts.Fatalf("emu entries: creating entry %d: %d %s", i, rec.Code, rec.Body)
-		}
+		seedEntry(ts, srv, cluster, fmt.Sprintf(`{"principalArn":"arn:aws:iam::111122223333:role/entry-%04d"}`, i))
+	}
+}
+
+// seedEntry sends one CreateAccessEntry body straight to the emulator's
+// handler, as a signed client in the script's region would: data no
+// eksaccess command would send (control characters in a tag, say), as
+// another client could have written it.
+func seedEntry(ts *testscript.TestScript, srv *emulator.Server, cluster, body string) {
+	req := httptest.NewRequestWithContext(ts.Value(ctxKey).(context.Context), "POST", "/clusters/"+cluster+"/access-entries", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/"+ts.Getenv("AWS_REGION")+
+		"/eks/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		ts.Fatalf("emu: creating entry %s: %d %s", body, rec.Code, rec.Body)
 	}
 }
 

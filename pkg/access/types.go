@@ -17,6 +17,11 @@ type Entry struct {
 	Tags             map[string]string `json:"tags"`
 	Username         string            `json:"username"`
 	Type             string            `json:"type"`
+
+	// Revision changes with every write of the entry: modifiedAt as EKS
+	// sent it, to the nanosecond (CreatedAt and ModifiedAt are printed to
+	// the second). A read-modify-write compares it to see another writer.
+	Revision string `json:"-"`
 }
 
 // AssociatedPolicy is an access policy associated with an entry.

@@ -153,7 +153,7 @@ func TestConvert_rows(t *testing.T) {
 			name: "SSO role without its path", key: "mapRoles",
 			rows:  "- rolearn: " + acct + "role/AWSReservedSSO_Admin_0123456789abcdef\n  groups: [system:masters]\n",
 			line:  "mapRoles[0] (line 8) " + acct + "role/AWSReservedSSO_Admin_0123456789abcdef: mapped as STANDARD with AmazonEKSClusterAdminPolicy at cluster scope (for system:masters)",
-			notes: []string{"use the full ARN, arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_Admin_0123456789abcdef"},
+			notes: []string{"use arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef"},
 			entry: &access.CreateEntry{Principal: mustPrincipal(t, acct+"role/AWSReservedSSO_Admin_0123456789abcdef"), Policies: admin},
 		},
 		{

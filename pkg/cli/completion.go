@@ -15,8 +15,9 @@ import (
 const completionTimeout = 3 * time.Second
 
 // registerCompletions gives every --cluster, --principal and --policy flag
-// in the tree dynamic completion from EKS. Errors make them complete
-// nothing, silently: a shell is no place for an error message.
+// in the tree dynamic completion from EKS, and --type its values in the
+// case the user types. Errors make them complete nothing, silently: a shell
+// is no place for an error message.
 func registerCompletions(root *cobra.Command, deps *Deps) {
 	var walk func(*cobra.Command)
 	walk = func(c *cobra.Command) {
@@ -24,6 +25,7 @@ func registerCompletions(root *cobra.Command, deps *Deps) {
 			"cluster":   completeClusters(deps),
 			"principal": completePrincipals(deps),
 			"policy":    completePolicies(deps),
+			"type":      completeTypes,
 		} {
 			if c.Flags().Lookup(name) != nil {
 				_ = c.RegisterFlagCompletionFunc(name, fn)
@@ -67,12 +69,25 @@ func completePrincipals(deps *Deps) cobra.CompletionFunc {
 	}
 }
 
+// completePolicies completes access-policy names from the catalog; for
+// policy disassociate with --cluster and --principal on the line, from the
+// entry's own policies (what can be disassociated), falling back to the
+// catalog when they cannot be listed.
 func completePolicies(deps *Deps) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 		return complete(cmd, prefix, func(ctx context.Context) ([]string, error) {
 			client, err := deps.Client(ctx)
 			if err != nil {
 				return nil, err
+			}
+			if cluster, principal, ok := entryOnLine(cmd, deps); ok && cmd.Name() == "disassociate" {
+				if policies, err := client.ListAssociatedPolicies(ctx, cluster, principal); err == nil {
+					names := make([]string, 0, len(policies))
+					for _, p := range policies {
+						names = append(names, access.PolicyName(p.PolicyARN))
+					}
+					return names, nil
+				}
 			}
 			policies, err := client.ListPolicies(ctx)
 			names := make([]string, 0, len(policies))
@@ -82,6 +97,45 @@ func completePolicies(deps *Deps) cobra.CompletionFunc {
 			return names, err
 		})
 	}
+}
+
+// entryOnLine is the entry that --cluster (or EKSACCESS_CLUSTER) and
+// --principal already on the command line name.
+func entryOnLine(cmd *cobra.Command, deps *Deps) (access.ClusterName, access.PrincipalARN, bool) {
+	var cluster access.ClusterName
+	if f := cmd.Flags().Lookup("cluster"); f != nil {
+		cluster = access.ClusterName(f.Value.String())
+	}
+	f := cmd.Flags().Lookup("principal")
+	if f == nil || f.Value.String() == "" || requireCluster(deps, &cluster) != nil {
+		return "", access.PrincipalARN{}, false
+	}
+	return cluster, access.UncheckedPrincipalARN(f.Value.String()), true
+}
+
+// completeTypes completes --type ignoring case and "-" for "_", as the flag
+// parses it, and answers in the style typed (ec2 -> ec2_linux, ec2_windows,
+// ec2; EC2 -> EC2_LINUX...): shells keep only the candidates that start
+// with what was typed, byte for byte.
+func completeTypes(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+	lower := strings.ToLower(prefix) == prefix && strings.ToUpper(prefix) != prefix
+	dash := strings.Contains(prefix, "-")
+	norm := func(s string) string { return strings.ReplaceAll(strings.ToUpper(s), "-", "_") }
+	var out []string
+	for _, name := range typeNames() {
+		if !strings.HasPrefix(name, norm(prefix)) {
+			continue
+		}
+		rest := name[len(prefix):]
+		if lower {
+			rest = strings.ToLower(rest)
+		}
+		if dash {
+			rest = strings.ReplaceAll(rest, "_", "-")
+		}
+		out = append(out, prefix+rest)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // complete runs fetch under a short deadline and keeps the values that

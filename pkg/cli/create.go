@@ -100,7 +100,6 @@ with --if-not-exists, is safe.`,
 	f.BoolVar(&opts.ifNotExists, "if-not-exists", false, "succeed when an identical entry exists; finish its missing policies")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "validate offline and print the requests as json (or -o yaml); send nothing")
 	f.BoolVar(&opts.noVerifyPrincipal, "no-verify-principal", false, "send a principal eksaccess expects EKS to refuse (an IAM Identity Center role without its path), with a warning")
-	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(typeNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -28,7 +28,7 @@ type Deps struct {
 // logs stay quiet on success.
 func (d *Deps) done(format string, args ...any) {
 	if d.IO.IsStderrTTY() {
-		fmt.Fprintf(d.IO.ErrOut, format+"\n", args...)
+		fmt.Fprintln(d.IO.ErrOut, output.Sanitize(fmt.Sprintf(format, args...)))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 // Exit codes, as docs/guides/scripting.md lists them (the command-line
@@ -84,18 +85,18 @@ func printError(w io.Writer, err error) {
 	}
 	for _, line := range strings.Split(err.Error(), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
-			fmt.Fprintf(w, "eksaccess: %s\n", line)
+			fmt.Fprintf(w, "eksaccess: %s\n", output.Sanitize(line))
 		}
 	}
 	for _, h := range hints(err) {
-		fmt.Fprintf(w, "hint: %s\n", h)
+		fmt.Fprintf(w, "hint: %s\n", output.Sanitize(h))
 	}
 }
 
 // warn prints non-fatal remarks on stderr.
 func warn(deps *Deps, lines ...string) {
 	for _, l := range lines {
-		fmt.Fprintf(deps.IO.ErrOut, "warning: %s\n", l)
+		fmt.Fprintf(deps.IO.ErrOut, "warning: %s\n", output.Sanitize(l))
 	}
 }
 
@@ -113,7 +114,7 @@ func exitCode(err error) int {
 		return silentErr.code
 	case errors.As(err, &codeErr):
 		return codeErr.code
-	case errors.As(err, &flagErr), errors.Is(err, eksapi.ErrNoRegion), errors.Is(err, eksapi.ErrNoProfile):
+	case errors.As(err, &flagErr), errors.Is(err, eksapi.ErrNoRegion), errors.Is(err, eksapi.ErrNoProfile), errors.Is(err, eksapi.ErrBadConfig):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted

@@ -70,7 +70,7 @@ func TestRunDescribeWithPolicies(t *testing.T) {
 	}
 
 	for format, want := range map[output.Format]string{
-		output.YAML:        "associatedAccessPolicies:\n- accessScope:",
+		output.YAML:        "associatedAccessPolicies:\n- policyArn: arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy\n  accessScope:",
 		output.TableFormat: "POLICIES   AmazonEKSAdminViewPolicy(cluster),AmazonEKSViewPolicy(namespace=dev,test)",
 		output.Text:        "POLICIES\tAmazonEKSAdminViewPolicy(cluster),AmazonEKSViewPolicy(namespace=dev,test)",
 	} {

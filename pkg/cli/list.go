@@ -108,11 +108,7 @@ func runList(ctx context.Context, o *listOptions) error {
 		fmt.Fprintf(o.deps.IO.ErrOut, "no access entries in cluster %s\n", o.cluster)
 	}
 	if o.details {
-		entries, err := describeAll(ctx, o, client, arns)
-		if err != nil {
-			return err
-		}
-		return o.deps.print(detailsResult(entries))
+		return o.printDetails(describeAll(ctx, o, client, arns))
 	}
 	rows := make([][]string, 0, len(arns))
 	for _, a := range arns {

@@ -576,7 +576,7 @@ func TestPolicyThroughRoot(t *testing.T) {
 	if err := run("policy", "list-associated", "--principal", devRole, "-o", "yaml"); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(td.out.String(), "associatedAccessPolicies:\n- accessScope:\n    namespaces:\n    - dev\n    type: namespace\n") {
+	if !strings.Contains(td.out.String(), "associatedAccessPolicies:\n- policyArn: arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy\n  accessScope:\n    type: namespace\n    namespaces:\n    - dev\n") {
 		t.Errorf("list-associated yaml:\n%s", td.out)
 	}
 	err := run("policy", "disassociate", "--principal", devRole, "--policy", "AmazonEKSAdminPolicy", "-o", "json")

@@ -48,6 +48,7 @@ type globalOptions struct {
 	clusterARN, clusterRegion string
 
 	cancel context.CancelFunc // ends the --timeout context
+	sent   eksapi.Activity    // what the command sent, for reportPanic
 }
 
 // Main runs eksaccess with args (without the program name) and returns the
@@ -77,8 +78,13 @@ type signalError struct{ sig os.Signal }
 
 func (e *signalError) Error() string { return "received " + e.sig.String() }
 
-func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, env func(string) string) int {
+func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, env func(string) string) (code int) {
 	deps, g := newDeps(ios, build, env)
+	defer func() {
+		if r := recover(); r != nil {
+			code = reportPanic(ios.ErrOut, r, &g.sent)
+		}
+	}()
 	return execute(ctx, newRootCmd(deps, g, build), g, args, ios)
 }
 
@@ -141,6 +147,7 @@ func newDeps(ios *IOStreams, build BuildInfo, env func(string) string) (*Deps, *
 				MaxAttempts: g.maxAttempts,
 				Version:     build.Version,
 				Debug:       debug,
+				Activity:    &g.sent,
 			})
 		}
 		client, err := newClient(g.region)
@@ -195,7 +202,7 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		},
 	}
 	root.SetFlagErrorFunc(flagError)
-	root.Version = versionInfo(build).Version
+	root.Version = versionInfo(build, readBuildInfo()).Version
 	root.SetVersionTemplate("eksaccess version {{.Version}}\n")
 	root.Flags().Bool("version", false, "print the version (the version command says more)")
 
@@ -206,7 +213,7 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 	f.VarP(&g.output, "output", "o", "output `format`: "+strings.Join(output.Formats(), ", ")+" (default: table, or EKSACCESS_OUTPUT)")
 	f.StringVar(&g.query, "query", "", "JMESPath `expression` applied to the JSON document before printing")
 	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "deadline for the whole command, retries included")
-	f.IntVar(&g.maxAttempts, "max-attempts", 0, "attempts per API call for throttling and 5xx errors (default: AWS_MAX_ATTEMPTS or 3)")
+	f.IntVar(&g.maxAttempts, "max-attempts", 0, "attempts per API call for throttling, 5xx errors and timeouts, with the SDK's standard retry (default: AWS_MAX_ATTEMPTS, else 10 per read and 3 per write)")
 	f.BoolVar(&g.debug, "debug", false, "log each HTTP request and its timing to stderr (never credentials)")
 	f.BoolVar(&g.noColor, "no-color", false, "plain output (also NO_COLOR)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats(), cobra.ShellCompDirectiveNoFileComp))
@@ -265,7 +272,7 @@ func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
 		return flagErrorf("--timeout must be positive, got %s", g.timeout)
 	}
 	if g.maxAttempts < 0 {
-		return flagErrorf("--max-attempts must be 1 or more (0, the default, means AWS_MAX_ATTEMPTS or 3), got %d", g.maxAttempts)
+		return flagErrorf("--max-attempts must be 1 or more (0, the default, means AWS_MAX_ATTEMPTS, else 10 per read and 3 per write), got %d", g.maxAttempts)
 	}
 	*deps.Output = output.Options{
 		Format: g.output,
@@ -313,7 +320,7 @@ func clusterARN(cmd *cobra.Command, deps *Deps) (arn, region string) {
 // runs aside, so that Ctrl-C or --timeout ends the wait at once.
 func terminalConfirm(ios *IOStreams) func(context.Context, string) (bool, error) {
 	return func(ctx context.Context, q string) (bool, error) {
-		fmt.Fprintf(ios.ErrOut, "%s [y/N]: ", q)
+		fmt.Fprintf(ios.ErrOut, "%s [y/N]: ", output.Sanitize(q))
 		type answer struct {
 			line string
 			err  error

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -135,8 +134,8 @@ func entryChanges(was, is access.Entry) []string {
 	if was.Username != is.Username {
 		changes = append(changes, fmt.Sprintf("username %q -> %q", was.Username, is.Username))
 	}
-	if !was.ModifiedAt.Equal(is.ModifiedAt) {
-		changes = append(changes, fmt.Sprintf("modifiedAt %s -> %s", was.ModifiedAt.UTC().Format(time.RFC3339Nano), is.ModifiedAt.UTC().Format(time.RFC3339Nano)))
+	if was.Revision != is.Revision {
+		changes = append(changes, fmt.Sprintf("modifiedAt %s -> %s", was.Revision, is.Revision))
 	}
 	return changes
 }

@@ -425,6 +425,7 @@ func entryFrom(e *types.AccessEntry) access.Entry {
 		AccessEntryARN:   aws.ToString(e.AccessEntryArn),
 		CreatedAt:        utc(e.CreatedAt),
 		ModifiedAt:       utc(e.ModifiedAt),
+		Revision:         revision(e.ModifiedAt),
 		Tags:             e.Tags,
 		Username:         aws.ToString(e.Username),
 		Type:             aws.ToString(e.Type),
@@ -456,9 +457,21 @@ func associatedFrom(p *types.AssociatedAccessPolicy) access.AssociatedPolicy {
 	return out
 }
 
+// utc is t in UTC to the whole second, so that every timestamp prints
+// with the same precision (RFC 3339 without a fraction) and sorts as a
+// string; EKS's own milliseconds would make some times 3 digits longer.
 func utc(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
 	}
-	return t.UTC()
+	return t.UTC().Truncate(time.Second)
+}
+
+// revision is an entry's modifiedAt to the nanosecond, as EKS sent it:
+// access.Entry.Revision.
+func revision(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }

@@ -56,7 +56,10 @@ func TestCreateEntryMapsEveryField(t *testing.T) {
 	if !strings.HasPrefix(got.AccessEntryARN, "arn:aws:eks:us-west-2:111122223333:access-entry/demo/role/111122223333/") {
 		t.Errorf("accessEntryArn = %q", got.AccessEntryARN)
 	}
-	got.CreatedAt, got.ModifiedAt, got.AccessEntryARN = time.Time{}, time.Time{}, ""
+	if got.Revision == "" {
+		t.Error("no revision")
+	}
+	got.CreatedAt, got.ModifiedAt, got.AccessEntryARN, got.Revision = time.Time{}, time.Time{}, "", ""
 	want := access.Entry{
 		ClusterName:      "demo",
 		PrincipalARN:     "arn:aws:iam::111122223333:role/team/dev",

@@ -2,12 +2,13 @@ package eksapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
@@ -23,6 +24,12 @@ type Config struct {
 	MaxAttempts int       // --max-attempts; 0 = AWS_MAX_ATTEMPTS or the SDK default
 	Version     string    // eksaccess version, sent in the user agent
 	Debug       io.Writer // --debug: one line per HTTP exchange; nil = off
+	Activity    *Activity // counts the requests sent; nil = none
+	// AttemptTimeout bounds each HTTP attempt (connect, send, the whole
+	// answer), so that a connection that never answers costs one attempt,
+	// which is then retried, rather than the whole --timeout. 0 means
+	// DefaultAttemptTimeout.
+	AttemptTimeout time.Duration
 }
 
 // imdsTimeout bounds each call to the EC2 instance metadata service. On EC2
@@ -31,12 +38,24 @@ type Config struct {
 const imdsTimeout = time.Second
 
 // LoadConfig builds the one aws.Config every client uses: the SDK's default
-// chains for region, credentials and endpoints, adaptive retries, and a
-// credential provider whose failures are recognisable (ErrNoCredentials).
+// chains for region, credentials and endpoints, the retry policy of
+// retry.go, a deadline per HTTP attempt, and a credential provider whose
+// failures are recognisable (ErrNoCredentials). Configuration mistakes
+// (a region that is not one, AWS_MAX_ATTEMPTS=abc, a missing AWS_CA_BUNDLE,
+// an endpoint that is not a URL, a missing profile) are ErrBadConfig or
+// ErrNoProfile, found before anything is sent.
 func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
+	if err := checkSettings(c, os.Getenv); err != nil {
+		return aws.Config{}, err
+	}
+	attemptTimeout := c.AttemptTimeout
+	if attemptTimeout <= 0 {
+		attemptTimeout = DefaultAttemptTimeout
+	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithAppID("eksaccess/" + c.Version),
-		config.WithRetryMode(aws.RetryModeAdaptive),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(attemptTimeout)),
+		config.WithAPIOptions([]func(*middleware.Stack) error{opBudget}),
 		config.WithEC2RoleCredentialOptions(func(o *ec2rolecreds.Options) {
 			o.Client = quickIMDS{imds.New(imds.Options{Retryer: aws.NopRetryer{}})}
 		}),
@@ -53,31 +72,43 @@ func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
 	if c.Debug != nil {
 		opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{debugLog(c.Debug)}))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	var noProfile config.SharedConfigProfileNotExistError
-	if errors.As(err, &noProfile) {
-		return aws.Config{}, fmt.Errorf("%w: %q", ErrNoProfile, noProfile.Profile)
+	if c.Activity != nil {
+		opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{countRequests(c.Activity)}))
 	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+		return aws.Config{}, loadError(err, requestedProfile(c, os.Getenv))
 	}
 	if cfg.Region == "" {
 		return aws.Config{}, ErrNoRegion
 	}
+	if err := checkRegion(c, cfg, os.Getenv); err != nil {
+		return aws.Config{}, err
+	}
+	// The attempts the user set (flag, AWS_MAX_ATTEMPTS, max_attempts) go
+	// to the retryer, which applies them to every call; left in the config,
+	// the SDK would wrap the retryer and hide its per-operation budgets.
+	mode, attempts := cfg.RetryMode, cfg.RetryMaxAttempts
+	cfg.RetryMaxAttempts = 0
+	cfg.Retryer = func() aws.Retryer { return newRetryer(mode, attempts) }
 	if cfg.Credentials != nil {
-		cfg.Credentials = aws.NewCredentialsCache(credentialsProvider{cfg.Credentials})
+		cfg.Credentials = aws.NewCredentialsCache(credentialsProvider{next: cfg.Credentials, hint: credentialsHint(cfg)})
 	}
 	return cfg, nil
 }
 
 // credentialsProvider marks every failure to find credentials with
-// ErrNoCredentials, so callers need no knowledge of the SDK's chain.
-type credentialsProvider struct{ next aws.CredentialsProvider }
+// ErrNoCredentials, so callers need no knowledge of the SDK's chain, and
+// adds what to do about it when the profile says (aws sso login).
+type credentialsProvider struct {
+	next aws.CredentialsProvider
+	hint string
+}
 
 func (p credentialsProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	creds, err := p.next.Retrieve(ctx)
 	if err != nil {
-		return creds, &credentialsError{cause: err}
+		return creds, &credentialsError{cause: err, hint: p.hint}
 	}
 	return creds, nil
 }

@@ -28,6 +28,9 @@ var (
 	ErrNoRegion = errors.New("no AWS region configured")
 	// ErrNoProfile: the named shared-config profile does not exist.
 	ErrNoProfile = errors.New("no such AWS profile")
+	// ErrBadConfig: a setting (flag, environment variable, shared config
+	// file) is unusable; nothing was sent. See ConfigError.
+	ErrBadConfig = errors.New("bad AWS configuration")
 	// ErrThrottled: throttled, or the service was unavailable, after all retries.
 	ErrThrottled = errors.New("throttled")
 	// ErrInvalidRequest: EKS refused the request in the cluster's current
@@ -92,6 +95,9 @@ func wrapIn(cluster access.ClusterName, op string, err error) error {
 	if err == nil {
 		return nil
 	}
+	if e := endpointMismatch(err); e != nil {
+		return fmt.Errorf("%s: %w", op, e)
+	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		return fmt.Errorf("%s: %w", op, &APIError{
@@ -147,13 +153,17 @@ func IsConfigMapMode(err error) bool {
 // credentialsError is a failure to find or refresh credentials. It is
 // ErrNoCredentials for errors.Is, and keeps the chain's own reason (a
 // failing credential_process, an expired SSO token) for the message.
-type credentialsError struct{ cause error }
+type credentialsError struct {
+	cause error
+	hint  string // what to do, when the profile tells (aws sso login)
+}
 
 func (e *credentialsError) Error() string {
 	reason := strings.TrimPrefix(e.cause.Error(), "failed to refresh cached credentials, ")
 	return ErrNoCredentials.Error() + ": " + reason
 }
 func (e *credentialsError) Unwrap() error        { return e.cause }
+func (e *credentialsError) Hint() string         { return e.hint }
 func (e *credentialsError) Is(target error) bool { return target == ErrNoCredentials }
 
 // endpointOf is the scheme and host of a request URL.

@@ -11,8 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-
-	"sigs.k8s.io/yaml"
 )
 
 // Table is the people-facing rendering of a result: a header and rows of
@@ -45,13 +43,16 @@ type Options struct {
 // Print writes r to w in the format o selects.
 //
 // JSON and YAML print r.Doc (JSON with 4-space indents, YAML with the JSON
-// keys). Table and text print r.Table; an empty table prints nothing at all.
+// keys in the JSON document's order, strings exact, odd characters
+// escaped). Table and text print r.Table; an empty table prints nothing at all.
 // With o.Query set, every format prints the query's result instead, computed
 // on the JSON form of r.Doc. Table and text render that result generically:
 //
 //   - null: nothing
 //   - a scalar: one line
-//   - a list of scalars: one per line
+//   - a list of scalars: one per line in a table; in text, one line of
+//     tab-separated values, as the AWS CLI prints a bare list (then a line
+//     per list, if the list also holds lists)
 //   - a list of objects: a row per object, the sorted union of their keys as
 //     columns (and, upper-case, as the table's header)
 //   - a list of lists: a row per list
@@ -83,7 +84,11 @@ func Print(w io.Writer, o Options, r Result) error {
 			if v, err = q.apply(r.Doc); err != nil {
 				return err
 			}
-			t = tableOf(v)
+			if o.Format == Text {
+				t = textTableOf(v)
+			} else {
+				t = tableOf(v)
+			}
 		}
 		if o.Format == Text {
 			out = renderText(t)
@@ -120,7 +125,7 @@ func renderDocument(f Format, doc any, q *query) ([]byte, error) {
 		return nil, fmt.Errorf("encode %s as %s: %w", what, f, err)
 	}
 	if f == YAML {
-		if out, err = yaml.JSONToYAML(out); err != nil {
+		if out, err = jsonToYAML(out); err != nil {
 			return nil, fmt.Errorf("encode yaml: %w", err)
 		}
 	}

@@ -137,11 +137,13 @@ func TestPrint(t *testing.T) {
 		{name: "query null table", opts: Options{Format: TableFormat, Query: "accessEntry.missing"}, res: entryResult},
 		{name: "query null text", opts: Options{Format: Text, Query: "accessEntry.missing"}, res: entryResult},
 
-		// A list of scalars: one per line.
+		// A list of scalars: one per line (in text: one tab-separated line).
 		{name: "query scalars json", opts: Options{Format: JSON, Query: "accessEntries[].principalArn"}, res: detailsResult},
 		{name: "query scalars yaml", opts: Options{Format: YAML, Query: "accessEntries[].principalArn"}, res: detailsResult},
 		{name: "query scalars table", opts: Options{Format: TableFormat, Query: "accessEntries[].principalArn"}, res: detailsResult},
 		{name: "query scalars text", opts: Options{Format: Text, Query: "accessEntries[].principalArn"}, res: detailsResult},
+		// In text, like the AWS CLI: the scalars on one line, then a line per list.
+		{name: "query scalars and lists text", opts: Options{Format: Text, Query: "[accessEntry.username, accessEntry.kubernetesGroups, `null`, accessEntry.type, `[1, [2]]`]"}, res: entryResult},
 		{name: "query empty list json", opts: Options{Format: JSON, Query: "accessEntry.kubernetesGroups[?@ == 'none']"}, res: entryResult},
 		{name: "query empty list table", opts: Options{Format: TableFormat, Query: "accessEntry.kubernetesGroups[?@ == 'none']"}, res: entryResult},
 
@@ -398,6 +400,11 @@ func TestCompileQuery(t *testing.T) {
 		{name: "too many arguments", query: "length(a, b)", wantErr: true},
 		{name: "too few for variadic", query: "not_null()", wantErr: true},
 		{name: "too many with optional", query: "pad_left(a, `1`, '-', 'x')", wantErr: true},
+		// The library parses these, then panics evaluating them.
+		{name: "let binding without value", query: "let $a in b", wantErr: true},
+		{name: "let binding without value or space", query: "let$0 in A", wantErr: true},
+		{name: "let second binding without value", query: "let $a = b, $c in d", wantErr: true},
+		{name: "let nested binding without value", query: "x[].[let $a in b]", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -413,6 +420,29 @@ func TestCompileQuery(t *testing.T) {
 				assertGolden(t, []byte(err.Error()+"\n"))
 			}
 		})
+	}
+}
+
+// TestQuery_libraryPanics: a query the JMESPath library panics on is an
+// error, in CompileQuery (before anything is sent) and in Print (should one
+// slip through), never a crash.
+func TestQuery_libraryPanics(t *testing.T) {
+	t.Parallel()
+	const crasher = "let $a in b"
+	q := &query{expr: crasher, jp: jmespath.MustCompile(crasher)} // as if it had passed the checks
+	for _, doc := range []any{nil, entryResult.Doc, listResult.Doc} {
+		if _, err := q.apply(doc); !errors.Is(err, errCrash) {
+			t.Errorf("apply on %v: err = %v, want errCrash", doc, err)
+		}
+	}
+	if err := CompileQuery(crasher); err == nil {
+		t.Errorf("CompileQuery(%q) accepted it", crasher)
+	}
+	for _, f := range Formats() {
+		var buf bytes.Buffer
+		if err := Print(&buf, Options{Format: Format(f), Query: crasher}, entryResult); err == nil || buf.Len() > 0 {
+			t.Errorf("-o %s: Print = %v after writing %q, want an error and nothing written", f, err, buf.String())
+		}
 	}
 }
 

@@ -15,11 +15,14 @@ import (
 )
 
 // CompileQuery reports whether q is a usable JMESPath expression: it parses,
-// and every function it calls exists and gets an acceptable number of
-// arguments. The CLI calls it before sending any request, so a typo in
-// --query never costs a write whose result cannot be printed. Errors that
-// depend on the data (a function given the wrong type) still surface in
-// Print. The empty string is valid and means no query.
+// every function it calls exists and gets an acceptable number of
+// arguments, every let binding has the form $name = expression, and
+// evaluating it on sample documents (null, {}, [], and one shaped like
+// eksaccess's) does not crash the JMESPath library. The CLI calls it before
+// sending any request, so a typo in --query never costs a write whose result
+// cannot be printed. Errors that depend on the data (a function given the
+// wrong type) still surface in Print. The empty string is valid and means
+// no query.
 func CompileQuery(q string) error {
 	if q == "" {
 		return nil
@@ -42,11 +45,72 @@ func compileQuery(q string) (*query, error) {
 	if err := checkFunctions(ast); err != nil {
 		return nil, invalidQuery(q, err)
 	}
+	if err := checkBindings(ast); err != nil {
+		return nil, invalidQuery(q, err)
+	}
 	jp, err := jmespath.Compile(q) // parses again: the library offers no way from an AST
 	if err != nil {
 		return nil, invalidQuery(q, err)
 	}
-	return &query{expr: q, jp: jp}, nil
+	qq := &query{expr: q, jp: jp}
+	for _, doc := range probeDocs {
+		if _, err := qq.search(doc); errors.Is(err, errCrash) {
+			return nil, invalidQuery(q, err)
+		}
+	}
+	return qq, nil
+}
+
+// probeDocs are the documents CompileQuery evaluates a query on, to find
+// queries that crash the library before anything is sent: JSON's shapes,
+// and one shaped like the documents eksaccess prints.
+var probeDocs = []any{
+	nil,
+	map[string]any{},
+	[]any{},
+	"",
+	float64(0),
+	map[string]any{
+		"accessEntry": map[string]any{
+			"clusterName": "c", "principalArn": "arn:aws:iam::111122223333:role/r",
+			"kubernetesGroups": []any{"g"}, "tags": map[string]any{"k": "v"}, "createdAt": "2024-01-01T00:00:00Z",
+		},
+		"accessEntries":            []any{"arn:aws:iam::111122223333:role/r", map[string]any{"principalArn": "p", "kubernetesGroups": []any{}}},
+		"associatedAccessPolicies": []any{map[string]any{"policyArn": "p", "accessScope": map[string]any{"type": "namespace", "namespaces": []any{"a"}}}},
+	},
+}
+
+// errCrash marks a query the JMESPath library panicked on.
+var errCrash = errors.New("the JMESPath library crashed evaluating it")
+
+// search evaluates the query on data, turning a panic of the library into
+// an error wrapping errCrash.
+func (q *query) search(data any) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("%w (%v)", errCrash, r)
+		}
+	}()
+	return q.jp.Search(data)
+}
+
+// checkBindings reports a let expression whose bindings are not all
+// "$name = expression": the library parses "let $a in b" but crashes
+// evaluating it.
+func checkBindings(n parsing.ASTNode) error {
+	if n.NodeType == parsing.ASTBindings {
+		for _, b := range n.Children {
+			if b.NodeType != parsing.ASTBinding || len(b.Children) != 2 || b.Children[0].NodeType != parsing.ASTVariable {
+				return errors.New("let needs bindings of the form $name = expression")
+			}
+		}
+	}
+	for _, c := range n.Children {
+		if err := checkBindings(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func invalidQuery(q string, err error) error {
@@ -146,7 +210,7 @@ func (q *query) apply(doc any) (any, error) {
 	if err := json.Unmarshal(b, &data); err != nil {
 		return nil, fmt.Errorf("decode document for query: %w", err)
 	}
-	v, err := q.jp.Search(data)
+	v, err := q.search(data)
 	if err != nil {
 		return nil, fmt.Errorf("query %q: %w", q.expr, err)
 	}
@@ -196,6 +260,39 @@ func tableOf(v any) Table {
 	default:
 		return Table{Rows: [][]string{{cell(v)}}}
 	}
+}
+
+// textTableOf is tableOf for the text format, which prints a list of
+// scalars as the AWS CLI's text output does: one line, values separated by
+// tabs (so `read -r a b` and `cut -f2` work on it). A list that also holds
+// lists prints its scalars on the first line, then a line per list; nulls
+// are skipped. Anything else renders as in tableOf.
+func textTableOf(v any) Table {
+	l, ok := v.([]any)
+	if !ok || isObjectList(l) {
+		return tableOf(v)
+	}
+	var scalars []string
+	var lists [][]string
+	for _, e := range l {
+		switch e := e.(type) {
+		case nil:
+		case []any:
+			row := make([]string, len(e))
+			for i, c := range e {
+				row[i] = cell(c)
+			}
+			lists = append(lists, row)
+		default:
+			scalars = append(scalars, cell(e))
+		}
+	}
+	var t Table
+	if len(scalars) > 0 {
+		t.Rows = append(t.Rows, scalars)
+	}
+	t.Rows = append(t.Rows, lists...)
+	return t
 }
 
 // isObjectList reports whether l has at least one object and nothing but

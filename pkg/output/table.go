@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -122,27 +121,18 @@ func normalize(t Table, clean func(string) string) (header []string, rows [][]st
 	return header, rows
 }
 
-// tableCell makes s safe to align on a terminal: a tab becomes a space, a
-// carriage return is dropped, and other control characters except newlines
-// (which make a multi-line cell) become U+FFFD, so data cannot move the
-// cursor or change colours.
+// tableCell makes s safe to align on a terminal: a CRLF becomes a newline
+// (which makes a multi-line cell), a tab a space, and everything else that
+// could move the cursor or change colours a visible escape (see Sanitize).
 func tableCell(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\r':
-			return -1
-		case r == '\t':
-			return ' '
-		case unicode.IsControl(r):
-			return unicode.ReplacementChar
-		}
-		return r
-	}, s)
+	return Sanitize(tableReplacer.Replace(s))
 }
 
-var textReplacer = strings.NewReplacer("\r\n", " ", "\t", " ", "\n", " ", "\r", " ")
+var (
+	tableReplacer = strings.NewReplacer("\r\n", "\n", "\t", " ")
+	textReplacer  = strings.NewReplacer("\r\n", " ", "\t", " ", "\n", " ", "\r", " ")
+)
 
-// textCell keeps s on one line and free of field separators.
-func textCell(s string) string { return textReplacer.Replace(s) }
+// textCell keeps s on one line, free of field separators and safe for a
+// terminal (see Sanitize).
+func textCell(s string) string { return Sanitize(textReplacer.Replace(s)) }

@@ -162,7 +162,7 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 	}
 	if changedMeanwhile(c.Have.Entry, now) {
 		return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
-			c.Principal, cluster, ErrChangedMeanwhile, now.ModifiedAt.UTC().Format("2006-01-02T15:04:05Z"))
+			c.Principal, cluster, ErrChangedMeanwhile, now.Revision)
 	}
 	if c.Diff.Has(access.FieldGroups) || c.Diff.Has(access.FieldUsername) {
 		groups := slices.Clone(now.KubernetesGroups)
@@ -219,10 +219,8 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 // changedMeanwhile reports whether the entry read now differs from the one
 // the plan was built on in what apply would write.
 func changedMeanwhile(then, now access.Entry) bool {
-	if !then.ModifiedAt.IsZero() && !now.ModifiedAt.IsZero() {
-		return !then.ModifiedAt.Equal(now.ModifiedAt)
-	}
-	return then.Username != now.Username || !slices.Equal(sortedCopy(then.KubernetesGroups), sortedCopy(now.KubernetesGroups))
+	return then.Revision != now.Revision || then.Username != now.Username ||
+		!slices.Equal(sortedCopy(then.KubernetesGroups), sortedCopy(now.KubernetesGroups))
 }
 
 func sortedCopy(s []string) []string {
