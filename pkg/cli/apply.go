@@ -282,7 +282,7 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan) []*pla
 		}
 	}
 	var done atomic.Int64
-	progress := o.deps.progress("applied", total)
+	progress := o.deps.progress("applied", "changes", total)
 	defer progress.stop()
 	var wg sync.WaitGroup
 	for i, cp := range plans {

@@ -156,7 +156,7 @@ func TestListDetailsStopsAtTheDeadline(t *testing.T) {
 		}
 		last := err.Error()[strings.LastIndex(err.Error(), "\n")+1:]
 		var missing, total int
-		if _, serr := fmt.Sscanf(last, "list --details: %d of %d entries are missing from the output", &missing, &total); serr != nil || total != 500 || missing == 0 {
+		if _, serr := fmt.Sscanf(last, "%d of %d entries of cluster demo are missing", &missing, &total); serr != nil || total != 500 || missing == 0 {
 			t.Fatalf("-o %s: last line %q, want the count of missing entries", f, last)
 		}
 		t.Logf("-o %s: %s (exit %d, %d bytes on stdout)", f, last, exitCode(err), td.out.Len())
@@ -198,7 +198,7 @@ func TestListDetailsReportsEveryFailedEntry(t *testing.T) {
 	if !strings.Contains(lines[0], "describe access entry "+arns[0]) || !strings.Contains(lines[1], "list policies of access entry "+arns[1]) {
 		t.Errorf("failed entries not named:\n%v", err)
 	}
-	if want := "list --details: 2 of 5 entries are missing from the output (2 throttled after every retry)"; lines[2] != want {
+	if want := "2 of 5 entries of cluster demo are missing (2 throttled after every retry)"; lines[2] != want {
 		t.Errorf("summary %q, want %q", lines[2], want)
 	}
 	if code := exitCode(err); code != exitThrottled {
@@ -215,7 +215,7 @@ func TestListDetailsReportsEveryFailedEntry(t *testing.T) {
 	if code := exitCode(err); code != exitAuth {
 		t.Errorf("access denied: exit %d, want %d (%v)", code, exitAuth, err)
 	}
-	if !strings.HasSuffix(fmt.Sprint(err), "\nlist --details: 5 of 5 entries are missing from the output (1 failed, 4 not described after the first failure)") {
+	if !strings.HasSuffix(fmt.Sprint(err), "\n5 of 5 entries of cluster demo are missing (1 failed, 4 not described after the first failure)") {
 		t.Errorf("access denied: %v", err)
 	}
 	if td.out.Len() != 0 {

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// progressLine shows "VERB n/total" on a terminal's stderr once work has
+// progressLine shows "VERB n/total UNIT" on a terminal's stderr once work has
 // taken longer than progressAfter, refreshed a few times a second; without
 // a terminal it shows nothing.
 type progressLine struct {
@@ -18,7 +18,7 @@ type progressLine struct {
 }
 
 // progress starts a progress line for total units of work.
-func (d *Deps) progress(verb string, total int) *progressLine {
+func (d *Deps) progress(verb, unit string, total int) *progressLine {
 	p := &progressLine{quit: make(chan struct{}), finished: make(chan struct{})}
 	if !d.IO.IsStderrTTY() || total == 0 {
 		close(p.finished)
@@ -36,10 +36,10 @@ func (d *Deps) progress(verb string, total int) *progressLine {
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			fmt.Fprintf(d.IO.ErrOut, "\r%s %d/%d", verb, p.done.Load(), total)
+			fmt.Fprintf(d.IO.ErrOut, "\r%s %d/%d %s", verb, p.done.Load(), total, unit)
 			select {
 			case <-p.quit:
-				fmt.Fprintf(d.IO.ErrOut, "\r%s %d/%d\n", verb, p.done.Load(), total)
+				fmt.Fprintf(d.IO.ErrOut, "\r%s %d/%d %s\n", verb, p.done.Load(), total, unit)
 				return
 			case <-tick.C:
 			}

@@ -168,9 +168,9 @@ func (e *MissingError) Error() string {
 		case e.Cause != nil:
 			when = "before the interruption"
 		}
-		why = append(why, fmt.Sprintf("%d not read %s", e.Unfinished, when))
+		why = append(why, fmt.Sprintf("%d not described %s", e.Unfinished, when))
 	}
-	return fmt.Sprintf("%d of %d entries of cluster %s could not be read (%s)", e.Failed+e.Unfinished, e.Total, e.Cluster, strings.Join(why, ", "))
+	return fmt.Sprintf("%d of %d entries of cluster %s are missing (%s)", e.Failed+e.Unfinished, e.Total, e.Cluster, strings.Join(why, ", "))
 }
 
 // Unwrap gives the context's error, for the exit code and the --timeout hint.
