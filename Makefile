@@ -50,10 +50,11 @@ FUZZTIME ?= 10s
 FUZZ_TARGETS ?= $(shell grep -o '^func Fuzz[A-Za-z0-9_]*' $$(find pkg -name '*_fuzz_test.go') /dev/null | \
 	sed -E 's|/[^/]*_fuzz_test\.go:func |:|' | sort)
 fuzz:
-	@set -e; for t in $(FUZZ_TARGETS); do \
+	@failed=; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in ./$${t%%:*} for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*}; \
-	done
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
 
 ## docs: regenerate docs/reference and completions/ from the commands
 docs:

@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -85,6 +86,7 @@ func FuzzServeHTTP(f *testing.F) {
 		if !ok {
 			return // net/http answers 400 before any handler runs
 		}
+		req = req.WithContext(t.Context())
 		srv := fuzzServer(t)
 		before := len(srv.Requests())
 
@@ -111,7 +113,10 @@ func readRequest(method, target string, body []byte, auth uint8, key string) (*h
 	fmt.Fprintf(&raw, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, target, fuzzHost)
 	switch auth % 4 {
 	case 1, 2:
-		service := map[uint8]string{1: "eks", 2: "sts"}[auth%4]
+		service := "eks"
+		if auth%4 == 2 {
+			service = "sts"
+		}
 		fmt.Fprintf(&raw, "Authorization: AWS4-HMAC-SHA256 Credential=%s/20250507/us-west-2/%s/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123456789abcdef\r\n", key, service)
 	case 3:
 		fmt.Fprintf(&raw, "Authorization: %s\r\n", key)
@@ -146,7 +151,7 @@ func fuzzServer(t *testing.T) *emulator.Server {
 		{"POST", "/clusters/demo/access-entries", `{"principalArn":"` + fuzzPrincipal + `","kubernetesGroups":["dev"],"tags":{"team":"a"}}`},
 		{"POST", entry + "/access-policies", `{"policyArn":"arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy","accessScope":{"type":"namespace","namespaces":["dev"]}}`},
 	} {
-		if resp := serve(srv, signedRequest(r.method, r.path, r.body)); resp.status != http.StatusOK {
+		if resp := serve(srv, signedRequest(t.Context(), r.method, r.path, r.body)); resp.status != http.StatusOK {
 			t.Fatalf("seeding %s %s: %d %s", r.method, r.path, resp.status, resp.body)
 		}
 	}
@@ -154,8 +159,8 @@ func fuzzServer(t *testing.T) *emulator.Server {
 	return srv
 }
 
-func signedRequest(method, path, body string) *http.Request {
-	req := httptest.NewRequest(method, "http://"+fuzzHost+path, strings.NewReader(body))
+func signedRequest(ctx context.Context, method, path, body string) *http.Request {
+	req := httptest.NewRequestWithContext(ctx, method, "http://"+fuzzHost+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250507/us-west-2/eks/aws4_request, SignedHeaders=host, Signature=0")
 	return req
@@ -254,7 +259,7 @@ func checkEntryShape(t *testing.T, where string, v any) {
 func checkState(t *testing.T, srv *emulator.Server) {
 	t.Helper()
 	for _, cluster := range []string{"demo", "api"} {
-		resp := serve(srv, signedRequest("GET", "/clusters/"+cluster+"/access-entries", ""))
+		resp := serve(srv, signedRequest(t.Context(), "GET", "/clusters/"+cluster+"/access-entries", ""))
 		if resp.status != http.StatusOK {
 			t.Fatalf("list entries of %s afterwards: %d %s", cluster, resp.status, resp.body)
 		}
@@ -269,7 +274,7 @@ func checkState(t *testing.T, srv *emulator.Server) {
 		}
 		for _, p := range list.AccessEntries {
 			path := "/clusters/" + cluster + "/access-entries/" + sdkEscape(p)
-			resp := serve(srv, signedRequest("GET", path, ""))
+			resp := serve(srv, signedRequest(t.Context(), "GET", path, ""))
 			if resp.status != http.StatusOK {
 				t.Fatalf("entry %q is listed in %s, but GET %s answers %d %s", p, cluster, path, resp.status, resp.body)
 			}
