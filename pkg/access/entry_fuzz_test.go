@@ -70,8 +70,8 @@ func FuzzCreateEntry(f *testing.F) {
 		for _, p := range r.Policies {
 			have = append(have, access.AssociatedPolicy{PolicyARN: p.Policy.ARN(r.Principal.Partition()), AccessScope: p.Scope})
 		}
-		if diffs, missing := r.Compare(e, have); len(diffs) > 0 || len(missing) > 0 {
-			t.Errorf("the entry made from %+v differs from it: %q, missing %v", r, diffs, missing)
+		if d := r.Compare(e, have); !d.Empty() {
+			t.Errorf("the entry made from %+v differs from it:\n%s", r, d)
 		}
 	})
 }

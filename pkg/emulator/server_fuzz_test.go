@@ -71,7 +71,8 @@ const (
 //   - a rest-json answer is JSON, an error one with X-Amzn-Errortype and a
 //     message; an STS answer is well-formed XML;
 //   - a request without a credential is refused with 403;
-//   - the request is recorded as received;
+//   - the request is recorded as received (its body may be left out when
+//     it is refused at authentication, or cut when long);
 //   - afterwards every listed entry of every cluster can be described by
 //     its principal ARN, escaped as the SDKs escape it, with groups and
 //     tags as [] and {} rather than null.
@@ -99,8 +100,15 @@ func FuzzServeHTTP(f *testing.F) {
 		if len(reqs) != before+1 {
 			t.Fatalf("%d requests recorded for one", len(reqs)-before)
 		}
-		if got := reqs[len(reqs)-1]; got.Method != req.Method || !bytes.Equal(got.Body, body) || got.Path != req.URL.Path {
-			t.Errorf("recorded %s %q %q, want %s %q %q", got.Method, got.Path, got.Body, req.Method, req.URL.Path, body)
+		got := reqs[len(reqs)-1]
+		if got.Method != req.Method || got.Path != req.URL.Path {
+			t.Errorf("recorded %s %q, want %s %q", got.Method, got.Path, req.Method, req.URL.Path)
+		}
+		// The log may keep no body for a request refused at authentication,
+		// and only the beginning of a long one.
+		if !bytes.Equal(got.Body, body) && !(got.Body == nil && resp.status == http.StatusForbidden) &&
+			!(len(got.Body) >= 4<<10 && bytes.HasPrefix(body, got.Body)) {
+			t.Errorf("recorded body %q, want %q", got.Body, body)
 		}
 		checkState(t, srv)
 	})
