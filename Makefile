@@ -9,7 +9,7 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 # eksaccess version shows all three (debug.ReadBuildInfo fills what is missing)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: all build demo test vet fmt-check lint bench docs clean
+.PHONY: all build demo test vet fmt-check lint bench fuzz docs clean
 
 GOLANGCI_LINT_VERSION := v2.15.0
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
@@ -46,6 +46,18 @@ lint:
 ## bench: benchmarks, with memory figures
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: run every fuzz target (func FuzzXxx in pkg/*/*_fuzz_test.go) for FUZZTIME
+## each, one `go test -fuzz` per target; FUZZ_TARGETS=pkg/access:FuzzTags picks some
+FUZZTIME ?= 10s
+FUZZ_TARGETS ?= $(shell grep -o '^func Fuzz[A-Za-z0-9_]*' $$(find pkg -name '*_fuzz_test.go') /dev/null | \
+	sed -E 's|/[^/]*_fuzz_test\.go:func |:|' | sort)
+fuzz:
+	@failed=; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} in ./$${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
 
 ## docs: regenerate docs/reference and completions/ from the commands
 docs:
