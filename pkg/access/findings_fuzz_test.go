@@ -23,7 +23,6 @@ import (
 // Their corpus files stay as regression tests: remove the entry once the
 // fix is merged, and the input must pass.
 var knownFindings = map[string]string{
-	fuzzInput("FuzzClusterNameAndType", "ſtandard"): "EntryType.Set upper-cases with Unicode rules, so --type ſtandard (U+017F) is STANDARD (not fixed yet: pkg/access/model.go)",
 }
 
 // skipKnownFinding skips the test when target's input is a known finding.

@@ -249,9 +249,11 @@ func EntryTypes() []EntryType {
 // Set accepts any case ("Standard", "ec2_linux"), and "-" for "_"
 // ("ec2-linux"), and stores the API value.
 func (t *EntryType) Set(s string) error {
-	want := EntryType(strings.ToUpper(strings.ReplaceAll(s, "-", "_")))
+	// ASCII case only: strings.ToUpper would make "ſtandard" (U+017F)
+	// STANDARD, a name no one typed.
+	want := strings.ReplaceAll(s, "-", "_")
 	for _, known := range EntryTypes() {
-		if want == known {
+		if strings.EqualFold(want, string(known)) && isASCII(want) {
 			*t = known
 			return nil
 		}
@@ -294,3 +296,12 @@ func typeStrings() []string {
 }
 
 func typeList() string { return strings.Join(typeStrings(), ", ") }
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

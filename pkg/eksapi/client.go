@@ -109,6 +109,9 @@ func (c *Client) CreateEntry(ctx context.Context, r access.CreateEntry) (access.
 	if err != nil {
 		return access.Entry{}, wrapIn(r.Cluster, entryOp("create", r.Cluster, r.Principal.String()), err)
 	}
+	if out.AccessEntry == nil {
+		return access.Entry{}, fmt.Errorf("%s: %w", entryOp("create", r.Cluster, r.Principal.String()), errEmptyResponse)
+	}
 	return entryFrom(out.AccessEntry), nil
 }
 
@@ -120,6 +123,9 @@ func (c *Client) DescribeEntry(ctx context.Context, cluster access.ClusterName, 
 	})
 	if err != nil {
 		return access.Entry{}, wrapIn(cluster, entryOp("describe", cluster, principal.String()), err)
+	}
+	if out.AccessEntry == nil {
+		return access.Entry{}, fmt.Errorf("%s: %w", entryOp("describe", cluster, principal.String()), errEmptyResponse)
 	}
 	return entryFrom(out.AccessEntry), nil
 }
@@ -178,6 +184,9 @@ func (c *Client) UpdateEntry(ctx context.Context, cluster access.ClusterName, pr
 	if err != nil {
 		return access.Entry{}, wrapIn(cluster, entryOp("update", cluster, principal.String()), err)
 	}
+	if out.AccessEntry == nil {
+		return access.Entry{}, fmt.Errorf("%s: %w", entryOp("update", cluster, principal.String()), errEmptyResponse)
+	}
 	return entryFrom(out.AccessEntry), nil
 }
 
@@ -206,6 +215,9 @@ func (c *Client) AssociatePolicy(ctx context.Context, cluster access.ClusterName
 	})
 	if err != nil {
 		return access.AssociatedPolicy{}, wrapIn(cluster, fmt.Sprintf("associate policy %s with %s in cluster %s", policyARN, principal, cluster), err)
+	}
+	if out.AssociatedAccessPolicy == nil {
+		return access.AssociatedPolicy{}, fmt.Errorf("%s: %w", fmt.Sprintf("associate policy %s with %s in cluster %s", policyARN, principal, cluster), errEmptyResponse)
 	}
 	return associatedFrom(out.AssociatedAccessPolicy), nil
 }
