@@ -27,8 +27,7 @@ import (
 // what goes wrong and where it is fixed. Their corpus files stay as
 // regression tests: remove the entry once the fix is merged, and the input
 // must pass.
-var knownFindings = map[string]string{
-}
+var knownFindings = map[string]string{}
 
 // skipKnownFinding skips the test when target's input is a known finding.
 func skipKnownFinding(t *testing.T, target string, args ...any) {
