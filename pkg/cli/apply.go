@@ -124,6 +124,16 @@ func (o *planOptions) planOne(ctx context.Context, client *eksapi.Client, c plan
 			return cp
 		}
 	}
+	// A typo in a policy name must fail before any entry is created, not
+	// leave entries without their policies.
+	var refs []access.PolicyRef
+	for _, w := range want {
+		refs = append(refs, policyRefs(w.Policies)...)
+	}
+	if err := checkPolicyExists(ctx, o.deps, client, refs...); err != nil {
+		cp.err = err
+		return cp
+	}
 	live, err := plan.ReadLive(ctx, client, c.Name, plan.ReadOptions{Concurrency: o.concurrency})
 	if err != nil {
 		cp.err = err
