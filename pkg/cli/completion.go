@@ -64,7 +64,12 @@ func completePrincipals(deps *Deps) cobra.CompletionFunc {
 			if err != nil {
 				return nil, err
 			}
-			return client.ListEntries(ctx, cluster, eksapi.ListOptions{})
+			principals, err := client.ListEntries(ctx, cluster, eksapi.ListOptions{})
+			arns := make([]string, len(principals))
+			for i, p := range principals {
+				arns[i] = p.String()
+			}
+			return arns, err
 		})
 	}
 }

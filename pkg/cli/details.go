@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
@@ -23,7 +24,7 @@ var progressAfter = time.Second
 // describeAll describes every entry and lists its policies (plan.DescribeAll:
 // the live read export, diff and apply use too), with progress on a
 // terminal; an entry deleted meanwhile is skipped with a warning.
-func describeAll(ctx context.Context, o *listOptions, client *eksapi.Client, arns []string) ([]detailedEntry, error) {
+func describeAll(ctx context.Context, o *listOptions, client *eksapi.Client, arns []access.PrincipalARN) ([]detailedEntry, error) {
 	progress := o.deps.progress("described", "entries", len(arns))
 	var deleted []string
 	entries, err := plan.DescribeAll(ctx, client, o.cluster, arns, plan.ReadOptions{

@@ -105,8 +105,7 @@ func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.Clu
 	}
 	var own access.PrincipalARN
 	var after access.EntryAccess
-	for _, arn := range principals {
-		p := access.UncheckedPrincipalARN(arn)
+	for _, p := range principals {
 		if !access.IsCaller(caller, p) {
 			continue
 		}

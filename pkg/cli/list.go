@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -99,7 +100,7 @@ func runList(ctx context.Context, o *listOptions) error {
 	if err != nil {
 		return err
 	}
-	sort.Strings(arns)
+	slices.SortFunc(arns, func(a, b access.PrincipalARN) int { return strings.Compare(a.String(), b.String()) })
 	switch {
 	case len(arns) > 0:
 	case o.policyRef != nil:
@@ -111,11 +112,13 @@ func runList(ctx context.Context, o *listOptions) error {
 		return o.printDetails(describeAll(ctx, o, client, arns))
 	}
 	rows := make([][]string, 0, len(arns))
+	names := make([]string, 0, len(arns))
 	for _, a := range arns {
-		rows = append(rows, []string{a})
+		rows = append(rows, []string{a.String()})
+		names = append(names, a.String())
 	}
 	return o.deps.print(output.Result{
-		Doc:   listDoc{AccessEntries: arns},
+		Doc:   listDoc{AccessEntries: names},
 		Table: output.Table{Header: []string{"PRINCIPAL"}, Rows: rows},
 	})
 }

@@ -138,12 +138,12 @@ type ListOptions struct {
 
 // ListEntries returns the principal ARNs of a cluster's access entries,
 // following every page.
-func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o ListOptions) ([]string, error) {
+func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o ListOptions) ([]access.PrincipalARN, error) {
 	in := &eks.ListAccessEntriesInput{ClusterName: aws.String(string(cluster))}
 	if o.AssociatedPolicyARN != "" {
 		in.AssociatedPolicyArn = aws.String(o.AssociatedPolicyARN)
 	}
-	var arns []string
+	var arns []access.PrincipalARN
 	op := "list access entries in cluster " + string(cluster)
 	p := eks.NewListAccessEntriesPaginator(c.eks, in)
 	seen := pageTokens{}
@@ -152,7 +152,11 @@ func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o 
 		if err != nil {
 			return nil, wrapIn(cluster, op, err)
 		}
-		arns = append(arns, page.AccessEntries...)
+		for _, a := range page.AccessEntries {
+			// EKS listed it, so it is valid there: keep it as EKS has it,
+			// even where eksaccess would not create it (an account root).
+			arns = append(arns, access.UncheckedPrincipalARN(a))
+		}
 		if o.MaxItems > 0 && len(arns) >= o.MaxItems {
 			return arns[:o.MaxItems], nil
 		}
@@ -161,7 +165,7 @@ func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o 
 		}
 	}
 	if arns == nil {
-		arns = []string{}
+		arns = []access.PrincipalARN{}
 	}
 	return arns, nil
 }

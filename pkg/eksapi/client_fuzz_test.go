@@ -155,7 +155,7 @@ func FuzzResponse(f *testing.F) {
 				}
 			}
 		case 2:
-			var arns []string
+			var arns []access.PrincipalARN
 			arns, err = c.ListEntries(ctx, fuzzCluster, eksapi.ListOptions{})
 			if err == nil && arns == nil {
 				t.Error("ListEntries returned nil, want a list")

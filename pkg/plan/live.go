@@ -43,7 +43,7 @@ func ReadLive(ctx context.Context, c *eksapi.Client, cluster access.ClusterName,
 // has and, when any are missing, an error naming each failed entry and
 // then how many are missing and why (a *MissingError); errors.Is sees every
 // cause, so the exit code follows them.
-func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, arns []string, o ReadOptions) ([]Live, error) {
+func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, arns []access.PrincipalARN, o ReadOptions) ([]Live, error) {
 	results := make([]*Live, len(arns))
 	failures := make([]error, len(arns))
 	started := make([]bool, len(arns))
@@ -101,7 +101,7 @@ func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterNa
 			}
 			errs = append(errs, failures[i])
 		case o.Deleted != nil:
-			o.Deleted(arns[i])
+			o.Deleted(arns[i].String())
 		}
 	}
 	if m.Failed == 0 && m.Unfinished == 0 {
@@ -112,17 +112,12 @@ func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterNa
 	return live, errors.Join(errs...)
 }
 
-func describeOne(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, arn string) (l *Live, err error) {
+func describeOne(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, p access.PrincipalARN) (l *Live, err error) {
 	defer func() {
 		if r := recover(); r != nil { // no recover up the stack sees this goroutine
-			l, err = nil, fmt.Errorf("describe access entry %s: internal error: %v", arn, r)
+			l, err = nil, fmt.Errorf("describe access entry %s: internal error: %v", p, r)
 		}
 	}()
-	p, err := access.ParsePrincipalARN(arn)
-	if err != nil {
-		// EKS listed it, so it is valid there; keep what it says.
-		p = access.UncheckedPrincipalARN(arn)
-	}
 	e, err := c.DescribeEntry(ctx, cluster, p)
 	if err != nil {
 		return nil, err
