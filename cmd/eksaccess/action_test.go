@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 )
 
@@ -302,5 +304,69 @@ func TestActionEndToEnd(t *testing.T) {
 	}
 	if got := len(srv.Requests()); got == 0 {
 		t.Error("no request reached the emulator")
+	}
+}
+
+// TestActionYAML: action.yml hands every input to scripts/action.sh as
+// INPUT_<NAME>, which the script reads, and each output is one the script
+// writes.
+func TestActionYAML(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(filepath.Join("..", "..", "scripts", "action.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action struct {
+		Inputs  map[string]struct{ Required bool }
+		Outputs map[string]struct{ Value string }
+		Runs    struct {
+			Using string
+			Steps []struct {
+				ID  string
+				Run string
+				Env map[string]string
+			}
+		}
+	}
+	if err := yaml.Unmarshal(raw, &action); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	if len(action.Inputs) == 0 || len(action.Outputs) == 0 {
+		t.Fatalf("action.yml: no inputs or no outputs read: %+v", action)
+	}
+	if action.Runs.Using != "composite" || len(action.Runs.Steps) != 1 {
+		t.Fatalf("runs: %+v", action.Runs)
+	}
+	step := action.Runs.Steps[0]
+	if !strings.Contains(step.Run, "scripts/action.sh") {
+		t.Errorf("the step runs %q, not scripts/action.sh", step.Run)
+	}
+	if !action.Inputs["version"].Required {
+		t.Error("input version is not required: releases must be pinned")
+	}
+	for name := range action.Inputs {
+		env := "INPUT_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		if got, want := step.Env[env], "${{ inputs."+name+" }}"; got != want {
+			t.Errorf("env %s = %q, want %q", env, got, want)
+		}
+		if !strings.Contains(string(script), "${"+env) {
+			t.Errorf("scripts/action.sh does not read %s", env)
+		}
+		delete(step.Env, env)
+	}
+	for env := range step.Env {
+		t.Errorf("env %s is no input", env)
+	}
+	for name, o := range action.Outputs {
+		if want := "${{ steps." + step.ID + ".outputs." + name + " }}"; o.Value != want {
+			t.Errorf("output %s = %q, want %q", name, o.Value, want)
+		}
+		if !strings.Contains(string(script), `echo "`+name+`=`) {
+			t.Errorf("scripts/action.sh does not write the output %s", name)
+		}
 	}
 }

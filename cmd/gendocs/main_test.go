@@ -130,7 +130,7 @@ func gunzip(t *testing.T, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
