@@ -73,7 +73,7 @@ release-check: goreleaser
 ## release-snapshot: every archive, package and the Homebrew cask into dist/,
 ## nothing published; then check their checksums, versions and man pages
 release-snapshot: goreleaser
-	@$(if $(KO_SKIP),echo "release-snapshot: the container images (kos) are skipped: no Docker daemon to load them into, or KO_SKIP given",true)
+	@$(if $(KO_SKIP),echo "release-snapshot: the container images (kos) are skipped: no Docker daemon to load them into (or KO_SKIP given)",true)
 	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean $(KO_SKIP)
 	bash scripts/release-check.sh dist
 
