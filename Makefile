@@ -9,7 +9,7 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 # eksaccess version shows all three (debug.ReadBuildInfo fills what is missing)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: all build demo test vet fmt-check lint bench fuzz docs clean
+.PHONY: all build demo test vet fmt-check lint bench fuzz docs clean goreleaser release-check release-snapshot
 
 GOLANGCI_LINT_VERSION := v2.15.0
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
@@ -59,9 +59,38 @@ fuzz:
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
 
-## docs: regenerate docs/reference and completions/ from the commands
+## docs: regenerate docs/reference and completions/ from the commands, and the
+## man pages into manpages/ (git-ignored; dated with the last commit)
 docs:
-	$(GO) run ./cmd/gendocs
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || date +%s) $(GO) run ./cmd/gendocs -man manpages
+
+GORELEASER_VERSION := v2.17.0
+GORELEASER := $(GOBIN)/goreleaser
+# ko builds the images into the local Docker daemon in a snapshot; without
+# one, the snapshot skips them (a release pushes them to the registry).
+KO_SKIP = $(if $(shell docker info >/dev/null 2>&1 && echo up),,--skip=ko)
+# goreleaser reads the commit and its date from git only when the clone has a
+# remote (git ls-remote --get-url); a clone without one gets the project's,
+# in goreleaser's environment only (the repository's config is untouched).
+NO_REMOTE_ENV = $(if $(shell git remote 2>/dev/null),,GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0=https://github.com/eksaccess/eksaccess.git)
+
+## goreleaser: the pinned goreleaser in GOBIN, installed if missing or another version
+goreleaser:
+	@if ! $(GORELEASER) --version 2>/dev/null | grep -Eq 'GitVersion: +$(GORELEASER_VERSION)$$'; then \
+		echo "installing goreleaser $(GORELEASER_VERSION) (a first build takes several minutes)"; \
+		GOBIN=$(GOBIN) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION); \
+	fi
+
+## release-check: goreleaser's own check of .goreleaser.yaml
+release-check: goreleaser
+	$(GORELEASER) check
+
+## release-snapshot: every archive, package and the Homebrew cask into dist/,
+## nothing published; then check their checksums, versions and man pages
+release-snapshot: goreleaser
+	@$(if $(KO_SKIP),echo "release-snapshot: the container images (kos) are skipped: no Docker daemon to load them into (or KO_SKIP given)",true)
+	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean $(KO_SKIP)
+	bash scripts/release-check.sh dist
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist manpages

@@ -18,7 +18,6 @@ require (
 	github.com/spf13/pflag v1.0.9
 	go.yaml.in/yaml/v2 v2.4.2
 	go.yaml.in/yaml/v3 v3.0.4
-	golang.org/x/sync v0.25.0
 	golang.org/x/term v0.48.0
 )
 

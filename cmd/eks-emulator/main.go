@@ -58,6 +58,11 @@ DescribeAccessEntry, or all):
   --repeat-page-token ListAccessEntries   pages repeat their nextToken, like a buggy server
   --rate-limit 50 --rate-burst 10     50 requests a second, beyond that 429 TooManyRequestsException
 
+Every flag can also be set by an environment variable, for containers whose
+command line cannot be set: EKS_EMULATOR_ADDR=0.0.0.0:4566,
+EKS_EMULATOR_ALLOW_REMOTE=true, EKS_EMULATOR_CLUSTER=prod,legacy=CONFIG_MAP,
+EKS_EMULATOR_THROTTLE_RATE=0.1. A flag on the command line wins.
+
 Flags:
 `
 
@@ -68,6 +73,7 @@ type config struct {
 	clusters    clusterFlag
 	urlFile     string
 	log         bool
+	version     bool
 	opts        emulator.Options
 }
 
@@ -79,6 +85,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "eks-emulator: %v\nRun 'eks-emulator --help' for usage.\n", err)
 		return 2
+	}
+	if cfg.version {
+		fmt.Fprintln(stdout, versionLine())
+		return 0
 	}
 	if err := serve(ctx, cfg, stderr); err != nil {
 		fmt.Fprintf(stderr, "eks-emulator: %v\n", err)
@@ -111,6 +121,7 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.opts.AllowDirectAPIMode, "allow-direct-api-mode", false, "allow update-cluster-config from CONFIG_MAP straight to API")
 	fs.StringVar(&cfg.urlFile, "url-file", "", "write the server URL to `file` once listening")
 	fs.BoolVar(&cfg.log, "log", false, "log every request to stderr")
+	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -118,6 +129,9 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
 		}
+		return nil, err
+	}
+	if err := setFromEnv(fs, os.Getenv); err != nil {
 		return nil, err
 	}
 	switch {

@@ -1,12 +1,14 @@
 // Command gendocs writes the generated artefacts from the commands
 // themselves: the Markdown command reference (docs/reference/) and shell
-// completions (completions/), both committed; with -man DIR also man pages
-// (built at release time, not committed: they carry a date). Run it from
-// the repository root: go run ./cmd/gendocs
+// completions (completions/), both committed; with -man DIR also man pages,
+// gzip-compressed (`make docs` and the release write them to manpages/,
+// which is git-ignored: they carry a date). Run it from the repository
+// root: go run ./cmd/gendocs [-man manpages]
 package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"flag"
 	"fmt"
 	"os"
@@ -66,18 +68,54 @@ func generate(root string) error {
 	return nil
 }
 
-// genMan writes a man page per command into dir.
+// genMan writes a gzip-compressed man page (section 1) per command into
+// dir, named as man looks them up: eksaccess-policy-associate.1.gz for
+// `eksaccess policy associate`. Debian policy wants man pages compressed
+// (lintian: uncompressed-manual-page); man and mandb read them as they are.
+// The date in each page comes from SOURCE_DATE_EPOCH when it is set (the
+// release sets it to the commit's time), so a release rebuilds them byte
+// for byte.
 func genMan(dir string) error {
 	if err := freshDir(dir); err != nil {
 		return err
 	}
 	cmd := cli.Command(cli.BuildInfo{})
 	cmd.DisableAutoGenTag = true
-	header := &doc.GenManHeader{Title: "EKSACCESS", Section: "1", Source: "eksaccess", Manual: "eksaccess manual"}
-	if err := doc.GenManTree(cmd, header, dir); err != nil {
-		return fmt.Errorf("man pages: %w", err)
+	return writeMan(cmd, dir)
+}
+
+func writeMan(cmd *cobra.Command, dir string) error {
+	for _, c := range cmd.Commands() {
+		if !c.IsAvailableCommand() || c.IsAdditionalHelpTopicCommand() {
+			continue
+		}
+		if err := writeMan(c, dir); err != nil {
+			return err
+		}
 	}
-	return nil
+	// A fresh header per page: GenMan fills in the title (EKSACCESS\-CREATE).
+	header := &doc.GenManHeader{Section: "1", Source: "eksaccess", Manual: "eksaccess manual"}
+	var page bytes.Buffer
+	if err := doc.GenMan(cmd, header, &page); err != nil {
+		return fmt.Errorf("man page for %s: %w", cmd.CommandPath(), err)
+	}
+	var gz bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	if _, err := zw.Write(page.Bytes()); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, manPageName(cmd)), gz.Bytes(), 0o644)
+}
+
+// manPageName is the file name of cmd's man page.
+func manPageName(cmd *cobra.Command) string {
+	return strings.ReplaceAll(cmd.CommandPath(), " ", "-") + ".1.gz"
 }
 
 // freshDir empties dir of generated files so a removed command leaves no page behind.
@@ -87,7 +125,7 @@ func freshDir(dir string) error {
 		return err
 	}
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".md") || strings.HasSuffix(e.Name(), ".1") {
+		if n := e.Name(); strings.HasSuffix(n, ".md") || strings.HasSuffix(n, ".1") || strings.HasSuffix(n, ".1.gz") {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
 				return err
 			}
