@@ -55,7 +55,7 @@ func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithAppID("eksaccess/" + c.Version),
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(attemptTimeout)),
-		config.WithAPIOptions([]func(*middleware.Stack) error{opBudget}),
+		config.WithAPIOptions([]func(*middleware.Stack) error{opBudget, keepCause}),
 		config.WithEC2RoleCredentialOptions(func(o *ec2rolecreds.Options) {
 			o.Client = quickIMDS{imds.New(imds.Options{Retryer: aws.NopRetryer{}})}
 		}),

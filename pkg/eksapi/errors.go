@@ -100,12 +100,20 @@ func wrapIn(cluster access.ClusterName, op string, err error) error {
 	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
-		return fmt.Errorf("%s: %w", op, &APIError{
+		e := &APIError{
 			Code:    apiErr.ErrorCode(),
 			Message: apiErr.ErrorMessage(),
 			Cluster: string(cluster),
 			kind:    kinds[apiErr.ErrorCode()],
-		})
+		}
+		var stopped *stoppedRetrying
+		if errors.As(err, &stopped) {
+			// The deadline ended the retries: the kind is the last
+			// attempt's (throttled: exit 6), and the context's error stays
+			// in the chain for the --timeout hint.
+			return fmt.Errorf("%s: %w (still failing when the command's deadline ended the retries: %w)", op, e, stopped.ctxErr)
+		}
+		return fmt.Errorf("%s: %w", op, e)
 	}
 	var credErr *credentialsError
 	if errors.As(err, &credErr) {
