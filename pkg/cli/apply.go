@@ -343,10 +343,16 @@ func anyFailed(results []*plan.Result) bool {
 // exit code follows them (the highest wins, see exitCode).
 func resultErrors(ctx context.Context, results []*plan.Result) error {
 	var errs []error
+	var done []string
 	notStarted := 0
 	for _, r := range results {
 		if r == nil {
 			continue
+		}
+		for _, out := range r.Outcomes {
+			if out.Err == nil {
+				done = append(done, fmt.Sprintf("%s %s in cluster %s", out.Action, out.Principal, r.Cluster))
+			}
 		}
 		for _, out := range r.Failed() {
 			if !out.Started {
@@ -365,6 +371,15 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 	}
 	if len(errs) == 0 {
 		return nil
+	}
+	if ctx.Err() != nil && len(done) > 0 {
+		// Stopped (Ctrl-C, --timeout): say what did take effect too.
+		const shown = 10
+		list := strings.Join(done[:min(len(done), shown)], ", ")
+		if len(done) > shown {
+			list += fmt.Sprintf(" and %d more", len(done)-shown)
+		}
+		errs = append([]error{fmt.Errorf("done before it stopped: %s", list)}, errs...)
 	}
 	// Several causes: the highest exit code of theirs is apply's.
 	code := 0
