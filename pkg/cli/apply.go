@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,15 +57,13 @@ func (o *planOptions) complete() error {
 	if o.concurrency < 1 {
 		return flagErrorf("--concurrency must be at least 1, got %d", o.concurrency)
 	}
-	var r io.Reader = o.deps.IO.In
-	name := "-"
-	if o.file != "-" {
-		f, err := os.Open(o.file)
-		if err != nil {
-			return &FlagError{fmt.Errorf("read apply file: %w", err)}
-		}
-		defer f.Close()
-		r, name = f, o.file
+	name, r, closeFile, err := openInput(o.file, o.deps.IO.In)
+	if err != nil {
+		return err
+	}
+	defer closeFile()
+	if name == "stdin" {
+		name = "-"
 	}
 	loaded, err := plan.Load(name, r)
 	if err != nil {

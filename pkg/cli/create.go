@@ -27,8 +27,6 @@ type createOptions struct {
 	outputSet bool
 	// noVerifyPrincipal sends a principal eksaccess believes EKS will refuse.
 	noVerifyPrincipal bool
-	// waitSaid: stderr already said that create waits for the new entry.
-	waitSaid bool
 }
 
 func newCreateCmd(deps *Deps, runF func(context.Context, *createOptions) error) *cobra.Command {

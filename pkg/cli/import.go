@@ -113,7 +113,7 @@ the input is not an aws-auth ConfigMap.`,
 }
 
 func runImportAWSAuth(_ context.Context, o *importAWSAuthOptions) error {
-	name, r, closeFile, err := openConfigMap(o.file, o.deps.IO.In)
+	name, r, closeFile, err := openInput(o.file, o.deps.IO.In)
 	if err != nil {
 		return err
 	}
@@ -142,9 +142,9 @@ func runImportAWSAuth(_ context.Context, o *importAWSAuthOptions) error {
 	return nil
 }
 
-// openConfigMap opens path for reading, or returns stdin for "-". name is
-// what messages call it.
-func openConfigMap(path string, stdin io.Reader) (name string, r io.Reader, closeFile func(), err error) {
+// openInput opens the -f file for reading, or returns stdin for "-" (apply,
+// diff and import read their file so). name is what messages call it.
+func openInput(path string, stdin io.Reader) (name string, r io.Reader, closeFile func(), err error) {
 	if path == "-" {
 		return "stdin", stdin, func() {}, nil
 	}
