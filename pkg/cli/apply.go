@@ -82,12 +82,34 @@ type clusterPlan struct {
 }
 
 // planAll reads every cluster the file names and plans it, concurrently.
-// A cluster that cannot be read is reported in its clusterPlan; the others
+// What can be checked offline is checked first, for every cluster: a file
+// that cannot apply to one of them is exit 2 and nothing is sent. A
+// cluster that cannot be read is reported in its clusterPlan; the others
 // go on.
 func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 	client, err := o.deps.Client(ctx)
 	if err != nil {
 		return nil, err
+	}
+	out := make([]clusterPlan, len(o.loaded.Clusters))
+	seen := map[string]string{}
+	for i, c := range o.loaded.Clusters {
+		cl := client.ForRegion(c.Region)
+		key := string(c.Name) + " in region " + cl.Region()
+		if first, dup := seen[key]; dup {
+			return nil, withHint(flagErrorf("cluster %s is listed twice in %s (as %s and %s)", key, o.loaded.Name, first, clusterLabel(c)),
+				"list each cluster once; a cluster without a region takes the one in use")
+		}
+		seen[key] = clusterLabel(c)
+		for _, e := range o.loaded.Entries {
+			if err := access.CheckRegion(cl.Region(), e.Principal, policyRefs(e.Policies)...); err != nil {
+				return nil, &FlagError{fmt.Errorf("cluster %s: %w", key, err)}
+			}
+		}
+		out[i] = clusterPlan{target: c, client: cl}
+	}
+	if m := o.loaded.AuthenticationMode; m != "" {
+		warn(o.deps, fmt.Sprintf("%s sets accessConfig.authenticationMode %s: apply leaves the mode alone (eksaccess auth-mode --cluster %s shows and changes it)", o.loaded.Name, m, o.loaded.Clusters[0].Name))
 	}
 	opts := plan.Options{Prune: o.prune, PruneUnmanaged: o.pruneUnmanaged}
 	if !o.force {
@@ -97,81 +119,84 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 		}
 		opts.Caller = caller
 	}
-	out := make([]clusterPlan, len(o.loaded.Clusters))
 	var wg sync.WaitGroup
-	for i, c := range o.loaded.Clusters {
+	for i := range out {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i] = o.planOne(ctx, client.ForRegion(c.Region), c, opts)
+			o.planOne(ctx, &out[i], opts)
 		}()
 	}
 	wg.Wait()
 	return out, nil
 }
 
-func (o *planOptions) planOne(ctx context.Context, client *eksapi.Client, c plan.Cluster, opts plan.Options) clusterPlan {
-	cp := clusterPlan{target: c, client: client}
+func clusterLabel(c plan.Cluster) string {
+	if c.Region == "" {
+		return string(c.Name)
+	}
+	return string(c.Name) + " (" + c.Region + ")"
+}
+
+func (o *planOptions) planOne(ctx context.Context, cp *clusterPlan, opts plan.Options) {
+	name := cp.target.Name
 	want := make([]access.CreateEntry, len(o.loaded.Entries))
+	var refs []access.PolicyRef
 	for i, e := range o.loaded.Entries {
-		want[i] = e.Request(c.Name)
-		if err := access.CheckRegion(client.Region(), want[i].Principal, policyRefs(want[i].Policies)...); err != nil {
-			cp.err = &FlagError{fmt.Errorf("cluster %s: %w", c.Name, err)}
-			return cp
-		}
+		want[i] = e.Request(name)
+		refs = append(refs, policyRefs(e.Policies)...)
 	}
 	// A typo in a policy name must fail before any entry is created, not
 	// leave entries without their policies.
-	var refs []access.PolicyRef
-	for _, w := range want {
-		refs = append(refs, policyRefs(w.Policies)...)
+	if cp.err = checkPolicyExists(ctx, o.deps, cp.client, refs...); cp.err != nil {
+		return
 	}
-	if err := checkPolicyExists(ctx, o.deps, client, refs...); err != nil {
-		cp.err = err
-		return cp
-	}
-	live, err := plan.ReadLive(ctx, client, c.Name, plan.ReadOptions{Concurrency: o.concurrency})
+	live, err := plan.ReadLive(ctx, cp.client, name, plan.ReadOptions{Concurrency: o.concurrency})
 	if err != nil {
 		cp.err = err
-		return cp
+		return
 	}
-	cp.plan = plan.Build(c.Name, client.Region(), want, live, opts)
-	return cp
+	cp.plan = plan.Build(name, cp.client.Region(), want, live, opts)
 }
 
-// showPlans prints the plans: for people on stderr, as data on stdout with
-// -o json or yaml.
-func (o *planOptions) showPlans(plans []clusterPlan) error {
+// showPlans prints the plans for people, on stderr.
+func (o *planOptions) showPlans(plans []clusterPlan) {
 	color := o.deps.Output.Color || o.deps.IO.IsStderrTTY() && o.deps.Env("NO_COLOR") == ""
 	for _, cp := range plans {
-		if cp.err != nil {
-			continue
+		if cp.err == nil {
+			plan.Render(o.deps.IO.ErrOut, cp.plan, color, o.verbose, output.Sanitize)
 		}
-		plan.Render(o.deps.IO.ErrOut, cp.plan, color, o.verbose, nil)
 	}
-	if f := o.deps.Output.Format; f == output.JSON || f == output.YAML {
-		docs := make([]plan.Doc, 0, len(plans))
-		for _, cp := range plans {
-			if cp.err == nil {
-				docs = append(docs, cp.plan.Doc())
-			}
-		}
-		return o.deps.print(output.Result{Doc: struct {
-			Plans []plan.Doc `json:"plans"`
-		}{docs}})
-	}
-	return nil
 }
 
-// planErrors joins the clusters that could not be planned, each named.
-func planErrors(plans []clusterPlan) error {
+// machineOutput reports whether -o asks for a document (json, yaml).
+func (o *planOptions) machineOutput() bool {
+	f := o.deps.Output.Format
+	return f == output.JSON || f == output.YAML
+}
+
+// planDocs are the plans as data.
+func planDocs(plans []clusterPlan) []plan.Doc {
+	docs := make([]plan.Doc, 0, len(plans))
+	for _, cp := range plans {
+		if cp.err == nil {
+			docs = append(docs, cp.plan.Doc())
+		}
+	}
+	return docs
+}
+
+// planErrors joins the clusters that could not be planned, each named,
+// and gives the highest exit code of theirs.
+func planErrors(plans []clusterPlan) (err error, code int) {
 	var errs []error
 	for _, cp := range plans {
 		if cp.err != nil {
-			errs = append(errs, fmt.Errorf("cluster %s: %w", cp.target.Name, cp.err))
+			errs = append(errs, fmt.Errorf("cluster %s: %w", clusterLabel(cp.target), cp.err))
+			code = max(code, applyExitCode(cp.err))
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(errs...), code
 }
 
 type applyOptions struct {
@@ -245,9 +270,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := o.showPlans(plans); err != nil {
-		return err
-	}
+	o.showPlans(plans)
 	writes, refused := 0, 0
 	for _, cp := range plans {
 		if cp.err == nil {
@@ -255,9 +278,14 @@ func runApply(ctx context.Context, o *applyOptions) error {
 			refused += cp.plan.Summary().Refuse
 		}
 	}
-	perr := planErrors(plans)
+	perr, pcode := planErrors(plans)
 	if o.dryRun || writes+refused == 0 {
-		return perr
+		if o.machineOutput() {
+			if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans)}}); err != nil {
+				return err
+			}
+		}
+		return withCode(perr, pcode)
 	}
 	if !o.yes && writes > 0 {
 		ok, err := o.deps.Confirm(ctx, fmt.Sprintf("Apply %d changes to %s?", writes, clusterNames(plans)))
@@ -269,12 +297,35 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		}
 	}
 	results := o.applyAll(ctx, plans)
-	if len(plans) > 1 || anyFailed(results) {
-		if err := o.deps.print(summaryResult(plans, results)); err != nil {
+	summary := summaryResult(plans, results)
+	switch {
+	case o.machineOutput():
+		doc := summary.Doc.(summaryDoc)
+		if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans), Clusters: doc.Clusters}}); err != nil {
+			return err
+		}
+	case len(plans) > 1 || anyFailed(results):
+		if err := o.deps.print(summary); err != nil {
 			return err
 		}
 	}
-	return errors.Join(perr, resultErrors(ctx, results))
+	rerr, rcode := resultErrors(ctx, results)
+	return withCode(errors.Join(perr, rerr), max(pcode, rcode))
+}
+
+// applyDoc is apply's document with -o json or yaml: the plans, and once
+// applied, a summary per cluster.
+type applyDoc struct {
+	Plans    []plan.Doc       `json:"plans"`
+	Clusters []clusterSummary `json:"clusters,omitempty"`
+}
+
+// withCode gives err the exit code code (nil stays nil).
+func withCode(err error, code int) error {
+	if err == nil {
+		return nil
+	}
+	return &exitCodeError{code: code, err: err}
 }
 
 // applyAll applies every cluster's plan concurrently; the progress line
@@ -284,7 +335,8 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan) []*pla
 	total := 0
 	for _, cp := range plans {
 		if cp.err == nil {
-			total += len(cp.plan.Changes)
+			s := cp.plan.Summary()
+			total += s.Create + s.Update + s.Delete + s.Refuse
 		}
 	}
 	var done atomic.Int64
@@ -335,55 +387,65 @@ func anyFailed(results []*plan.Result) bool {
 }
 
 // resultErrors names every entry that did not finish, with what was done
-// of it, and says how a re-run converges. errors.Is sees each cause, so the
-// exit code follows them (the highest wins, see exitCode).
-func resultErrors(ctx context.Context, results []*plan.Result) error {
+// of it, and says how a re-run converges; code is the highest exit code of
+// the failures. Stopped (Ctrl-C, --timeout), it also says what was done and
+// what was not started.
+func resultErrors(ctx context.Context, results []*plan.Result) (err error, code int) {
 	var errs []error
-	var done []string
-	notStarted := 0
+	var done, notStarted []string
+	refusedOnly := true
 	for _, r := range results {
 		if r == nil {
 			continue
 		}
 		for _, out := range r.Outcomes {
-			if out.Err == nil {
-				done = append(done, fmt.Sprintf("%s %s in cluster %s", out.Action, out.Principal, r.Cluster))
+			what := fmt.Sprintf("%s %s in cluster %s", out.Action, out.Principal, r.Cluster)
+			switch {
+			case out.Err == nil:
+				done = append(done, what)
+			case !out.Started:
+				notStarted = append(notStarted, what)
+			default:
+				msg := fmt.Sprintf("cluster %s: %s %s", r.Cluster, out.Action, out.Principal)
+				if len(out.Done) > 0 {
+					msg += " (done: " + strings.Join(out.Done, ", ") + ")"
+				}
+				errs = append(errs, fmt.Errorf("%s: %w", msg, out.Err))
+				code = max(code, applyExitCode(out.Err))
+				refusedOnly = refusedOnly && errors.Is(out.Err, plan.ErrRefused)
 			}
-		}
-		for _, out := range r.Failed() {
-			if !out.Started {
-				notStarted++
-				continue
-			}
-			msg := fmt.Sprintf("cluster %s: %s %s", r.Cluster, out.Action, out.Principal)
-			if len(out.Done) > 0 {
-				msg += " (done: " + strings.Join(out.Done, ", ") + ")"
-			}
-			errs = append(errs, fmt.Errorf("%s: %w", msg, out.Err))
 		}
 	}
-	if notStarted > 0 {
-		errs = append(errs, fmt.Errorf("%d changes not started: %w", notStarted, ctx.Err()))
+	if len(notStarted) > 0 {
+		errs = append(errs, fmt.Errorf("not started: %s: %w", listSome(notStarted), ctx.Err()))
+		code = max(code, exitCode(ctx.Err()))
 	}
 	if len(errs) == 0 {
-		return nil
+		return nil, 0
 	}
-	if ctx.Err() != nil && len(done) > 0 {
-		// Stopped (Ctrl-C, --timeout): say what did take effect too.
-		const shown = 10
-		list := strings.Join(done[:min(len(done), shown)], ", ")
-		if len(done) > shown {
-			list += fmt.Sprintf(" and %d more", len(done)-shown)
+	hint := "fix the cause and run apply again: it plans from the live state and makes only what is left"
+	switch {
+	case ctx.Err() != nil:
+		if len(done) > 0 {
+			errs = append([]error{fmt.Errorf("done before it stopped: %s", listSome(done))}, errs...)
 		}
-		errs = append([]error{fmt.Errorf("done before it stopped: %s", list)}, errs...)
+		hint = "run apply again to finish: it plans from the live state and makes only what is left"
+	case refusedOnly:
+		hint = "nothing refused was changed; the reasons above say what would allow it"
+	case len(done) > 0:
+		hint = "the other changes were made; " + hint
 	}
-	// Several causes: the highest exit code of theirs is apply's.
-	code := 0
-	for _, err := range errs {
-		code = max(code, applyExitCode(err))
+	return withHint(errors.Join(errs...), "%s", hint), code
+}
+
+// listSome lists up to ten items, then how many more.
+func listSome(items []string) string {
+	const shown = 10
+	list := strings.Join(items[:min(len(items), shown)], ", ")
+	if len(items) > shown {
+		list += fmt.Sprintf(" and %d more", len(items)-shown)
 	}
-	return &exitCodeError{code: code, err: withHint(errors.Join(errs...),
-		"the other changes were made; fix the cause and run apply again: it plans from the new state and makes only what is left")}
+	return list
 }
 
 // applyExitCode is exitCode, with the planner's refusals (a lockout, a
@@ -415,17 +477,20 @@ func summaryResult(plans []clusterPlan, results []*plan.Result) output.Result {
 	doc := summaryDoc{Clusters: []clusterSummary{}}
 	var rows [][]string
 	for i, cp := range plans {
-		s := clusterSummary{Cluster: string(cp.target.Name), Region: cp.target.Region, Errors: []string{}, Result: "in sync"}
+		s := clusterSummary{Cluster: string(cp.target.Name), Region: cp.client.Region(), Errors: []string{}, Result: "in sync"}
 		switch {
 		case cp.err != nil:
 			s.Result = "not planned"
 			s.Errors = append(s.Errors, cp.err.Error())
 		case results[i] != nil:
-			s.Region = cp.plan.Region
 			s.Result = "applied"
+			refused := 0
 			for _, out := range results[i].Outcomes {
 				if out.Err != nil {
 					s.Failed++
+					if errors.Is(out.Err, plan.ErrRefused) {
+						refused++
+					}
 					s.Errors = append(s.Errors, out.Principal+": "+out.Err.Error())
 					continue
 				}
@@ -438,11 +503,12 @@ func summaryResult(plans []clusterPlan, results []*plan.Result) output.Result {
 					s.Deleted++
 				}
 			}
-			if s.Failed > 0 {
+			switch {
+			case s.Failed > 0 && refused == s.Failed && s.Created+s.Updated+s.Deleted == 0:
+				s.Result = "refused"
+			case s.Failed > 0:
 				s.Result = "failed"
 			}
-		default:
-			s.Region = cp.plan.Region
 		}
 		doc.Clusters = append(doc.Clusters, s)
 		rows = append(rows, []string{s.Cluster, s.Region, strconv.Itoa(s.Created), strconv.Itoa(s.Updated), strconv.Itoa(s.Deleted), strconv.Itoa(s.Failed), s.Result})

@@ -87,7 +87,7 @@ func TestApplyInterrupted(t *testing.T) {
 		t.Fatalf("exit %d, want %d\n%s", code, exitInterrupted, td.errOut)
 	}
 	stderr := td.errOut.String()
-	if !strings.Contains(stderr, "eksaccess: interrupted: done before it stopped: create arn:aws:iam::111122223333:role/") || !strings.Contains(stderr, "changes not started") {
+	if !strings.Contains(stderr, "eksaccess: interrupted: done before it stopped: create arn:aws:iam::111122223333:role/") || !strings.Contains(stderr, "eksaccess: not started: create arn:aws:iam::111122223333:role/") {
 		t.Errorf("stderr does not say what was left:\n%s", stderr)
 	}
 	created := 0

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 type diffOptions struct {
@@ -49,11 +51,14 @@ func runDiff(ctx context.Context, o *diffOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := o.showPlans(plans); err != nil {
-		return err
+	o.showPlans(plans)
+	if o.machineOutput() {
+		if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans)}}); err != nil {
+			return err
+		}
 	}
-	if err := planErrors(plans); err != nil {
-		return err
+	if err, code := planErrors(plans); err != nil {
+		return withCode(err, code)
 	}
 	for _, cp := range plans {
 		if !cp.plan.InSync() {

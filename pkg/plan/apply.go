@@ -153,8 +153,10 @@ func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) 
 
 // update re-reads the entry first: if another writer changed it since the
 // plan's read, it stops (ErrChangedMeanwhile) rather than undo that change.
-// New and re-scoped policies are associated before any is removed, so
-// access never lapses in between.
+// What grants access comes first and what takes it away last: new and
+// re-scoped policies, then the groups and username, then the tags, then
+// the removed policies. So access never lapses in between, and a failure
+// half-way leaves more access, never less.
 func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
 	now, err := x.Client.DescribeEntry(ctx, cluster, c.Principal)
 	if err != nil {
@@ -163,6 +165,15 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 	if changedMeanwhile(c.Have.Entry, now) {
 		return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
 			c.Principal, cluster, ErrChangedMeanwhile, now.Revision)
+	}
+	for _, pc := range c.Diff.Policies {
+		if pc.Action == access.PolicyRemove {
+			continue
+		}
+		if _, err := x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Want); err != nil {
+			return err
+		}
+		o.Done = append(o.Done, string(pc.Action)+" "+pc.Policy.Name())
 	}
 	if c.Diff.Has(access.FieldGroups) || c.Diff.Has(access.FieldUsername) {
 		groups := slices.Clone(now.KubernetesGroups)
@@ -194,15 +205,6 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 			return err
 		}
 		o.Done = append(o.Done, "untag")
-	}
-	for _, pc := range c.Diff.Policies {
-		if pc.Action == access.PolicyRemove {
-			continue
-		}
-		if _, err := x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Want); err != nil {
-			return err
-		}
-		o.Done = append(o.Done, string(pc.Action)+" "+pc.Policy.Name())
 	}
 	for _, pc := range c.Diff.Policies {
 		if pc.Action != access.PolicyRemove {

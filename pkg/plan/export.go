@@ -18,10 +18,7 @@ import (
 func FromLive(cluster access.ClusterName, region string, live []Live) (f *File, skipped []string) {
 	f = &File{Format: APIVersion, Clusters: []Cluster{{Name: cluster, Region: region}}}
 	for _, l := range live {
-		e, err := entryFromLive(l)
-		if err == nil {
-			err = e.Request(cluster).Validate()
-		}
+		e, err := stated(cluster, l)
 		if err != nil {
 			skipped = append(skipped, fmt.Sprintf("%s: %v", l.PrincipalARN, strings.ReplaceAll(err.Error(), "\n", "; ")))
 			continue
@@ -30,6 +27,25 @@ func FromLive(cluster access.ClusterName, region string, live []Live) (f *File, 
 	}
 	slices.SortFunc(f.Entries, func(a, b Entry) int { return strings.Compare(a.Principal.String(), b.Principal.String()) })
 	return f, skipped
+}
+
+// stated is live entry l as a file states it, or why a file cannot: an
+// entry eksaccess would refuse to create (an account root, a namespace
+// scope it does not accept) or a group with spaces around its name.
+func stated(cluster access.ClusterName, l Live) (Entry, error) {
+	e, err := entryFromLive(l)
+	if err != nil {
+		return Entry{}, err
+	}
+	for _, g := range e.Groups {
+		if strings.TrimSpace(g) != g {
+			return Entry{}, fmt.Errorf("group %q has spaces around it", g)
+		}
+	}
+	if err := e.Request(cluster).Validate(); err != nil {
+		return Entry{}, err
+	}
+	return e, nil
 }
 
 func entryFromLive(l Live) (Entry, error) {

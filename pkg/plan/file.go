@@ -487,6 +487,10 @@ func (l *loader) own(root *yaml.Node) *File {
 	}
 	if n := top["entries"]; n == nil {
 		l.failf(root, "entries", "write entries: [] for a cluster with no access entries", "entries is required")
+	} else if isNull(n) {
+		// Every entry commented out reads as null: under --prune that
+		// would mean "delete them all", which no one means by accident.
+		l.failf(n, "entries", "write entries: [] to state that the clusters have no access entries", "entries is empty (null)")
 	} else {
 		f.Entries = l.entries(n, s, f.Clusters)
 	}
@@ -556,8 +560,10 @@ func (l *loader) eksctl(root *yaml.Node) *File {
 	} else if c, ok := l.cluster(n, "metadata", true); ok {
 		f.Clusters = []Cluster{c}
 	}
+	const none = "eksaccess applies a ClusterConfig's access entries, and this file states none: write accessConfig.accessEntries: [] to state that the cluster has none"
 	n := top["accessConfig"]
 	if n == nil || isNull(n) {
+		l.failf(root, "accessConfig.accessEntries", none, "accessConfig.accessEntries is required")
 		return f
 	}
 	ac := l.fields(n, "accessConfig", s.accessConfigKeys, nil, false)
@@ -579,7 +585,9 @@ func (l *loader) eksctl(root *yaml.Node) *File {
 			f.BootstrapClusterCreatorAdminPermissions = &b
 		}
 	}
-	if v := ac["accessEntries"]; v != nil {
+	if v := ac["accessEntries"]; v == nil || isNull(v) {
+		l.failf(n, "accessConfig.accessEntries", none, "accessConfig.accessEntries is required")
+	} else {
 		f.Entries = l.entries(v, s, f.Clusters)
 	}
 	return f
@@ -712,7 +720,14 @@ func (l *loader) groups(n *yaml.Node, field string, t access.EntryType) []string
 		if !ok {
 			continue
 		}
-		g = strings.TrimSpace(g)
+		if t := strings.TrimSpace(g); t == "" {
+			g = t // only spaces: the empty name, which checkGroup refuses
+		} else if t != g {
+			// EKS keeps such a name as it is; trimming it would rename
+			// the group, and every RBAC binding of it would stop matching.
+			l.failf(item, path, "", "group %q has spaces around it: give the name exactly as the RBAC bindings spell it", g)
+			continue
+		}
 		if line, dup := first[g]; dup {
 			l.failf(item, path, "", "group %q is listed twice (first at line %d)", g, line)
 			continue
@@ -754,6 +769,10 @@ func (l *loader) tags(n *yaml.Node, field string) access.Tags {
 		first[k] = kn.Line
 		v, ok := l.str(vn, path)
 		if !ok {
+			continue
+		}
+		if k == ManagedTagKey {
+			l.failf(kn, path, "use another key: apply tags the entries it creates "+ManagedTagKey+"="+ManagedTagValue+", and --prune deletes only those", "tag %s is apply's own", k)
 			continue
 		}
 		if err := (access.Tags{k: v}).Validate(); err != nil {

@@ -198,17 +198,17 @@ func TestLoad_valid(t *testing.T) {
 				t.Errorf("entries %v", f.Entries)
 			}
 		}},
-		{"eksctl without accessConfig", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\nvpc: {cidr: 10.0.0.0/16}\n", func(t *testing.T, f *File) {
+		{"eksctl stating no entries", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\nvpc: {cidr: 10.0.0.0/16}\naccessConfig: {accessEntries: []}\n", func(t *testing.T, f *File) {
 			if len(f.Entries) != 0 || f.Clusters[0] != (Cluster{Name: "prod"}) || f.AuthenticationMode != "" || f.BootstrapClusterCreatorAdminPermissions != nil {
 				t.Errorf("%+v", f)
 			}
 		}},
-		{"eksctl anchors and aliases outside accessConfig", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\nx-defaults: &d {instanceType: m5.large}\nnodeGroups: [{<<: *d, name: a}]\naccessConfig: {bootstrapClusterCreatorAdminPermissions: true}\n", func(t *testing.T, f *File) {
+		{"eksctl anchors and aliases outside accessConfig", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\nx-defaults: &d {instanceType: m5.large}\nnodeGroups: [{<<: *d, name: a}]\naccessConfig: {bootstrapClusterCreatorAdminPermissions: true, accessEntries: []}\n", func(t *testing.T, f *File) {
 			if b := f.BootstrapClusterCreatorAdminPermissions; b == nil || !*b {
 				t.Errorf("bootstrap = %v", b)
 			}
 		}},
-		{"eksctl authentication mode in any case", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\naccessConfig: {authenticationMode: api_and_config_map}\n", func(t *testing.T, f *File) {
+		{"eksctl authentication mode in any case", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\naccessConfig: {authenticationMode: api_and_config_map, accessEntries: []}\n", func(t *testing.T, f *File) {
 			if f.AuthenticationMode != "API_AND_CONFIG_MAP" {
 				t.Errorf("mode %q", f.AuthenticationMode)
 			}
@@ -312,20 +312,25 @@ func TestLoad_errors(t *testing.T) {
 		{"no entries key", own, []string{"access.yaml:1: entries: entries is required"}, "entries: []"},
 
 		// eksctl format: the parts eksaccess reads
-		{"eksctl without metadata", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\naccessConfig: {}\n", []string{"access.yaml:1: metadata: metadata is required"}, "metadata: {name: NAME"},
-		{"eksctl metadata without a name", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {region: eu-west-1, version: '1.31'}\n", []string{"access.yaml:3: metadata.name: the cluster's name is required"}, ""},
-		{"eksctl metadata not a mapping", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: prod\n", []string{`access.yaml:3: metadata: want a mapping (key: value), not "prod"`}, ""},
-		{"eksctl accessConfig misspelt", eksctl + "accessconfig:\n  accessEntries: []\n", []string{`access.yaml:4: accessconfig: unknown key "accessconfig"`}, `did you mean "accessConfig"?`},
-		{"eksctl unknown key in accessConfig", eksctl + "accessConfig:\n  entries: []\n", []string{`access.yaml:5: accessConfig.entries: unknown key "entries"`}, "authenticationMode, bootstrapClusterCreatorAdminPermissions, accessEntries"},
+		{"eksctl without metadata", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\naccessConfig: {accessEntries: []}\n", []string{"access.yaml:1: metadata: metadata is required"}, "metadata: {name: NAME"},
+		{"eksctl metadata without a name", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {region: eu-west-1, version: '1.31'}\naccessConfig: {accessEntries: []}\n", []string{"access.yaml:3: metadata.name: the cluster's name is required"}, ""},
+		{"eksctl without accessConfig", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\nvpc: {cidr: 10.0.0.0/16}\n", []string{"access.yaml:1: accessConfig.accessEntries: accessConfig.accessEntries is required"}, "accessEntries: []"},
+		{"eksctl accessConfig without entries", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\naccessConfig: {authenticationMode: API}\n", []string{"access.yaml:4: accessConfig.accessEntries: accessConfig.accessEntries is required"}, "accessEntries: []"},
+		{"entries all commented out", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: prod}]\nentries:\n#  - principalArn: arn:aws:iam::111122223333:role/a\n", []string{"access.yaml:4: entries: entries is empty (null)"}, "entries: []"},
+		{"a group with spaces around it", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: prod}]\nentries:\n  - principalArn: arn:aws:iam::111122223333:role/a\n    kubernetesGroups: [' x']\n", []string{`access.yaml:6: entries[0].kubernetesGroups[0]: group " x" has spaces around it: give the name exactly as the RBAC bindings spell it`}, ""},
+		{"apply's own tag", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: prod}]\nentries:\n  - principalArn: arn:aws:iam::111122223333:role/a\n    tags: {managed-by: terraform}\n", []string{"access.yaml:6: entries[0].tags.managed-by: tag managed-by is apply's own"}, "use another key"},
+		{"eksctl metadata not a mapping", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: prod\naccessConfig: {accessEntries: []}\n", []string{`access.yaml:3: metadata: want a mapping (key: value), not "prod"`}, ""},
+		{"eksctl accessConfig misspelt", eksctl + "accessconfig:\n  accessEntries: []\n", []string{`access.yaml:4: accessconfig: unknown key "accessconfig"`, "access.yaml:1: accessConfig.accessEntries: accessConfig.accessEntries is required"}, `did you mean "accessConfig"?`},
+		{"eksctl unknown key in accessConfig", eksctl + "accessConfig:\n  entries: []\n", []string{`access.yaml:5: accessConfig.entries: unknown key "entries"`, "access.yaml:5: accessConfig.accessEntries: accessConfig.accessEntries is required"}, "authenticationMode, bootstrapClusterCreatorAdminPermissions, accessEntries"},
 		{"eksctl unknown key in an entry", eksctl + "accessConfig:\n  accessEntries:\n    - principalARN: " + role + "\n      username: dev\n", []string{`access.yaml:7: accessConfig.accessEntries[0].username: unknown key "username"`}, `this format spells it "kubernetesUsername"`},
 		{"eksctl entries have no tags", eksctl + "accessConfig:\n  accessEntries:\n    - principalARN: " + role + "\n      tags: {a: b}\n", []string{`accessConfig.accessEntries[0].tags: unknown key "tags"`}, "eksctl access entries have no tags"},
 		{"eksctl policyArn spelling", eksctl + "accessConfig:\n  accessEntries:\n    - principalARN: " + role + "\n      accessPolicies: [{policyArn: AmazonEKSViewPolicy, accessScope: {type: cluster}}]\n", []string{
 			`access.yaml:7: accessConfig.accessEntries[0].accessPolicies[0].policyArn: unknown key "policyArn"`,
 			`access.yaml:7: accessConfig.accessEntries[0].accessPolicies[0].policyARN: policyARN is required`,
 		}, `did you mean "policyARN"?`},
-		{"eksctl unknown authentication mode", eksctl + "accessConfig: {authenticationMode: IAM}\n", []string{`access.yaml:4: accessConfig.authenticationMode: unknown authentication mode "IAM"`}, ""},
-		{"eksctl bootstrap not a bool", eksctl + "accessConfig: {bootstrapClusterCreatorAdminPermissions: maybe}\n", []string{`access.yaml:4: accessConfig.bootstrapClusterCreatorAdminPermissions: want true or false, not "maybe"`}, ""},
-		{"eksctl repeated accessConfig", eksctl + "accessConfig: {}\naccessConfig: {}\n", []string{`access.yaml:5: accessConfig: repeated key (first at line 4)`}, ""},
+		{"eksctl unknown authentication mode", eksctl + "accessConfig: {authenticationMode: IAM, accessEntries: []}\n", []string{`access.yaml:4: accessConfig.authenticationMode: unknown authentication mode "IAM"`}, ""},
+		{"eksctl bootstrap not a bool", eksctl + "accessConfig: {bootstrapClusterCreatorAdminPermissions: maybe, accessEntries: []}\n", []string{`access.yaml:4: accessConfig.bootstrapClusterCreatorAdminPermissions: want true or false, not "maybe"`}, ""},
+		{"eksctl repeated accessConfig", eksctl + "accessConfig: {accessEntries: []}\naccessConfig: {}\n", []string{`access.yaml:5: accessConfig: repeated key (first at line 4)`}, ""},
 
 		// principals
 		{"no principal", own + "entries:\n  - kubernetesGroups: [a]\n", []string{"access.yaml:5: entries[0].principalArn: principalArn is required"}, ""},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 )
@@ -188,7 +189,7 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 		if named[l.PrincipalARN] {
 			continue
 		}
-		p.Changes = append(p.Changes, planDelete(l, o))
+		p.Changes = append(p.Changes, planDelete(cluster, l, o))
 	}
 	slices.SortFunc(p.Changes, func(a, b Change) int { return cmp.Compare(a.Principal.String(), b.Principal.String()) })
 	return p
@@ -201,6 +202,15 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 	d.Changes = slices.DeleteFunc(d.Changes, func(ch access.Change) bool {
 		return ch.Field == access.FieldTag && ch.Key == ManagedTagKey
 	})
+	// Tags are the file's when it states any, and "tags: {}" states none:
+	// Compare looks at tags only when some are requested.
+	if w.Tags != nil && len(w.Tags) == 0 {
+		for _, k := range slices.Sorted(maps.Keys(have.Tags)) {
+			if k != ManagedTagKey && !isAWSTag(k) {
+				d.Changes = append(d.Changes, access.Change{Field: access.FieldTag, Key: k, Have: have.Tags[k]})
+			}
+		}
+	}
 	// The file states an entry whole: no policies means none. Compare
 	// removes unnamed policies only when some are named, so add the rest;
 	// node entries keep the policies EKS gives them.
@@ -224,13 +234,13 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 		c.Action = ActionUpdate
 		if err := lockout(o, w.Principal, have, after(have, w, d)); err != nil {
 			c.Action = ActionRefuse
-			c.Reason = "refused: " + err.Error() + " (--force overrides)"
+			c.Reason = err.Error() + " (--force overrides)"
 		}
 	}
 	return c
 }
 
-func planDelete(l *Live, o Options) Change {
+func planDelete(cluster access.ClusterName, l *Live, o Options) Change {
 	p := access.UncheckedPrincipalARN(l.PrincipalARN)
 	c := Change{Principal: p, Action: ActionKeep, Have: l}
 	switch {
@@ -240,11 +250,15 @@ func planDelete(l *Live, o Options) Change {
 		c.Reason = "not in the file; a " + l.Type + " entry is never pruned (nodes would stop joining)"
 	case !l.Managed() && !o.PruneUnmanaged:
 		c.Reason = "not in the file; not managed by eksaccess (no " + ManagedTagKey + "=" + ManagedTagValue + " tag), so --prune leaves it (--prune-unmanaged deletes it)"
+	case unstatable(cluster, l) != nil:
+		// export leaves such an entry out of the file, so its absence
+		// from one says nothing: never prune it.
+		c.Reason = "not in the file, which cannot state it (" + unstatable(cluster, l).Error() + "): --prune leaves it; eksaccess delete removes it"
 	default:
 		c.Action = ActionDelete
 		if err := lockout(o, p, l, access.EntryAccess{}); err != nil {
 			c.Action = ActionRefuse
-			c.Reason = "refused: " + err.Error() + " (--force overrides)"
+			c.Reason = err.Error() + " (--force overrides)"
 		}
 	}
 	return c
@@ -285,3 +299,11 @@ func withManagedTag(t access.Tags) access.Tags {
 	out[ManagedTagKey] = ManagedTagValue
 	return out
 }
+
+// unstatable is why a file cannot state live entry l, or nil (see stated).
+func unstatable(cluster access.ClusterName, l *Live) error {
+	_, err := stated(cluster, *l)
+	return err
+}
+
+func isAWSTag(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }

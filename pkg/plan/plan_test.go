@@ -144,7 +144,7 @@ func TestBuild(t *testing.T) {
 				return []access.CreateEntry{{Principal: mustPrincipal(t, nodes), Type: access.TypeEC2Linux}}
 			},
 			live: []Live{live(nodes, "STANDARD", nil, nil)},
-			plan: []string{"refuse " + nodes + ": ~ type: want EC2_LINUX, have STANDARD; the type is STANDARD and cannot change: delete the entry and apply again to re-create it as EC2_LINUX"},
+			plan: []string{"refuse " + nodes + ": ~ type: want EC2_LINUX, have STANDARD; refused: the type is STANDARD and cannot change: delete the entry and apply again to re-create it as EC2_LINUX"},
 		},
 		{
 			name: "without --prune, entries the file does not name are left alone",
@@ -197,6 +197,28 @@ func TestBuild(t *testing.T) {
 				"update " + dev + `: ~ groups: want ["x"], have []`,
 			},
 			writes: 1,
+		},
+		{
+			name: "tags: {} removes every tag but apply's own and aws: ones",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: mustPrincipal(t, dev), Tags: access.Tags{}}}
+			},
+			live:   []Live{live(dev, "STANDARD", nil, map[string]string{"team": "x", "aws:cloudformation:stack": "s", ManagedTagKey: ManagedTagValue})},
+			plan:   []string{"update " + dev + `: ~ tag "team": want none, have "x"`},
+			writes: 1,
+		},
+		{
+			name: "an entry a file cannot state is never pruned, even unmanaged ones",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{
+				live("arn:aws:iam::111122223333:root", "STANDARD", nil, managed),
+				live(ops, "STANDARD", []string{" spaced"}, managed),
+			},
+			opts: Options{Prune: true, PruneUnmanaged: true},
+			plan: []string{
+				"keep " + ops + `: not in the file, which cannot state it (group " spaced" has spaces around it): --prune leaves it; eksaccess delete removes it`,
+				"keep arn:aws:iam::111122223333:root: not in the file, which cannot state it (" + rootRefusal() + "): --prune leaves it; eksaccess delete removes it",
+			},
 		},
 		{
 			name:   "--force (no caller) lets the caller change its own entry",
@@ -319,4 +341,13 @@ func bulk(t testing.TB, n int) ([]access.CreateEntry, []Live) {
 		lv[i] = live(arn, "STANDARD", []string{"g"}, managed)
 	}
 	return want, lv
+}
+
+// rootRefusal is why eksaccess will not state an account root's entry.
+func rootRefusal() string {
+	_, err := access.ParsePrincipalARN("arn:aws:iam::111122223333:root")
+	if err == nil {
+		return "the account root parses"
+	}
+	return err.Error()
 }

@@ -73,7 +73,7 @@ func (c Change) lines() []string {
 		}
 	}
 	if c.Action == ActionRefuse {
-		out = append(out, c.Reason)
+		out = append(out, "refused: "+c.Reason)
 	}
 	return out
 }
