@@ -187,16 +187,17 @@ func planDocs(plans []clusterPlan) []plan.Doc {
 }
 
 // planErrors joins the clusters that could not be planned, each named,
-// and gives the highest exit code of theirs.
-func planErrors(plans []clusterPlan) (err error, code int) {
+// with the highest exit code of theirs.
+func planErrors(plans []clusterPlan) error {
 	var errs []error
+	code := 0
 	for _, cp := range plans {
 		if cp.err != nil {
 			errs = append(errs, fmt.Errorf("cluster %s: %w", clusterLabel(cp.target), cp.err))
 			code = max(code, applyExitCode(cp.err))
 		}
 	}
-	return errors.Join(errs...), code
+	return withCode(errors.Join(errs...), code)
 }
 
 type applyOptions struct {
@@ -278,14 +279,14 @@ func runApply(ctx context.Context, o *applyOptions) error {
 			refused += cp.plan.Summary().Refuse
 		}
 	}
-	perr, pcode := planErrors(plans)
+	perr := planErrors(plans)
 	if o.dryRun || writes+refused == 0 {
 		if o.machineOutput() {
 			if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans)}}); err != nil {
 				return err
 			}
 		}
-		return withCode(perr, pcode)
+		return perr
 	}
 	if !o.yes && writes > 0 {
 		ok, err := o.deps.Confirm(ctx, fmt.Sprintf("Apply %d changes to %s?", writes, clusterNames(plans)))
@@ -309,8 +310,9 @@ func runApply(ctx context.Context, o *applyOptions) error {
 			return err
 		}
 	}
-	rerr, rcode := resultErrors(ctx, results)
-	return withCode(errors.Join(perr, rerr), max(pcode, rcode))
+	rerr := resultErrors(ctx, results)
+	// Several causes: the highest exit code of theirs is apply's.
+	return withCode(errors.Join(perr, rerr), max(applyExitCode(perr), applyExitCode(rerr)))
 }
 
 // applyDoc is apply's document with -o json or yaml: the plans, and once
@@ -387,10 +389,11 @@ func anyFailed(results []*plan.Result) bool {
 }
 
 // resultErrors names every entry that did not finish, with what was done
-// of it, and says how a re-run converges; code is the highest exit code of
-// the failures. Stopped (Ctrl-C, --timeout), it also says what was done and
-// what was not started.
-func resultErrors(ctx context.Context, results []*plan.Result) (err error, code int) {
+// of it, and says how a re-run converges, with the highest exit code of
+// the failures. Stopped (Ctrl-C, --timeout), it also says what was done
+// and what was not started.
+func resultErrors(ctx context.Context, results []*plan.Result) error {
+	code := 0
 	var errs []error
 	var done, notStarted []string
 	refusedOnly := true
@@ -421,7 +424,7 @@ func resultErrors(ctx context.Context, results []*plan.Result) (err error, code 
 		code = max(code, exitCode(ctx.Err()))
 	}
 	if len(errs) == 0 {
-		return nil, 0
+		return nil
 	}
 	hint := "fix the cause and run apply again: it plans from the live state and makes only what is left"
 	switch {
@@ -435,7 +438,7 @@ func resultErrors(ctx context.Context, results []*plan.Result) (err error, code 
 	case len(done) > 0:
 		hint = "the other changes were made; " + hint
 	}
-	return withHint(errors.Join(errs...), "%s", hint), code
+	return withCode(withHint(errors.Join(errs...), "%s", hint), code)
 }
 
 // listSome lists up to ten items, then how many more.
@@ -451,7 +454,13 @@ func listSome(items []string) string {
 // applyExitCode is exitCode, with the planner's refusals (a lockout, a
 // type change, another writer's change) as conflicts.
 func applyExitCode(err error) int {
-	if errors.Is(err, plan.ErrRefused) || errors.Is(err, plan.ErrChangedMeanwhile) {
+	var coded *exitCodeError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &coded):
+		return coded.code
+	case errors.Is(err, plan.ErrRefused), errors.Is(err, plan.ErrChangedMeanwhile):
 		return exitConflict
 	}
 	return exitCode(err)

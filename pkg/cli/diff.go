@@ -57,8 +57,8 @@ func runDiff(ctx context.Context, o *diffOptions) error {
 			return err
 		}
 	}
-	if err, code := planErrors(plans); err != nil {
-		return withCode(err, code)
+	if err := planErrors(plans); err != nil {
+		return err
 	}
 	for _, cp := range plans {
 		if !cp.plan.InSync() {
