@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,5 +100,30 @@ func TestApplyInterrupted(t *testing.T) {
 	}
 	if created == 0 || created >= 30 {
 		t.Errorf("%d creates sent; want some, not all", created)
+	}
+}
+
+// Several problems print each with its own hints under it, then the hints
+// for all of them; an error with words of its own around several causes
+// prints whole.
+func TestPrintErrorKeepsHintsWithTheirProblems(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	joined := &FlagError{errors.Join(
+		withHint(errors.New("access.yaml:3: first problem"), "fix the first"),
+		withHint(errors.New("access.yaml:9: second problem"), "fix the second"),
+	)}
+	printError(&b, withHint(joined, "for all of them"))
+	want := "eksaccess: access.yaml:3: first problem\nhint: fix the first\n" +
+		"eksaccess: access.yaml:9: second problem\nhint: fix the second\n" +
+		"hint: for all of them\n"
+	if b.String() != want {
+		t.Errorf("printed\n%s\nwant\n%s", b.String(), want)
+	}
+
+	b.Reset()
+	printError(&b, withHint(fmt.Errorf("op: %w (and %w)", errors.New("a"), errors.New("b")), "h"))
+	if want := "eksaccess: op: a (and b)\nhint: h\n"; b.String() != want {
+		t.Errorf("printed %q, want %q", b.String(), want)
 	}
 }

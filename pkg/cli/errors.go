@@ -83,14 +83,74 @@ func printError(w io.Writer, err error) {
 	if errors.As(err, &silent) {
 		return
 	}
+	printed := map[string]bool{}
+	hint := func(h string) {
+		if !printed[h] {
+			printed[h] = true
+			fmt.Fprintf(w, "hint: %s\n", output.Sanitize(h))
+		}
+	}
+	parts, outer := splitJoined(err)
+	if len(parts) < 2 {
+		printLines(w, err)
+		for _, h := range hints(err) {
+			hint(h)
+		}
+		return
+	}
+	// Several problems (a bad file, several failed entries): each with its
+	// own hints right under it, then the hints for all of them.
+	for _, part := range parts {
+		printLines(w, part)
+		for _, h := range chainHints(part) {
+			hint(h)
+		}
+	}
+	for _, e := range outer {
+		if h, ok := e.(interface{ Hint() string }); ok && h.Hint() != "" {
+			hint(h.Hint())
+		}
+	}
+	if h := kindHint(err); h != "" {
+		hint(h)
+	}
+}
+
+// printLines writes err's message as "eksaccess: ..." lines.
+func printLines(w io.Writer, err error) {
 	for _, line := range strings.Split(err.Error(), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			fmt.Fprintf(w, "eksaccess: %s\n", output.Sanitize(line))
 		}
 	}
-	for _, h := range hints(err) {
-		fmt.Fprintf(w, "hint: %s\n", output.Sanitize(h))
+}
+
+// splitJoined finds the errors.Join under err's wrappers that add no words
+// of their own (FlagError, exitCodeError, a hint): its parts, and those
+// wrappers. A wrapper that adds words ends the search: its message is
+// printed whole.
+func splitJoined(err error) (parts, outer []error) {
+	for e := err; e != nil; {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			// errors.Join's message is its parts', a line each; an error
+			// with several %w and words of its own is not split.
+			var msgs []string
+			for _, p := range j.Unwrap() {
+				msgs = append(msgs, p.Error())
+			}
+			if strings.Join(msgs, "\n") != e.Error() {
+				return nil, nil
+			}
+			return j.Unwrap(), outer
+		}
+		inner := errors.Unwrap(e)
+		if inner == nil || inner.Error() != e.Error() {
+			return nil, nil
+		}
+		outer = append(outer, e)
+		e = inner
 	}
+	return nil, nil
 }
 
 // warn prints non-fatal remarks on stderr.
