@@ -34,8 +34,18 @@ func (d *Deps) done(format string, args ...any) {
 
 // print renders a result to stdout with the global output options.
 func (d *Deps) print(r output.Result) error {
-	return output.Print(d.IO.Out, *d.Output, r)
+	if err := output.Print(d.IO.Out, *d.Output, r); err != nil {
+		return &printFailed{err}
+	}
+	return nil
 }
+
+// printFailed is a result that could not be printed (a --query that fails
+// on the data): after a write, the change was made all the same.
+type printFailed struct{ err error }
+
+func (e *printFailed) Error() string { return e.err.Error() }
+func (e *printFailed) Unwrap() error { return e.err }
 
 // waiter waits out EKS's eventual consistency, saying once on stderr what
 // it waits for.

@@ -113,6 +113,10 @@ func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []
 		printError(ios.ErrOut, fmt.Errorf("%s: %w", what, err))
 		return code
 	}
+	var unprinted *printFailed
+	if errors.As(err, &unprinted) && g.sent.Writes() > 0 {
+		err = withHint(err, "the change was made; only printing its result failed: describe the entry to see it, with another --query or none")
+	}
 	if err != nil {
 		printError(ios.ErrOut, err)
 	}

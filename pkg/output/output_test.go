@@ -458,3 +458,20 @@ func TestCompileQuery_agreesWithPrint(t *testing.T) {
 		}
 	}
 }
+
+// A query that can only fail is refused before anything is sent: an
+// undefined variable fails on every document, a slice step of 0 is never
+// valid. One that fails only on some documents is left to the data.
+func TestCompileQueryRefusesQueriesThatCanOnlyFail(t *testing.T) {
+	t.Parallel()
+	for _, q := range []string{"$x", "[::0]", "accessEntries[::0]", "foo.$bar"} {
+		if err := CompileQuery(q); err == nil {
+			t.Errorf("CompileQuery(%q) accepted a query that can only fail", q)
+		}
+	}
+	for _, q := range []string{"sort_by(@, &foo)", "length(@)", "accessEntry.username", "let $a = accessEntry in $a.username"} {
+		if err := CompileQuery(q); err != nil {
+			t.Errorf("CompileQuery(%q) = %v, want it left to the data", q, err)
+		}
+	}
+}

@@ -53,8 +53,15 @@ func compileQuery(q string) (*query, error) {
 		return nil, invalidQuery(q, err)
 	}
 	qq := &query{expr: q, jp: jp}
+	// A query with an undefined $variable or a slice step of 0 can only
+	// fail, whatever the document: refuse it before anything is sent, not
+	// after a write. (Other errors depend on the data, and are left to it.)
 	for _, doc := range probeDocs {
-		if _, err := qq.search(doc); errors.Is(err, errCrash) {
+		_, err := qq.search(doc)
+		switch {
+		case errors.Is(err, errCrash):
+			return nil, invalidQuery(q, err)
+		case err != nil && (strings.Contains(err.Error(), "variable not defined") || strings.Contains(err.Error(), "step cannot be 0")):
 			return nil, invalidQuery(q, err)
 		}
 	}
