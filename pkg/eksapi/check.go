@@ -65,7 +65,7 @@ func checkSettings(c Config, getenv func(string) string) error {
 		}
 	}
 	if v := getenv("AWS_MAX_ATTEMPTS"); v != "" { // the SDK parses it even when --max-attempts is given
-		if n, err := strconv.Atoi(v); err != nil || n < 0 {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 {
 			return (&ConfigError{Setting: "AWS_MAX_ATTEMPTS", Value: v, Problem: "is not a number of attempts"}).
 				withHint("set AWS_MAX_ATTEMPTS to a whole number from 1 up, or unset it (--max-attempts overrides it)")
 		}

@@ -92,13 +92,18 @@ func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterNa
 		switch {
 		case r != nil:
 			live = append(live, *r)
-		case !started[i] || isContextErr(failures[i]):
+		case !started[i]:
+			m.Unfinished++
+		case errors.Is(failures[i], eksapi.ErrThrottled):
+			// Still throttled when the deadline ended its retries, or after
+			// all of them: the cause (and exit 6), not a bare timeout.
+			m.Failed++
+			m.Throttled++
+			errs = append(errs, failures[i])
+		case isContextErr(failures[i]):
 			m.Unfinished++
 		case failures[i] != nil:
 			m.Failed++
-			if errors.Is(failures[i], eksapi.ErrThrottled) {
-				m.Throttled++
-			}
 			errs = append(errs, failures[i])
 		case o.Deleted != nil:
 			o.Deleted(arns[i].String())
