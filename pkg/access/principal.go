@@ -230,3 +230,17 @@ func (p PrincipalARN) Warnings() []string {
 // principal), a full ARN stays as given. Every command and the planner
 // resolve policies here.
 func (p PrincipalARN) PolicyARN(ref PolicyRef) string { return ref.ARN(p.Partition()) }
+
+// LikelySSOARN is, for an IAM Identity Center role named without its path
+// (Verify's complaint), the ARN it most likely has: the role under
+// aws-reserved/sso.amazonaws.com/, without the region segment some
+// instances add. ok is false when p is not such a role.
+func (p PrincipalARN) LikelySSOARN() (likely PrincipalARN, ok bool) {
+	if p.Verify() == nil {
+		return PrincipalARN{}, false
+	}
+	name := p.parsed.Resource[strings.LastIndexByte(p.parsed.Resource, '/')+1:]
+	full := arn.ARN{Partition: p.Partition(), Service: "iam", AccountID: p.Account(), Resource: "role/" + ssoPath + name}
+	likely, err := ParsePrincipalARN(full.String())
+	return likely, err == nil
+}

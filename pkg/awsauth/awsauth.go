@@ -595,7 +595,12 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 		return
 	}
 	c.seen[lower] = row.Source
-	row.Notes = append(row.Notes, p.Warnings()...)
+	if likely, ok := p.LikelySSOARN(); ok {
+		// aws-auth names IAM Identity Center roles without their path; an
+		// access entry needs it, and a file without it does not apply.
+		row.Notes = append(row.Notes, fmt.Sprintf("an IAM Identity Center role without its path: written as %s; check it with aws iam get-role --role-name %s --query Role.Arn (the path may also hold your Identity Center instance's region)", likely, principalName(p)))
+		p = likely
+	}
 
 	switch username {
 	case nodeUsername:

@@ -153,8 +153,8 @@ func TestConvert_rows(t *testing.T) {
 			name: "SSO role without its path", key: "mapRoles",
 			rows:  "- rolearn: " + acct + "role/AWSReservedSSO_Admin_0123456789abcdef\n  groups: [system:masters]\n",
 			line:  "mapRoles[0] (line 8) " + acct + "role/AWSReservedSSO_Admin_0123456789abcdef: mapped as STANDARD with AmazonEKSClusterAdminPolicy at cluster scope (for system:masters)",
-			notes: []string{"use arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef"},
-			entry: &access.CreateEntry{Principal: mustPrincipal(t, acct+"role/AWSReservedSSO_Admin_0123456789abcdef"), Policies: admin},
+			notes: []string{"written as arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef; check it with aws iam get-role"},
+			entry: &access.CreateEntry{Principal: mustPrincipal(t, acct+"role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef"), Policies: admin},
 		},
 		{
 			name: "keys in any case, unknown keys noted", key: "mapRoles",

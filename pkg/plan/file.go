@@ -638,6 +638,12 @@ func (l *loader) entry(n *yaml.Node, field string, s schema, cluster access.Clus
 		pn = nil
 	} else {
 		e.Principal = p
+		// An IAM Identity Center role without its path: EKS would answer
+		// "invalid principal" half-way through an apply (create refuses
+		// it offline too).
+		if err := p.Verify(); err != nil {
+			l.fail(pn, join(field, s.principal), err)
+		}
 	}
 	if v := m["type"]; v != nil {
 		if t, sok := l.str(v, join(field, "type")); sok && t != "" {
