@@ -112,7 +112,7 @@ func CheckText(s string) error {
 		return errorf("%s is not valid UTF-8 (byte 0x%02x at offset %d)", Quote(s), s[i], i)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
 			return errorf("%s contains %s", Quote(s), controlName(r))
 		}
 	}

@@ -27,6 +27,11 @@ func (t *Tags) Set(s string) error {
 	if !ok {
 		return newError(fmt.Sprintf("tag %s has no %q", Quote(s), "="), "write KEY=VALUE, or KEY= for an empty value")
 	}
+	if i := strings.IndexByte(v, ','); i >= 0 && strings.Contains(v[i:], "=") {
+		// The AWS CLI's --tags team=a,env=prod is two tags; here it would
+		// be one, "team" = "a,env=prod".
+		return newError(fmt.Sprintf("tag %s looks like several tags in one", Quote(s)), "give --tag once per tag: --tag "+k+"="+v[:i]+" --tag "+v[i+1:])
+	}
 	if err := checkTag(k, v); err != nil {
 		return err
 	}

@@ -109,6 +109,11 @@ func (v *listValue) Set(s string) error {
 	}
 	parts := strings.Split(s, ",")
 	for _, p := range parts {
+		if strings.TrimSpace(p) == "" {
+			// "ops,$UNSET": a list that replaces a whole set must not
+			// lose an item without a word.
+			return withHint(fmt.Errorf("%s has an empty item between commas", access.Quote(s)), "an unset variable in a script? give every item, or leave the flag out")
+		}
 		err := access.CheckText(p)
 		switch {
 		case err != nil && strings.ContainsAny(p, "\n\r"):
