@@ -104,6 +104,9 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 // --if-exists, not found (exit 3) otherwise.
 func (o *deleteOptions) nothingToDelete(ctx context.Context, client *eksapi.Client, err error) error {
 	if !o.ifExists {
+		if eksapi.IsClusterNotFound(err) {
+			return err // the cluster's hint is kindHint's
+		}
 		return withHint(err, "add --if-exists to treat a missing entry as success")
 	}
 	// Nothing to delete is success, but a cluster that does not exist is

@@ -235,6 +235,8 @@ func kindHint(err error) string {
 		return fmt.Sprintf("access entries need the authentication mode API_AND_CONFIG_MAP or API: check it with `eksaccess auth-mode --cluster %[1]s`, change it with `eksaccess auth-mode --cluster %[1]s --set API_AND_CONFIG_MAP`", apiErr.Cluster)
 	case eksapi.IsConfigMapMode(err):
 		return "access entries need the authentication mode API_AND_CONFIG_MAP or API: see `eksaccess auth-mode --help`"
+	case eksapi.IsClusterNotFound(err) && errors.As(err, &apiErr) && apiErr.Cluster != "" && apiErr.Region != "":
+		return fmt.Sprintf("no cluster %s in region %s: check --region (or AWS_REGION, or the profile's region); `aws eks list-clusters --region %s` lists the region's clusters", apiErr.Cluster, apiErr.Region, apiErr.Region)
 	case errors.Is(err, eksapi.ErrNoCredentials):
 		return "configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); `aws sts get-caller-identity` checks them"
 	case errors.Is(err, eksapi.ErrAccessDenied):

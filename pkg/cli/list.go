@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -93,11 +92,7 @@ func runList(ctx context.Context, o *listOptions) error {
 		lo.AssociatedPolicyARN = o.policyRef.ARN(access.PartitionOf(client.Region()))
 	}
 	arns, err := client.ListEntries(ctx, o.cluster, lo)
-	if errors.Is(err, eksapi.ErrNotFound) {
-		// ListAccessEntries finds no entry only when it finds no cluster.
-		return withHint(err, "no cluster %s in region %s: check --region", o.cluster, client.Region())
-	}
-	if err != nil {
+	if err != nil { // a missing cluster's hint names the region (kindHint)
 		return err
 	}
 	slices.SortFunc(arns, func(a, b access.PrincipalARN) int { return strings.Compare(a.String(), b.String()) })

@@ -201,7 +201,7 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 			return err
 		})
 	}
-	if errors.Is(err, eksapi.ErrNotFound) {
+	if errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
 		want := access.PolicyAssociation{Policy: o.policy, Scope: o.scope}
 		return withHint(err, "if %s has no access entry in cluster %s yet, create it with the policy in one step: eksaccess create --cluster %s --principal %s --policy %s",
 			o.principal, o.cluster, o.cluster, o.principal, want)

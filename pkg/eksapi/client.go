@@ -107,7 +107,7 @@ func (c *Client) CreateEntry(ctx context.Context, r access.CreateEntry) (access.
 	}
 	out, err := c.eks.CreateAccessEntry(ctx, in)
 	if err != nil {
-		return access.Entry{}, wrapIn(r.Cluster, entryOp("create", r.Cluster, r.Principal.String()), err)
+		return access.Entry{}, c.wrapIn(r.Cluster, entryOp("create", r.Cluster, r.Principal.String()), err)
 	}
 	if out.AccessEntry == nil {
 		return access.Entry{}, fmt.Errorf("%s: %w", entryOp("create", r.Cluster, r.Principal.String()), errEmptyResponse)
@@ -122,7 +122,7 @@ func (c *Client) DescribeEntry(ctx context.Context, cluster access.ClusterName, 
 		PrincipalArn: aws.String(principal.String()),
 	})
 	if err != nil {
-		return access.Entry{}, wrapIn(cluster, entryOp("describe", cluster, principal.String()), err)
+		return access.Entry{}, c.wrapIn(cluster, entryOp("describe", cluster, principal.String()), err)
 	}
 	if out.AccessEntry == nil {
 		return access.Entry{}, fmt.Errorf("%s: %w", entryOp("describe", cluster, principal.String()), errEmptyResponse)
@@ -150,7 +150,7 @@ func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o 
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, wrapIn(cluster, op, err)
+			return nil, c.wrapIn(cluster, op, err)
 		}
 		for _, a := range page.AccessEntries {
 			// EKS listed it, so it is valid there: keep it as EKS has it,
@@ -186,7 +186,7 @@ func (c *Client) UpdateEntry(ctx context.Context, cluster access.ClusterName, pr
 	}
 	out, err := c.eks.UpdateAccessEntry(ctx, in)
 	if err != nil {
-		return access.Entry{}, wrapIn(cluster, entryOp("update", cluster, principal.String()), err)
+		return access.Entry{}, c.wrapIn(cluster, entryOp("update", cluster, principal.String()), err)
 	}
 	if out.AccessEntry == nil {
 		return access.Entry{}, fmt.Errorf("%s: %w", entryOp("update", cluster, principal.String()), errEmptyResponse)
@@ -203,7 +203,7 @@ func (c *Client) DeleteEntry(ctx context.Context, cluster access.ClusterName, pr
 		ClusterName:  aws.String(string(cluster)),
 		PrincipalArn: aws.String(principal.String()),
 	}, log.option)
-	return c.alreadyApplied("DeleteAccessEntry", &log, wrapIn(cluster, entryOp("delete", cluster, principal.String()), err))
+	return c.alreadyApplied("DeleteAccessEntry", &log, c.wrapIn(cluster, entryOp("delete", cluster, principal.String()), err))
 }
 
 // AssociatePolicy associates (or re-scopes, in place) an access policy.
@@ -218,7 +218,7 @@ func (c *Client) AssociatePolicy(ctx context.Context, cluster access.ClusterName
 		},
 	})
 	if err != nil {
-		return access.AssociatedPolicy{}, wrapIn(cluster, fmt.Sprintf("associate policy %s with %s in cluster %s", policyARN, principal, cluster), err)
+		return access.AssociatedPolicy{}, c.wrapIn(cluster, fmt.Sprintf("associate policy %s with %s in cluster %s", policyARN, principal, cluster), err)
 	}
 	if out.AssociatedAccessPolicy == nil {
 		return access.AssociatedPolicy{}, fmt.Errorf("%s: %w", fmt.Sprintf("associate policy %s with %s in cluster %s", policyARN, principal, cluster), errEmptyResponse)
@@ -237,7 +237,7 @@ func (c *Client) DisassociatePolicy(ctx context.Context, cluster access.ClusterN
 		PolicyArn:    aws.String(policyARN),
 	}, log.option)
 	return c.alreadyApplied("DisassociateAccessPolicy", &log,
-		wrapIn(cluster, fmt.Sprintf("disassociate policy %s from %s in cluster %s", policyARN, principal, cluster), err))
+		c.wrapIn(cluster, fmt.Sprintf("disassociate policy %s from %s in cluster %s", policyARN, principal, cluster), err))
 }
 
 // ListAssociatedPolicies returns every policy associated with an entry,
@@ -254,7 +254,7 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, wrapIn(cluster, op, err)
+			return nil, c.wrapIn(cluster, op, err)
 		}
 		for i := range page.AssociatedAccessPolicies {
 			policies = append(policies, associatedFrom(&page.AssociatedAccessPolicies[i]))
@@ -339,7 +339,7 @@ type Cluster struct {
 func (c *Client) DescribeCluster(ctx context.Context, cluster access.ClusterName) (Cluster, error) {
 	out, err := c.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(string(cluster))})
 	if err != nil {
-		return Cluster{}, wrapIn(cluster, "describe cluster "+string(cluster), err)
+		return Cluster{}, c.wrapIn(cluster, "describe cluster "+string(cluster), err)
 	}
 	if out.Cluster == nil {
 		return Cluster{}, fmt.Errorf("describe cluster %s: %w", cluster, errEmptyResponse)
@@ -391,7 +391,7 @@ func (c *Client) SetAuthenticationMode(ctx context.Context, cluster access.Clust
 		AccessConfig: &types.UpdateAccessConfigRequest{AuthenticationMode: types.AuthenticationMode(mode)},
 	})
 	if err != nil {
-		return Update{}, wrapIn(cluster, fmt.Sprintf("set authentication mode of cluster %s to %s", cluster, mode), err)
+		return Update{}, c.wrapIn(cluster, fmt.Sprintf("set authentication mode of cluster %s to %s", cluster, mode), err)
 	}
 	if out.Update == nil {
 		return Update{}, fmt.Errorf("set authentication mode of cluster %s to %s: %w", cluster, mode, errEmptyResponse)

@@ -47,6 +47,8 @@ type APIError struct {
 	Message string
 	// Cluster is the cluster the call was about, if any.
 	Cluster string
+	// Region is the region the call went to, when a Client made it.
+	Region string
 	kind    error
 }
 
@@ -89,6 +91,17 @@ var kinds = map[string]error{
 // wrap translates an SDK error once, adding the operation and its key:
 // "describe access entry arn:... in cluster demo: ResourceNotFoundException: ...".
 func wrap(op string, err error) error { return wrapIn("", op, err) }
+
+// wrapIn is the package's wrapIn for a call c made: an API error also
+// names c's region (a cluster "not found" may be in another).
+func (c *Client) wrapIn(cluster access.ClusterName, op string, err error) error {
+	err = wrapIn(cluster, op, err)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		apiErr.Region = c.region
+	}
+	return err
+}
 
 // wrapIn is wrap for a call about one cluster, which the error then names.
 func wrapIn(cluster access.ClusterName, op string, err error) error {
@@ -181,4 +194,14 @@ func endpointOf(raw string) string {
 		return raw
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// IsClusterNotFound reports whether EKS answered that the cluster itself
+// does not exist (in the region asked): "No cluster found for name: NAME."
+// ResourceNotFoundException stands for a missing entry, association or
+// cluster alike, so the message is the only signal.
+func IsClusterNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && errors.Is(apiErr, ErrNotFound) &&
+		strings.Contains(apiErr.Message, "No cluster found")
 }

@@ -20,7 +20,7 @@ func (c *Client) TagEntry(ctx context.Context, cluster, entryARN string, tags ma
 		return nil
 	}
 	_, err := c.eks.TagResource(ctx, &eks.TagResourceInput{ResourceArn: aws.String(entryARN), Tags: tags})
-	return wrapIn(access.ClusterName(cluster), fmt.Sprintf("tag access entry %s in cluster %s", entryARN, cluster), err)
+	return c.wrapIn(access.ClusterName(cluster), fmt.Sprintf("tag access entry %s in cluster %s", entryARN, cluster), err)
 }
 
 // UntagEntry removes tags (by key) from an access entry.
@@ -30,14 +30,14 @@ func (c *Client) UntagEntry(ctx context.Context, cluster, entryARN string, keys 
 	}
 	keys = slices.Sorted(slices.Values(keys))
 	_, err := c.eks.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(entryARN), TagKeys: keys})
-	return wrapIn(access.ClusterName(cluster), fmt.Sprintf("untag access entry %s in cluster %s", entryARN, cluster), err)
+	return c.wrapIn(access.ClusterName(cluster), fmt.Sprintf("untag access entry %s in cluster %s", entryARN, cluster), err)
 }
 
 // EntryTags returns an access entry's tags as ListTagsForResource sees them.
 func (c *Client) EntryTags(ctx context.Context, cluster, entryARN string) (map[string]string, error) {
 	out, err := c.eks.ListTagsForResource(ctx, &eks.ListTagsForResourceInput{ResourceArn: aws.String(entryARN)})
 	if err != nil {
-		return nil, wrapIn(access.ClusterName(cluster), fmt.Sprintf("list tags of access entry %s in cluster %s", entryARN, cluster), err)
+		return nil, c.wrapIn(access.ClusterName(cluster), fmt.Sprintf("list tags of access entry %s in cluster %s", entryARN, cluster), err)
 	}
 	tags := maps.Clone(out.Tags)
 	if tags == nil {
