@@ -241,6 +241,13 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		rejectUnknownVerbs(c)
+		if c.Name() == "completion" {
+			// cobra's shells take no argument, but say so as a plain error
+			// (exit 1): a stray argument is a usage error (exit 2).
+			for _, shell := range c.Commands() {
+				shell.Args = noArgs
+			}
+		}
 	}
 	registerCompletions(root, deps)
 	guardFlags(root)
