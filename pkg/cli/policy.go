@@ -352,7 +352,18 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 		return err
 	}
 	err = client.DisassociatePolicy(ctx, o.cluster, o.principal, policyARN)
-	if errors.Is(err, eksapi.ErrNotFound) {
+	if errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
+		// A typo: the entry's own policies are what it can have meant (the
+		// catalog is not: a policy it left may still be associated).
+		if have, lerr := client.ListAssociatedPolicies(ctx, o.cluster, o.principal); lerr == nil {
+			names := make([]string, len(have))
+			for i, p := range have {
+				names[i] = access.PolicyName(p.PolicyARN)
+			}
+			if s := access.SuggestPolicy(o.policy.Name(), names); s != "" && s != o.policy.Name() {
+				return withHint(err, "did you mean %s? the entry has %s", s, strings.Join(names, ", "))
+			}
+		}
 		return withHint(err, "eksaccess policy list-associated --cluster %s --principal %s shows the entry's policies", o.cluster, o.principal)
 	}
 	if err != nil {
