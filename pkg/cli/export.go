@@ -28,7 +28,8 @@ not the one EKS would pick, tags and every policy with its scope.
 Applying the file to the same cluster changes nothing, so export is how a
 cluster comes under a file: export, edit, diff, apply. Node entries are
 written without the groups and username EKS sets for them; an entry a file
-cannot state (an account root) is left out with a warning.`,
+cannot state (an account root) is left out with a warning, and export
+then exits 1 after writing the file: it is not the whole state.`,
 		Example: `  eksaccess export --cluster prod > access.yaml
   # A round trip changes nothing
   eksaccess export --cluster prod | eksaccess diff -f -`,
@@ -68,6 +69,14 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if err != nil {
 		return fmt.Errorf("export cluster %s: %w", o.cluster, err)
 	}
-	_, err = o.deps.IO.Out.Write(data)
-	return err
+	if _, err := o.deps.IO.Out.Write(data); err != nil {
+		return err
+	}
+	if len(skipped) > 0 {
+		// The file is written, but it is not the cluster's whole state: a
+		// backup job must notice.
+		return withHint(fmt.Errorf("export cluster %s: the file leaves out %d of %d entries (named above), which a file cannot state", o.cluster, len(skipped), len(live)),
+			"apply --prune never deletes such entries; manage them with eksaccess describe, update and delete")
+	}
+	return nil
 }
