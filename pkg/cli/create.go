@@ -213,7 +213,7 @@ func runCreate(ctx context.Context, o *createOptions) error {
 func runCreateDryRun(o *createOptions) error {
 	if len(o.req.Policies) > 0 {
 		catalog := access.Catalog(o.req.Principal.Partition())
-		if err := checkPolicyNames(catalog, policyRefs(o.req.Policies), "run without --dry-run to check it against the live catalog"); err != nil {
+		if err := eksapi.CheckPolicyNames(catalog, policyRefs(o.req.Policies), "run without --dry-run to check it against the live catalog"); err != nil {
 			return err
 		}
 		fmt.Fprintf(o.deps.IO.ErrOut, "policy names checked against the catalog eksaccess ships (taken %s), not verified online\n", access.CatalogDate)

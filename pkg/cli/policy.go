@@ -219,50 +219,10 @@ func entryExists(ctx context.Context, client *eksapi.Client, t entryTarget) bool
 	return ok && err == nil
 }
 
-// checkPolicyExists looks the policies' names up in the EKS catalog
-// (ListAccessPolicies), so that a typo fails as not found with a "did you
-// mean" hint rather than as EKS's bare InvalidParameterException. A caller
-// not allowed to read the catalog gets a warning, and the names are
-// checked against the catalog eksaccess ships (access.Catalog).
+// checkPolicyExists is eksapi's catalog check, warning on stderr when the
+// catalog cannot be read.
 func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, policies ...access.PolicyRef) error {
-	if len(policies) == 0 {
-		return nil
-	}
-	catalog, err := client.ListPolicies(ctx)
-	switch {
-	case errors.Is(err, eksapi.ErrAccessDenied):
-		warn(deps, fmt.Sprintf("cannot read the access-policy catalog, checking the policy names against the one eksaccess ships (taken %s): %v", access.CatalogDate, err))
-		return checkPolicyNames(access.Catalog(""), policies, "allow eks:ListAccessPolicies to check them against the live catalog")
-	case err != nil:
-		return err
-	}
-	return checkPolicyNames(catalog, policies, "")
-}
-
-// checkPolicyNames fails, as not found (exit 3), for the first policy
-// whose name is not in catalog, with a "did you mean" hint. shipped, when
-// set, says catalog is the one eksaccess ships and how to check online: a
-// policy newer than it is not in it.
-func checkPolicyNames(catalog []access.Policy, policies []access.PolicyRef, shipped string) error {
-	names := make([]string, len(catalog))
-	for i, p := range catalog {
-		names[i] = p.Name
-	}
-	for _, policy := range policies {
-		if slices.Contains(names, policy.Name()) {
-			continue
-		}
-		err := fmt.Errorf("access policy %s: %w", policy.Name(), eksapi.ErrNotFound)
-		if shipped != "" {
-			err = fmt.Errorf("access policy %s is not in the catalog eksaccess ships (taken %s): %w", policy.Name(), access.CatalogDate, eksapi.ErrNotFound)
-			err = withHint(err, "if it is newer than that: %s", shipped)
-		}
-		if s := access.SuggestPolicy(policy.Name(), names); s != "" {
-			return withHint(err, "did you mean %s? `eksaccess policy list` shows every access policy", s)
-		}
-		return withHint(err, "`eksaccess policy list` shows every access policy")
-	}
-	return nil
+	return client.CheckPolicies(ctx, func(msg string) { warn(deps, msg) }, policies...)
 }
 
 // associationDoc is AssociateAccessPolicy's response document.

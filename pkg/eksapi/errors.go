@@ -49,7 +49,7 @@ type APIError struct {
 	Cluster string
 	// Region is the region the call went to, when a Client made it.
 	Region string
-	kind    error
+	kind   error
 }
 
 func (e *APIError) Error() string {
