@@ -47,7 +47,7 @@ cannot state (an account root) is left out with a warning.`,
 		},
 	}
 	clusterFlag(cmd, &opts.cluster)
-	cmd.Flags().IntVar(&opts.concurrency, "concurrency", bulkConcurrency, "at most `N` requests at a time")
+	cmd.Flags().IntVar(&opts.concurrency, "concurrency", bulkConcurrency, concurrencyUsage)
 	return cmd
 }
 
