@@ -258,7 +258,7 @@ type control struct {
 	epoch  time.Time // the last cut (or the first attempt)
 
 	firstThrottle time.Time
-	sinceThrottle int // answers admitted since
+	sinceThrottle int // answers admitted to attempts sent since
 	throttled     int
 
 	// the probe of the last cut: the answers to attempts sent after it
@@ -313,7 +313,7 @@ func (c *control) turn(now time.Time) time.Duration {
 // observe takes in one attempt's outcome.
 func (c *control) observe(a attempt) {
 	c.count(a)
-	if !c.firstThrottle.IsZero() && !a.throttled {
+	if !c.firstThrottle.IsZero() && !a.throttled && !a.sent.Before(c.firstThrottle) {
 		c.sinceThrottle++
 	}
 	c.latency(a)
@@ -474,7 +474,7 @@ func (c *control) onThrottle(a attempt) {
 		}
 		c.insensitive = false // it got worse: back off again
 	}
-	heavy := c.probeN >= 4 && 2*c.probeThrottled >= c.probeN
+	heavy := c.probeN >= 4 && 3*c.probeThrottled >= c.probeN // a third throttled: far above the limit
 	if c.probing && !heavy {
 		return // the last cut's probe is not over
 	}
@@ -501,9 +501,11 @@ func (c *control) cut(now time.Time) {
 	goodput := float64(admitted) / span
 	if since := now.Sub(c.firstThrottle); since > 0 && since < time.Second {
 		// Within a second of the first throttle, the last second's count
-		// may hold the burst a token bucket admits while full: what it
-		// admitted since it first throttled is its rate.
-		goodput = float64(c.sinceThrottle) / max(since, 10*time.Millisecond).Seconds()
+		// may hold the burst a token bucket admits while full (and answers
+		// to attempts sent before it throttled): what it admitted of the
+		// attempts sent since is its rate. Those answered by now were sent
+		// a latency ago at the latest.
+		goodput = float64(c.sinceThrottle) / max(since-c.smooth, 10*time.Millisecond).Seconds()
 	}
 	c.rate = max(cutFactor*min(current, goodput), current/2, minRate)
 	c.target = max(goodput, c.rate)

@@ -217,6 +217,9 @@ type simResult struct {
 	requests, throttled        int
 	settledN, settledThrottled int // after the first 2s
 	admitted                   int
+	// failed counts the calls throttled WriteAttempts times in a row: with
+	// a write's budget, they would have failed.
+	failed int
 }
 
 type event struct {
@@ -307,6 +310,9 @@ func simulateWith(controlled bool, srv simServer, jobs, workers int, latency tim
 					res.settledThrottled++
 				}
 				retries[e.worker]++
+				if retries[e.worker] == WriteAttempts {
+					res.failed++
+				}
 				backoff := time.Duration(rng.Float64() * float64(time.Second<<min(retries[e.worker]-1, 4)))
 				push(event{at: now.Add(backoff), worker: e.worker})
 			} else {
@@ -351,7 +357,7 @@ func simulateWith(controlled bool, srv simServer, jobs, workers int, latency tim
 			push(event{at: now.Add(wait), worker: e.worker})
 			continue
 		}
-		done := now.Add(latency)
+		done := now.Add(time.Duration(float64(latency) * (0.8 + 0.4*rng.Float64()))) // +-20%
 		a := attempt{sent: now, done: done, paced: paced[e.worker], throttled: !srv.admit(done)}
 		paced[e.worker], slot[e.worker] = false, false
 		push(event{at: done, worker: e.worker, done: &a})
@@ -380,13 +386,16 @@ func TestLimiterRidesATokenBucket(t *testing.T) {
 			r := simulate(&tokenBucket{rate: tc.limit, burst: tc.burst}, tc.calls, 64, tc.latency, 1)
 			fraction := (float64(r.admitted) - tc.burst) / (r.elapsed.Seconds() * tc.limit)
 			share := float64(r.settledThrottled) / float64(r.settledN)
-			t.Logf("%d calls in %v: %.1f%% of the limit; %d of %d attempts throttled, %.2f%% once settled",
-				r.admitted, r.elapsed.Round(time.Millisecond), 100*fraction, r.throttled, r.requests, 100*share)
+			t.Logf("%d calls in %v: %.1f%% of the limit; %d of %d attempts throttled, %.2f%% once settled; %d calls throttled %d times",
+				r.admitted, r.elapsed.Round(time.Millisecond), 100*fraction, r.throttled, r.requests, 100*share, r.failed, WriteAttempts)
 			if fraction < 0.9 {
 				t.Errorf("reached %.1f%% of the limit, want at least 90%%", 100*fraction)
 			}
 			if share > tc.maxShare {
 				t.Errorf("%.2f%% of attempts throttled once settled, want at most %.0f%%", 100*share, 100*tc.maxShare)
+			}
+			if r.failed > 0 {
+				t.Errorf("%d calls throttled %d times in a row: writes would have failed", r.failed, WriteAttempts)
 			}
 			// Without the limiter, the same workers against the same bucket.
 			u := simulateWith(false, &tokenBucket{rate: tc.limit, burst: tc.burst}, tc.calls, 64, tc.latency, 1)
