@@ -142,16 +142,16 @@ func run(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 	b := &bench{cfg: c, tmp: tmp, res: &results{
 		Started: start, Series: map[string]*series{}, Sizes: map[string]int64{},
 		Micro: map[string]*microResult{}, cfg: c,
 	}}
-	b.res.Machine = machine(c.repo)
+	b.res.Machine = machine(ctx, c.repo)
 	if err := b.build(ctx); err != nil {
 		return err
 	}
-	b.setupEnv()
+	b.setupEnv(ctx)
 	type step struct {
 		key, name string
 		fn        func(context.Context) error
@@ -226,7 +226,7 @@ func (b *bench) build(ctx context.Context) error {
 
 // setupEnv makes the clean environment every command runs in: no
 // profile, no CA bundle, no proxy, static keys.
-func (b *bench) setupEnv() {
+func (b *bench) setupEnv(ctx context.Context) {
 	home := filepath.Join(b.tmp, "home")
 	_ = os.MkdirAll(filepath.Join(home, ".aws"), 0o755)
 	for _, f := range []string{"config", "credentials"} {
@@ -245,23 +245,23 @@ func (b *bench) setupEnv() {
 		"AWS_EC2_METADATA_DISABLED=true",
 		"NO_COLOR=1",
 	}
-	b.aws = findAWS()
+	b.aws = findAWS(ctx)
 	b.curl, _ = exec.LookPath("curl")
 }
 
 // findAWS returns the AWS CLI, resolving a pyenv shim to the real script
 // so that the figure is the CLI's and not the shim's.
-func findAWS() string {
+func findAWS(ctx context.Context) string {
 	p, err := exec.LookPath("aws")
 	if err != nil {
 		return ""
 	}
 	if strings.Contains(p, "/.pyenv/shims/") {
-		if out, err := exec.Command("pyenv", "which", "aws").Output(); err == nil {
+		if out, err := exec.CommandContext(ctx, "pyenv", "which", "aws").Output(); err == nil {
 			p = strings.TrimSpace(string(out))
 		}
 	}
-	if exec.Command(p, "eks", "create-access-entry", "help").Run() != nil {
+	if exec.CommandContext(ctx, p, "eks", "create-access-entry", "help").Run() != nil {
 		return "" // too old to know access entries
 	}
 	return p
@@ -329,7 +329,7 @@ func (b *bench) startEmulator(ctx context.Context, log bool, args ...string) (*e
 	if log {
 		args = append(args, "--log")
 	}
-	e := &emulator{cmd: exec.Command(b.emu, args...), done: make(chan struct{})}
+	e := &emulator{cmd: exec.CommandContext(ctx, b.emu, args...), done: make(chan struct{})}
 	stderr, err := e.cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -755,7 +755,7 @@ func atof(s string) float64 {
 }
 
 // machine describes where the figures come from.
-func machine(repo string) map[string]string {
+func machine(ctx context.Context, repo string) map[string]string {
 	m := map[string]string{
 		"go":    runtime.Version(),
 		"os":    runtime.GOOS + "/" + runtime.GOARCH,
@@ -771,10 +771,10 @@ func machine(repo string) map[string]string {
 			}
 		}
 	}
-	if out, err := exec.Command("uname", "-sr").Output(); err == nil {
+	if out, err := exec.CommandContext(ctx, "uname", "-sr").Output(); err == nil {
 		m["kernel"] = strings.TrimSpace(string(out))
 	}
-	cmd := exec.Command("git", "describe", "--always", "--dirty")
+	cmd := exec.CommandContext(ctx, "git", "describe", "--always", "--dirty")
 	cmd.Dir = repo
 	if out, err := cmd.Output(); err == nil {
 		m["commit"] = strings.TrimSpace(string(out))
