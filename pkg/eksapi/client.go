@@ -84,9 +84,6 @@ func (c *Client) ForRegion(region string) *Client {
 	return newClient(cfg, c.eksEndpoint, c.debug)
 }
 
-// Limiter is the controller every EKS attempt of c passes.
-func (c *Client) Limiter() *Limiter { return c.limiter }
-
 // Region is the region calls go to.
 func (c *Client) Region() string { return c.region }
 

@@ -98,16 +98,16 @@ func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
 	return cfg, nil
 }
 
-// MaxIdleConns is how many idle connections the HTTP client keeps, to
+// maxIdleConns is how many idle connections the HTTP client keeps, to
 // each endpoint and in all. The SDK's default keeps 10 to an endpoint:
 // beyond that, every answer of a bulk command with more attempts in flight
 // closes its connection, and the next attempt opens (and, against EKS,
 // handshakes TLS for) a new one.
-const MaxIdleConns = 256
+const maxIdleConns = 256
 
 func keepAlive(t *http.Transport) {
-	t.MaxIdleConns = MaxIdleConns
-	t.MaxIdleConnsPerHost = MaxIdleConns
+	t.MaxIdleConns = maxIdleConns
+	t.MaxIdleConnsPerHost = maxIdleConns
 }
 
 // credentialsProvider marks every failure to find credentials with

@@ -15,48 +15,52 @@ import (
 )
 
 // The client's own controller of how hard it calls EKS. Every attempt of
-// every call a Client makes (retries included) passes one Limiter, shared by
-// all the workers of a command, so that a bulk command is fast on an idle
-// API and polite on a busy one. It keeps two numbers:
+// every EKS call a Client makes (retries included) passes its Limiter,
+// shared by all the workers of a command, so that a bulk command is fast on
+// an idle API and polite on a busy one. It keeps:
 //
 //   - a window: how many attempts may be in flight. It starts at
-//     StartWindow and grows while calls succeed (by one per answer, so it
-//     doubles every round trip, until the latency first grows; then by one
-//     per window of answers), and shrinks by a quarter when an answer takes
-//     more than twice the lowest latency seen lately (plus LatencySlack):
-//     the requests queue somewhere. A command's --concurrency bounds its
-//     workers, so the window never has more in flight than that.
+//     startWindow and, while the window is what holds the client back,
+//     grows by one per answer (so it doubles every round trip) until the
+//     latency first grows, then by one per window of answers. When the
+//     smoothed latency (and the answer's own) passes twice the lowest seen
+//     lately, plus latencySlack, requests queue somewhere: the window
+//     shrinks by a quarter, once per round trip. A command's --concurrency
+//     bounds its workers, so it bounds the window too.
 //   - a rate, for when EKS throttles (429, ThrottlingException): none at
-//     first; on a throttled answer the rate becomes 90% of what EKS admitted
-//     over the last second (never less than half the rate before), and
-//     attempts are spaced to it. While attempts succeed the rate grows,
-//     slowly right after the cut and faster the longer it lasts, to find
-//     the limit again. One cut per round trip at most (an answer to an
-//     attempt sent before the cut tells of the old rate) and, unless half
-//     the answers are throttled, one every MinCutInterval.
+//     first. On a throttled answer to an attempt sent since the last cut,
+//     the rate becomes 90% of what EKS admitted over the last second (in
+//     the first second after the first throttle, of the attempts sent
+//     since it), never less than half the rate before. Attempts then take
+//     turns at that rate: taken when an attempt goes, not booked ahead, so
+//     that a cut applies at once to all not yet sent. While paced attempts
+//     succeed the rate climbs back toward what was admitted, slowly near
+//     it, then beyond it, faster the longer no throttle comes. A new cut
+//     waits for the answers to the last one's first probeSize attempts (or
+//     probeTime), and minCutInterval, unless a third of them are throttled.
 //
 // Throttling that does not follow the client's rate (a share of requests
-// throttled at random, whatever the rate: an endpoint under someone else's
-// load) would make cut follow cut down to nothing: after each cut the
-// controller watches the next ProbeSize answers, and when three cuts in a
-// row (a second after the first throttle, once the estimate has settled)
-// left them throttled, it stops cutting, restores the rate it had before
-// them and leaves the throttled attempts to the retryer's backoff, until
-// the throttled share grows well beyond what it was.
+// throttled whatever the rate) would make cut follow cut down to nothing:
+// when three cuts in a row, once settleTime has passed since the first
+// throttle, were followed by throttled answers all the same, the limiter
+// stops pacing and leaves the throttled attempts to the retryer's backoff,
+// until the throttled share grows well beyond what it was.
 //
 // The retryer (retry.go) still backs off each call on its own: the limiter
 // decides when an attempt may go, the retryer whether another one is made.
+// docs/performance.md has the figures; limiter_internal_test.go drives the
+// controller against simulated token buckets and random throttling.
 const (
-	StartWindow    = 16
-	MaxWindow      = 1024
-	LatencySlack   = 5 * time.Millisecond
-	MinCutInterval = 100 * time.Millisecond
-	ProbeSize      = 60
-	ProbeTime      = time.Second
+	startWindow    = 16
+	maxWindow      = 1024
+	latencySlack   = 5 * time.Millisecond
+	minCutInterval = 100 * time.Millisecond
+	probeSize      = 60
+	probeTime      = time.Second
 
 	cutFactor     = 0.9  // of the admitted rate
 	minRate       = 2.0  // requests a second
-	growth        = 0.05 // requests a second gained per paced success, right after a cut
+	growth        = 0.05 // requests a second gained per paced success
 	growthRamp    = 2 * time.Second
 	shrinkFactor  = 0.75 // of the window, when latency grows
 	latencyFactor = 2
@@ -79,24 +83,23 @@ type Limiter struct {
 }
 
 // NewLimiter returns a Limiter in its starting state: no rate, a window of
-// StartWindow.
+// 16 attempts.
 func NewLimiter() *Limiter {
 	return &Limiter{now: time.Now, c: newControl()}
 }
 
-// State is a Limiter's current window and rate (0: not paced), and the
+// state is a Limiter's current window and rate (0: not paced), and the
 // throttled answers it has seen.
-type State struct {
-	Window    int
-	Rate      float64
-	Throttled int
+type state struct {
+	window    int
+	rate      float64
+	throttled int
 }
 
-// State reports the limiter's current settings.
-func (l *Limiter) State() State {
+func (l *Limiter) state() state {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return State{Window: int(l.c.window), Rate: l.c.rate, Throttled: l.c.throttled}
+	return state{window: int(l.c.window), rate: l.c.rate, throttled: l.c.throttled}
 }
 
 // ticket is one admitted attempt.
@@ -280,7 +283,7 @@ type bucket struct {
 }
 
 func newControl() control {
-	return control{window: StartWindow, slowStart: true}
+	return control{window: startWindow, slowStart: true}
 }
 
 func (c *control) takeNote() string {
@@ -403,7 +406,7 @@ func (c *control) latency(a attempt) {
 		c.smooth += (d - c.smooth) / 8
 	}
 	switch {
-	case min(c.smooth, d) > latencyFactor*base+LatencySlack:
+	case min(c.smooth, d) > latencyFactor*base+latencySlack:
 		if !a.sent.Before(c.lastShrink) { // one cut per round trip
 			c.window = max(1, c.window*shrinkFactor)
 			c.slowStart = false
@@ -416,7 +419,7 @@ func (c *control) latency(a attempt) {
 		} else {
 			c.window += 1 / c.window
 		}
-		c.window = min(c.window, MaxWindow)
+		c.window = min(c.window, maxWindow)
 	}
 }
 
@@ -429,7 +432,7 @@ func (c *control) probe(a attempt) {
 	if a.throttled {
 		c.probeThrottled++
 	}
-	if c.probeN >= ProbeSize || a.done.Sub(c.epoch) >= ProbeTime {
+	if c.probeN >= probeSize || a.done.Sub(c.epoch) >= probeTime {
 		c.endProbe()
 	}
 }
@@ -469,7 +472,7 @@ func (c *control) onThrottle(a attempt) {
 	if c.insensitive {
 		_, admitted, throttled := c.lastSecond(a.done)
 		n := admitted + throttled
-		if n < ProbeSize || float64(throttled)/float64(n) <= 2*c.baseShare+0.1 {
+		if n < probeSize || float64(throttled)/float64(n) <= 2*c.baseShare+0.1 {
 			return
 		}
 		c.insensitive = false // it got worse: back off again
@@ -478,7 +481,7 @@ func (c *control) onThrottle(a attempt) {
 	if c.probing && !heavy {
 		return // the last cut's probe is not over
 	}
-	if !heavy && !c.epoch.Equal(c.first) && a.done.Sub(c.epoch) < MinCutInterval {
+	if !heavy && !c.epoch.Equal(c.first) && a.done.Sub(c.epoch) < minCutInterval {
 		return
 	}
 	c.cut(a.done)

@@ -41,8 +41,8 @@ func TestControlBacksOffOnThrottlesAndGrowsOnSuccess(t *testing.T) {
 	if c.rate != 0 {
 		t.Fatalf("rate after successes only = %v, want none (0)", c.rate)
 	}
-	if c.window <= StartWindow {
-		t.Fatalf("window after 50 successes = %v, want more than %d", c.window, StartWindow)
+	if c.window <= startWindow {
+		t.Fatalf("window after 50 successes = %v, want more than %d", c.window, startWindow)
 	}
 	grown := c.window
 
@@ -152,7 +152,7 @@ func TestLimiterWindowBoundsInFlight(t *testing.T) {
 	t.Parallel()
 	l := NewLimiter()
 	var tickets []ticket
-	for range StartWindow {
+	for range startWindow {
 		tk, err := l.acquire(t.Context())
 		if err != nil {
 			t.Fatal(err)
@@ -175,7 +175,7 @@ func TestLimiterWindowBoundsInFlight(t *testing.T) {
 	if err := <-got; err != nil {
 		t.Fatal(err)
 	}
-	if s := l.State(); s.Window < StartWindow || s.Rate != 0 {
+	if s := l.state(); s.window < startWindow || s.rate != 0 {
 		t.Errorf("state after successes = %+v", s)
 	}
 }
@@ -261,7 +261,7 @@ func simulate(srv simServer, jobs, workers int, latency time.Duration, seed uint
 func simulateWith(controlled bool, srv simServer, jobs, workers int, latency time.Duration, seed uint64) simResult {
 	c := newControl()
 	if !controlled {
-		c.window = MaxWindow
+		c.window = maxWindow
 	}
 	nextTrace := t0
 	rng := rand.New(rand.NewPCG(seed, seed))
