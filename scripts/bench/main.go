@@ -221,6 +221,26 @@ func (b *bench) build(ctx context.Context) error {
 	}
 	b.bin = filepath.Join(b.tmp, "eksaccess")
 	b.emu = filepath.Join(b.tmp, "eks-emulator")
+	// The floor of any Go program's start-up on this machine, for scale.
+	hello := filepath.Join(b.tmp, "hello")
+	if err := os.MkdirAll(hello, 0o755); err != nil {
+		return err
+	}
+	for name, text := range map[string]string{
+		"go.mod":  "module hello\n\ngo 1.26\n",
+		"main.go": "package main\n\nimport \"os\"\n\nfunc main() { _, _ = os.Stdout.WriteString(\"hello\\n\") }\n",
+	} {
+		if err := os.WriteFile(filepath.Join(hello, name), []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(b.tmp, "hello-go"), ".")
+	cmd.Dir = hello
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build hello: %w", err)
+	}
 	return nil
 }
 
@@ -446,6 +466,8 @@ func (b *bench) singles(ctx context.Context) error {
 			}})
 	}
 	jobs = append(jobs,
+		job{"hello", "floor: an empty Go program (start-up of the runtime)", "hello (package main; func main() { os.Stdout.WriteString(\"hello\\n\") })",
+			func(int) (time.Duration, int64, error) { return timed(env, nil, filepath.Join(b.tmp, "hello-go")) }},
 		job{"help", "`--help`", "eksaccess --help", func(int) (time.Duration, int64, error) { return timed(env, nil, b.bin, "--help") }},
 		job{"version", "`version`", "eksaccess version", func(int) (time.Duration, int64, error) { return timed(env, nil, b.bin, "version") }},
 		job{"completion", "`completion bash`", "eksaccess completion bash", func(int) (time.Duration, int64, error) { return timed(env, nil, b.bin, "completion", "bash") }},
@@ -895,7 +917,7 @@ func render(r *results, changes string) string {
 		p("| `create` at least 30x faster than `aws eks create-access-entry` | %.0fx (%s vs %s) | %s |\n", aws/create, fmtMS(create), fmtMS(aws), check(aws/create >= 30))
 	}
 	help := r.median("help")
-	p("| `--help` under 10 ms | %s | %s |\n", fmtMS(help), check(help < 10))
+	p("| `--help` under 10 ms | %s (an empty Go program: %s) | %s |\n", fmtMS(help), fmtMS(r.median("hello")), check(help < 10))
 	det := r.median("details@" + lat)
 	p("| `list --details` of %d at %s in at most 1.5 s (default flags) | %s | %s |\n", c.entries, lat, fmtMS(det), check(det <= 1500))
 	app := r.median("apply@" + lat)
@@ -920,7 +942,7 @@ func render(r *results, changes string) string {
 	p("Against `eks-emulator` with no latency; runs interleaved (run 1 of every command, then run 2, ...), after one\n")
 	p("uncounted warm-up run each.\n\n")
 	p("| command | median | range | vs `create` | peak RSS | reproduce |\n|---|---|---|---|---|---|\n")
-	for _, key := range []string{"create", "curl", "aws", "help", "version", "completion", "dryrun", "create-ca"} {
+	for _, key := range []string{"create", "curl", "aws", "hello", "help", "version", "completion", "dryrun", "create-ca"} {
 		s, ok := r.Series[key]
 		if !ok {
 			continue
