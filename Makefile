@@ -9,7 +9,7 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 # eksaccess version shows all three (debug.ReadBuildInfo fills what is missing)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: all build demo test vet fmt-check lint bench fuzz docs clean goreleaser release-check release-snapshot
+.PHONY: all build demo test vet fmt-check lint bench microbench fuzz docs clean goreleaser release-check release-snapshot
 
 GOLANGCI_LINT_VERSION := v2.15.0
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
@@ -43,9 +43,14 @@ lint:
 	fi
 	$(GOBIN)/golangci-lint run ./...
 
-## bench: benchmarks, with memory figures
+## bench: measure eksaccess on this machine and regenerate docs/performance.md
+## (builds both binaries, starts eks-emulator on loopback; about 4 minutes)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./scripts/bench -o docs/performance.md
+
+## microbench: the Go microbenchmarks alone (request model, planner, formatters, limiter)
+microbench:
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/access ./pkg/plan ./pkg/output ./pkg/eksapi
 
 ## fuzz: run every fuzz target (func FuzzXxx in pkg/*/*_fuzz_test.go) for FUZZTIME
 ## each, one `go test -fuzz` per target; FUZZ_TARGETS=pkg/access:FuzzTags picks some

@@ -48,7 +48,7 @@ then exits 1 after writing the file: it is not the whole state.`,
 		},
 	}
 	clusterFlag(cmd, &opts.cluster)
-	cmd.Flags().IntVar(&opts.concurrency, "concurrency", bulkConcurrency, "at most `N` requests at a time")
+	cmd.Flags().IntVar(&opts.concurrency, "concurrency", bulkConcurrency, concurrencyUsage)
 	return cmd
 }
 

@@ -64,7 +64,7 @@ func newListCmd(deps *Deps, runF func(context.Context, *listOptions) error) *cob
 	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN, checked against the catalog)")
 	f.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` entries (default: all)")
 	f.BoolVar(&opts.details, "details", false, "describe every entry and list its policies: one row per entry")
-	f.IntVar(&opts.concurrency, "concurrency", 8, "with --details, at most `N` requests at a time")
+	f.IntVar(&opts.concurrency, "concurrency", bulkConcurrency, "with --details, "+concurrencyUsage)
 	return cmd
 }
 

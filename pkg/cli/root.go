@@ -207,7 +207,6 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 	}
 	root.SetFlagErrorFunc(flagError)
 	root.Version = versionInfo(build, readBuildInfo()).Version
-	root.SetVersionTemplate("eksaccess version {{.Version}}\n")
 	root.Flags().Bool("version", false, "print the version (the version command says more)")
 
 	f := root.PersistentFlags()

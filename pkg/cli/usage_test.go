@@ -180,7 +180,7 @@ func TestEmptyValues(t *testing.T) {
 		{name: "update --username ''", args: with(entry("update"), "--username", ""), code: exitUsage, stderr: []string{`hint: leave --username out to keep the entry's username`}},
 		{name: "--policy ''", args: with(entry("policy", "disassociate"), "--policy", ""), code: exitUsage, stderr: []string{`eksaccess: --policy is empty`}},
 		{name: "--region ''", args: []string{"list", "--cluster", "demo", "--region", ""}, code: exitUsage, stderr: []string{`eksaccess: --region is empty`, `hint: leave --region out to use AWS_REGION, AWS_DEFAULT_REGION or the profile's region`}},
-		{name: "--concurrency ''", args: []string{"list", "--cluster", "demo", "--concurrency", ""}, code: exitUsage, stderr: []string{`eksaccess: --concurrency is empty`, `hint: leave --concurrency out for its default, 8`}},
+		{name: "--concurrency ''", args: []string{"list", "--cluster", "demo", "--concurrency", ""}, code: exitUsage, stderr: []string{`eksaccess: --concurrency is empty`, `hint: leave --concurrency out for its default, 64`}},
 		// a zero that means something is no empty value
 		{name: "--concurrency 0 keeps its own message", args: []string{"list", "--cluster", "demo", "--concurrency", "0"}, code: exitUsage, stderr: []string{`eksaccess: --concurrency must be at least 1, got 0`}},
 	})

@@ -22,10 +22,11 @@ import (
 
 // Client calls EKS (and STS, for the caller's identity).
 type Client struct {
-	eks    *eks.Client
-	sts    *sts.Client
-	region string
-	debug  io.Writer // --debug lines of the client's own (see debugf); nil = off
+	eks     *eks.Client
+	sts     *sts.Client
+	region  string
+	debug   io.Writer // --debug lines of the client's own (see debugf); nil = off
+	limiter *Limiter  // every EKS attempt passes it (limiter.go)
 
 	cfg         aws.Config // kept for ForRegion
 	eksEndpoint string
@@ -37,9 +38,7 @@ func New(ctx context.Context, c Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := NewFromConfig(cfg, c.EndpointURL)
-	client.debug = c.Debug
-	return client, nil
+	return newClient(cfg, c.EndpointURL, c.Debug), nil
 }
 
 // NewFromConfig returns a Client for an aws.Config. eksEndpoint, when set
@@ -47,17 +46,30 @@ func New(ctx context.Context, c Config) (*Client, error) {
 // STS keeps the SDK's own resolution (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
 // cfg.BaseEndpoint).
 func NewFromConfig(cfg aws.Config, eksEndpoint string) *Client {
-	return &Client{
-		eks: eks.NewFromConfig(cfg, func(o *eks.Options) {
-			if eksEndpoint != "" {
-				o.BaseEndpoint = aws.String(eksEndpoint)
-			}
-		}),
+	return newClient(cfg, eksEndpoint, nil)
+}
+
+// newClient builds a Client with a Limiter of its own: EKS throttles each
+// account in each region apart, so each region's client paces itself.
+func newClient(cfg aws.Config, eksEndpoint string, debug io.Writer) *Client {
+	c := &Client{
 		sts:         sts.NewFromConfig(cfg),
 		region:      cfg.Region,
+		debug:       debug,
+		limiter:     NewLimiter(),
 		cfg:         cfg,
 		eksEndpoint: eksEndpoint,
 	}
+	if debug != nil {
+		c.limiter.notify = func(msg string) { c.debugf("%s", msg) }
+	}
+	c.eks = eks.NewFromConfig(cfg, func(o *eks.Options) {
+		if eksEndpoint != "" {
+			o.BaseEndpoint = aws.String(eksEndpoint)
+		}
+		o.APIOptions = append(o.APIOptions, c.limiter.middleware)
+	})
+	return c
 }
 
 // ForRegion returns a Client like c that calls EKS in region: the same
@@ -69,9 +81,7 @@ func (c *Client) ForRegion(region string) *Client {
 	}
 	cfg := c.cfg.Copy()
 	cfg.Region = region
-	out := NewFromConfig(cfg, c.eksEndpoint)
-	out.debug = c.debug
-	return out
+	return newClient(cfg, c.eksEndpoint, c.debug)
 }
 
 // Region is the region calls go to.

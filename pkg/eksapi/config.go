@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"time"
 
@@ -54,7 +55,7 @@ func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
 	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithAppID("eksaccess/" + c.Version),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(attemptTimeout)),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(attemptTimeout).WithTransportOptions(keepAlive)),
 		config.WithAPIOptions([]func(*middleware.Stack) error{opBudget, keepCause}),
 		config.WithEC2RoleCredentialOptions(func(o *ec2rolecreds.Options) {
 			o.Client = quickIMDS{imds.New(imds.Options{Retryer: aws.NopRetryer{}})}
@@ -95,6 +96,18 @@ func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
 		cfg.Credentials = aws.NewCredentialsCache(credentialsProvider{next: cfg.Credentials, hint: credentialsHint(cfg)})
 	}
 	return cfg, nil
+}
+
+// maxIdleConns is how many idle connections the HTTP client keeps, to
+// each endpoint and in all. The SDK's default keeps 10 to an endpoint:
+// beyond that, every answer of a bulk command with more attempts in flight
+// closes its connection, and the next attempt opens (and, against EKS,
+// handshakes TLS for) a new one.
+const maxIdleConns = 256
+
+func keepAlive(t *http.Transport) {
+	t.MaxIdleConns = maxIdleConns
+	t.MaxIdleConnsPerHost = maxIdleConns
 }
 
 // credentialsProvider marks every failure to find credentials with

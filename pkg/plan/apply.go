@@ -23,7 +23,9 @@ var ErrRefused = errors.New("refused")
 type Executor struct {
 	Client *eksapi.Client
 	Waiter eksapi.Waiter
-	// Concurrency bounds the entries worked on at once (at least 1).
+	// Concurrency bounds the entries worked on at once (at least 1); the
+	// client's limiter (eksapi.Limiter) decides how many of their requests
+	// are in flight.
 	Concurrency int
 	// Progress, when set, is told after each entry: done of total.
 	Progress func(done, total int)
@@ -72,35 +74,34 @@ func (x Executor) Apply(ctx context.Context, p Plan) Result {
 		}
 	}
 	res := Result{Cluster: p.Cluster, Outcomes: make([]Outcome, len(work))}
-	sem := make(chan struct{}, max(1, x.Concurrency))
-	var wg sync.WaitGroup
-	var done atomic.Int64
 	for i, c := range work {
 		res.Outcomes[i] = Outcome{Principal: c.Principal.String(), Action: c.Action}
-		select {
-		case <-ctx.Done():
-			res.Outcomes[i].Err = ctx.Err()
-			continue
-		case sem <- struct{}{}:
-		}
-		if ctx.Err() != nil {
-			<-sem
-			res.Outcomes[i].Err = ctx.Err()
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			o := &res.Outcomes[i]
-			o.Started = true
-			o.Err = x.apply(ctx, p.Cluster, c, o)
-			if x.Progress != nil {
-				x.Progress(int(done.Add(1)), len(work))
+	}
+	// A pool of workers, each taking the next entry (see DescribeAll).
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for range min(max(1, x.Concurrency), len(work)) {
+		wg.Go(func() {
+			for ctx.Err() == nil { // once ctx ends, entries not begun are not begun
+				i := int(next.Add(1) - 1)
+				if i >= len(work) {
+					return
+				}
+				o := &res.Outcomes[i]
+				o.Started = true
+				o.Err = x.apply(ctx, p.Cluster, work[i], o)
+				if x.Progress != nil {
+					x.Progress(int(done.Add(1)), len(work))
+				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
+	for i := range res.Outcomes {
+		if o := &res.Outcomes[i]; !o.Started {
+			o.Err = ctx.Err()
+		}
+	}
 	return res
 }
 

@@ -14,7 +14,9 @@ import (
 
 // ReadOptions tune the read of a cluster's live state.
 type ReadOptions struct {
-	// Concurrency bounds the requests in flight (at least 1).
+	// Concurrency bounds the entries read at once (at least 1); the
+	// client's limiter (eksapi.Limiter) decides how many of their requests
+	// are in flight.
 	Concurrency int
 	// Progress, when set, is told after each entry: done of total.
 	Progress func(done, total int)
@@ -34,7 +36,8 @@ func ReadLive(ctx context.Context, c *eksapi.Client, cluster access.ClusterName,
 }
 
 // DescribeAll describes each listed principal's entry and lists its
-// policies, at most o.Concurrency requests at a time, in arns's order.
+// policies, at most o.Concurrency entries at a time (the client's limiter
+// decides how many requests are in flight), in arns's order.
 //
 // One entry's failure does not stop the others: an entry still throttled
 // after its retries is reported and the rest go on, within ctx's deadline.
@@ -51,37 +54,35 @@ func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterNa
 
 	wctx, halt := context.WithCancelCause(ctx)
 	defer halt(nil)
-	sem := make(chan struct{}, max(1, o.Concurrency))
+	// A pool of workers, each taking the next entry: a goroutine per entry
+	// would grow a new stack, through the SDK's deep middleware, for each.
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for i, a := range arns {
-		select {
-		case <-wctx.Done():
-		case sem <- struct{}{}:
-		}
-		if wctx.Err() != nil {
-			break // the deadline, Ctrl-C, or a failure every entry would share: start no more
-		}
-		started[i] = true
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			l, err := describeOne(wctx, c, cluster, a)
-			switch {
-			case errors.Is(err, eksapi.ErrNotFound):
-				// deleted meanwhile: results[i] stays nil
-			case err != nil:
-				failures[i] = err
-				if !perEntry(err) {
-					halt(err)
+	for range min(max(1, o.Concurrency), len(arns)) {
+		wg.Go(func() {
+			for wctx.Err() == nil { // the deadline, Ctrl-C, or a failure every entry would share: start no more
+				i := int(next.Add(1) - 1)
+				if i >= len(arns) {
+					return
 				}
-			default:
-				results[i] = l
+				started[i] = true
+				l, err := describeOne(wctx, c, cluster, arns[i])
+				switch {
+				case errors.Is(err, eksapi.ErrNotFound):
+					// deleted meanwhile: results[i] stays nil
+				case err != nil:
+					failures[i] = err
+					if !perEntry(err) {
+						halt(err)
+					}
+				default:
+					results[i] = l
+				}
+				if o.Progress != nil {
+					o.Progress(int(done.Add(1)), len(arns))
+				}
 			}
-			if o.Progress != nil {
-				o.Progress(int(done.Add(1)), len(arns))
-			}
-		}()
+		})
 	}
 	wg.Wait()
 
