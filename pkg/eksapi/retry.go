@@ -32,8 +32,8 @@ import (
 //     one black-holed connection cannot take the whole of it.
 //   - Standard mode unless the user asks for adaptive (AWS_RETRY_MODE,
 //     retry_mode): adaptive adds a client-side send-rate limiter that, under
-//     random throttling, slows a bulk read to a crawl (see the benchmark in
-//     retry_bench_test.go).
+//     random throttling, slows a bulk read to a crawl (see
+//     BenchmarkListDetailsThrottled in pkg/cli/details_bench_test.go).
 const (
 	ReadAttempts          = 10
 	WriteAttempts         = retry.DefaultMaxAttempts // 3

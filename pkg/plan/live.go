@@ -26,7 +26,7 @@ type ReadOptions struct {
 }
 
 // ReadLive reads a cluster's live state: every entry (every page) with its
-// policies, sorted by principal ARN. See DescribeAll for partial failure.
+// policies, in the order EKS lists them. See DescribeAll for partial failure.
 func ReadLive(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, o ReadOptions) ([]Live, error) {
 	arns, err := c.ListEntries(ctx, cluster, eksapi.ListOptions{})
 	if err != nil {
