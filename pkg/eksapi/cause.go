@@ -3,6 +3,7 @@ package eksapi
 import (
 	"context"
 	"errors"
+	"net/url"
 	"sync"
 
 	"github.com/aws/smithy-go"
@@ -27,7 +28,11 @@ func keepCause(stack *middleware.Stack) error {
 				return out, md, err
 			}
 			var api smithy.APIError
-			if cause := last.get(); cause != nil && errors.As(cause, &api) && !errors.As(err, &api) {
+			var transport *url.Error
+			cause := last.get()
+			switch {
+			case cause == nil || errors.As(err, &api):
+			case errors.As(cause, &api), errors.As(cause, &transport):
 				err = &stoppedRetrying{ctxErr: err, cause: cause}
 			}
 			return out, md, err

@@ -132,6 +132,13 @@ func wrapIn(cluster access.ClusterName, op string, err error) error {
 	if errors.As(err, &credErr) {
 		return fmt.Errorf("%s: %w", op, credErr)
 	}
+	var stopped *stoppedRetrying
+	var urlErr *url.Error
+	if errors.As(err, &stopped) && errors.As(stopped.cause, &urlErr) {
+		// The deadline ended the retries of a connection that kept failing:
+		// say what failed, not only that time ran out.
+		return fmt.Errorf("%s: cannot reach %s: %w (still failing when the command's deadline ended the retries: %w)", op, endpointOf(urlErr.URL), urlErr.Err, stopped.ctxErr)
+	}
 	var canceled *aws.RequestCanceledError
 	if errors.As(err, &canceled) {
 		return fmt.Errorf("%s: %w", op, canceled.Err)
@@ -143,7 +150,6 @@ func wrapIn(cluster access.ClusterName, op string, err error) error {
 	}
 	// A transport failure: keep the URL and the network's own words, drop
 	// the SDK's retry bookkeeping around them.
-	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
 		return fmt.Errorf("%s: cannot reach %s: %w", op, endpointOf(urlErr.URL), urlErr.Err)
 	}
