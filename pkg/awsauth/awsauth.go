@@ -186,7 +186,7 @@ func Convert(name string, r io.Reader) (*Result, error) {
 	if len(data) > MaxFileSize {
 		return nil, &Error{File: name, Err: fmt.Errorf("file larger than %d MiB", MaxFileSize>>20), hint: getHint}
 	}
-	c := &converter{name: name, seen: map[string]string{}}
+	c := &converter{name: name}
 	root, err := c.document(data)
 	if err != nil {
 		return nil, err
@@ -202,15 +202,24 @@ func Convert(name string, r io.Reader) (*Result, error) {
 			}
 		}
 	}
-	c.res.Notes = append(c.res.Notes, c.notes()...)
+	c.finish()
 	return &c.res, nil
 }
 
 type converter struct {
-	name  string
-	res   Result
-	seen  map[string]string // lower-case ARN -> the row that mapped it first
-	roles int               // roles mapped with no path in their ARN: the file-wide note depends on it
+	name string
+	res  Result
+	// keyed are the rows with a usable ARN, in order: the ARN's key
+	// (lower case, as EKS's authenticator keys its map) and the row's
+	// index in res.Rows.
+	keyed []keyedRow
+	// entryRow is, for each of res.Entries, the index of its row.
+	entryRow []int
+}
+
+type keyedRow struct {
+	key string
+	row int
 }
 
 func (c *converter) fail(n *yaml.Node, field, hint, format string, args ...any) error {
@@ -588,13 +597,10 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 		skip("the ARN is not usable: %v", err)
 		return
 	}
-	lower := strings.ToLower(arnText)
-	if first, dup := c.seen[lower]; dup {
-		row.Notes = append(row.Notes, "compare the two rows: if this one was meant, edit the entry in the file")
-		skip("%s already mapped this ARN (the first mapping of an ARN wins)", first)
-		return
-	}
-	c.seen[lower] = row.Source
+	// Every path below reports this row exactly once: it is the last
+	// row reported when principal returns. finish settles rows that name
+	// the same ARN.
+	defer func() { c.keyed = append(c.keyed, keyedRow{strings.ToLower(p.String()), len(c.res.Rows) - 1}) }()
 	if likely, ok := p.LikelySSOARN(); ok {
 		// aws-auth names IAM Identity Center roles without their path; an
 		// access entry needs it, and a file without it does not apply.
@@ -801,17 +807,50 @@ func (c *converter) add(row Row, e access.CreateEntry, what string) {
 	row.What = what
 	c.res.Rows = append(c.res.Rows, row)
 	c.res.Entries = append(c.res.Entries, e)
-	if _, rest, isRole := strings.Cut(e.Principal.String(), ":role/"); isRole && !strings.Contains(rest, "/") {
-		c.roles++
-	}
+	c.entryRow = append(c.entryRow, len(c.res.Rows)-1)
 }
 
-// notes are the remarks on the whole file.
-func (c *converter) notes() []string {
-	if c.roles == 0 {
-		return nil
+// finish settles rows that name the same ARN, and adds the notes on the
+// whole file.
+//
+// EKS's authenticator (aws-iam-authenticator, pkg/mapper/configmap) reads
+// mapRoles and mapUsers in row order into a map keyed by the lower-case
+// ARN: a later row overwrites an earlier one, so the cluster uses the
+// last row of an ARN. Import does the same: the earlier rows are skipped,
+// whatever became of them, and both sides say so.
+func (c *converter) finish() {
+	last := map[string]int{} // key -> the row that wins
+	for _, k := range c.keyed {
+		last[k.key] = k.row
 	}
-	return []string{"aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)"}
+	superseded := map[int]bool{}
+	for _, k := range c.keyed {
+		win := last[k.key]
+		if win == k.row {
+			continue
+		}
+		superseded[k.row] = true
+		r, w := &c.res.Rows[k.row], &c.res.Rows[win]
+		r.Outcome = Skipped
+		r.What = fmt.Sprintf("%s, a later row, maps the same ARN, and EKS uses the last row of an ARN", w.Source)
+		r.Notes = []string{"compare the rows: if this one was meant, edit the entry in the file"}
+		w.Notes = append(w.Notes, fmt.Sprintf("%s maps the same ARN earlier: EKS uses this row, the last", r.Source))
+	}
+	var entries []access.CreateEntry
+	roles := 0
+	for i, e := range c.res.Entries {
+		if superseded[c.entryRow[i]] {
+			continue
+		}
+		entries = append(entries, e)
+		if _, rest, isRole := strings.Cut(e.Principal.String(), ":role/"); isRole && !strings.Contains(rest, "/") {
+			roles++
+		}
+	}
+	c.res.Entries = entries
+	if roles > 0 {
+		c.res.Notes = append(c.res.Notes, "aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)")
+	}
 }
 
 func without(list []string, drop ...string) []string {

@@ -3,6 +3,7 @@ package awsauth
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -253,7 +254,7 @@ func mustPolicy(t *testing.T, s string) access.PolicyRef {
 	return p
 }
 
-// TestConvert_file: the rules across rows (the first of an ARN wins), the
+// TestConvert_file: the rules across rows (the last of an ARN wins), the
 // order of the report, the file-wide notes and the summary.
 func TestConvert_file(t *testing.T) {
 	t.Parallel()
@@ -268,9 +269,10 @@ func TestConvert_file(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"mapRoles[0] (line 10) " + acct + "role/dev: mapped as STANDARD with group dev",
-		"mapRoles[1] (line 12) " + acct + "role/DEV: skipped because mapRoles[0] already mapped this ARN (the first mapping of an ARN wins)",
-		"  note: compare the two rows: if this one was meant, edit the entry in the file",
+		"mapRoles[0] (line 10) " + acct + "role/dev: skipped because mapRoles[1], a later row, maps the same ARN, and EKS uses the last row of an ARN",
+		"  note: compare the rows: if this one was meant, edit the entry in the file",
+		"mapRoles[1] (line 12) " + acct + "role/DEV: mapped as STANDARD with group ops",
+		"  note: mapRoles[0] maps the same ARN earlier: EKS uses this row, the last",
 		"mapRoles[2] (line 14) " + acct + "role/team/x: mapped as STANDARD with no groups and no access policy",
 		"  note: it can authenticate, and do only what RBAC grants its username",
 		"mapUsers[0] (line 16) " + acct + "user/a: mapped as STANDARD with no groups and no access policy",
@@ -284,7 +286,7 @@ func TestConvert_file(t *testing.T) {
 	if diff := cmp.Diff(want, res.Report()); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)
 	}
-	if len(res.Entries) != 3 || res.Entries[0].Groups[0] != "dev" {
+	if len(res.Entries) != 3 || res.Entries[0].Groups[0] != "ops" {
 		t.Errorf("entries %+v", res.Entries)
 	}
 	// Every entry is valid for a cluster.
@@ -293,6 +295,83 @@ func TestConvert_file(t *testing.T) {
 		if err := e.Validate(); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestConvert_lastRowWins: of the rows that name one ARN (in any case,
+// in mapRoles and mapUsers, an Identity Center role with and without its
+// path), the last is the one EKS's authenticator uses, whatever became
+// of the others: only its entry is written.
+func TestConvert_lastRowWins(t *testing.T) {
+	t.Parallel()
+	const sso = "role/AWSReservedSSO_Admin_0123456789abcdef"
+	cases := []struct {
+		name    string
+		data    []string
+		outcome []Outcome // per row
+		entries []string  // principal and groups of each entry
+	}{
+		{
+			name:    "three rows, the last wins",
+			data:    []string{"mapRoles", "- {rolearn: " + acct + "role/a, groups: [one]}\n- {rolearn: " + acct + "role/b, groups: [b]}\n- {rolearn: " + acct + "role/A, groups: [two]}\n- {rolearn: " + acct + "role/a, groups: [three]}\n"},
+			outcome: []Outcome{Skipped, Mapped, Skipped, Mapped},
+			entries: []string{acct + "role/b [b]", acct + "role/a [three]"},
+		},
+		{
+			name:    "a later Fargate row replaces a mapped one",
+			data:    []string{"mapRoles", "- {rolearn: " + acct + "role/f, groups: [dev]}\n- {rolearn: " + acct + "role/f, username: 'system:node:{{SessionName}}', groups: [system:node-proxier]}\n"},
+			outcome: []Outcome{Skipped, LeftToEKS},
+		},
+		{
+			name:    "a later skipped row still replaces the earlier",
+			data:    []string{"mapRoles", "- {rolearn: " + acct + "role/n, groups: [dev]}\n- {rolearn: " + acct + "role/n, username: 'system:node:{{EC2PrivateDNSName}}'}\n"},
+			outcome: []Outcome{Skipped, Mapped},
+			entries: []string{acct + "role/n []"},
+		},
+		{
+			name:    "an Identity Center role with and without its path",
+			data:    []string{"mapRoles", "- {rolearn: " + acct + sso + ", groups: [x]}\n- {rolearn: '" + acct + "role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef', groups: [y]}\n"},
+			outcome: []Outcome{Skipped, Mapped},
+			entries: []string{acct + "role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef [y]"},
+		},
+		{
+			name:    "mapUsers comes after mapRoles",
+			data:    []string{"mapUsers", "- {userarn: " + acct + "user/u, groups: [users]}\n", "mapRoles", "- {rolearn: " + acct + "user/u, groups: [roles]}\n"},
+			outcome: []Outcome{Skipped, Mapped},
+			entries: []string{acct + "user/u [users]"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := Convert("aws-auth.yaml", strings.NewReader(configMap(tc.data...)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Outcome
+			for _, r := range res.Rows {
+				got = append(got, r.Outcome)
+			}
+			if diff := cmp.Diff(tc.outcome, got); diff != "" {
+				t.Errorf("outcomes (-want +got):\n%s\nreport:\n%s", diff, strings.Join(res.Report(), "\n"))
+			}
+			var entries []string
+			for _, e := range res.Entries {
+				entries = append(entries, fmt.Sprintf("%s %v", e.Principal, e.Groups))
+			}
+			if diff := cmp.Diff(tc.entries, entries, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("entries (-want +got):\n%s", diff)
+			}
+			// The earlier rows name the one that wins, which names them.
+			for _, r := range res.Rows[:len(res.Rows)-1] {
+				if r.Outcome == Skipped && !strings.Contains(r.What, "a later row, maps the same ARN, and EKS uses the last row of an ARN") {
+					t.Errorf("row %s", r)
+				}
+			}
+			if last := res.Rows[len(res.Rows)-1]; !slices.ContainsFunc(last.Notes, func(n string) bool { return strings.Contains(n, "EKS uses this row, the last") }) {
+				t.Errorf("the last row's notes %q", last.Notes)
+			}
+		})
 	}
 }
 

@@ -62,7 +62,7 @@ The rules:
     (admin-{{SessionName}} becomes admin:{{SessionName}}), else left out so
     EKS's default applies (reported)
   - mapAccounts rows, service-linked roles and malformed ARNs are skipped;
-    of two rows with the same ARN the first wins (reported)
+    of rows with the same ARN the last wins, as in EKS (reported)
   - IAM Identity Center (AWSReservedSSO_) roles without their
     aws-reserved/sso.amazonaws.com/ path are flagged with the likely ARN:
     aws-auth needs the path left out, access entries need it
