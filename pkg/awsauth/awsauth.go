@@ -15,9 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -170,8 +168,6 @@ const (
 
 var mapKeys = []string{"mapRoles", "mapUsers", "mapAccounts"}
 
-// yamlLine matches the YAML parser's syntax errors.
-var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
 
 // Convert reads an aws-auth ConfigMap from r (name is used in messages)
 // and converts its rows. A file that is not an aws-auth ConfigMap (kind
@@ -238,13 +234,13 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 	case errors.Is(err, io.EOF):
 		return nil, c.fail(nil, "", getHint, "file is empty")
 	case err != nil:
-		return nil, &Error{File: c.name, Err: err, hint: getHint}
+		return nil, c.syntax(data, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, &Error{File: c.name, Err: err, hint: getHint}
+		return nil, c.syntax(data, err)
 	default:
 		return nil, c.fail(&next, "", getHint, `more than one YAML document ("---")`)
 	}
@@ -255,6 +251,16 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 		return nil, c.fail(nil, "", getHint, "file is empty")
 	}
 	return doc.Content[0], nil
+}
+
+// syntax is the *Error for a YAML syntax error in the file.
+func (c *converter) syntax(data []byte, err error) error {
+	line, problem := syntaxError(data, err)
+	hint := blockHint(data, line)
+	if hint == "" {
+		hint = getHint
+	}
+	return &Error{File: c.name, Line: line, Err: errors.New(problem), hint: hint}
 }
 
 func tooDeep(doc *yaml.Node) *yaml.Node {
@@ -390,7 +396,7 @@ func (c *converter) configMap(root *yaml.Node) (map[string]*yaml.Node, error) {
 				return nil, err
 			}
 			if v.Kind != yaml.ScalarNode {
-				return nil, c.fail(v, "data."+key, "ConfigMap values are strings: write "+key+": | and the YAML list below it", "want a string holding a YAML list, not a YAML %s", kindName(v))
+				return nil, c.fail(v, "data."+key, fmt.Sprintf(`ConfigMap values are strings: write "%s: |" and below it the same list, indented further than %s`, key, key), "want a string holding a YAML list, not a YAML %s", kindName(v))
 			}
 			out[key] = v
 		}
@@ -442,13 +448,20 @@ func (c *converter) section(key string, v *yaml.Node) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(v.Value), &doc); err != nil {
 		const hint = "the value must be a YAML list: - rolearn: ARN ..."
-		// The parser counts lines within the string; in a literal block
-		// they are the file's, shifted.
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil && v.Style == yaml.LiteralStyle {
-			n, _ := strconv.Atoi(m[1])
-			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: errors.New(m[2]), hint: hint}
+		n, problem := syntaxError([]byte(v.Value), err)
+		if i := rowAt(v.Value, n); i >= 0 {
+			field = fmt.Sprintf("%s[%d]", field, i)
 		}
-		return c.fail(v, field, hint, "%v (a line of the %s string)", err, key)
+		// The parser counts lines within the string; in a literal block
+		// they are the file's, shifted. Other styles (JSON's "...") hold
+		// the rows on one line of the file.
+		if n > 0 && v.Style == yaml.LiteralStyle {
+			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: errors.New(problem), hint: hint}
+		}
+		if n > 0 {
+			return c.fail(v, field, hint, "%s (line %d of the %s string)", problem, n, key)
+		}
+		return c.fail(v, field, hint, "%s (in the %s string)", problem, key)
 	}
 	if n := tooDeep(&doc); n != nil {
 		return c.fail(v, field, "", "nested deeper than %d levels", maxDepth)
