@@ -1,7 +1,8 @@
 // Package awsauth turns the aws-auth ConfigMap (as `kubectl get configmap
-// aws-auth -n kube-system -o yaml` prints it) into access entries, with a
-// report that says for each row what became of it and why. It works
-// offline: no Kubernetes, IAM or EKS access.
+// aws-auth -n kube-system -o yaml` prints it), or the iamIdentityMappings
+// of an eksctl ClusterConfig (rows eksctl writes into that ConfigMap),
+// into access entries, with a report that says for each row what became
+// of it and why. It works offline: no Kubernetes, IAM or EKS access.
 //
 // The rules start from eksctl's `utils migrate-to-access-entry` and fix
 // its gaps: Fargate and hybrid-node rows are recognised, groups next to
@@ -168,8 +169,9 @@ const (
 
 var mapKeys = []string{"mapRoles", "mapUsers", "mapAccounts"}
 
-// Convert reads an aws-auth ConfigMap from r (name is used in messages)
-// and converts its rows. A file that is not an aws-auth ConfigMap (kind
+// Convert reads an aws-auth ConfigMap, or an eksctl ClusterConfig with
+// iamIdentityMappings, from r (name is used in messages) and converts its
+// rows. Of several rows with one ARN the last wins, as in EKS. A file that is not an aws-auth ConfigMap (kind
 // not ConfigMap, name not aws-auth, no mapRoles, mapUsers or mapAccounts),
 // or whose map* values are not YAML lists, is an *Error. A row that cannot
 // be converted is not an error: its report says why.
@@ -185,6 +187,16 @@ func Convert(name string, r io.Reader) (*Result, error) {
 	root, err := c.document(data)
 	if err != nil {
 		return nil, err
+	}
+	if list, ok, err := c.clusterConfig(root); ok {
+		if err != nil {
+			return nil, err
+		}
+		for i, item := range list.Content {
+			c.identityMapping(Row{Source: fmt.Sprintf("%s[%d]", identityKey, i), Line: item.Line}, item)
+		}
+		c.finish()
+		return &c.res, nil
 	}
 	maps, err := c.configMap(root)
 	if err != nil {
@@ -490,6 +502,72 @@ func (c *converter) section(key string, v *yaml.Node) error {
 	return nil
 }
 
+// identityKey is where eksctl's ClusterConfig keeps its aws-auth rows.
+const identityKey = "iamIdentityMappings"
+
+// clusterConfig reports whether root is an eksctl ClusterConfig (kind
+// ClusterConfig, apiVersion eksctl.io/...), and returns its
+// iamIdentityMappings: rows that eksctl writes into aws-auth (a role ARN
+// into mapRoles, a user ARN into mapUsers, an account into mapAccounts),
+// so the same rules convert them. A ClusterConfig without any is an
+// *Error.
+func (c *converter) clusterConfig(root *yaml.Node) (list *yaml.Node, ok bool, err error) {
+	if root.Kind != yaml.MappingNode {
+		return nil, false, nil
+	}
+	kn, err := c.get(root, "", "kind")
+	if kind, _ := scalar(kn); err != nil || kind != "ClusterConfig" {
+		return nil, false, err
+	}
+	vn, err := c.get(root, "", "apiVersion")
+	if v, _ := scalar(vn); err != nil || !strings.HasPrefix(v, "eksctl.io/") {
+		return nil, false, err
+	}
+	const hint = "eksaccess apply -f reads a ClusterConfig's accessConfig.accessEntries itself; import converts its iamIdentityMappings"
+	ln, err := c.get(root, "", identityKey)
+	switch {
+	case err != nil:
+		return nil, true, err
+	case ln == nil || isNull(ln) || ln.Kind == yaml.SequenceNode && len(ln.Content) == 0:
+		return nil, true, c.fail(root, identityKey, hint, "no iamIdentityMappings: nothing to import")
+	case ln.Kind != yaml.SequenceNode:
+		return nil, true, c.fail(ln, identityKey, "write iamIdentityMappings: [{arn: ARN, username: NAME, groups: [...]}, ...]", "want a list, not a YAML %s", kindName(ln))
+	}
+	if ac, _ := c.get(root, "", "accessConfig"); ac != nil {
+		if ae, _ := c.get(ac, "accessConfig", "accessEntries"); ae != nil && ae.Kind == yaml.SequenceNode && len(ae.Content) > 0 {
+			c.res.Notes = append(c.res.Notes, fmt.Sprintf("the ClusterConfig's %d accessConfig.accessEntries are not in this file, which has only its iamIdentityMappings: put the entries of both in one file before apply --prune", len(ae.Content)))
+		}
+	}
+	return ln, true, nil
+}
+
+// identityMapping converts a row of eksctl's iamIdentityMappings: an
+// ARN with a username and groups (an aws-auth row), an account (a
+// mapAccounts row), or a service (serviceName, namespace: eksctl maps
+// that service's service-linked role).
+func (c *converter) identityMapping(row Row, item *yaml.Node) {
+	if item.Kind == yaml.MappingNode && c.plain(item, "") == nil {
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			name, _ := scalar(item.Content[i])
+			v := item.Content[i+1]
+			switch {
+			case strings.EqualFold(name, "account"):
+				c.account(row, v)
+				return
+			case strings.EqualFold(name, "serviceName"):
+				service, _ := scalar(v)
+				row.Principal = "serviceName " + service
+				row.Outcome = Skipped
+				row.What = "it is not migratable: it maps the service's service-linked role, and EKS does not allow access entries for service-linked roles"
+				row.Notes = []string{"EMR on EKS (eksctl's one service) sets up its own access for the virtual clusters created while the cluster takes access entries; older virtual clusters keep needing this aws-auth row: see \"Enable cluster access for Amazon EMR on EKS\" in the EMR on EKS guide"}
+				c.res.Rows = append(c.res.Rows, row)
+				return
+			}
+		}
+	}
+	c.mapping(row, identityKey, item)
+}
+
 // account reports a mapAccounts row: not migratable.
 func (c *converter) account(row Row, item *yaml.Node) {
 	id, ok := scalar(item)
@@ -505,16 +583,12 @@ func (c *converter) account(row Row, item *yaml.Node) {
 	c.res.Rows = append(c.res.Rows, row)
 }
 
-// fields of a mapRoles or mapUsers row; EKS's authenticator matches keys
-// in any case (it decodes them as JSON).
-var rowKeys = []string{"rolearn", "userarn", "username", "groups"}
-
-// mapping converts a mapRoles or mapUsers row.
+// mapping converts a mapRoles or mapUsers row, or an eksctl
+// iamIdentityMappings row with an ARN. EKS's authenticator and eksctl
+// match keys in any case (they decode them as JSON).
 func (c *converter) mapping(row Row, key string, item *yaml.Node) {
-	arnKey := "rolearn"
-	if key == "mapUsers" {
-		arnKey = "userarn"
-	}
+	arnKey := map[string]string{"mapRoles": "rolearn", "mapUsers": "userarn", identityKey: "arn"}[key]
+	rowKeys := []string{arnKey, "username", "groups"}
 	skip := func(format string, args ...any) {
 		row.Outcome = Skipped
 		row.What = fmt.Sprintf(format, args...)
@@ -575,6 +649,11 @@ func (c *converter) mapping(row Row, key string, item *yaml.Node) {
 				}
 				groups = append(groups, s)
 			}
+		case "":
+			if key == identityKey && strings.EqualFold(name, "noDuplicateARNs") {
+				continue // how eksctl writes the row into aws-auth
+			}
+			fallthrough
 		default:
 			row.Notes = append(row.Notes, fmt.Sprintf("key %q ignored: %s rows have %s, username, groups", name, key, arnKey))
 		}

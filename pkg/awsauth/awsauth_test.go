@@ -375,6 +375,99 @@ func TestConvert_lastRowWins(t *testing.T) {
 	}
 }
 
+// TestConvert_clusterConfig: eksctl's iamIdentityMappings are aws-auth
+// rows (eksctl writes them into the ConfigMap), converted by the same
+// rules; the ClusterConfig is eksctl's example 35-iamidentitymappings.
+func TestConvert_clusterConfig(t *testing.T) {
+	t.Parallel()
+	const src = `---
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+
+metadata:
+  name: cluster-with-iamidentitymappings
+  region: us-east-1
+
+iamIdentityMappings:
+  - arn: arn:aws:iam::000000000000:role/myAdminRole
+    groups:
+      - system:masters
+    username: admin
+    noDuplicateArns: true # prevents shadowing of ARNs
+
+  - arn: arn:aws:iam::000000000000:user/myUserRole
+    groups:
+      - eks-dashboard-full-access
+    username: dashboard-full-access
+    noDuplicateArns: true # prevents shadowing of ARNs
+
+  - serviceName: emr-containers
+    namespace: emr # serviceName requires namespace
+
+  - account: "000000000000" # account must be configured with no other options
+
+  - arn: arn:aws:iam::000000000000:role/myAdminRole
+    groups: [admins]
+    usernme: typo
+
+accessConfig:
+  accessEntries:
+    - principalARN: arn:aws:iam::000000000000:role/ci
+
+nodeGroups:
+  - name: ng-1
+    instanceType: m5.large
+    desiredCapacity: 1
+`
+	res, err := Convert("cluster.yaml", strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"iamIdentityMappings[0] (line 10) arn:aws:iam::000000000000:role/myAdminRole: skipped because iamIdentityMappings[4], a later row, maps the same ARN, and EKS uses the last row of an ARN",
+		"  note: compare the rows: if this one was meant, edit the entry in the file",
+		"iamIdentityMappings[1] (line 16) arn:aws:iam::000000000000:user/myUserRole: mapped as STANDARD with group eks-dashboard-full-access, username dashboard-full-access",
+		"iamIdentityMappings[2] (line 22) serviceName emr-containers: skipped because it is not migratable: it maps the service's service-linked role, and EKS does not allow access entries for service-linked roles",
+		"  note: EMR on EKS (eksctl's one service) sets up its own access for the virtual clusters created while the cluster takes access entries; older virtual clusters keep needing this aws-auth row: see \"Enable cluster access for Amazon EMR on EKS\" in the EMR on EKS guide",
+		"iamIdentityMappings[3] (line 25) 000000000000: skipped because it is not migratable: an account mapping lets in every IAM principal of the account, and an access entry names one role or user",
+		"  note: create an entry for each role or user of account 000000000000 that needs the cluster",
+		"iamIdentityMappings[4] (line 27) arn:aws:iam::000000000000:role/myAdminRole: mapped as STANDARD with group admins",
+		`  note: key "usernme" ignored: iamIdentityMappings rows have arn, username, groups`,
+		"  note: iamIdentityMappings[0] maps the same ARN earlier: EKS uses this row, the last",
+		"note: the ClusterConfig's 1 accessConfig.accessEntries are not in this file, which has only its iamIdentityMappings: put the entries of both in one file before apply --prune",
+		"note: aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)",
+		"5 rows: 2 mapped, 0 left to EKS, 3 skipped",
+	}
+	if diff := cmp.Diff(want, res.Report()); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	wantEntries := []access.CreateEntry{
+		{Principal: mustPrincipal(t, "arn:aws:iam::000000000000:user/myUserRole"), Groups: []string{"eks-dashboard-full-access"}, Username: "dashboard-full-access"},
+		{Principal: mustPrincipal(t, "arn:aws:iam::000000000000:role/myAdminRole"), Groups: []string{"admins"}},
+	}
+	if diff := cmp.Diff(wantEntries, res.Entries, entryOpts); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+
+	const head = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\n"
+	for _, tc := range []struct{ name, src, want, hint string }{
+		{"no mappings", head + "accessConfig: {accessEntries: []}\n", "cluster.yaml:1: iamIdentityMappings: no iamIdentityMappings: nothing to import", "eksaccess apply -f reads a ClusterConfig's accessConfig.accessEntries itself"},
+		{"empty mappings", head + "iamIdentityMappings: []\n", "cluster.yaml:1: iamIdentityMappings: no iamIdentityMappings: nothing to import", ""},
+		{"mappings not a list", head + "iamIdentityMappings: {arn: x}\n", "cluster.yaml:4: iamIdentityMappings: want a list, not a YAML mapping", "iamIdentityMappings: [{arn: ARN"},
+		{"another apiVersion", "apiVersion: v1\nkind: ClusterConfig\n", "cluster.yaml:2: kind: kind ClusterConfig, not ConfigMap", ""},
+	} {
+		_, err := Convert("cluster.yaml", strings.NewReader(tc.src))
+		var e *Error
+		if !errors.As(err, &e) || err.Error() != tc.want && !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %s", tc.name, err, tc.want)
+			continue
+		}
+		if !strings.Contains(e.Hint(), tc.hint) {
+			t.Errorf("%s: hint %q lacks %q", tc.name, e.Hint(), tc.hint)
+		}
+	}
+}
+
 // TestConvert_pathNote: the note on IAM paths is there only when a role
 // without a path was mapped.
 func TestConvert_pathNote(t *testing.T) {
