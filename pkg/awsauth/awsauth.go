@@ -1,7 +1,8 @@
 // Package awsauth turns the aws-auth ConfigMap (as `kubectl get configmap
-// aws-auth -n kube-system -o yaml` prints it) into access entries, with a
-// report that says for each row what became of it and why. It works
-// offline: no Kubernetes, IAM or EKS access.
+// aws-auth -n kube-system -o yaml` prints it), or the iamIdentityMappings
+// of an eksctl ClusterConfig (rows eksctl writes into that ConfigMap),
+// into access entries, with a report that says for each row what became
+// of it and why. It works offline: no Kubernetes, IAM or EKS access.
 //
 // The rules start from eksctl's `utils migrate-to-access-entry` and fix
 // its gaps: Fargate and hybrid-node rows are recognised, groups next to
@@ -15,9 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -170,11 +169,9 @@ const (
 
 var mapKeys = []string{"mapRoles", "mapUsers", "mapAccounts"}
 
-// yamlLine matches the YAML parser's syntax errors.
-var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
-
-// Convert reads an aws-auth ConfigMap from r (name is used in messages)
-// and converts its rows. A file that is not an aws-auth ConfigMap (kind
+// Convert reads an aws-auth ConfigMap, or an eksctl ClusterConfig with
+// iamIdentityMappings, from r (name is used in messages) and converts its
+// rows. Of several rows with one ARN the last wins, as in EKS. A file that is not an aws-auth ConfigMap (kind
 // not ConfigMap, name not aws-auth, no mapRoles, mapUsers or mapAccounts),
 // or whose map* values are not YAML lists, is an *Error. A row that cannot
 // be converted is not an error: its report says why.
@@ -186,10 +183,20 @@ func Convert(name string, r io.Reader) (*Result, error) {
 	if len(data) > MaxFileSize {
 		return nil, &Error{File: name, Err: fmt.Errorf("file larger than %d MiB", MaxFileSize>>20), hint: getHint}
 	}
-	c := &converter{name: name, seen: map[string]string{}}
+	c := &converter{name: name}
 	root, err := c.document(data)
 	if err != nil {
 		return nil, err
+	}
+	if list, ok, err := c.clusterConfig(root); ok {
+		if err != nil {
+			return nil, err
+		}
+		for i, item := range list.Content {
+			c.identityMapping(Row{Source: fmt.Sprintf("%s[%d]", identityKey, i), Line: item.Line}, item)
+		}
+		c.finish()
+		return &c.res, nil
 	}
 	maps, err := c.configMap(root)
 	if err != nil {
@@ -202,15 +209,24 @@ func Convert(name string, r io.Reader) (*Result, error) {
 			}
 		}
 	}
-	c.res.Notes = append(c.res.Notes, c.notes()...)
+	c.finish()
 	return &c.res, nil
 }
 
 type converter struct {
-	name  string
-	res   Result
-	seen  map[string]string // lower-case ARN -> the row that mapped it first
-	roles int               // roles mapped with no path in their ARN: the file-wide note depends on it
+	name string
+	res  Result
+	// keyed are the rows with a usable ARN, in order: the ARN's key
+	// (lower case, as EKS's authenticator keys its map) and the row's
+	// index in res.Rows.
+	keyed []keyedRow
+	// entryRow is, for each of res.Entries, the index of its row.
+	entryRow []int
+}
+
+type keyedRow struct {
+	key string
+	row int
 }
 
 func (c *converter) fail(n *yaml.Node, field, hint, format string, args ...any) error {
@@ -229,13 +245,13 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 	case errors.Is(err, io.EOF):
 		return nil, c.fail(nil, "", getHint, "file is empty")
 	case err != nil:
-		return nil, &Error{File: c.name, Err: err, hint: getHint}
+		return nil, c.syntax(data, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, &Error{File: c.name, Err: err, hint: getHint}
+		return nil, c.syntax(data, err)
 	default:
 		return nil, c.fail(&next, "", getHint, `more than one YAML document ("---")`)
 	}
@@ -246,6 +262,16 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 		return nil, c.fail(nil, "", getHint, "file is empty")
 	}
 	return doc.Content[0], nil
+}
+
+// syntax is the *Error for a YAML syntax error in the file.
+func (c *converter) syntax(data []byte, err error) error {
+	line, problem := syntaxError(data, err)
+	hint := blockHint(data, line)
+	if hint == "" {
+		hint = getHint
+	}
+	return &Error{File: c.name, Line: line, Err: errors.New(problem), hint: hint}
 }
 
 func tooDeep(doc *yaml.Node) *yaml.Node {
@@ -381,7 +407,7 @@ func (c *converter) configMap(root *yaml.Node) (map[string]*yaml.Node, error) {
 				return nil, err
 			}
 			if v.Kind != yaml.ScalarNode {
-				return nil, c.fail(v, "data."+key, "ConfigMap values are strings: write "+key+": | and the YAML list below it", "want a string holding a YAML list, not a YAML %s", kindName(v))
+				return nil, c.fail(v, "data."+key, fmt.Sprintf(`ConfigMap values are strings: write "%s: |" and below it the same list, indented further than %s`, key, key), "want a string holding a YAML list, not a YAML %s", kindName(v))
 			}
 			out[key] = v
 		}
@@ -433,13 +459,20 @@ func (c *converter) section(key string, v *yaml.Node) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(v.Value), &doc); err != nil {
 		const hint = "the value must be a YAML list: - rolearn: ARN ..."
-		// The parser counts lines within the string; in a literal block
-		// they are the file's, shifted.
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil && v.Style == yaml.LiteralStyle {
-			n, _ := strconv.Atoi(m[1])
-			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: errors.New(m[2]), hint: hint}
+		n, problem := syntaxError([]byte(v.Value), err)
+		if i := rowAt(v.Value, n); i >= 0 {
+			field = fmt.Sprintf("%s[%d]", field, i)
 		}
-		return c.fail(v, field, hint, "%v (a line of the %s string)", err, key)
+		// The parser counts lines within the string; in a literal block
+		// they are the file's, shifted. Other styles (JSON's "...") hold
+		// the rows on one line of the file.
+		if n > 0 && v.Style == yaml.LiteralStyle {
+			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: errors.New(problem), hint: hint}
+		}
+		if n > 0 {
+			return c.fail(v, field, hint, "%s (line %d of the %s string)", problem, n, key)
+		}
+		return c.fail(v, field, hint, "%s (in the %s string)", problem, key)
 	}
 	if n := tooDeep(&doc); n != nil {
 		return c.fail(v, field, "", "nested deeper than %d levels", maxDepth)
@@ -469,6 +502,72 @@ func (c *converter) section(key string, v *yaml.Node) error {
 	return nil
 }
 
+// identityKey is where eksctl's ClusterConfig keeps its aws-auth rows.
+const identityKey = "iamIdentityMappings"
+
+// clusterConfig reports whether root is an eksctl ClusterConfig (kind
+// ClusterConfig, apiVersion eksctl.io/...), and returns its
+// iamIdentityMappings: rows that eksctl writes into aws-auth (a role ARN
+// into mapRoles, a user ARN into mapUsers, an account into mapAccounts),
+// so the same rules convert them. A ClusterConfig without any is an
+// *Error.
+func (c *converter) clusterConfig(root *yaml.Node) (list *yaml.Node, ok bool, err error) {
+	if root.Kind != yaml.MappingNode {
+		return nil, false, nil
+	}
+	kn, err := c.get(root, "", "kind")
+	if kind, _ := scalar(kn); err != nil || kind != "ClusterConfig" {
+		return nil, false, err
+	}
+	vn, err := c.get(root, "", "apiVersion")
+	if v, _ := scalar(vn); err != nil || !strings.HasPrefix(v, "eksctl.io/") {
+		return nil, false, err
+	}
+	const hint = "eksaccess apply -f reads a ClusterConfig's accessConfig.accessEntries itself; import converts its iamIdentityMappings"
+	ln, err := c.get(root, "", identityKey)
+	switch {
+	case err != nil:
+		return nil, true, err
+	case ln == nil || isNull(ln) || ln.Kind == yaml.SequenceNode && len(ln.Content) == 0:
+		return nil, true, c.fail(root, identityKey, hint, "no iamIdentityMappings: nothing to import")
+	case ln.Kind != yaml.SequenceNode:
+		return nil, true, c.fail(ln, identityKey, "write iamIdentityMappings: [{arn: ARN, username: NAME, groups: [...]}, ...]", "want a list, not a YAML %s", kindName(ln))
+	}
+	if ac, _ := c.get(root, "", "accessConfig"); ac != nil {
+		if ae, _ := c.get(ac, "accessConfig", "accessEntries"); ae != nil && ae.Kind == yaml.SequenceNode && len(ae.Content) > 0 {
+			c.res.Notes = append(c.res.Notes, fmt.Sprintf("the ClusterConfig's %d accessConfig.accessEntries are not in this file, which has only its iamIdentityMappings: put the entries of both in one file before apply --prune", len(ae.Content)))
+		}
+	}
+	return ln, true, nil
+}
+
+// identityMapping converts a row of eksctl's iamIdentityMappings: an
+// ARN with a username and groups (an aws-auth row), an account (a
+// mapAccounts row), or a service (serviceName, namespace: eksctl maps
+// that service's service-linked role).
+func (c *converter) identityMapping(row Row, item *yaml.Node) {
+	if item.Kind == yaml.MappingNode && c.plain(item, "") == nil {
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			name, _ := scalar(item.Content[i])
+			v := item.Content[i+1]
+			switch {
+			case strings.EqualFold(name, "account"):
+				c.account(row, v)
+				return
+			case strings.EqualFold(name, "serviceName"):
+				service, _ := scalar(v)
+				row.Principal = "serviceName " + service
+				row.Outcome = Skipped
+				row.What = "it is not migratable: it maps the service's service-linked role, and EKS does not allow access entries for service-linked roles"
+				row.Notes = []string{"EMR on EKS (eksctl's one service) sets up its own access for the virtual clusters created while the cluster takes access entries; older virtual clusters keep needing this aws-auth row: see \"Enable cluster access for Amazon EMR on EKS\" in the EMR on EKS guide"}
+				c.res.Rows = append(c.res.Rows, row)
+				return
+			}
+		}
+	}
+	c.mapping(row, identityKey, item)
+}
+
 // account reports a mapAccounts row: not migratable.
 func (c *converter) account(row Row, item *yaml.Node) {
 	id, ok := scalar(item)
@@ -484,16 +583,12 @@ func (c *converter) account(row Row, item *yaml.Node) {
 	c.res.Rows = append(c.res.Rows, row)
 }
 
-// fields of a mapRoles or mapUsers row; EKS's authenticator matches keys
-// in any case (it decodes them as JSON).
-var rowKeys = []string{"rolearn", "userarn", "username", "groups"}
-
-// mapping converts a mapRoles or mapUsers row.
+// mapping converts a mapRoles or mapUsers row, or an eksctl
+// iamIdentityMappings row with an ARN. EKS's authenticator and eksctl
+// match keys in any case (they decode them as JSON).
 func (c *converter) mapping(row Row, key string, item *yaml.Node) {
-	arnKey := "rolearn"
-	if key == "mapUsers" {
-		arnKey = "userarn"
-	}
+	arnKey := map[string]string{"mapRoles": "rolearn", "mapUsers": "userarn", identityKey: "arn"}[key]
+	rowKeys := []string{arnKey, "username", "groups"}
 	skip := func(format string, args ...any) {
 		row.Outcome = Skipped
 		row.What = fmt.Sprintf(format, args...)
@@ -554,6 +649,11 @@ func (c *converter) mapping(row Row, key string, item *yaml.Node) {
 				}
 				groups = append(groups, s)
 			}
+		case "":
+			if key == identityKey && strings.EqualFold(name, "noDuplicateARNs") {
+				continue // how eksctl writes the row into aws-auth
+			}
+			fallthrough
 		default:
 			row.Notes = append(row.Notes, fmt.Sprintf("key %q ignored: %s rows have %s, username, groups", name, key, arnKey))
 		}
@@ -588,13 +688,10 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 		skip("the ARN is not usable: %v", err)
 		return
 	}
-	lower := strings.ToLower(arnText)
-	if first, dup := c.seen[lower]; dup {
-		row.Notes = append(row.Notes, "compare the two rows: if this one was meant, edit the entry in the file")
-		skip("%s already mapped this ARN (the first mapping of an ARN wins)", first)
-		return
-	}
-	c.seen[lower] = row.Source
+	// Every path below reports this row exactly once: it is the last
+	// row reported when principal returns. finish settles rows that name
+	// the same ARN.
+	defer func() { c.keyed = append(c.keyed, keyedRow{strings.ToLower(p.String()), len(c.res.Rows) - 1}) }()
 	if likely, ok := p.LikelySSOARN(); ok {
 		// aws-auth names IAM Identity Center roles without their path; an
 		// access entry needs it, and a file without it does not apply.
@@ -801,17 +898,50 @@ func (c *converter) add(row Row, e access.CreateEntry, what string) {
 	row.What = what
 	c.res.Rows = append(c.res.Rows, row)
 	c.res.Entries = append(c.res.Entries, e)
-	if _, rest, isRole := strings.Cut(e.Principal.String(), ":role/"); isRole && !strings.Contains(rest, "/") {
-		c.roles++
-	}
+	c.entryRow = append(c.entryRow, len(c.res.Rows)-1)
 }
 
-// notes are the remarks on the whole file.
-func (c *converter) notes() []string {
-	if c.roles == 0 {
-		return nil
+// finish settles rows that name the same ARN, and adds the notes on the
+// whole file.
+//
+// EKS's authenticator (aws-iam-authenticator, pkg/mapper/configmap) reads
+// mapRoles and mapUsers in row order into a map keyed by the lower-case
+// ARN: a later row overwrites an earlier one, so the cluster uses the
+// last row of an ARN. Import does the same: the earlier rows are skipped,
+// whatever became of them, and both sides say so.
+func (c *converter) finish() {
+	last := map[string]int{} // key -> the row that wins
+	for _, k := range c.keyed {
+		last[k.key] = k.row
 	}
-	return []string{"aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)"}
+	superseded := map[int]bool{}
+	for _, k := range c.keyed {
+		win := last[k.key]
+		if win == k.row {
+			continue
+		}
+		superseded[k.row] = true
+		r, w := &c.res.Rows[k.row], &c.res.Rows[win]
+		r.Outcome = Skipped
+		r.What = fmt.Sprintf("%s, a later row, maps the same ARN, and EKS uses the last row of an ARN", w.Source)
+		r.Notes = []string{"compare the rows: if this one was meant, edit the entry in the file"}
+		w.Notes = append(w.Notes, fmt.Sprintf("%s maps the same ARN earlier: EKS uses this row, the last", r.Source))
+	}
+	var entries []access.CreateEntry
+	roles := 0
+	for i, e := range c.res.Entries {
+		if superseded[c.entryRow[i]] {
+			continue
+		}
+		entries = append(entries, e)
+		if _, rest, isRole := strings.Cut(e.Principal.String(), ":role/"); isRole && !strings.Contains(rest, "/") {
+			roles++
+		}
+	}
+	c.res.Entries = entries
+	if roles > 0 {
+		c.res.Notes = append(c.res.Notes, "aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)")
+	}
 }
 
 func without(list []string, drop ...string) []string {

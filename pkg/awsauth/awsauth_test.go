@@ -3,6 +3,7 @@ package awsauth
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -253,7 +254,7 @@ func mustPolicy(t *testing.T, s string) access.PolicyRef {
 	return p
 }
 
-// TestConvert_file: the rules across rows (the first of an ARN wins), the
+// TestConvert_file: the rules across rows (the last of an ARN wins), the
 // order of the report, the file-wide notes and the summary.
 func TestConvert_file(t *testing.T) {
 	t.Parallel()
@@ -268,9 +269,10 @@ func TestConvert_file(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"mapRoles[0] (line 10) " + acct + "role/dev: mapped as STANDARD with group dev",
-		"mapRoles[1] (line 12) " + acct + "role/DEV: skipped because mapRoles[0] already mapped this ARN (the first mapping of an ARN wins)",
-		"  note: compare the two rows: if this one was meant, edit the entry in the file",
+		"mapRoles[0] (line 10) " + acct + "role/dev: skipped because mapRoles[1], a later row, maps the same ARN, and EKS uses the last row of an ARN",
+		"  note: compare the rows: if this one was meant, edit the entry in the file",
+		"mapRoles[1] (line 12) " + acct + "role/DEV: mapped as STANDARD with group ops",
+		"  note: mapRoles[0] maps the same ARN earlier: EKS uses this row, the last",
 		"mapRoles[2] (line 14) " + acct + "role/team/x: mapped as STANDARD with no groups and no access policy",
 		"  note: it can authenticate, and do only what RBAC grants its username",
 		"mapUsers[0] (line 16) " + acct + "user/a: mapped as STANDARD with no groups and no access policy",
@@ -284,7 +286,7 @@ func TestConvert_file(t *testing.T) {
 	if diff := cmp.Diff(want, res.Report()); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)
 	}
-	if len(res.Entries) != 3 || res.Entries[0].Groups[0] != "dev" {
+	if len(res.Entries) != 3 || res.Entries[0].Groups[0] != "ops" {
 		t.Errorf("entries %+v", res.Entries)
 	}
 	// Every entry is valid for a cluster.
@@ -292,6 +294,176 @@ func TestConvert_file(t *testing.T) {
 		e.Cluster = "prod"
 		if err := e.Validate(); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestConvert_lastRowWins: of the rows that name one ARN (in any case,
+// in mapRoles and mapUsers, an Identity Center role with and without its
+// path), the last is the one EKS's authenticator uses, whatever became
+// of the others: only its entry is written.
+func TestConvert_lastRowWins(t *testing.T) {
+	t.Parallel()
+	const sso = "role/AWSReservedSSO_Admin_0123456789abcdef"
+	cases := []struct {
+		name    string
+		data    []string
+		outcome []Outcome // per row
+		entries []string  // principal and groups of each entry
+	}{
+		{
+			name:    "three rows, the last wins",
+			data:    []string{"mapRoles", "- {rolearn: " + acct + "role/a, groups: [one]}\n- {rolearn: " + acct + "role/b, groups: [b]}\n- {rolearn: " + acct + "role/A, groups: [two]}\n- {rolearn: " + acct + "role/a, groups: [three]}\n"},
+			outcome: []Outcome{Skipped, Mapped, Skipped, Mapped},
+			entries: []string{acct + "role/b [b]", acct + "role/a [three]"},
+		},
+		{
+			name:    "a later Fargate row replaces a mapped one",
+			data:    []string{"mapRoles", "- {rolearn: " + acct + "role/f, groups: [dev]}\n- {rolearn: " + acct + "role/f, username: 'system:node:{{SessionName}}', groups: [system:node-proxier]}\n"},
+			outcome: []Outcome{Skipped, LeftToEKS},
+		},
+		{
+			name:    "a later skipped row still replaces the earlier",
+			data:    []string{"mapRoles", "- {rolearn: " + acct + "role/n, groups: [dev]}\n- {rolearn: " + acct + "role/n, username: 'system:node:{{EC2PrivateDNSName}}'}\n"},
+			outcome: []Outcome{Skipped, Mapped},
+			entries: []string{acct + "role/n []"},
+		},
+		{
+			name:    "an Identity Center role with and without its path",
+			data:    []string{"mapRoles", "- {rolearn: " + acct + sso + ", groups: [x]}\n- {rolearn: '" + acct + "role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef', groups: [y]}\n"},
+			outcome: []Outcome{Skipped, Mapped},
+			entries: []string{acct + "role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef [y]"},
+		},
+		{
+			name:    "mapUsers comes after mapRoles",
+			data:    []string{"mapUsers", "- {userarn: " + acct + "user/u, groups: [users]}\n", "mapRoles", "- {rolearn: " + acct + "user/u, groups: [roles]}\n"},
+			outcome: []Outcome{Skipped, Mapped},
+			entries: []string{acct + "user/u [users]"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := Convert("aws-auth.yaml", strings.NewReader(configMap(tc.data...)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Outcome
+			for _, r := range res.Rows {
+				got = append(got, r.Outcome)
+			}
+			if diff := cmp.Diff(tc.outcome, got); diff != "" {
+				t.Errorf("outcomes (-want +got):\n%s\nreport:\n%s", diff, strings.Join(res.Report(), "\n"))
+			}
+			var entries []string
+			for _, e := range res.Entries {
+				entries = append(entries, fmt.Sprintf("%s %v", e.Principal, e.Groups))
+			}
+			if diff := cmp.Diff(tc.entries, entries, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("entries (-want +got):\n%s", diff)
+			}
+			// The earlier rows name the one that wins, which names them.
+			for _, r := range res.Rows[:len(res.Rows)-1] {
+				if r.Outcome == Skipped && !strings.Contains(r.What, "a later row, maps the same ARN, and EKS uses the last row of an ARN") {
+					t.Errorf("row %s", r)
+				}
+			}
+			if last := res.Rows[len(res.Rows)-1]; !slices.ContainsFunc(last.Notes, func(n string) bool { return strings.Contains(n, "EKS uses this row, the last") }) {
+				t.Errorf("the last row's notes %q", last.Notes)
+			}
+		})
+	}
+}
+
+// TestConvert_clusterConfig: eksctl's iamIdentityMappings are aws-auth
+// rows (eksctl writes them into the ConfigMap), converted by the same
+// rules; the ClusterConfig is eksctl's example 35-iamidentitymappings.
+func TestConvert_clusterConfig(t *testing.T) {
+	t.Parallel()
+	const src = `---
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+
+metadata:
+  name: cluster-with-iamidentitymappings
+  region: us-east-1
+
+iamIdentityMappings:
+  - arn: arn:aws:iam::000000000000:role/myAdminRole
+    groups:
+      - system:masters
+    username: admin
+    noDuplicateArns: true # prevents shadowing of ARNs
+
+  - arn: arn:aws:iam::000000000000:user/myUserRole
+    groups:
+      - eks-dashboard-full-access
+    username: dashboard-full-access
+    noDuplicateArns: true # prevents shadowing of ARNs
+
+  - serviceName: emr-containers
+    namespace: emr # serviceName requires namespace
+
+  - account: "000000000000" # account must be configured with no other options
+
+  - arn: arn:aws:iam::000000000000:role/myAdminRole
+    groups: [admins]
+    usernme: typo
+
+accessConfig:
+  accessEntries:
+    - principalARN: arn:aws:iam::000000000000:role/ci
+
+nodeGroups:
+  - name: ng-1
+    instanceType: m5.large
+    desiredCapacity: 1
+`
+	res, err := Convert("cluster.yaml", strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"iamIdentityMappings[0] (line 10) arn:aws:iam::000000000000:role/myAdminRole: skipped because iamIdentityMappings[4], a later row, maps the same ARN, and EKS uses the last row of an ARN",
+		"  note: compare the rows: if this one was meant, edit the entry in the file",
+		"iamIdentityMappings[1] (line 16) arn:aws:iam::000000000000:user/myUserRole: mapped as STANDARD with group eks-dashboard-full-access, username dashboard-full-access",
+		"iamIdentityMappings[2] (line 22) serviceName emr-containers: skipped because it is not migratable: it maps the service's service-linked role, and EKS does not allow access entries for service-linked roles",
+		"  note: EMR on EKS (eksctl's one service) sets up its own access for the virtual clusters created while the cluster takes access entries; older virtual clusters keep needing this aws-auth row: see \"Enable cluster access for Amazon EMR on EKS\" in the EMR on EKS guide",
+		"iamIdentityMappings[3] (line 25) 000000000000: skipped because it is not migratable: an account mapping lets in every IAM principal of the account, and an access entry names one role or user",
+		"  note: create an entry for each role or user of account 000000000000 that needs the cluster",
+		"iamIdentityMappings[4] (line 27) arn:aws:iam::000000000000:role/myAdminRole: mapped as STANDARD with group admins",
+		`  note: key "usernme" ignored: iamIdentityMappings rows have arn, username, groups`,
+		"  note: iamIdentityMappings[0] maps the same ARN earlier: EKS uses this row, the last",
+		"note: the ClusterConfig's 1 accessConfig.accessEntries are not in this file, which has only its iamIdentityMappings: put the entries of both in one file before apply --prune",
+		"note: aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)",
+		"5 rows: 2 mapped, 0 left to EKS, 3 skipped",
+	}
+	if diff := cmp.Diff(want, res.Report()); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	wantEntries := []access.CreateEntry{
+		{Principal: mustPrincipal(t, "arn:aws:iam::000000000000:user/myUserRole"), Groups: []string{"eks-dashboard-full-access"}, Username: "dashboard-full-access"},
+		{Principal: mustPrincipal(t, "arn:aws:iam::000000000000:role/myAdminRole"), Groups: []string{"admins"}},
+	}
+	if diff := cmp.Diff(wantEntries, res.Entries, entryOpts); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+
+	const head = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\n"
+	for _, tc := range []struct{ name, src, want, hint string }{
+		{"no mappings", head + "accessConfig: {accessEntries: []}\n", "cluster.yaml:1: iamIdentityMappings: no iamIdentityMappings: nothing to import", "eksaccess apply -f reads a ClusterConfig's accessConfig.accessEntries itself"},
+		{"empty mappings", head + "iamIdentityMappings: []\n", "cluster.yaml:1: iamIdentityMappings: no iamIdentityMappings: nothing to import", ""},
+		{"mappings not a list", head + "iamIdentityMappings: {arn: x}\n", "cluster.yaml:4: iamIdentityMappings: want a list, not a YAML mapping", "iamIdentityMappings: [{arn: ARN"},
+		{"another apiVersion", "apiVersion: v1\nkind: ClusterConfig\n", "cluster.yaml:2: kind: kind ClusterConfig, not ConfigMap", ""},
+	} {
+		_, err := Convert("cluster.yaml", strings.NewReader(tc.src))
+		var e *Error
+		if !errors.As(err, &e) || err.Error() != tc.want && !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %s", tc.name, err, tc.want)
+			continue
+		}
+		if !strings.Contains(e.Hint(), tc.hint) {
+			t.Errorf("%s: hint %q lacks %q", tc.name, e.Hint(), tc.hint)
 		}
 	}
 }
@@ -332,7 +504,7 @@ func TestConvert_errors(t *testing.T) {
 		name, src, want, hint string
 	}{
 		{"empty", "", "aws-auth.yaml: file is empty", "kubectl get configmap aws-auth"},
-		{"not YAML", "kind: [", "aws-auth.yaml: yaml: line 1", ""},
+		{"not YAML", "kind: [", "aws-auth.yaml:1: did not find expected node content", ""},
 		{"two documents", head + "data: {mapRoles: ''}\n---\n" + head, `aws-auth.yaml:5: more than one YAML document`, ""},
 		{"a list", "- a\n", "aws-auth.yaml:1: not a Kubernetes object: the file holds a YAML list", ""},
 		{"no kind", "apiVersion: v1\n", "aws-auth.yaml:1: kind: no kind", ""},
@@ -344,9 +516,9 @@ func TestConvert_errors(t *testing.T) {
 		{"no data", head, "aws-auth.yaml:1: data: no mapRoles, mapUsers or mapAccounts: nothing to import", ""},
 		{"data not a mapping", head + "data: [a]\n", "aws-auth.yaml:4: data: want a mapping of keys to strings, not a YAML list", ""},
 		{"no map keys", head + "data:\n  mapRole: x\n", "aws-auth.yaml:5: data: no mapRoles, mapUsers or mapAccounts", "the data has mapRole"},
-		{"mapRoles not a string", head + "data:\n  mapRoles:\n    - rolearn: x\n", "aws-auth.yaml:6: data.mapRoles: want a string holding a YAML list, not a YAML list", "write mapRoles: |"},
-		{"mapRoles not YAML", head + "data:\n  mapRoles: |\n    - rolearn: a\n     b: [\n", "aws-auth.yaml:6: data.mapRoles: did not find expected '-' indicator", "- rolearn: ARN"},
-		{"mapRoles not YAML, quoted", head + "data:\n  mapRoles: \"- a: [\"\n", "aws-auth.yaml:5: data.mapRoles: yaml: line 1: did not find expected node content (a line of the mapRoles string)", ""},
+		{"mapRoles not a string", head + "data:\n  mapRoles:\n    - rolearn: x\n", "aws-auth.yaml:6: data.mapRoles: want a string holding a YAML list, not a YAML list", `write "mapRoles: |" and below it the same list, indented further than mapRoles`},
+		{"mapRoles not YAML", head + "data:\n  mapRoles: |\n    - rolearn: a\n     b: [\n", "aws-auth.yaml:7: data.mapRoles[0]: did not find expected '-' indicator", "- rolearn: ARN"},
+		{"mapRoles not YAML, quoted", head + "data:\n  mapRoles: \"- a: [\"\n", "aws-auth.yaml:5: data.mapRoles[0]: did not find expected node content (line 1 of the mapRoles string)", ""},
 		{"mapRoles not a list", head + "data:\n  mapRoles: |\n    rolearn: a\n", "aws-auth.yaml:5: data.mapRoles: want a YAML list, not a mapping", ""},
 		{"alias in the ConfigMap", "kind: ConfigMap\nx: &n aws-auth\nmetadata: {name: *n}\n", "aws-auth.yaml:3: metadata.name: YAML aliases (*n) are not supported", "write the value out in full"},
 		{"anchor on data", head + "data: &d {mapRoles: ''}\n", "aws-auth.yaml:4: data: YAML anchors (&d) are not supported", ""},
@@ -389,6 +561,74 @@ func TestConvert_errors(t *testing.T) {
 	boom := errors.New("boom")
 	if _, err := Convert("-", iotest.ErrReader(boom)); !errors.Is(err, boom) {
 		t.Errorf("read error = %v", err)
+	}
+}
+
+// TestConvert_syntax: a YAML syntax error names the line it is on (not
+// the line where the enclosing block began, as the YAML parser does), in
+// the ConfigMap or inside the mapRoles string, and the row it is in.
+func TestConvert_syntax(t *testing.T) {
+	t.Parallel()
+	const meta = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n"
+	cases := []struct {
+		name, src, want, hint string
+	}{
+		{
+			name: "a key of the ConfigMap indented too little",
+			src:  "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles: |\n    - rolearn: " + acct + "role/a\nmetadata:\n  name: aws-auth\n namespace: kube-system\n",
+			want: "aws-auth.yaml:8: did not find expected key", hint: "kubectl get configmap aws-auth",
+		},
+		{
+			name: "rows not indented under mapRoles: | (a copy of the EKS docs)",
+			src:  meta + "data:\n  mapRoles: |\n  - rolearn: " + acct + "role/a\n    username: a\n    groups:\n      - system:masters\n",
+			want: "aws-auth.yaml:8: did not find expected key", hint: `indent the rows below "mapRoles: |" further than mapRoles itself`,
+		},
+		{
+			name: "rows of mapUsers not indented, after mapRoles",
+			src:  meta + "data:\n  mapRoles: |\n    - rolearn: " + acct + "role/a\n  mapUsers: |\n  - userarn: " + acct + "user/u\n",
+			want: "aws-auth.yaml:10: did not find expected key", hint: `indent the rows below "mapUsers: |" further than mapUsers itself`,
+		},
+		{
+			name: "a tab",
+			src:  meta + "data:\n\tmapRoles: x\n",
+			want: "aws-auth.yaml:7: found character that cannot start any token", hint: "kubectl get configmap aws-auth",
+		},
+		{
+			name: "a row's key indented too little in the block",
+			src:  meta + "data:\n  mapRoles: |\n    - rolearn: " + acct + "role/a\n      groups: [a]\n    - rolearn: " + acct + "role/b\n      username: b\n     groups: [b]\n",
+			want: "aws-auth.yaml:12: data.mapRoles[1]: did not find expected '-' indicator", hint: "- rolearn: ARN",
+		},
+		{
+			name: "an unclosed list in a row",
+			src:  meta + "data:\n  mapUsers: |\n    - userarn: " + acct + "user/a\n    - userarn: " + acct + "user/b\n      groups: [a\n    - userarn: " + acct + "user/c\n",
+			want: "aws-auth.yaml:10: data.mapUsers[1]: did not find expected ',' or ']'",
+		},
+		{
+			name: "an unclosed quote",
+			src:  meta + "data:\n  mapRoles: |\n    - rolearn: " + acct + "role/a\n  other: \"x\n  more: y\n",
+			want: "aws-auth.yaml:9: found unexpected end of stream", hint: "kubectl get configmap aws-auth",
+		},
+		{
+			name: "JSON, as kubectl -o json prints it",
+			src:  `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "aws-auth"},` + "\n" + ` "data": {` + "\n" + `  "mapRoles": "- rolearn: a\n- rolearn: b\n  groups:\n  - x\n- rolearn: c\n groups: [d]\n"}}` + "\n",
+			want: "aws-auth.yaml:3: data.mapRoles[2]: did not find expected '-' indicator (line 6 of the mapRoles string)",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Convert("aws-auth.yaml", strings.NewReader(tc.src))
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v, want an *awsauth.Error", err)
+			}
+			if got := err.Error(); got != tc.want {
+				t.Errorf("err = %q\nwant  %q", got, tc.want)
+			}
+			if !strings.Contains(e.Hint(), tc.hint) {
+				t.Errorf("hint %q lacks %q", e.Hint(), tc.hint)
+			}
+		})
 	}
 }
 

@@ -67,9 +67,6 @@ func (o *planOptions) complete() error {
 		return err
 	}
 	defer closeFile()
-	if name == "stdin" {
-		name = "-"
-	}
 	loaded, err := plan.Load(name, r)
 	if err != nil {
 		return &FlagError{err}

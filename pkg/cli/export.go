@@ -29,12 +29,18 @@ Applying the file to the same cluster changes nothing, so export is how a
 cluster comes under a file: export, edit, diff, apply. Node entries are
 written without the groups and username EKS sets for them; an entry a file
 cannot state (an account root) is left out with a warning, and export
-then exits 1 after writing the file: it is not the whole state.`,
+then exits 1 after writing the file: it is not the whole state.
+
+The apply file is YAML: -o json, table and text are refused (list
+--details -o json prints the entries as a JSON document).`,
 		Example: `  eksaccess export --cluster prod > access.yaml
   # A round trip changes nothing
   eksaccess export --cluster prod | eksaccess diff -f -`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyFileOutput(cmd, deps); err != nil {
+				return err
+			}
 			if err := requireCluster(deps, &opts.cluster); err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/awsauth"
+	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
@@ -48,6 +49,10 @@ mapUsers and mapAccounts whether it was "mapped as" an access entry, "left
 to EKS because" EKS makes that entry itself, or "skipped because" it
 cannot be one. Nothing is read from or sent to AWS or Kubernetes.
 
+An eksctl ClusterConfig is read too: its iamIdentityMappings are the rows
+eksctl writes into aws-auth (arn, username, groups; account; serviceName),
+and the same rules convert them.
+
 The rules:
   - node roles (username system:node:{{EC2PrivateDNSName}}) become EC2_LINUX
     entries, EC2_WINDOWS with the group eks:kube-proxy-windows; for managed
@@ -62,7 +67,7 @@ The rules:
     (admin-{{SessionName}} becomes admin:{{SessionName}}), else left out so
     EKS's default applies (reported)
   - mapAccounts rows, service-linked roles and malformed ARNs are skipped;
-    of two rows with the same ARN the first wins (reported)
+    of rows with the same ARN the last wins, as in EKS (reported)
   - IAM Identity Center (AWSReservedSSO_) roles without their
     aws-reserved/sso.amazonaws.com/ path are flagged with the likely ARN:
     aws-auth needs the path left out, access entries need it
@@ -70,7 +75,9 @@ The rules:
 Review the report, edit the file where it says so, then check it against
 the cluster with eksaccess diff -f and apply it with eksaccess apply -f.
 Exit 0 when the file was written, even if rows were skipped; exit 2 when
-the input is not an aws-auth ConfigMap.`,
+the input is neither an aws-auth ConfigMap nor a ClusterConfig with
+iamIdentityMappings. The apply file is YAML: -o json, table and text are
+refused.`,
 		Example: `  # From the cluster, through a file you can keep
   kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml
   eksaccess import aws-auth -f aws-auth.yaml --cluster prod --region eu-west-1 > access.yaml
@@ -84,6 +91,9 @@ the input is not an aws-auth ConfigMap.`,
   eksaccess apply -f access.yaml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyFileOutput(cmd, deps); err != nil {
+				return err
+			}
 			if opts.file == "" {
 				return &FlagError{withHint(errors.New("-f is required: the aws-auth ConfigMap as a file, or - for stdin"),
 					"kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml")}
@@ -104,7 +114,7 @@ the input is not an aws-auth ConfigMap.`,
 	}
 	clusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
-	f.StringVarP(&opts.file, "filename", "f", "", "the aws-auth ConfigMap, YAML or JSON (`FILE`, or - for stdin)")
+	f.StringVarP(&opts.file, "filename", "f", "", "the aws-auth ConfigMap, YAML or JSON, or an eksctl ClusterConfig (`FILE`, or - for stdin)")
 	// The global --region would name the region to send calls to; this
 	// command sends nothing, and writes the region into the file instead.
 	f.StringVar(&opts.region, "region", "", "the cluster's `region`, written into the file (default: none; apply then uses its own --region)")
@@ -142,11 +152,30 @@ func runImportAWSAuth(_ context.Context, o *importAWSAuthOptions) error {
 	return nil
 }
 
+// applyFileOutput refuses -o other than yaml, and --query, for a command
+// whose result is an apply file (import, export): the file is YAML, and
+// not the API document that the other formats and --query are about.
+// EKSACCESS_OUTPUT, a default for every command, does not count.
+func applyFileOutput(cmd *cobra.Command, deps *Deps) error {
+	const hint = "the apply file is YAML; leave -o out"
+	if f := deps.Output.Format; cmd.Flags().Changed("output") && f != output.YAML {
+		return &FlagError{withHint(fmt.Errorf("%s writes an apply file, which is YAML: -o %s is not supported", cmd.CommandPath(), f), hint)}
+	}
+	if cmd.Flags().Changed("query") {
+		return &FlagError{withHint(fmt.Errorf("%s writes an apply file: --query is not supported", cmd.CommandPath()), "leave --query out; list --details -o json prints the entries as a document to query")}
+	}
+	return nil
+}
+
+// stdinName is what every message calls the file read from stdin (-f -):
+// "<stdin>:3: entries[0]...".
+const stdinName = "<stdin>"
+
 // openInput opens the -f file for reading, or returns stdin for "-" (apply,
 // diff and import read their file so). name is what messages call it.
 func openInput(path string, stdin io.Reader) (name string, r io.Reader, closeFile func(), err error) {
 	if path == "-" {
-		return "stdin", stdin, func() {}, nil
+		return stdinName, stdin, func() {}, nil
 	}
 	fh, err := os.Open(path)
 	if err != nil {

@@ -121,7 +121,7 @@ func TestRunImportAWSAuth_stdin(t *testing.T) {
 		stderr   string
 	}{
 		{"a ConfigMap", "kind: ConfigMap\nmetadata: {name: aws-auth}\ndata:\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/a\n      groups: [dev]\n",
-			exitOK, "# Written by eksaccess import aws-auth from stdin:", "1 row: 1 mapped, 0 left to EKS, 0 skipped"},
+			exitOK, "# Written by eksaccess import aws-auth from <stdin>:", "1 row: 1 mapped, 0 left to EKS, 0 skipped"},
 		{"not a ConfigMap", "kind: Secret\n", exitUsage, "", ""},
 		{"empty", "", exitUsage, "", ""},
 	}

@@ -42,7 +42,8 @@ const maxDepth = 64
 // File is a desired state: every cluster in Clusters should have exactly
 // the access entries in Entries.
 type File struct {
-	// Name is where the file was read from (for messages); "-" is stdin.
+	// Name is where the file was read from (for messages); the CLI calls
+	// stdin "<stdin>".
 	Name string
 	// Format is the apiVersion the file was written in: APIVersion or
 	// EksctlAPIVersion.
@@ -560,10 +561,20 @@ func (l *loader) eksctl(root *yaml.Node) *File {
 	} else if c, ok := l.cluster(n, "metadata", true); ok {
 		f.Clusters = []Cluster{c}
 	}
-	const none = "eksaccess applies a ClusterConfig's access entries, and this file states none: write accessConfig.accessEntries: [] to state that the cluster has none"
+	none, required := "eksaccess applies a ClusterConfig's access entries, and this file states none: write accessConfig.accessEntries: [] to state that the cluster has none", "accessConfig.accessEntries is required"
+	if m := lookup(root, "iamIdentityMappings"); m != nil && m.Kind == yaml.SequenceNode && len(m.Content) > 0 {
+		// aws-auth rows, which eksctl writes into the ConfigMap: "[]"
+		// would tell apply --prune to delete every entry.
+		required += fmt.Sprintf("; the file's access is in iamIdentityMappings (%d rows), aws-auth rows that apply does not read", len(m.Content))
+		file := l.name
+		if strings.HasPrefix(file, "<") { // <stdin>
+			file = "-"
+		}
+		none = "convert them, with a report per row: eksaccess import aws-auth -f " + file + " --cluster NAME > access.yaml"
+	}
 	n := top["accessConfig"]
 	if n == nil || isNull(n) {
-		l.failf(root, "accessConfig.accessEntries", none, "accessConfig.accessEntries is required")
+		l.failf(root, "accessConfig.accessEntries", none, "%s", required)
 		return f
 	}
 	ac := l.fields(n, "accessConfig", s.accessConfigKeys, nil, false)
@@ -586,7 +597,7 @@ func (l *loader) eksctl(root *yaml.Node) *File {
 		}
 	}
 	if v := ac["accessEntries"]; v == nil || isNull(v) {
-		l.failf(n, "accessConfig.accessEntries", none, "accessConfig.accessEntries is required")
+		l.failf(n, "accessConfig.accessEntries", none, "%s", required)
 	} else {
 		f.Entries = l.entries(v, s, f.Clusters)
 	}

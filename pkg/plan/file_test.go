@@ -636,3 +636,36 @@ func TestMarshal_refuses(t *testing.T) {
 		})
 	}
 }
+
+// TestLoad_identityMappings: a ClusterConfig whose access is in
+// iamIdentityMappings (aws-auth rows) and that has no accessEntries is
+// told so, and pointed at import aws-auth, never at "accessEntries: []"
+// (which under --prune would delete every entry).
+func TestLoad_identityMappings(t *testing.T) {
+	t.Parallel()
+	const head = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod}\n"
+	const mappings = "iamIdentityMappings:\n  - arn: arn:aws:iam::111122223333:role/admin\n    groups: [system:masters]\n  - account: '111122223333'\n"
+	for name, tc := range map[string]struct{ file, src, want, hint string }{
+		"no accessConfig":       {"cluster.yaml", head + mappings, "cluster.yaml:1: accessConfig.accessEntries: accessConfig.accessEntries is required; the file's access is in iamIdentityMappings (2 rows), aws-auth rows that apply does not read", "eksaccess import aws-auth -f cluster.yaml --cluster NAME"},
+		"accessConfig, no list": {"cluster.yaml", head + "accessConfig: {authenticationMode: API_AND_CONFIG_MAP}\n" + mappings, "cluster.yaml:4: accessConfig.accessEntries: accessConfig.accessEntries is required; the file's access is in iamIdentityMappings (2 rows)", "eksaccess import aws-auth -f cluster.yaml"},
+		"from stdin":            {"<stdin>", head + mappings, "<stdin>:1: accessConfig.accessEntries: accessConfig.accessEntries is required; the file's access is in iamIdentityMappings", "eksaccess import aws-auth -f - --cluster NAME"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(tc.file, strings.NewReader(tc.src))
+			if err == nil || err.Error() != tc.want && !strings.HasPrefix(err.Error(), tc.want) {
+				t.Fatalf("err = %v\nwant %s", err, tc.want)
+			}
+			hints := hintsOf(err)
+			if !anyContains(hints, tc.hint) || anyContains(hints, "[]") {
+				t.Errorf("hints %q: want %q, and no []", hints, tc.hint)
+			}
+		})
+	}
+	// With accessEntries, the mappings are eksctl's (it writes them into
+	// aws-auth), and apply reads the entries.
+	f, err := Load("cluster.yaml", strings.NewReader(head+mappings+"accessConfig:\n  accessEntries:\n    - principalARN: arn:aws:iam::111122223333:role/dev\n"))
+	if err != nil || len(f.Entries) != 1 {
+		t.Errorf("Load = %+v, %v", f, err)
+	}
+}
