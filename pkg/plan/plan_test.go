@@ -150,7 +150,7 @@ func TestBuild(t *testing.T) {
 			name: "without --prune, entries the file does not name are left alone",
 			want: func(*testing.T) []access.CreateEntry { return nil },
 			live: []Live{live(dev, "STANDARD", nil, managed)},
-			plan: []string{"keep " + dev + ": not in the file (--prune would delete it if apply manages it)"},
+			plan: []string{"keep " + dev + ": not in the file (--prune would delete it if it belongs to this file)"},
 		},
 		{
 			name: "--prune deletes managed entries only, never node entries",
