@@ -463,9 +463,11 @@ func TestCreateEntryCompare(t *testing.T) {
 			diffs: []string{`tag "managed-by": want none, have "terraform"`},
 		},
 		{
-			name:  "apply's tags named in the request are compared",
-			req:   access.CreateEntry{Tags: access.Tags{access.ManagedTagKey: "x", access.OwnerTagKey: "team-a"}},
-			entry: entry(func(e *access.Entry) { e.Tags = map[string]string{access.ManagedTagKey: access.ManagedTagValue, access.OwnerTagKey: "team-b"} }),
+			name: "apply's tags named in the request are compared",
+			req:  access.CreateEntry{Tags: access.Tags{access.ManagedTagKey: "x", access.OwnerTagKey: "team-a"}},
+			entry: entry(func(e *access.Entry) {
+				e.Tags = map[string]string{access.ManagedTagKey: access.ManagedTagValue, access.OwnerTagKey: "team-b"}
+			}),
 			diffs: []string{`tag "eksaccess/owner": want "team-a", have "team-b"`, `tag "managed-by": want "x", have "eksaccess"`},
 		},
 
