@@ -520,3 +520,38 @@ func rootRefusal() string {
 	}
 	return err.Error()
 }
+
+// TestFromLiveOwner: export names the owner when every entry apply
+// manages has the same one, none when they have several, and never
+// writes apply's own tags into the entries.
+func TestFromLiveOwner(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		live   []Live
+		owner  string
+		owners map[string]int
+	}{
+		{"no entries", nil, "", map[string]int{}},
+		{"one owner; unmanaged entries do not count", []Live{live(dev, "STANDARD", nil, owned("team-a")), live(ops, "STANDARD", nil, map[string]string{"team": "x"})}, "team-a", map[string]int{"team-a": 1}},
+		{"the default owner only", []Live{live(dev, "STANDARD", nil, managed)}, "", map[string]int{"": 1}},
+		{"several owners", []Live{live(dev, "STANDARD", nil, owned("team-a")), live(ops, "STANDARD", nil, owned("team-b")), live(admin, "STANDARD", nil, managed)}, "", map[string]int{"team-a": 1, "team-b": 1, "": 1}},
+	}
+	for _, tt := range tests {
+		f, skipped := FromLive("prod", "", tt.live)
+		if len(skipped) > 0 {
+			t.Fatalf("%s: skipped %v", tt.name, skipped)
+		}
+		if f.Owner != tt.owner {
+			t.Errorf("%s: owner %q, want %q", tt.name, f.Owner, tt.owner)
+		}
+		if diff := cmp.Diff(tt.owners, Owners(tt.live)); diff != "" {
+			t.Errorf("%s: Owners (-want +got):\n%s", tt.name, diff)
+		}
+		for _, e := range f.Entries {
+			if _, ok := e.Tags[OwnerTagKey]; ok || e.Tags[ManagedTagKey] != "" {
+				t.Errorf("%s: %s exported with apply's tags %v", tt.name, e.Principal, e.Tags)
+			}
+		}
+	}
+}
