@@ -447,6 +447,29 @@ func TestCreateEntryCompare(t *testing.T) {
 			entry: entry(func(e *access.Entry) { e.Tags = map[string]string{"team": "a", "z": "1", "b": "2"} }),
 			diffs: []string{`tag "b": want none, have "2"`, `tag "z": want none, have "1"`},
 		},
+		{
+			// An entry apply created: its own tags are bookkeeping, not
+			// something the request lacks (issue 15 item 7).
+			name: "apply's own tags are not a difference",
+			req:  access.CreateEntry{Tags: access.Tags{"team": "a"}},
+			entry: entry(func(e *access.Entry) {
+				e.Tags = map[string]string{"team": "a", access.ManagedTagKey: access.ManagedTagValue, access.OwnerTagKey: "team-b"}
+			}),
+		},
+		{
+			name:  "another tool's managed-by is a difference",
+			req:   access.CreateEntry{Tags: access.Tags{"team": "a"}},
+			entry: entry(func(e *access.Entry) { e.Tags = map[string]string{"team": "a", access.ManagedTagKey: "terraform"} }),
+			diffs: []string{`tag "managed-by": want none, have "terraform"`},
+		},
+		{
+			name: "apply's tags named in the request are compared",
+			req:  access.CreateEntry{Tags: access.Tags{access.ManagedTagKey: "x", access.OwnerTagKey: "team-a"}},
+			entry: entry(func(e *access.Entry) {
+				e.Tags = map[string]string{access.ManagedTagKey: access.ManagedTagValue, access.OwnerTagKey: "team-b"}
+			}),
+			diffs: []string{`tag "eksaccess/owner": want "team-a", have "team-b"`, `tag "managed-by": want "x", have "eksaccess"`},
+		},
 
 		// policies
 		{name: "policy associated", req: access.CreateEntry{Policies: mustAssocs(t, "AmazonEKSViewPolicy")}, entry: entry(nil), have: []access.AssociatedPolicy{assoc(viewARN, access.Scope{Type: access.ScopeCluster, Namespaces: []string{}})}},

@@ -149,10 +149,10 @@ func (d Diff) String() string { return strings.Join(d.Lines(), "\n") }
 // for create --if-not-exists. It compares the entry's identity (cluster,
 // principal, type) and what r specifies: the username if r sets one, the
 // groups (as sets) for STANDARD entries, and the tags if r sets any (keys
-// beginning with aws: ignored). Policy short names resolve in the
-// principal's partition. Every requested policy is compared (add,
-// re-scope); when r names any policy, an associated policy it does not
-// name is a removal.
+// beginning with aws: ignored, and apply's own tags unless r names them).
+// Policy short names resolve in the principal's partition. Every
+// requested policy is compared (add, re-scope); when r names any policy,
+// an associated policy it does not name is a removal.
 func (r CreateEntry) Compare(e Entry, have []AssociatedPolicy) Diff {
 	var d Diff
 	change := func(f Field, want, have any) { d.Changes = append(d.Changes, Change{Field: f, Want: want, Have: have}) }
@@ -230,7 +230,9 @@ func policyRefOf(arn string) PolicyRef {
 // when it is not one).
 func PolicyName(arn string) string { return policyRefOf(arn).Name() }
 
-// tagChanges compares tags by key, ignoring keys beginning with aws:.
+// tagChanges compares tags by key, ignoring keys beginning with aws: and
+// apply's own tags (IsApplyTag) when want does not name them: an entry
+// apply created carries them, and they are not a difference.
 func tagChanges(want, have map[string]string) []Change {
 	keys := make(map[string]bool)
 	for k := range want {
@@ -243,7 +245,7 @@ func tagChanges(want, have map[string]string) []Change {
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		w, inWant := want[k]
 		h, inHave := have[k]
-		if isAWSReserved(k) || inWant && inHave && w == h {
+		if isAWSReserved(k) || inWant && inHave && w == h || !inWant && IsApplyTag(k, h) {
 			continue
 		}
 		c := Change{Field: FieldTag, Key: k}

@@ -33,8 +33,8 @@ type planOptions struct {
 func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.file, "filename", "f", "", "apply `file`: eksaccess's format or an eksctl ClusterConfig; - reads stdin")
-	f.BoolVar(&o.prune, "prune", false, "delete entries the file does not name: only those apply created (tag "+plan.ManagedTagKey+"="+plan.ManagedTagValue+"), never node entries")
-	f.BoolVar(&o.pruneUnmanaged, "prune-unmanaged", false, "with --prune, also delete entries apply did not create (still never node entries)")
+	f.BoolVar(&o.prune, "prune", false, "delete entries the file does not name: only those apply created for the file's owner (tags "+plan.ManagedTagKey+"="+plan.ManagedTagValue+" and "+plan.OwnerTagKey+"), never node entries")
+	f.BoolVar(&o.pruneUnmanaged, "prune-unmanaged", false, "with --prune, also delete entries apply did not create (still never node entries, nor another owner's)")
 	f.BoolVar(&o.force, "force", false, "skip the lockout check: allow changes that remove your own access")
 	f.IntVar(&o.concurrency, "concurrency", bulkConcurrency, concurrencyUsage)
 	f.BoolVar(&o.verbose, "verbose", false, "also list the entries the plan leaves alone, and why")
@@ -113,7 +113,7 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 	if m := o.loaded.AuthenticationMode; m != "" {
 		warn(o.deps, fmt.Sprintf("%s sets accessConfig.authenticationMode %s: apply leaves the mode alone (eksaccess auth-mode --cluster %s shows and changes it)", o.loaded.Name, m, o.loaded.Clusters[0].Name))
 	}
-	opts := plan.Options{Prune: o.prune, PruneUnmanaged: o.pruneUnmanaged}
+	opts := plan.Options{Prune: o.prune, PruneUnmanaged: o.pruneUnmanaged, Owner: o.loaded.Owner}
 	if !o.force {
 		caller, err := client.CallerIdentity(ctx)
 		if err != nil {
@@ -226,11 +226,14 @@ does not list are removed from the entry, and tags it lists are set (tags are
 left alone when it lists none). A username the file does not set is EKS's
 choice, and node entries keep what EKS gives them. A policy whose scope
 changed is re-associated in place, in one call. Entries apply creates are
-tagged ` + plan.ManagedTagKey + "=" + plan.ManagedTagValue + `.
+tagged ` + plan.ManagedTagKey + "=" + plan.ManagedTagValue + ` and, when the file names an owner
+(owner: NAME), ` + plan.OwnerTagKey + `=NAME.
 
 Entries the file does not name are left alone unless --prune: then those
-apply created are deleted (--prune-unmanaged: the others too), never node
-entries. No change that removes your own access is made without --force.
+apply created for the file's owner are deleted (--prune-unmanaged: those
+no file owns too), never node entries, never another owner's. An entry of
+another owner is never changed. No change that removes your own access is
+made without --force.
 
 The file is eksaccess's own format (see ` + "`eksaccess export`" + `) or an eksctl
 ClusterConfig (accessConfig.accessEntries). Several clusters are planned and

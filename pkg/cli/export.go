@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,7 +29,9 @@ write it on stdout as an apply file: type, groups, the username when it is
 not the one EKS would pick, tags and every policy with its scope.
 
 Applying the file to the same cluster changes nothing, so export is how a
-cluster comes under a file: export, edit, diff, apply. Node entries are
+cluster comes under a file: export, edit, diff, apply. When the entries
+apply manages all belong to one owner (their eksaccess/owner tag), the file
+names it (owner:); when they belong to several, it names none and says so. Node entries are
 written without the groups and username EKS sets for them; an entry a file
 cannot state (an account root) is left out with a warning, and export
 then exits 1 after writing the file: it is not the whole state.
@@ -58,6 +63,19 @@ The apply file is YAML: -o json, table and text are refused (list
 	return cmd
 }
 
+// ownerCounts lists owners and their entry counts: "team-a: 3, no owner: 1".
+func ownerCounts(owners map[string]int) string {
+	var parts []string
+	for _, owner := range slices.Sorted(maps.Keys(owners)) {
+		name := owner
+		if owner == "" {
+			name = "no owner"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d", name, owners[owner]))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func runExport(ctx context.Context, o *exportOptions) error {
 	client, err := o.deps.Client(ctx)
 	if err != nil {
@@ -70,6 +88,10 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	f, skipped := plan.FromLive(o.cluster, client.Region(), live)
 	for _, s := range skipped {
 		warn(o.deps, "left out of the file: "+s)
+	}
+	if owners := plan.Owners(live); len(owners) > 1 {
+		warn(o.deps, fmt.Sprintf("the entries apply manages belong to several owners (%s): the file names none; "+
+			"before you apply it with --prune, give it one owner and keep only that owner's entries (their %s tag)", ownerCounts(owners), plan.OwnerTagKey))
 	}
 	data, err := f.Marshal()
 	if err != nil {

@@ -112,11 +112,7 @@ func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c Chang
 	case ActionCreate:
 		return x.create(ctx, *c.Want, o)
 	case ActionDelete:
-		if err := x.Client.DeleteEntry(ctx, cluster, c.Principal); err != nil {
-			return err
-		}
-		o.Done = append(o.Done, "delete entry")
-		return nil
+		return x.delete(ctx, cluster, c, o)
 	case ActionUpdate:
 		return x.update(ctx, cluster, c, o)
 	}
@@ -152,6 +148,25 @@ func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) 
 	return nil
 }
 
+// delete re-reads the entry first: if it changed hands since the plan's
+// read (another file adopted it), it stops (ErrChangedMeanwhile) rather
+// than delete another owner's entry.
+func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
+	now, err := x.Client.DescribeEntry(ctx, cluster, c.Principal)
+	if err != nil {
+		return err
+	}
+	if ChangedOwnership(c.Have.Entry, now) {
+		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): apply again to plan from its new state",
+			c.Principal, cluster, ErrChangedMeanwhile, ManagedTagKey, OwnerTagKey)
+	}
+	if err := x.Client.DeleteEntry(ctx, cluster, c.Principal); err != nil {
+		return err
+	}
+	o.Done = append(o.Done, "delete entry")
+	return nil
+}
+
 // update re-reads the entry first: if another writer changed it since the
 // plan's read, it stops (ErrChangedMeanwhile) rather than undo that change.
 // What grants access comes first and what takes it away last: new and
@@ -166,6 +181,11 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 	if changedMeanwhile(c.Have.Entry, now) {
 		return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
 			c.Principal, cluster, ErrChangedMeanwhile, now.Revision)
+	}
+	if ChangedOwnership(c.Have.Entry, now) {
+		// Another file adopted it meanwhile: not this file's to change.
+		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): apply again to plan from its new state",
+			c.Principal, cluster, ErrChangedMeanwhile, ManagedTagKey, OwnerTagKey)
 	}
 	for _, pc := range c.Diff.Policies {
 		if pc.Action == access.PolicyRemove {

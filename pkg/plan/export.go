@@ -11,12 +11,18 @@ import (
 // FromLive is the apply file that states live as it is, for export: every
 // entry with its type, its username when not the one EKS would pick,
 // its groups (not for node entries, whose groups EKS sets), its tags (but
-// aws: tags and apply's managed tag) and its policies with their scopes.
-// Applying it to the same cluster changes nothing. Entries a file cannot
-// state (an account root, which eksaccess will not create) are left out
-// and named in skipped.
+// aws: tags and apply's own) and its policies with their scopes; and the
+// owner of the entries apply manages when they all have the same one (see
+// Owners). Applying it to the same cluster changes nothing. Entries a file
+// cannot state (an account root, which eksaccess will not create) are left
+// out and named in skipped.
 func FromLive(cluster access.ClusterName, region string, live []Live) (f *File, skipped []string) {
 	f = &File{Format: APIVersion, Clusters: []Cluster{{Name: cluster, Region: region}}}
+	if owners := Owners(live); len(owners) == 1 {
+		for owner := range owners {
+			f.Owner = owner
+		}
+	}
 	for _, l := range live {
 		e, err := stated(cluster, l)
 		if err != nil {
@@ -27,6 +33,21 @@ func FromLive(cluster access.ClusterName, region string, live []Live) (f *File, 
 	}
 	slices.SortFunc(f.Entries, func(a, b Entry) int { return strings.Compare(a.Principal.String(), b.Principal.String()) })
 	return f, skipped
+}
+
+// Owners counts live's entries that belong to an apply file, by owner
+// ("" the default owner); entries no file owns are not counted. One owner
+// means the entries apply manages came from one file, whose owner export
+// writes; several mean several files share the cluster, and a file naming
+// any one of them would not be the cluster's whole state.
+func Owners(live []Live) map[string]int {
+	out := map[string]int{}
+	for _, l := range live {
+		if l.Owned() {
+			out[l.Owner()]++
+		}
+	}
+	return out
 }
 
 // stated is live entry l as a file states it, or why a file cannot: an
@@ -62,7 +83,7 @@ func entryFromLive(l Live) (Entry, error) {
 		}
 	}
 	for k, v := range l.Tags {
-		if k == ManagedTagKey || strings.HasPrefix(strings.ToLower(k), "aws:") {
+		if k == ManagedTagKey || k == OwnerTagKey || strings.HasPrefix(strings.ToLower(k), "aws:") {
 			continue
 		}
 		if e.Tags == nil {

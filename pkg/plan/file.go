@@ -47,7 +47,12 @@ type File struct {
 	Name string
 	// Format is the apiVersion the file was written in: APIVersion or
 	// EksctlAPIVersion.
-	Format   string
+	Format string
+	// Owner names who owns the file ("" the default owner): apply tags
+	// what it creates with it, and --prune deletes only its entries. The
+	// own format's top-level owner:, eksctl's metadata.annotations
+	// "eksaccess/owner".
+	Owner    string
 	Clusters []Cluster
 	Entries  []Entry
 
@@ -236,7 +241,7 @@ var ownSchema = schema{
 	entryKeys:  []string{"principalArn", "type", "kubernetesGroups", "username", "tags", "accessPolicies"},
 	policyKeys: []string{"policyArn", "accessScope"},
 	scopeKeys:  []string{"type", "namespaces"},
-	rootKeys:   []string{"apiVersion", "kind", "clusters", "entries"},
+	rootKeys:   []string{"apiVersion", "kind", "owner", "clusters", "entries"},
 }
 
 var eksctlSchema = schema{
@@ -467,6 +472,9 @@ func (l *loader) own(root *yaml.Node) *File {
 	s := ownSchema
 	top := l.fields(root, "", s.rootKeys, nil, false)
 	f := &File{Format: APIVersion}
+	if n := top["owner"]; n != nil {
+		f.Owner = l.owner(n, "owner")
+	}
 	if n := top["clusters"]; n == nil {
 		l.failf(root, "clusters", "list at least one: clusters: [{name: NAME, region: REGION}]", "clusters is required")
 	} else {
@@ -558,8 +566,19 @@ func (l *loader) eksctl(root *yaml.Node) *File {
 	f := &File{Format: EksctlAPIVersion}
 	if n := top["metadata"]; n == nil {
 		l.failf(root, "metadata", "eksctl names the cluster in metadata: {name: NAME, region: REGION}", "metadata is required")
-	} else if c, ok := l.cluster(n, "metadata", true); ok {
-		f.Clusters = []Cluster{c}
+	} else {
+		if c, ok := l.cluster(n, "metadata", true); ok {
+			f.Clusters = []Cluster{c}
+		}
+		// eksctl keeps metadata.annotations for other tools ("arbitrary
+		// metadata ignored by eksctl"): the one place for an owner.
+		if n.Kind == yaml.MappingNode {
+			if an := lookup(n, "annotations"); an != nil && !isNull(an) {
+				if v := l.fields(an, "metadata.annotations", []string{OwnerTagKey}, nil, true)[OwnerTagKey]; v != nil {
+					f.Owner = l.owner(v, "metadata.annotations."+OwnerTagKey)
+				}
+			}
+		}
 	}
 	none, required := "eksaccess applies a ClusterConfig's access entries, and this file states none: write accessConfig.accessEntries: [] to state that the cluster has none", "accessConfig.accessEntries is required"
 	if m := lookup(root, "iamIdentityMappings"); m != nil && m.Kind == yaml.SequenceNode && len(m.Content) > 0 {
@@ -602,6 +621,19 @@ func (l *loader) eksctl(root *yaml.Node) *File {
 		f.Entries = l.entries(v, s, f.Clusters)
 	}
 	return f
+}
+
+// owner reads the file's owner (access.CheckOwner).
+func (l *loader) owner(n *yaml.Node, field string) string {
+	v, ok := l.str(n, field)
+	if !ok {
+		return ""
+	}
+	if err := access.CheckOwner(v); err != nil {
+		l.fail(n, field, err)
+		return ""
+	}
+	return v
 }
 
 // entries reads the entry list and checks that no principal is listed
@@ -788,8 +820,12 @@ func (l *loader) tags(n *yaml.Node, field string) access.Tags {
 		if !ok {
 			continue
 		}
-		if k == ManagedTagKey {
+		switch k {
+		case ManagedTagKey:
 			l.failf(kn, path, "use another key: apply tags the entries it creates "+ManagedTagKey+"="+ManagedTagValue+", and --prune deletes only those", "tag %s is apply's own", k)
+			continue
+		case OwnerTagKey:
+			l.failf(kn, path, "name the file's owner once, at the top: owner: NAME; apply tags the entries it creates with it", "tag %s is apply's own", k)
 			continue
 		}
 		if err := (access.Tags{k: v}).Validate(); err != nil {
@@ -988,6 +1024,7 @@ type (
 	fileDoc struct {
 		APIVersion string       `yaml:"apiVersion"`
 		Kind       string       `yaml:"kind"`
+		Owner      string       `yaml:"owner,omitempty"`
 		Clusters   []clusterDoc `yaml:"clusters"`
 		Entries    []entryDoc   `yaml:"entries"`
 	}
@@ -1023,7 +1060,7 @@ type (
 // Marshal checks it, and fails rather than write a file Load would refuse
 // (no cluster, an entry the request model rejects).
 func (f *File) Marshal() ([]byte, error) {
-	doc := fileDoc{APIVersion: APIVersion, Kind: Kind, Clusters: []clusterDoc{}, Entries: []entryDoc{}}
+	doc := fileDoc{APIVersion: APIVersion, Kind: Kind, Owner: f.Owner, Clusters: []clusterDoc{}, Entries: []entryDoc{}}
 	for _, c := range f.Clusters {
 		doc.Clusters = append(doc.Clusters, clusterDoc{Name: string(c.Name), Region: c.Region})
 	}

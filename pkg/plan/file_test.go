@@ -213,6 +213,26 @@ func TestLoad_valid(t *testing.T) {
 				t.Errorf("mode %q", f.AuthenticationMode)
 			}
 		}},
+		{"no owner: the default owner", head + "entries: []\n", func(t *testing.T, f *File) {
+			if f.Owner != "" {
+				t.Errorf("owner %q", f.Owner)
+			}
+		}},
+		{"an owner", "apiVersion: eksaccess/v1\nkind: AccessConfig\nowner: team-payments\nclusters: [{name: prod}]\nentries: []\n", func(t *testing.T, f *File) {
+			if f.Owner != "team-payments" {
+				t.Errorf("owner %q", f.Owner)
+			}
+		}},
+		{"eksctl owner in metadata.annotations, other annotations left alone", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  annotations: {eksaccess/owner: platform, team: x}\naccessConfig: {accessEntries: []}\n", func(t *testing.T, f *File) {
+			if f.Owner != "platform" || f.Clusters[0] != (Cluster{Name: "prod"}) {
+				t.Errorf("owner %q, clusters %v", f.Owner, f.Clusters)
+			}
+		}},
+		{"eksctl annotations without an owner", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod, annotations: {team: x}}\naccessConfig: {accessEntries: []}\n", func(t *testing.T, f *File) {
+			if f.Owner != "" {
+				t.Errorf("owner %q", f.Owner)
+			}
+		}},
 		{"Auto Mode node entry with its policy", head + "entries:\n  - principalArn: arn:aws:iam::111122223333:role/auto\n    type: EC2\n    accessPolicies: [{policyArn: AmazonEKSAutoNodePolicy, accessScope: {type: cluster}}]\n", func(t *testing.T, f *File) {
 			if len(f.Entries[0].Policies) != 1 {
 				t.Errorf("policies %v", f.Entries[0].Policies)
@@ -287,7 +307,16 @@ func TestLoad_errors(t *testing.T) {
 		{"eksctl kind wrong", "apiVersion: eksctl.io/v1alpha5\nkind: NodeGroup\n", []string{`access.yaml:2: kind: kind "NodeGroup" does not go with apiVersion eksctl.io/v1alpha5: want ClusterConfig`}, ""},
 
 		// own format: keys
-		{"unknown top-level key", own + "entries: []\nprune: true\n", []string{`access.yaml:5: prune: unknown key "prune"`}, "the keys here are apiVersion, kind, clusters, entries"},
+		{"unknown top-level key", own + "entries: []\nprune: true\n", []string{`access.yaml:5: prune: unknown key "prune"`}, "the keys here are apiVersion, kind, owner, clusters, entries"},
+		{"owner empty", own + "owner:\nentries: []\n", []string{"access.yaml:4: owner: owner is empty"}, "leave owner out for the default owner"},
+		{"owner not a name", own + "owner: team a\nentries: []\n", []string{`access.yaml:4: owner: owner "team a" has " "`}, "owner: team-payments"},
+		{"owner a list", own + "owner: [a]\nentries: []\n", []string{"access.yaml:4: owner: want a string, not a list"}, ""},
+		{"owner reserved", own + "owner: aws:x\nentries: []\n", []string{`owner "aws:x" is reserved`}, ""},
+		{"owner tag in an entry", ownRole + "    tags: {eksaccess/owner: team-a}\n", []string{"access.yaml:6: entries[0].tags.eksaccess/owner: tag eksaccess/owner is apply's own"}, "owner: NAME"},
+		{"eksctl owner annotation invalid", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod, annotations: {eksaccess/owner: -x}}\naccessConfig: {accessEntries: []}\n",
+			[]string{`access.yaml:3: metadata.annotations.eksaccess/owner: owner "-x" must begin with a letter or a digit`}, ""},
+		{"eksctl owner annotation misspelt", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod, annotations: {EKSaccess/Owner: x}}\naccessConfig: {accessEntries: []}\n",
+			[]string{`access.yaml:3: metadata.annotations.EKSaccess/Owner: unknown key "EKSaccess/Owner"`}, `did you mean "eksaccess/owner"?`},
 		{"repeated key", own + "entries: []\nentries: []\n", []string{`access.yaml:5: entries: repeated key (first at line 4)`}, ""},
 		{"unknown entry key", ownRole + "    groups: [a]\n", []string{`access.yaml:6: entries[0].groups: unknown key "groups"`}, "principalArn, type, kubernetesGroups"},
 		{"eksctl's spelling in the own format", own + "entries:\n  - principalARN: " + role + "\n", []string{
@@ -577,6 +606,9 @@ func TestMarshal(t *testing.T) {
 		{"eksctl_full", func(t *testing.T) *File { return loadFile(t, "testdata/eksctl-full.yaml") }},
 		{"awkward", func(*testing.T) *File { return awkward }},
 		{"empty", func(*testing.T) *File { return &File{Clusters: []Cluster{{Name: "prod"}}} }},
+		{"owner", func(t *testing.T) *File {
+			return &File{Owner: "team-payments", Clusters: []Cluster{{Name: "prod"}}, Entries: []Entry{{Principal: principal(t, role)}}}
+		}},
 	}
 	sorted := cmp.Options{baseOpts,
 		cmpopts.SortSlices(func(a, b string) bool { return a < b }),
@@ -624,6 +656,7 @@ func TestMarshal_refuses(t *testing.T) {
 		{"no cluster", &File{}, "clusters: no cluster"},
 		{"an entry the model rejects", &File{Clusters: []Cluster{{Name: "prod"}}, Entries: []Entry{{Principal: principal(t, role), Username: "system:x"}}}, `username "system:x" must not begin`},
 		{"a zero principal", &File{Clusters: []Cluster{{Name: "prod"}}, Entries: []Entry{{Groups: []string{"a"}}}}, "principalArn"},
+		{"an owner the rule refuses", &File{Owner: "team a", Clusters: []Cluster{{Name: "prod"}}}, `owner: owner "team a" has " "`},
 		{"the same principal twice", &File{Clusters: []Cluster{{Name: "prod"}}, Entries: []Entry{{Principal: principal(t, role)}, {Principal: principal(t, role)}}}, "listed twice"},
 	}
 	for _, tc := range cases {

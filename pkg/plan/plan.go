@@ -10,11 +10,14 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/access"
 )
 
-// The tag apply puts on every entry it creates; apply --prune deletes only
-// entries that carry it (unless --prune-unmanaged).
+// The tags apply puts on every entry it creates: the managed tag, and the
+// owner tag with the file's owner when it names one. apply --prune deletes
+// only entries that carry the managed tag and the file's owner (unless
+// --prune-unmanaged, which adds entries no one owns).
 const (
-	ManagedTagKey   = "managed-by"
-	ManagedTagValue = "eksaccess"
+	ManagedTagKey   = access.ManagedTagKey
+	ManagedTagValue = access.ManagedTagValue
+	OwnerTagKey     = access.OwnerTagKey
 )
 
 // Live is one access entry as EKS has it: the entry and its policies.
@@ -23,8 +26,26 @@ type Live struct {
 	AssociatedAccessPolicies []access.AssociatedPolicy `json:"associatedAccessPolicies"`
 }
 
-// Managed reports whether apply created the entry (it carries the managed tag).
+// Managed reports whether apply created the entry: it carries the managed
+// tag with exactly apply's value (managed-by=terraform is another tool's).
 func (l Live) Managed() bool { return l.Tags[ManagedTagKey] == ManagedTagValue }
+
+// Owner is the owner of the file that manages l (its owner tag), "" for
+// the default owner: files without an owner, and entries apply created
+// before owners existed.
+func (l Live) Owner() string { return l.Tags[OwnerTagKey] }
+
+// Owned reports whether l belongs to an apply file: it carries the managed
+// tag or an owner tag. Its owner is then Owner().
+func (l Live) Owned() bool { return l.Managed() || l.Owner() != "" }
+
+// OwnerName is owner as plans and messages print it.
+func OwnerName(owner string) string {
+	if owner == "" {
+		return "the default owner (files without owner:)"
+	}
+	return "owner " + owner
+}
 
 // Action is what apply does to one entry.
 type Action string
@@ -52,12 +73,38 @@ type Change struct {
 	Diff access.Diff
 	// Reason says why an entry is kept or refused.
 	Reason string
+	// Prune is why --prune deletes or keeps an entry the file does not
+	// state ("" for the entries it states), for a renderer that words it
+	// its own way; Reason is the same in a sentence.
+	Prune PruneReason
 }
+
+// PruneReason is the rule that decides what --prune does to an entry the
+// file does not state (see PruneDecision).
+type PruneReason string
+
+// The prune decisions, in the order PruneDecision checks them.
+const (
+	PruneNotAsked   PruneReason = "not-asked"   // kept: --prune not given
+	PruneNode       PruneReason = "node"        // kept: node entries are never pruned
+	PruneOtherOwner PruneReason = "other-owner" // kept: another owner's entry, never pruned by this file
+	PruneUnmanaged  PruneReason = "unmanaged"   // kept: not managed by eksaccess; --prune-unmanaged deletes it
+	PruneUnstatable PruneReason = "unstatable"  // kept: a file cannot state it, so its absence says nothing
+	PruneOwn        PruneReason = "own"         // deleted: managed by eksaccess for this file's owner
+	PruneOrphan     PruneReason = "orphan"      // deleted: owned by no file, and --prune-unmanaged
+)
+
+// Deletes reports whether the decision is to delete the entry (the
+// lockout rule may still refuse it).
+func (r PruneReason) Deletes() bool { return r == PruneOwn || r == PruneOrphan }
 
 // Plan is what apply would do to one cluster.
 type Plan struct {
 	Cluster access.ClusterName
 	Region  string
+	// Owner is the file's owner ("" the default owner): what apply tags
+	// the entries it creates with, and whose entries --prune deletes.
+	Owner   string
 	Changes []Change // by principal ARN
 }
 
@@ -159,6 +206,11 @@ type Options struct {
 	// Caller is the identity running apply (STS GetCallerIdentity), for the
 	// lockout rule; "" skips it (--force).
 	Caller string
+	// Owner is the file's owner (File.Owner; "" the default owner).
+	// Entries apply creates carry it; --prune deletes only its entries; an
+	// entry of the default owner that the file states is adopted (tagged
+	// with Owner); another owner's entry is never changed nor deleted.
+	Owner string
 }
 
 // Build plans how to make live (the cluster's entries) match want (the
@@ -166,7 +218,7 @@ type Options struct {
 // entries. Values EKS fills in itself are not drift: a username the file
 // does not set, the groups of node entries.
 func Build(cluster access.ClusterName, region string, want []access.CreateEntry, live []Live, o Options) Plan {
-	p := Plan{Cluster: cluster, Region: region}
+	p := Plan{Cluster: cluster, Region: region, Owner: o.Owner}
 	byPrincipal := make(map[string]*Live, len(live))
 	for i := range live {
 		byPrincipal[live[i].PrincipalARN] = &live[i]
@@ -178,7 +230,7 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 		named[w.Principal.String()] = true
 		have, ok := byPrincipal[w.Principal.String()]
 		if !ok {
-			w.Tags = withManagedTag(w.Tags)
+			w.Tags = withApplyTags(w.Tags, o.Owner)
 			p.Changes = append(p.Changes, Change{Principal: w.Principal, Action: ActionCreate, Want: &w})
 			continue
 		}
@@ -198,15 +250,15 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 	c := Change{Principal: w.Principal, Want: &w, Have: have}
 	d := w.Compare(have.Entry, have.AssociatedAccessPolicies)
-	// The managed tag is apply's own bookkeeping, not the file's.
+	// The managed and owner tags are apply's own bookkeeping, not the file's.
 	d.Changes = slices.DeleteFunc(d.Changes, func(ch access.Change) bool {
-		return ch.Field == access.FieldTag && ch.Key == ManagedTagKey
+		return ch.Field == access.FieldTag && (ch.Key == ManagedTagKey || ch.Key == OwnerTagKey)
 	})
 	// Tags are the file's when it states any, and "tags: {}" states none:
 	// Compare looks at tags only when some are requested.
 	if w.Tags != nil && len(w.Tags) == 0 {
 		for _, k := range slices.Sorted(maps.Keys(have.Tags)) {
-			if k != ManagedTagKey && !isAWSTag(k) {
+			if k != ManagedTagKey && k != OwnerTagKey && !isAWSTag(k) {
 				d.Changes = append(d.Changes, access.Change{Field: access.FieldTag, Key: k, Have: have.Tags[k]})
 			}
 		}
@@ -223,10 +275,25 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 			d.Policies = append(d.Policies, access.PolicyChange{Action: access.PolicyRemove, Policy: ref, PolicyARN: hp.PolicyARN, Have: hp.AccessScope})
 		}
 	}
+	// Ownership: an entry of the default owner (created before owners, or
+	// by a file without one) that an owned file states is adopted: it gets
+	// the file's owner tag, and from then on only that file prunes it.
+	// Another owner's entry is not this file's to change.
+	foreign := have.Owned() && have.Owner() != o.Owner
+	if foreign && have.Owner() == "" && have.Managed() {
+		foreign = false
+		c.Reason = "adopted: apply created it for " + OwnerName("") + "; from now on it belongs to " + OwnerName(o.Owner)
+		d.Changes = append(d.Changes, access.Change{Field: access.FieldTag, Key: OwnerTagKey, Want: o.Owner})
+	}
 	c.Diff = d
 	switch {
 	case d.Empty():
 		c.Action = ActionNone
+	case foreign:
+		c.Action = ActionRefuse
+		c.Reason = fmt.Sprintf("the entry belongs to %s (tag %s=%s), and this file is %s: a file never changes another owner's entry; "+
+			"state it in one file only, or hand it over: remove it from the other file, and its %s tag (aws eks untag-resource --resource-arn %s --tag-keys %s)",
+			OwnerName(have.Owner()), OwnerTagKey, have.Owner(), OwnerName(o.Owner), OwnerTagKey, have.AccessEntryARN, OwnerTagKey)
 	case d.Has(access.FieldType):
 		c.Action = ActionRefuse
 		c.Reason = fmt.Sprintf("the type is %s and cannot change: delete the entry and apply again to re-create it as %s", have.Type, w.Type.OrDefault())
@@ -243,18 +310,8 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 func planDelete(cluster access.ClusterName, l *Live, o Options) Change {
 	p := access.UncheckedPrincipalARN(l.PrincipalARN)
 	c := Change{Principal: p, Action: ActionKeep, Have: l}
-	switch {
-	case !o.Prune:
-		c.Reason = "not in the file (--prune would delete it if apply manages it)"
-	case access.EntryType(l.Type).IsNode():
-		c.Reason = "not in the file; a " + l.Type + " entry is never pruned (nodes would stop joining)"
-	case !l.Managed() && !o.PruneUnmanaged:
-		c.Reason = "not in the file; not managed by eksaccess (no " + ManagedTagKey + "=" + ManagedTagValue + " tag), so --prune leaves it (--prune-unmanaged deletes it)"
-	case unstatable(cluster, l) != nil:
-		// export leaves such an entry out of the file, so its absence
-		// from one says nothing: never prune it.
-		c.Reason = "not in the file, which cannot state it (" + unstatable(cluster, l).Error() + "): --prune leaves it; eksaccess delete removes it"
-	default:
+	c.Prune, c.Reason = PruneDecision(cluster, *l, o)
+	if c.Prune.Deletes() {
 		c.Action = ActionDelete
 		if err := lockout(o, p, l, access.EntryAccess{}); err != nil {
 			c.Action = ActionRefuse
@@ -262,6 +319,48 @@ func planDelete(cluster access.ClusterName, l *Live, o Options) Change {
 		}
 	}
 	return c
+}
+
+// PruneDecision is what apply does to live entry l when the file does not
+// state it, and why in a sentence. It deletes l only when --prune is
+// given and l
+//   - is not a node entry (its nodes would stop joining),
+//   - belongs to the file's owner: it carries the managed tag with
+//     exactly apply's value and the file's owner tag (none for the
+//     default owner); with --prune-unmanaged, also when it belongs to no
+//     file (neither tag). Another owner's entry is never deleted, not even
+//     with --prune-unmanaged;
+//   - can be stated in a file (else its absence from one says nothing).
+//
+// The lockout rule may still refuse the deletion (planDelete).
+func PruneDecision(cluster access.ClusterName, l Live, o Options) (PruneReason, string) {
+	switch {
+	case !o.Prune:
+		return PruneNotAsked, "not in the file (--prune would delete it if it belongs to this file)"
+	case access.EntryType(l.Type).IsNode():
+		return PruneNode, "not in the file; a " + l.Type + " entry is never pruned (nodes would stop joining)"
+	case l.Owned() && l.Owner() != o.Owner:
+		return PruneOtherOwner, "not in the file; it belongs to " + OwnerName(l.Owner()) + ", and this file is " + OwnerName(o.Owner) + ": never pruned by this file"
+	case !l.Managed() && !o.PruneUnmanaged:
+		return PruneUnmanaged, "not in the file; not managed by eksaccess (no " + ManagedTagKey + "=" + ManagedTagValue + " tag), so --prune leaves it (--prune-unmanaged deletes it)"
+	}
+	if err := unstatable(cluster, &l); err != nil {
+		// export leaves such an entry out of the file, so its absence
+		// from one says nothing: never prune it.
+		return PruneUnstatable, "not in the file, which cannot state it (" + err.Error() + "): --prune leaves it; eksaccess delete removes it"
+	}
+	if !l.Managed() {
+		return PruneOrphan, "not in the file; not managed by eksaccess, and --prune-unmanaged deletes it"
+	}
+	return PruneOwn, "not in the file; managed by eksaccess for " + OwnerName(o.Owner) + ", so --prune deletes it"
+}
+
+// ChangedOwnership reports whether live entry now no longer belongs where
+// the plan found it (then): its managed or owner tag changed, as when
+// another file adopted it after the plan was read. Apply re-reads an entry
+// before deleting it and leaves it if so.
+func ChangedOwnership(then, now access.Entry) bool {
+	return then.Tags[ManagedTagKey] != now.Tags[ManagedTagKey] || then.Tags[OwnerTagKey] != now.Tags[OwnerTagKey]
 }
 
 // lockout applies the one lockout rule (access.CheckLockout) to a planned
@@ -291,12 +390,17 @@ func after(have *Live, w access.CreateEntry, d access.Diff) access.EntryAccess {
 	return a
 }
 
-func withManagedTag(t access.Tags) access.Tags {
+// withApplyTags is t with apply's own tags: the managed tag, and the
+// owner tag unless owner is the default owner.
+func withApplyTags(t access.Tags, owner string) access.Tags {
 	out := maps.Clone(t)
 	if out == nil {
 		out = access.Tags{}
 	}
 	out[ManagedTagKey] = ManagedTagValue
+	if owner != "" {
+		out[OwnerTagKey] = owner
+	}
 	return out
 }
 

@@ -56,7 +56,10 @@ func live(p, typ string, groups []string, tags map[string]string, policies ...ac
 		tags = map[string]string{}
 	}
 	return Live{
-		Entry:                    access.Entry{ClusterName: "prod", PrincipalARN: p, Type: typ, KubernetesGroups: groups, Tags: tags, Username: "generated"},
+		Entry: access.Entry{
+			ClusterName: "prod", PrincipalARN: p, Type: typ, KubernetesGroups: groups, Tags: tags, Username: "generated",
+			AccessEntryARN: "arn:aws:eks:us-west-2:111122223333:access-entry/prod/x",
+		},
 		AssociatedAccessPolicies: policies,
 	}
 }
@@ -66,6 +69,11 @@ func pol(arn string, s access.Scope) access.AssociatedPolicy {
 }
 
 var managed = map[string]string{ManagedTagKey: ManagedTagValue}
+
+// owned are the tags apply gives what it creates for owner.
+func owned(owner string) map[string]string {
+	return map[string]string{ManagedTagKey: ManagedTagValue, OwnerTagKey: owner}
+}
 
 // summary is a compact, comparable view of a plan: "action principal: lines".
 func summary(p Plan) []string {
@@ -150,7 +158,7 @@ func TestBuild(t *testing.T) {
 			name: "without --prune, entries the file does not name are left alone",
 			want: func(*testing.T) []access.CreateEntry { return nil },
 			live: []Live{live(dev, "STANDARD", nil, managed)},
-			plan: []string{"keep " + dev + ": not in the file (--prune would delete it if apply manages it)"},
+			plan: []string{"keep " + dev + ": not in the file (--prune would delete it if it belongs to this file)"},
 		},
 		{
 			name: "--prune deletes managed entries only, never node entries",
@@ -221,6 +229,124 @@ func TestBuild(t *testing.T) {
 			},
 		},
 		{
+			// The managed test is exact: another tool's managed-by (or a
+			// different case) is not apply's (issue 14 item 8).
+			name: "--prune leaves entries another tool manages: managed-by must be exactly eksaccess",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{
+				live(dev, "STANDARD", nil, map[string]string{ManagedTagKey: "terraform"}),
+				live(ops, "STANDARD", nil, map[string]string{ManagedTagKey: "EKSACCESS"}),
+			},
+			opts: Options{Prune: true},
+			plan: []string{
+				"keep " + dev + ": not in the file; not managed by eksaccess (no managed-by=eksaccess tag), so --prune leaves it (--prune-unmanaged deletes it)",
+				"keep " + ops + ": not in the file; not managed by eksaccess (no managed-by=eksaccess tag), so --prune leaves it (--prune-unmanaged deletes it)",
+			},
+		},
+		{
+			name: "an owned file prunes its own entries only: not another owner's, not the default owner's",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{
+				live(dev, "STANDARD", nil, owned("team-a")),
+				live(ops, "STANDARD", nil, owned("team-b")),
+				live(admin, "STANDARD", nil, managed),
+			},
+			opts: Options{Prune: true, Owner: "team-a"},
+			plan: []string{
+				"keep " + admin + ": not in the file; it belongs to the default owner (files without owner:), and this file is owner team-a: never pruned by this file",
+				"delete " + dev + ": delete entry (STANDARD)",
+				"keep " + ops + ": not in the file; it belongs to owner team-b, and this file is owner team-a: never pruned by this file",
+			},
+			writes: 1,
+		},
+		{
+			name: "a file without owner prunes the default owner's entries (made before owners), not an owner's",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{live(dev, "STANDARD", nil, owned("team-a")), live(admin, "STANDARD", nil, managed)},
+			opts: Options{Prune: true},
+			plan: []string{
+				"delete " + admin + ": delete entry (STANDARD)",
+				"keep " + dev + ": not in the file; it belongs to owner team-a, and this file is the default owner (files without owner:): never pruned by this file",
+			},
+			writes: 1,
+		},
+		{
+			name: "--prune-unmanaged deletes entries no file owns, never another owner's",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{
+				live(dev, "STANDARD", nil, owned("team-b")),
+				live(ops, "STANDARD", nil, nil),
+				// an owner tag without the managed tag still names the owner
+				live(admin, "STANDARD", nil, map[string]string{OwnerTagKey: "team-b"}),
+			},
+			opts: Options{Prune: true, PruneUnmanaged: true, Owner: "team-a"},
+			plan: []string{
+				"keep " + admin + ": not in the file; it belongs to owner team-b, and this file is owner team-a: never pruned by this file",
+				"keep " + dev + ": not in the file; it belongs to owner team-b, and this file is owner team-a: never pruned by this file",
+				"delete " + ops + ": delete entry (STANDARD)",
+			},
+			writes: 1,
+		},
+		{
+			name: "the file's owner tag without the managed tag is not managed",
+			want: func(*testing.T) []access.CreateEntry { return nil },
+			live: []Live{live(dev, "STANDARD", nil, map[string]string{OwnerTagKey: "team-a"})},
+			opts: Options{Prune: true, Owner: "team-a"},
+			plan: []string{"keep " + dev + ": not in the file; not managed by eksaccess (no managed-by=eksaccess tag), so --prune leaves it (--prune-unmanaged deletes it)"},
+		},
+		{
+			name: "an owned file adopts the default owner's entries it states",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: mustPrincipal(t, dev)}, {Principal: mustPrincipal(t, ops), Groups: []string{"ops"}}}
+			},
+			live:   []Live{live(dev, "STANDARD", nil, managed), live(ops, "STANDARD", nil, managed)},
+			opts:   Options{Owner: "team-a"},
+			plan:   []string{"update " + dev + `: ~ tag "eksaccess/owner": want "team-a", have none`, "update " + ops + `: ~ groups: want ["ops"], have []; ~ tag "eksaccess/owner": want "team-a", have none`},
+			writes: 3, // tag, update + tag
+		},
+		{
+			name: "neither a file without owner nor an owned one adopts an entry no file owns",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: mustPrincipal(t, dev)}, {Principal: mustPrincipal(t, ops)}}
+			},
+			live: []Live{live(dev, "STANDARD", nil, managed), live(ops, "STANDARD", nil, map[string]string{"team": "x"})},
+			plan: []string{"none " + dev, "none " + ops},
+		},
+		{
+			name: "another owner's entry is never changed; stated as it is, it is in sync",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: mustPrincipal(t, dev), Groups: []string{"x"}}, {Principal: mustPrincipal(t, ops)}}
+			},
+			live: []Live{live(dev, "STANDARD", nil, owned("team-b")), live(ops, "STANDARD", nil, owned("team-b"))},
+			opts: Options{Owner: "team-a"},
+			plan: []string{
+				"refuse " + dev + `: ~ groups: want ["x"], have []; refused: the entry belongs to owner team-b (tag eksaccess/owner=team-b), and this file is owner team-a: ` +
+					"a file never changes another owner's entry; state it in one file only, or hand it over: remove it from the other file, and its eksaccess/owner tag (aws eks untag-resource --resource-arn arn:aws:eks:us-west-2:111122223333:access-entry/prod/x --tag-keys eksaccess/owner)",
+				"none " + ops,
+			},
+		},
+		{
+			name: "a file without owner never changes an owner's entry",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: mustPrincipal(t, dev), Groups: []string{"x"}}}
+			},
+			live: []Live{live(dev, "STANDARD", nil, owned("team-b"))},
+			plan: []string{
+				"refuse " + dev + `: ~ groups: want ["x"], have []; refused: the entry belongs to owner team-b (tag eksaccess/owner=team-b), and this file is the default owner (files without owner:): ` +
+					"a file never changes another owner's entry; state it in one file only, or hand it over: remove it from the other file, and its eksaccess/owner tag (aws eks untag-resource --resource-arn arn:aws:eks:us-west-2:111122223333:access-entry/prod/x --tag-keys eksaccess/owner)",
+			},
+		},
+		{
+			name: "tags: {} keeps apply's own tags, the owner's too",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: mustPrincipal(t, dev), Tags: access.Tags{}}}
+			},
+			live:   []Live{live(dev, "STANDARD", nil, map[string]string{"team": "x", ManagedTagKey: ManagedTagValue, OwnerTagKey: "team-a"})},
+			opts:   Options{Owner: "team-a"},
+			plan:   []string{"update " + dev + `: ~ tag "team": want none, have "x"`},
+			writes: 1,
+		},
+		{
 			name:   "--force (no caller) lets the caller change its own entry",
 			want:   func(*testing.T) []access.CreateEntry { return nil },
 			live:   []Live{live(admin, "STANDARD", nil, managed)},
@@ -248,17 +374,60 @@ func TestBuild(t *testing.T) {
 
 func TestBuildCreateCarriesManagedTag(t *testing.T) {
 	t.Parallel()
-	want := []access.CreateEntry{{Principal: mustPrincipal(t, dev), Tags: access.Tags{"team": "x"}}}
-	p := Build("prod", "", want, nil, Options{})
-	got := p.Changes[0].Want
-	if diff := cmp.Diff(access.Tags{"team": "x", ManagedTagKey: ManagedTagValue}, got.Tags); diff != "" {
-		t.Errorf("tags (-want +got):\n%s", diff)
+	for _, tc := range []struct {
+		owner string
+		tags  access.Tags
+	}{
+		{owner: "", tags: access.Tags{"team": "x", ManagedTagKey: ManagedTagValue}},
+		{owner: "team-a", tags: access.Tags{"team": "x", ManagedTagKey: ManagedTagValue, OwnerTagKey: "team-a"}},
+	} {
+		want := []access.CreateEntry{{Principal: mustPrincipal(t, dev), Tags: access.Tags{"team": "x"}}}
+		p := Build("prod", "", want, nil, Options{Owner: tc.owner})
+		got := p.Changes[0].Want
+		if diff := cmp.Diff(tc.tags, got.Tags); diff != "" {
+			t.Errorf("owner %q: tags (-want +got):\n%s", tc.owner, diff)
+		}
+		if got.Cluster != "prod" || p.Owner != tc.owner {
+			t.Errorf("cluster = %q, owner %q", got.Cluster, p.Owner)
+		}
+		if len(want[0].Tags) != 1 {
+			t.Error("Build changed the caller's request")
+		}
 	}
-	if got.Cluster != "prod" {
-		t.Errorf("cluster = %q", got.Cluster)
+}
+
+// TestPruneDecision: the reason a renderer prints for each entry the file
+// does not state, and that only two of them delete.
+func TestPruneDecision(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		l    Live
+		o    Options
+		want PruneReason
+	}{
+		{"no --prune", live(dev, "STANDARD", nil, managed), Options{}, PruneNotAsked},
+		{"a node entry", live(nodes, "EC2_LINUX", nil, managed), Options{Prune: true, PruneUnmanaged: true}, PruneNode},
+		{"another owner's", live(dev, "STANDARD", nil, owned("b")), Options{Prune: true, PruneUnmanaged: true, Owner: "a"}, PruneOtherOwner},
+		{"the default owner's, to an owned file", live(dev, "STANDARD", nil, managed), Options{Prune: true, Owner: "a"}, PruneOtherOwner},
+		{"unmanaged", live(dev, "STANDARD", nil, nil), Options{Prune: true}, PruneUnmanaged},
+		{"unstatable", live("arn:aws:iam::111122223333:root", "STANDARD", nil, managed), Options{Prune: true}, PruneUnstatable},
+		{"the file's own", live(dev, "STANDARD", nil, owned("a")), Options{Prune: true, Owner: "a"}, PruneOwn},
+		{"no file's, with --prune-unmanaged", live(dev, "STANDARD", nil, nil), Options{Prune: true, PruneUnmanaged: true}, PruneOrphan},
 	}
-	if want[0].Tags[ManagedTagKey] != "" {
-		t.Error("Build changed the caller's request")
+	for _, tt := range tests {
+		got, reason := PruneDecision("prod", tt.l, tt.o)
+		if got != tt.want || reason == "" {
+			t.Errorf("%s: PruneDecision = %q (%q), want %q", tt.name, got, reason, tt.want)
+		}
+		if got.Deletes() != (tt.want == PruneOwn || tt.want == PruneOrphan) {
+			t.Errorf("%s: Deletes() = %v", tt.name, got.Deletes())
+		}
+		// The plan carries the decision for the renderer.
+		c := Build("prod", "", nil, []Live{tt.l}, tt.o).Changes[0]
+		if c.Prune != tt.want || c.Reason != reason || (c.Action == ActionDelete) != got.Deletes() {
+			t.Errorf("%s: change %s, prune %q, reason %q", tt.name, c.Action, c.Prune, c.Reason)
+		}
 	}
 }
 
@@ -350,4 +519,39 @@ func rootRefusal() string {
 		return "the account root parses"
 	}
 	return err.Error()
+}
+
+// TestFromLiveOwner: export names the owner when every entry apply
+// manages has the same one, none when they have several, and never
+// writes apply's own tags into the entries.
+func TestFromLiveOwner(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		live   []Live
+		owner  string
+		owners map[string]int
+	}{
+		{"no entries", nil, "", map[string]int{}},
+		{"one owner; unmanaged entries do not count", []Live{live(dev, "STANDARD", nil, owned("team-a")), live(ops, "STANDARD", nil, map[string]string{"team": "x"})}, "team-a", map[string]int{"team-a": 1}},
+		{"the default owner only", []Live{live(dev, "STANDARD", nil, managed)}, "", map[string]int{"": 1}},
+		{"several owners", []Live{live(dev, "STANDARD", nil, owned("team-a")), live(ops, "STANDARD", nil, owned("team-b")), live(admin, "STANDARD", nil, managed)}, "", map[string]int{"team-a": 1, "team-b": 1, "": 1}},
+	}
+	for _, tt := range tests {
+		f, skipped := FromLive("prod", "", tt.live)
+		if len(skipped) > 0 {
+			t.Fatalf("%s: skipped %v", tt.name, skipped)
+		}
+		if f.Owner != tt.owner {
+			t.Errorf("%s: owner %q, want %q", tt.name, f.Owner, tt.owner)
+		}
+		if diff := cmp.Diff(tt.owners, Owners(tt.live)); diff != "" {
+			t.Errorf("%s: Owners (-want +got):\n%s", tt.name, diff)
+		}
+		for _, e := range f.Entries {
+			if _, ok := e.Tags[OwnerTagKey]; ok || e.Tags[ManagedTagKey] != "" {
+				t.Errorf("%s: %s exported with apply's tags %v", tt.name, e.Principal, e.Tags)
+			}
+		}
+	}
 }

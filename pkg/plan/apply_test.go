@@ -1,0 +1,190 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/emulator"
+	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
+)
+
+// executorEnv is an emulator whose clock moves a second at every reading,
+// so that every write gives an entry a new modifiedAt (its Revision)
+// without waiting, and a client for it.
+func executorEnv(t *testing.T) *eksapi.Client {
+	t.Helper()
+	var tick atomic.Int64
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, hs := emutest.Start(t, emulator.Options{Now: func() time.Time {
+		return start.Add(time.Duration(tick.Add(1)) * time.Second)
+	}})
+	return eksapi.NewFromConfig(emutest.Config(hs.URL), "")
+}
+
+// planFor reads cluster demo and plans want against it.
+func planFor(t *testing.T, c *eksapi.Client, want []access.CreateEntry, o Options) Plan {
+	t.Helper()
+	lv, err := ReadLive(t.Context(), c, "demo", ReadOptions{Concurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Build("demo", "", want, lv, o)
+}
+
+func mustCreate(t *testing.T, c *eksapi.Client, r access.CreateEntry) access.Entry {
+	t.Helper()
+	r.Cluster = "demo"
+	e, err := c.CreateEntry(t.Context(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// outcome applies p and returns the one entry's outcome.
+func outcome(t *testing.T, c *eksapi.Client, p Plan) Outcome {
+	t.Helper()
+	r := Executor{Client: c, Concurrency: 1}.Apply(t.Context(), p)
+	if len(r.Outcomes) != 1 {
+		t.Fatalf("%d outcomes, want 1: %+v", len(r.Outcomes), r.Outcomes)
+	}
+	return r.Outcomes[0]
+}
+
+// TestExecutorUpdateLeavesAnEntryChangedMeanwhile guards apply's
+// concurrent-writer check (changedMeanwhile): another writer changes the
+// entry between the plan's read and apply's write, and apply leaves it
+// (ErrChangedMeanwhile) rather than undo that change. Each case fails if
+// the check is skipped; "rewritten as it was" fails if it ignores the
+// revision (the other writer set the same groups and username, so only
+// modifiedAt says it wrote). "nobody else wrote" fails if the check
+// refuses every update.
+func TestExecutorUpdateLeavesAnEntryChangedMeanwhile(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		other    func(ctx context.Context, c *eksapi.Client, p access.PrincipalARN) error // nil: nobody writes
+		groups   []string                                                                 // the entry's groups at the end
+		username string
+	}{
+		{
+			name: "groups changed",
+			other: func(ctx context.Context, c *eksapi.Client, p access.PrincipalARN) error {
+				_, err := c.UpdateEntry(ctx, "demo", p, []string{"other"}, "dev")
+				return err
+			},
+			groups: []string{"other"}, username: "dev",
+		},
+		{
+			name: "username changed",
+			other: func(ctx context.Context, c *eksapi.Client, p access.PrincipalARN) error {
+				_, err := c.UpdateEntry(ctx, "demo", p, []string{"a"}, "other")
+				return err
+			},
+			groups: []string{"a"}, username: "other",
+		},
+		{
+			name: "rewritten as it was",
+			other: func(ctx context.Context, c *eksapi.Client, p access.PrincipalARN) error {
+				_, err := c.UpdateEntry(ctx, "demo", p, []string{"a"}, "dev")
+				return err
+			},
+			groups: []string{"a"}, username: "dev",
+		},
+		{name: "nobody else wrote", groups: []string{"a", "b"}, username: "dev"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := executorEnv(t)
+			p := mustPrincipal(t, dev)
+			mustCreate(t, c, access.CreateEntry{Principal: p, Groups: []string{"a"}, Username: "dev"})
+			plan := planFor(t, c, []access.CreateEntry{{Principal: p, Groups: []string{"a", "b"}, Username: "dev"}}, Options{})
+			if plan.Changes[0].Action != ActionUpdate {
+				t.Fatalf("plan: %v", summary(plan))
+			}
+			if tc.other != nil {
+				if err := tc.other(t.Context(), c, p); err != nil {
+					t.Fatalf("the other writer: %v", err)
+				}
+			}
+			o := outcome(t, c, plan)
+			switch {
+			case tc.other == nil && o.Err != nil:
+				t.Fatalf("nobody else wrote, yet: %v", o.Err)
+			case tc.other != nil && !errors.Is(o.Err, ErrChangedMeanwhile):
+				t.Fatalf("err = %v (done %v), want ErrChangedMeanwhile", o.Err, o.Done)
+			}
+			e, err := c.DescribeEntry(t.Context(), "demo", p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := sortedCopy(e.KubernetesGroups); !slices.Equal(got, tc.groups) || e.Username != tc.username {
+				t.Errorf("entry has groups %v, username %q; want %v, %q", got, e.Username, tc.groups, tc.username)
+			}
+		})
+	}
+}
+
+// TestExecutorLeavesAnEntryThatChangedHands: between the plan's read and
+// apply's write, another file adopts the entry (its owner tag). Apply then
+// neither deletes it (a prune planned while it was the default owner's)
+// nor tags it with its own owner (an adoption planned meanwhile). Without
+// another writer, both go ahead.
+func TestExecutorLeavesAnEntryThatChangedHands(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		want   func(p access.PrincipalARN) []access.CreateEntry
+		opts   Options
+		action Action
+	}{
+		{name: "a prune by the default owner", want: func(access.PrincipalARN) []access.CreateEntry { return nil }, opts: Options{Prune: true}, action: ActionDelete},
+		{name: "an adoption by team-a", want: func(p access.PrincipalARN) []access.CreateEntry { return []access.CreateEntry{{Principal: p}} }, opts: Options{Owner: "team-a"}, action: ActionUpdate},
+	}
+	for _, tc := range cases {
+		for _, race := range []bool{true, false} {
+			name := tc.name + ", nobody else"
+			if race {
+				name = tc.name + ", team-b adopts it meanwhile"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				c := executorEnv(t)
+				p := mustPrincipal(t, dev)
+				e := mustCreate(t, c, access.CreateEntry{Principal: p, Tags: access.Tags{ManagedTagKey: ManagedTagValue}})
+				plan := planFor(t, c, tc.want(p), tc.opts)
+				if plan.Changes[0].Action != tc.action {
+					t.Fatalf("plan: %v", summary(plan))
+				}
+				if race {
+					if err := c.TagEntry(t.Context(), "demo", e.AccessEntryARN, map[string]string{OwnerTagKey: "team-b"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				o := outcome(t, c, plan)
+				now, err := c.DescribeEntry(t.Context(), "demo", p)
+				switch {
+				case race && !errors.Is(o.Err, ErrChangedMeanwhile):
+					t.Fatalf("err = %v (done %v), want ErrChangedMeanwhile", o.Err, o.Done)
+				case race && err != nil:
+					t.Fatalf("team-b's entry: %v", err)
+				case race && now.Tags[OwnerTagKey] != "team-b":
+					t.Errorf("team-b's entry was taken: tags %v", now.Tags)
+				case !race && o.Err != nil:
+					t.Fatalf("nobody else wrote, yet: %v", o.Err)
+				case !race && tc.action == ActionDelete && !errors.Is(err, eksapi.ErrNotFound):
+					t.Errorf("not deleted: %v, %v", now, err)
+				case !race && tc.action == ActionUpdate && now.Tags[OwnerTagKey] != "team-a":
+					t.Errorf("not adopted: tags %v (%v)", now.Tags, err)
+				}
+			})
+		}
+	}
+}
