@@ -123,9 +123,11 @@ if [ -z "$version" ]; then
 	# The action's own ref: its directory, …/_actions/OWNER/REPO/REF, names
 	# it even when github.action_ref names a wrapping action's.
 	ref=''
-	case "${GITHUB_ACTION_PATH:-}" in
+	action_path=${GITHUB_ACTION_PATH:-}
+	action_path=${action_path//\\//} # D:\a\_actions\... on Windows
+	case "$action_path" in
 	*/_actions/*/*/*)
-		ref=${GITHUB_ACTION_PATH#*/_actions/}
+		ref=${action_path#*/_actions/}
 		ref=${ref#*/}
 		ref=${ref#*/}
 		;;

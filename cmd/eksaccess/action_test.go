@@ -436,6 +436,7 @@ func TestActionVersion(t *testing.T) {
 		fail string // "" when it installs v1.2.3 and runs it
 	}{
 		{"the action's directory", base, []string{actionPath("v1.2.3")}, "", ""},
+		{"the action's directory on Windows", base, []string{`GITHUB_ACTION_PATH=D:\a\_actions\eksaccess\eksaccess\v1.2.3`}, "", ""},
 		{"github.action_ref", base, []string{"EKSACCESS_ACTION_REF=v1.2.3"}, "", ""},
 		{"the directory wins over a wrapping action's ref", base, []string{actionPath("v1.2.3"), "EKSACCESS_ACTION_REF=v9.9.9"}, "", ""},
 		{"the input wins over the ref", base, []string{actionPath("main"), "INPUT_VERSION=1.2.3"}, "", ""},
