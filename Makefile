@@ -94,7 +94,7 @@ release-check: goreleaser
 ## nothing published; then check their checksums, versions and man pages
 release-snapshot: goreleaser
 	@$(if $(KO_SKIP),echo "release-snapshot: the container images (kos) are skipped: no Docker daemon to load them into (or KO_SKIP given)",true)
-	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean $(KO_SKIP)
+	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean --skip=sign $(KO_SKIP)
 	bash scripts/release-check.sh dist
 
 clean:

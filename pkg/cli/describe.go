@@ -2,11 +2,15 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sort"
 
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 type describeOptions struct {
@@ -21,6 +25,10 @@ func newDescribeCmd(deps *Deps, runF func(context.Context, *describeOptions) err
 		Use:     "describe --cluster NAME --principal ARN",
 		Aliases: []string{"get"},
 		Short:   "Show one access entry",
+		Long: `Show one access entry. The table (and -o text) lists its access policies
+with their scopes too. -o json and yaml print DescribeAccessEntry's own
+document, as the AWS CLI does; --with-policies adds associatedAccessPolicies
+to it.`,
 		Example: `  eksaccess describe --cluster prod --principal arn:aws:iam::111122223333:role/dev
   eksaccess get --cluster prod --principal arn:aws:iam::111122223333:role/dev --with-policies -o yaml
   eksaccess describe --cluster prod --principal arn:aws:iam::111122223333:role/dev \
@@ -50,13 +58,27 @@ func runDescribe(ctx context.Context, o *describeOptions) error {
 	if err != nil {
 		return err
 	}
+	// The table shows the policies always; the document only when asked
+	// (--with-policies), so that it keeps the API's shape.
+	f := o.deps.Output.Format
+	forTable := o.deps.Output.Query == "" && (f == "" || f == output.TableFormat || f == output.Text)
 	var policies []access.AssociatedPolicy
-	if o.withPolicies {
-		if policies, err = client.ListAssociatedPolicies(ctx, o.cluster, o.principal); err != nil {
+	if o.withPolicies || forTable {
+		policies, err = client.ListAssociatedPolicies(ctx, o.cluster, o.principal)
+		switch {
+		case err == nil:
+		case !o.withPolicies && errors.Is(err, eksapi.ErrAccessDenied):
+			// Not asked for: the entry is still worth showing.
+			warn(o.deps, fmt.Sprintf("the entry's access policies are not shown: %v", err))
+		default:
 			return err
 		}
 	}
-	return o.deps.print(entryResult(entry, policies))
+	r := entryResult(entry, policies)
+	if !o.withPolicies {
+		r.Doc = entryDoc{AccessEntry: entry}
+	}
+	return o.deps.print(r)
 }
 
 // sortPolicies orders policies by ARN (stable output whatever the API order).

@@ -57,20 +57,38 @@ func (o *listOptions) printDetails(entries []detailedEntry, err error) error {
 	return err
 }
 
+// detailsWidth is the width the `list --details` table keeps within.
+const detailsWidth = 120
+
 // detailsResult renders `list --details`: {"accessEntries": [entry+policies]}
-// and one row per entry.
+// and one row per entry. The table fits detailsWidth columns: long
+// usernames are cut first (the default ones are long ARNs), then tags,
+// groups and policies; the principal, which names the entry, never is.
+// -o text and the documents keep every value whole.
 func detailsResult(entries []detailedEntry) output.Result {
 	rows := make([][]string, 0, len(entries))
 	for _, e := range entries {
 		rows = append(rows, []string{
 			e.PrincipalARN, e.Type, e.Username,
 			strings.Join(e.KubernetesGroups, ","), policySummary(e.AssociatedAccessPolicies),
+			tagSummary(e.Tags),
 		})
 	}
+	const (
+		colUsername = 2
+		colGroups   = 3
+		colPolicies = 4
+		colTags     = 5
+	)
 	return output.Result{
 		Doc: struct {
 			AccessEntries []detailedEntry `json:"accessEntries"`
 		}{entries},
-		Table: output.Table{Header: []string{"PRINCIPAL", "TYPE", "USERNAME", "GROUPS", "POLICIES"}, Rows: rows},
+		Table: output.Table{
+			Header: []string{"PRINCIPAL", "TYPE", "USERNAME", "GROUPS", "POLICIES", "TAGS"},
+			Rows:   rows,
+			Fit:    detailsWidth,
+			Shrink: []int{colUsername, colTags, colGroups, colPolicies},
+		},
 	}
 }

@@ -116,9 +116,20 @@ func printError(w io.Writer, err error) {
 	}
 }
 
+// awsCLIAdvice is the advice EKS puts in its messages, which names AWS CLI
+// commands: printLines leaves it out, and kindHint names the eksaccess
+// command instead.
+var awsCLIAdvice = struct{ entries, policies string }{
+	entries:  "You can view your available access entries with 'list-access-entries'.",
+	policies: "You can view the available access policies with 'list-access-policies'.",
+}
+
 // printLines writes err's message as "eksaccess: ..." lines.
 func printLines(w io.Writer, err error) {
 	for _, line := range strings.Split(err.Error(), "\n") {
+		for _, advice := range []string{awsCLIAdvice.entries, awsCLIAdvice.policies} {
+			line = strings.ReplaceAll(line, " "+advice, "")
+		}
 		if line = strings.TrimSpace(line); line != "" {
 			fmt.Fprintf(w, "eksaccess: %s\n", output.Sanitize(line))
 		}
@@ -251,6 +262,14 @@ func kindHint(err error) string {
 		return "the command ran past --timeout; raise it, or check the network and --endpoint-url"
 	case errors.As(err, &netErr):
 		return "check the network and the endpoint: --endpoint-url or AWS_ENDPOINT_URL_EKS for EKS, AWS_ENDPOINT_URL_STS for STS"
+	case errors.As(err, &apiErr) && strings.Contains(apiErr.Message, awsCLIAdvice.entries):
+		cluster := apiErr.Cluster
+		if cluster == "" {
+			cluster = "NAME"
+		}
+		return fmt.Sprintf("`eksaccess list --cluster %s` lists the cluster's access entries", cluster)
+	case errors.As(err, &apiErr) && strings.Contains(apiErr.Message, awsCLIAdvice.policies):
+		return "`eksaccess policy list` lists the access policies"
 	}
 	return ""
 }

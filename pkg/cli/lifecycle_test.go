@@ -84,14 +84,15 @@ func TestRunDescribeWithPolicies(t *testing.T) {
 		}
 	}
 
-	// without the flag, no policies are asked for
+	// without the flag, a document asks for no policies
 	td.srv.ResetRequests()
+	*td.Output = output.Options{Format: output.JSON}
 	o.withPolicies = false
 	if err := runDescribe(t.Context(), o); err != nil {
 		t.Fatal(err)
 	}
 	if n := opCount(td, "ListAssociatedAccessPolicies"); n != 0 {
-		t.Errorf("%d ListAssociatedAccessPolicies calls without --with-policies", n)
+		t.Errorf("%d ListAssociatedAccessPolicies calls for -o json without --with-policies", n)
 	}
 }
 

@@ -29,11 +29,16 @@ func newListCmd(deps *Deps, runF func(context.Context, *listOptions) error) *cob
 		Use:     "list --cluster NAME",
 		Aliases: []string{"ls"},
 		Short:   "List a cluster's access entries",
-		Long:    "List the principal ARNs of a cluster's access entries, every page of them.",
+		Long: `List the principal ARNs of a cluster's access entries, every page of them.
+
+--details describes every entry: one row each with its type, username,
+groups, policies (with their scopes) and tags. The table keeps within 120
+columns, cutting long usernames (then tags, groups, policies) with an
+ellipsis; -o text, json and yaml print every value whole.`,
 		Example: `  eksaccess list --cluster prod
   eksaccess ls --cluster prod -o text | wc -l
   eksaccess list --cluster prod --associated-policy AmazonEKSClusterAdminPolicy
-  # One row per entry: type, username, groups and policies with their scopes
+  # One row per entry: type, username, groups, policies with their scopes, tags
   eksaccess list --cluster prod --details`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -63,7 +68,7 @@ func newListCmd(deps *Deps, runF func(context.Context, *listOptions) error) *cob
 	f := cmd.Flags()
 	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN, checked against the catalog)")
 	f.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` entries (default: all)")
-	f.BoolVar(&opts.details, "details", false, "describe every entry and list its policies: one row per entry")
+	f.BoolVar(&opts.details, "details", false, "describe every entry and list its policies: one row per entry, with its tags")
 	f.IntVar(&opts.concurrency, "concurrency", bulkConcurrency, "with --details, "+concurrencyUsage)
 	return cmd
 }

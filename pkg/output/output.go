@@ -19,7 +19,17 @@ import (
 type Table struct {
 	Header []string
 	Rows   [][]string
+	// Fit, when positive, is the width in columns the table format keeps
+	// within: the columns listed in Shrink (by index, the first shrunk
+	// first) are narrowed, each to no less than its header or
+	// MinShrinkWidth, their longer cells cut and ended with "…". Text,
+	// JSON and YAML always print every cell whole.
+	Fit    int
+	Shrink []int
 }
+
+// MinShrinkWidth is the narrowest a column in Table.Shrink gets.
+const MinShrinkWidth = 12
 
 // Result is what a command hands to Print: the API-shaped document (a value
 // with json tags, such as {"accessEntry": {...}}) and its table rendering.

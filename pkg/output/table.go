@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
@@ -23,6 +24,9 @@ func renderTable(t Table, color bool) ([]byte, error) {
 	header, rows := normalize(t, tableCell)
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if t.Fit > 0 {
+		fit(header, rows, t.Fit, t.Shrink)
 	}
 	var buf bytes.Buffer
 	tbl := tablewriter.NewTable(&buf,
@@ -65,6 +69,82 @@ func renderTable(t Table, color bool) ([]byte, error) {
 		out.WriteByte('\n')
 	}
 	return out.Bytes(), nil
+}
+
+// columnGap is the space after every column but the last.
+const columnGap = 2
+
+// fit narrows the columns in shrink, in that order, until the table is at
+// most width wide (or they are as narrow as they get), cutting their longer
+// cells with an ellipsis. header and rows are changed in place.
+func fit(header []string, rows [][]string, width int, shrink []int) {
+	ncol := len(rows[0])
+	widths := make([]int, ncol)
+	for i := range ncol {
+		if header != nil {
+			widths[i] = cellWidth(strings.ToUpper(header[i]))
+		}
+		for _, r := range rows {
+			widths[i] = max(widths[i], cellWidth(r[i]))
+		}
+	}
+	total := columnGap * (ncol - 1)
+	for _, w := range widths {
+		total += w
+	}
+	for _, c := range shrink {
+		if total <= width {
+			break
+		}
+		if c < 0 || c >= ncol {
+			continue
+		}
+		least := MinShrinkWidth
+		if header != nil {
+			least = max(least, cellWidth(header[c]))
+		}
+		cut := min(widths[c]-least, total-width)
+		if cut <= 0 {
+			continue
+		}
+		widths[c] -= cut
+		total -= cut
+		for _, r := range rows {
+			r[c] = truncateCell(r[c], widths[c])
+		}
+	}
+}
+
+// cellWidth is the display width of a cell: its widest line.
+func cellWidth(s string) int {
+	w := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		w = max(w, twwidth.Width(line))
+	}
+	return w
+}
+
+// truncateCell cuts each line of s wider than width to width, its last
+// column an ellipsis.
+func truncateCell(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		if twwidth.Width(line) <= width {
+			continue
+		}
+		var b strings.Builder
+		used := 0
+		for _, r := range line {
+			rw := twwidth.Width(string(r))
+			if used+rw > width-1 {
+				break
+			}
+			b.WriteRune(r)
+			used += rw
+		}
+		lines[i] = b.String() + "…"
+	}
+	return strings.Join(lines, "\n")
 }
 
 // columnConfig left-aligns cells as they are (no wrapping, no header

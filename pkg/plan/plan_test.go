@@ -465,6 +465,11 @@ Plan: 1 to create, 1 to update, 1 to delete.
 	if got := b.String(); got != "cluster prod:\nIn sync: 0 entries match the file.\n" {
 		t.Errorf("empty plan renders %q", got)
 	}
+	for n, want := range map[int]string{1: "In sync: 1 entry matches the file.", 2: "In sync: 2 entries match the file."} {
+		if got := (Summary{InSync: n}).String(); got != want {
+			t.Errorf("in sync with %d: %q, want %q", n, got, want)
+		}
+	}
 }
 
 func TestDoc(t *testing.T) {

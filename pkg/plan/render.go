@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 // Render writes p as a reviewer reads it: one block per entry that changes,
@@ -110,7 +111,7 @@ func createLines(w access.CreateEntry) []string {
 // delete." (or "in sync").
 func (s Summary) String() string {
 	if s.Create+s.Update+s.Delete+s.Refuse == 0 {
-		return fmt.Sprintf("In sync: %d entries match the file.", s.InSync)
+		return "In sync: " + output.Plural(s.InSync, "entry matches", "entries match") + " the file."
 	}
 	line := fmt.Sprintf("Plan: %d to create, %d to update, %d to delete", s.Create, s.Update, s.Delete)
 	if s.Refuse > 0 {
