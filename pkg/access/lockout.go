@@ -100,9 +100,6 @@ const (
 	// LockoutClusterAdmin: the caller's AmazonEKSClusterAdminPolicy at
 	// cluster scope would go (removed, or narrowed to namespaces).
 	LockoutClusterAdmin
-	// LockoutAllAccess: nothing that grants access would be left: no
-	// Kubernetes group and no access policy.
-	LockoutAllAccess
 	// LockoutShadowsConfigMap: the caller's own entry would be created
 	// without AmazonEKSClusterAdminPolicy at cluster scope where aws-auth
 	// may be all the caller has (system:masters, say). In
@@ -110,6 +107,9 @@ const (
 	// for its principal (EKS User Guide), so the caller would have only
 	// what the new entry grants.
 	LockoutShadowsConfigMap
+	// LockoutAllAccess: nothing that grants access would be left: no
+	// Kubernetes group and no access policy.
+	LockoutAllAccess
 )
 
 // LockoutError is CheckLockout's refusal. Unlike this package's other
@@ -147,9 +147,9 @@ func (e *LockoutError) Error() string {
 //   - the caller's entry existed and would not (LockoutEntry);
 //   - it held AmazonEKSClusterAdminPolicy at cluster scope and would not
 //     (LockoutClusterAdmin);
-//   - it granted access and would grant none (LockoutAllAccess);
 //   - it did not exist, aws-auth counted (before.ConfigMap), and it would
 //     be created without cluster admin (LockoutShadowsConfigMap);
+//   - it granted access and would grant none (LockoutAllAccess);
 //
 // and nil otherwise, in particular when principal is not the caller (see
 // IsCaller: the state need not even be read then).
@@ -163,10 +163,10 @@ func CheckLockout(caller string, principal PrincipalARN, before, after EntryAcce
 		return refuse(LockoutEntry)
 	case before.ClusterAdmin() && !after.ClusterAdmin():
 		return refuse(LockoutClusterAdmin)
-	case before.Grants() && !after.Grants():
-		return refuse(LockoutAllAccess)
 	case !before.Exists && before.ConfigMap && after.Exists && !after.ClusterAdmin():
 		return refuse(LockoutShadowsConfigMap)
+	case before.Grants() && !after.Grants():
+		return refuse(LockoutAllAccess)
 	}
 	return nil
 }
@@ -191,4 +191,14 @@ func CallerPrincipal(callerARN string) (principal string, ok bool) {
 		return callerARN, true
 	}
 	return "", false
+}
+
+// NewEntryAccess is what the entry r creates will grant once its policies
+// are associated.
+func NewEntryAccess(r CreateEntry) EntryAccess {
+	a := EntryAccess{Exists: true, Groups: NormalizeGroups(r.Groups)}
+	for _, p := range r.Policies {
+		a = a.WithPolicy(r.Principal.PolicyARN(p.Policy), p.Scope)
+	}
+	return a
 }

@@ -51,7 +51,7 @@ func TestCheckLockoutMatrix(t *testing.T) {
 		"adminNS":     "EA.....E",
 		"admin":       "ECCCC..E",
 		"groupsAdmin": "ECCCC..E",
-		"configMap":   "AASSS...",
+		"configMap":   "ASSSS...",
 	}
 	reasons := map[byte]LockoutReason{'E': LockoutEntry, 'C': LockoutClusterAdmin, 'A': LockoutAllAccess, 'S': LockoutShadowsConfigMap}
 	caller := "arn:aws:sts::111122223333:assumed-role/admin/alice"

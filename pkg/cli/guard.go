@@ -73,6 +73,39 @@ func entryAccess(ctx context.Context, client *eksapi.Client, cluster access.Clus
 	return access.EntryAccess{Exists: true, Groups: entry.KubernetesGroups, Policies: policies}, nil
 }
 
+// guardCreate refuses to create the caller's own access entry without
+// AmazonEKSClusterAdminPolicy at cluster scope in a cluster that honours
+// aws-auth (API_AND_CONFIG_MAP): the new entry takes precedence over
+// aws-auth, so an admin mapped there (system:masters) would be left with
+// what the entry grants (access.LockoutShadowsConfigMap). It asks STS who
+// the caller is and, only for the caller's own entry, the cluster's mode;
+// nothing when the entry will hold cluster admin. --force skips it all.
+func guardCreate(ctx context.Context, client *eksapi.Client, req access.CreateEntry, force bool) error {
+	after := access.NewEntryAccess(req)
+	if force || after.ClusterAdmin() {
+		return nil // cluster admin: nothing aws-auth gives is lost
+	}
+	caller, err := callerIdentity(ctx, client)
+	if err != nil {
+		return err
+	}
+	if !access.IsCaller(caller, req.Principal) {
+		return nil
+	}
+	cl, err := client.DescribeCluster(ctx, req.Cluster)
+	if err != nil {
+		return err
+	}
+	// In CONFIG_MAP EKS refuses the create itself, and says why.
+	before := access.EntryAccess{ConfigMap: cl.AuthenticationMode == string(modeAPIAndConfigMap)}
+	if err := access.CheckLockout(caller, req.Principal, before, after); err != nil {
+		return &exitCodeError{code: exitConflict, err: withHint(
+			fmt.Errorf("refusing to create access entry %s in cluster %s: %w", req.Principal, req.Cluster, err),
+			"add --policy %s (cluster scope) to keep cluster admin, or pass --force to create the entry as it is", access.ClusterAdminPolicy)}
+	}
+	return nil
+}
+
 func lockoutError(err error) error {
 	return &exitCodeError{code: exitConflict, err: withHint(err, "use other credentials, or pass --force if you really mean to lock yourself out")}
 }
