@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
@@ -106,6 +107,18 @@ func guardCreate(ctx context.Context, client *eksapi.Client, req access.CreateEn
 	return nil
 }
 
+// callerKind names the kind of identity STS reported, for callers no
+// access entry can name.
+func callerKind(caller string) string {
+	switch {
+	case strings.HasSuffix(caller, ":root"):
+		return "the account root"
+	case strings.Contains(caller, ":federated-user/"):
+		return "an STS federated user"
+	}
+	return "an identity that is not an IAM role or user"
+}
+
 func lockoutError(err error) error {
 	return &exitCodeError{code: exitConflict, err: withHint(err, "use other credentials, or pass --force if you really mean to lock yourself out")}
 }
@@ -136,6 +149,14 @@ func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.Clu
 	if err != nil {
 		return "", err
 	}
+	arn, ok := access.CallerPrincipal(caller)
+	if !ok {
+		// No access entry can name the account root or a federated user:
+		// whatever access such a caller has comes through aws-auth.
+		return "", &exitCodeError{code: exitConflict, err: withHint(
+			fmt.Errorf("refusing to switch cluster %s to API: you are %s, %s, which no access entry can stand for, so your access to the cluster, which can only come through aws-auth, would end", cluster, caller, callerKind(caller)),
+			"switch with the credentials of an IAM role or user whose access entry holds %s (%s); every identity mapped only through aws-auth loses access too; --force skips this check", access.ClusterAdminPolicy, create)}
+	}
 	var own access.PrincipalARN
 	var after access.EntryAccess
 	for _, p := range principals {
@@ -149,10 +170,6 @@ func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.Clu
 		own, after = p, after.Merge(a)
 	}
 	if own.IsZero() {
-		arn, ok := access.CallerPrincipal(caller)
-		if !ok {
-			return "", nil // the account root, a federated user: no entry could be theirs
-		}
 		own = access.UncheckedPrincipalARN(arn)
 		create = fmt.Sprintf("eksaccess create --cluster %s --principal %s --policy %s", cluster, arn, access.ClusterAdminPolicy)
 		if own.IsRole() {
