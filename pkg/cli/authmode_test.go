@@ -131,7 +131,7 @@ func TestRunAuthModeSet(t *testing.T) {
 		wantOut   string // a substring of stdout (text format)
 		wantErr   string // a substring of stderr
 		wantWrite bool
-		wantReads bool // the caller's access was checked (ListAccessEntries)
+		wantReads bool   // the caller's access was checked (ListAccessEntries)
 		noTTY     bool   // stdin and stderr are not terminals
 		caller    string // the identity STS reports; default the emulator's
 	}{
