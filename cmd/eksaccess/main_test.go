@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,6 +39,7 @@ func TestScripts(t *testing.T) {
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(env *testscript.Env) error {
 			env.Values[ctxKey] = t.Context()
+			env.Values[hooksKey] = &hookLog{}
 			return setupEmulator(env)
 		},
 		Condition: func(cond string) (bool, error) {
@@ -53,6 +55,8 @@ func TestScripts(t *testing.T) {
 const (
 	emuKey = "emulator"
 	ctxKey = "context" // the test's context, for requests a command sends itself
+	// hooksKey holds the script's emu on writes and what became of them.
+	hooksKey = "hooks"
 )
 
 // awsCLIUsable reports whether an AWS CLI that knows the access-entry
@@ -116,10 +120,18 @@ func setupEmulator(env *testscript.Env) error {
 //	                          (they count as requests: emu reset after)
 //	emu create CLUSTER FILE   create an entry from a CreateAccessEntry body, as another client would
 //	emu reset                 forget the requests received so far
+//	emu on OP N WRITE...      another writer: right after the Nth OP request from now on
+//	                          (OP "all": any) took effect, before it is answered, send WRITE:
+//	                            update CLUSTER ARN [groups=G,G] [username=U]
+//	                            associate CLUSTER ARN POLICY cluster|namespace=NS,NS
+//	                            disassociate CLUSTER ARN POLICY
+//	                            delete CLUSTER ARN
+//	                          (it counts as a request, as another client's would)
+//	emu fired                 every WRITE registered with emu on was sent, and succeeded
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	srv := ts.Value(emuKey).(*emulator.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: emu calls|fail|failafter|failcall|hang|repeattoken|ratelimit|entries|create|missing|cluster|caller|faults|reset ...")
+		ts.Fatalf("usage: emu calls|fail|failafter|failcall|hang|repeattoken|ratelimit|entries|create|missing|cluster|caller|faults|reset|on|fired ...")
 	}
 	if neg && args[0] != "calls" {
 		ts.Fatalf("emu %s does not support !", args[0])
@@ -221,6 +233,22 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		seedEntry(ts, srv, args[1], ts.ReadFile(args[2]))
 	case "reset":
 		srv.ResetRequests()
+	case "on":
+		if len(args) < 4 {
+			ts.Fatalf("usage: emu on OP N WRITE ARGS...")
+		}
+		op, err := emulator.ParseOperation(args[1])
+		ts.Check(err)
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		w, err := parseWrite(args[3:])
+		ts.Check(err)
+		hooks := ts.Value(hooksKey).(*hookLog)
+		i := hooks.add(strings.Join(args[1:], " "))
+		ctx, region := ts.Value(ctxKey).(context.Context), ts.Getenv("AWS_REGION")
+		srv.OnCall(op, n, func() { hooks.done(i, w.send(ctx, srv, region)) })
+	case "fired":
+		ts.Check(ts.Value(hooksKey).(*hookLog).check())
 	default:
 		ts.Fatalf("unknown emu command %q", args[0])
 	}
@@ -249,6 +277,103 @@ func seedEntry(ts *testscript.TestScript, srv *emulator.Server, cluster, body st
 	if rec.Code != 200 {
 		ts.Fatalf("emu: creating entry %s: %d %s", body, rec.Code, rec.Body)
 	}
+}
+
+// hookLog records the writes of emu on: each is pending until its hook
+// runs (in the emulator's goroutine), then holds its outcome.
+type hookLog struct {
+	mu     sync.Mutex
+	what   []string
+	fired  []bool
+	errors []error
+}
+
+func (h *hookLog) add(what string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.what, h.fired, h.errors = append(h.what, what), append(h.fired, false), append(h.errors, nil)
+	return len(h.what) - 1
+}
+
+func (h *hookLog) done(i int, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fired[i], h.errors[i] = true, err
+}
+
+// check fails unless every write was sent and succeeded: a hook that never
+// fired means the race under test was not the one staged.
+func (h *hookLog) check() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var errs []error
+	for i, what := range h.what {
+		switch {
+		case !h.fired[i]:
+			errs = append(errs, fmt.Errorf("emu on %s: never fired", what))
+		case h.errors[i] != nil:
+			errs = append(errs, fmt.Errorf("emu on %s: %w", what, h.errors[i]))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// otherWrite is one write of another client, for emu on.
+type otherWrite struct {
+	method, path, body string
+}
+
+func parseWrite(args []string) (otherWrite, error) {
+	usage := fmt.Errorf("unknown write %q: use update CLUSTER ARN [groups=G,G] [username=U], associate CLUSTER ARN POLICY SCOPE, disassociate CLUSTER ARN POLICY or delete CLUSTER ARN", strings.Join(args, " "))
+	if len(args) < 3 {
+		return otherWrite{}, usage
+	}
+	entry := "/clusters/" + args[1] + "/access-entries/" + url.PathEscape(args[2])
+	policyARN := func(name string) string { return "arn:aws:eks::aws:cluster-access-policy/" + name }
+	switch {
+	case args[0] == "update":
+		body := map[string]any{}
+		for _, kv := range args[3:] {
+			k, v, _ := strings.Cut(kv, "=")
+			switch k {
+			case "groups":
+				body["kubernetesGroups"] = strings.Split(v, ",")
+			case "username":
+				body["username"] = v
+			default:
+				return otherWrite{}, usage
+			}
+		}
+		b, err := json.Marshal(body)
+		return otherWrite{"POST", entry, string(b)}, err
+	case args[0] == "associate" && len(args) == 5:
+		scope := map[string]any{"type": "cluster"}
+		if ns, ok := strings.CutPrefix(args[4], "namespace="); ok {
+			scope = map[string]any{"type": "namespace", "namespaces": strings.Split(ns, ",")}
+		}
+		b, err := json.Marshal(map[string]any{"policyArn": policyARN(args[3]), "accessScope": scope})
+		return otherWrite{"POST", entry + "/access-policies", string(b)}, err
+	case args[0] == "disassociate" && len(args) == 4:
+		return otherWrite{"DELETE", entry + "/access-policies/" + url.PathEscape(policyARN(args[3])), ""}, nil
+	case args[0] == "delete" && len(args) == 3:
+		return otherWrite{"DELETE", entry, ""}, nil
+	}
+	return otherWrite{}, usage
+}
+
+// send makes the write as a signed client in region would, straight to
+// the emulator's handler.
+func (w otherWrite) send(ctx context.Context, srv *emulator.Server, region string) error {
+	req := httptest.NewRequestWithContext(ctx, w.method, w.path, strings.NewReader(w.body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDOTHERWRITER/20250101/"+region+
+		"/eks/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		return fmt.Errorf("%s %s: %d %s", w.method, w.path, rec.Code, rec.Body)
+	}
+	return nil
 }
 
 // cmdExit runs a program like exec and checks its exact exit code:

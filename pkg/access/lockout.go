@@ -12,7 +12,9 @@ import (
 // it: whether the entry exists, its Kubernetes groups and its access
 // policies. ConfigMap stands for access through the aws-auth ConfigMap,
 // which the EKS API cannot read; it is set only for the state before a
-// switch of the authentication mode to API, which ends it.
+// switch of the authentication mode to API, which ends it, and before the
+// caller's own entry is created in a cluster that honours aws-auth
+// (API_AND_CONFIG_MAP), where the new entry takes precedence over it.
 //
 // The commands describe an entry before a write and derive, without I/O,
 // what it will grant after (WithGroups, WithPolicy, WithoutPolicy, or the
@@ -98,6 +100,13 @@ const (
 	// LockoutClusterAdmin: the caller's AmazonEKSClusterAdminPolicy at
 	// cluster scope would go (removed, or narrowed to namespaces).
 	LockoutClusterAdmin
+	// LockoutShadowsConfigMap: the caller's own entry would be created
+	// without AmazonEKSClusterAdminPolicy at cluster scope where aws-auth
+	// may be all the caller has (system:masters, say). In
+	// API_AND_CONFIG_MAP an access entry takes precedence over aws-auth
+	// for its principal (EKS User Guide), so the caller would have only
+	// what the new entry grants.
+	LockoutShadowsConfigMap
 	// LockoutAllAccess: nothing that grants access would be left: no
 	// Kubernetes group and no access policy.
 	LockoutAllAccess
@@ -121,6 +130,9 @@ func (e *LockoutError) Error() string {
 		why = "it is your last cluster-admin policy at cluster scope"
 	case LockoutAllAccess:
 		why = "you would lose all access: no Kubernetes group and no access policy would be left"
+	case LockoutShadowsConfigMap:
+		why = "your own access entry takes precedence over the aws-auth ConfigMap, and this one would not hold " + ClusterAdminPolicy +
+			" at cluster scope: whatever aws-auth gives you (system:masters, say) would give way to what the entry grants"
 	default:
 		why = "it would lock you out"
 	}
@@ -135,6 +147,8 @@ func (e *LockoutError) Error() string {
 //   - the caller's entry existed and would not (LockoutEntry);
 //   - it held AmazonEKSClusterAdminPolicy at cluster scope and would not
 //     (LockoutClusterAdmin);
+//   - it did not exist, aws-auth counted (before.ConfigMap), and it would
+//     be created without cluster admin (LockoutShadowsConfigMap);
 //   - it granted access and would grant none (LockoutAllAccess);
 //
 // and nil otherwise, in particular when principal is not the caller (see
@@ -149,6 +163,8 @@ func CheckLockout(caller string, principal PrincipalARN, before, after EntryAcce
 		return refuse(LockoutEntry)
 	case before.ClusterAdmin() && !after.ClusterAdmin():
 		return refuse(LockoutClusterAdmin)
+	case !before.Exists && before.ConfigMap && after.Exists && !after.ClusterAdmin():
+		return refuse(LockoutShadowsConfigMap)
 	case before.Grants() && !after.Grants():
 		return refuse(LockoutAllAccess)
 	}
@@ -175,4 +191,14 @@ func CallerPrincipal(callerARN string) (principal string, ok bool) {
 		return callerARN, true
 	}
 	return "", false
+}
+
+// NewEntryAccess is what the entry r creates will grant once its policies
+// are associated.
+func NewEntryAccess(r CreateEntry) EntryAccess {
+	a := EntryAccess{Exists: true, Groups: NormalizeGroups(r.Groups)}
+	for _, p := range r.Policies {
+		a = a.WithPolicy(r.Principal.PolicyARN(p.Policy), p.Scope)
+	}
+	return a
 }

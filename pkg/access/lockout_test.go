@@ -38,7 +38,8 @@ var lockoutStates = []struct {
 // TestCheckLockoutMatrix checks every pair of states (before -> after) for
 // the caller's own entry. Each row is a before state; each letter the
 // outcome for the after state of that column: "." allowed, "E" the entry
-// goes, "C" cluster admin goes, "A" all access goes.
+// goes, "C" cluster admin goes, "A" all access goes, "S" a new entry
+// without cluster admin would shadow aws-auth.
 func TestCheckLockoutMatrix(t *testing.T) {
 	t.Parallel()
 	//                 absent empty groups view adminNS admin groupsAdmin configMap
@@ -50,9 +51,9 @@ func TestCheckLockoutMatrix(t *testing.T) {
 		"adminNS":     "EA.....E",
 		"admin":       "ECCCC..E",
 		"groupsAdmin": "ECCCC..E",
-		"configMap":   "AA......",
+		"configMap":   "ASSSS...",
 	}
-	reasons := map[byte]LockoutReason{'E': LockoutEntry, 'C': LockoutClusterAdmin, 'A': LockoutAllAccess}
+	reasons := map[byte]LockoutReason{'E': LockoutEntry, 'C': LockoutClusterAdmin, 'A': LockoutAllAccess, 'S': LockoutShadowsConfigMap}
 	caller := "arn:aws:sts::111122223333:assumed-role/admin/alice"
 	own := mustParse(t, "arn:aws:iam::111122223333:role/platform/admin")
 	other := mustParse(t, "arn:aws:iam::111122223333:role/dev")
@@ -116,6 +117,8 @@ func TestLockoutErrorMessages(t *testing.T) {
 		LockoutEntry:        "it is your own access (you are arn:aws:iam::111122223333:user/alice)",
 		LockoutClusterAdmin: "it is your last cluster-admin policy at cluster scope (you are arn:aws:iam::111122223333:user/alice)",
 		LockoutAllAccess:    "you would lose all access: no Kubernetes group and no access policy would be left (you are arn:aws:iam::111122223333:user/alice)",
+		LockoutShadowsConfigMap: "your own access entry takes precedence over the aws-auth ConfigMap, and this one would not hold AmazonEKSClusterAdminPolicy at cluster scope: " +
+			"whatever aws-auth gives you (system:masters, say) would give way to what the entry grants (you are arn:aws:iam::111122223333:user/alice)",
 	} {
 		err := &LockoutError{Caller: "arn:aws:iam::111122223333:user/alice", Reason: r}
 		if err.Error() != want {

@@ -158,6 +158,16 @@ func (o *planOptions) planOne(ctx context.Context, cp *clusterPlan, opts plan.Op
 		cp.err = err
 		return
 	}
+	if plan.CreatesOwnWithoutAdmin(opts.Caller, want, live) {
+		// Your own new entry takes precedence over aws-auth where the
+		// cluster honours it: the plan needs the mode to judge.
+		cl, err := cp.client.DescribeCluster(ctx, name)
+		if err != nil {
+			cp.err = err
+			return
+		}
+		opts.ConfigMap = cl.AuthenticationMode == string(modeAPIAndConfigMap)
+	}
 	cp.plan = plan.Build(name, cp.client.Region(), want, live, opts)
 }
 

@@ -105,14 +105,16 @@ the aws-auth ConfigMap) and API (access entries only). A cluster moves one
 step at a time toward API, CONFIG_MAP -> API_AND_CONFIG_MAP -> API, and
 never back: EKS cannot undo a switch. --set asks for confirmation on a
 terminal (declining exits 2, nothing sent); without a terminal --yes is
-required.
+required (exit 2 without it, nothing changed). --set to the mode the
+cluster already has is a no-op: exit 0, no question, no --yes needed.
 
 Switching to API ends every mapping of the aws-auth ConfigMap: each
 identity mapped only there loses access to the cluster. eksaccess first
 checks that the cluster has access entries and that yours (the identity
 your credentials belong to) grants you access, and refuses (exit 4,
-nothing sent) otherwise, saying what to create first; --force skips that
-check. Switching to API_AND_CONFIG_MAP keeps aws-auth working and needs
+nothing sent) otherwise, saying what to create first. The account root and
+STS federated users cannot have an access entry at all: for them it
+always refuses. --force skips that check. Switching to API_AND_CONFIG_MAP keeps aws-auth working and needs
 no such check.
 
 The switch is asynchronous: the cluster is UPDATING for a few minutes.
@@ -139,10 +141,6 @@ update's id after --set.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireCluster(deps, &opts.cluster); err != nil {
 				return err
-			}
-			if opts.set != "" && !opts.yes && !deps.IO.CanPrompt() {
-				return &FlagError{withHint(errors.New("--yes is required with --set when stdin or stderr is not a terminal"),
-					"a change of authentication mode cannot be undone: check the mode first with eksaccess auth-mode --cluster %s", opts.cluster)}
 			}
 			if runF == nil {
 				runF = runAuthMode
@@ -177,8 +175,13 @@ func runAuthMode(ctx context.Context, o *authModeOptions) error {
 		return fmt.Errorf("set authentication mode of cluster %s: %w", o.cluster, err)
 	}
 	if !change {
+		// Already there: nothing to confirm, so no --yes needed either.
 		fmt.Fprintf(o.deps.IO.ErrOut, "cluster %s is already %s: unchanged\n", o.cluster, current)
 		return o.deps.print(authModeResult(cl, current, nil))
+	}
+	if !o.yes && !o.deps.IO.CanPrompt() {
+		return &FlagError{withHint(errors.New("--yes is required with --set when stdin or stderr is not a terminal"),
+			"a change of authentication mode cannot be undone: cluster %s is %s now; nothing was changed", o.cluster, current)}
 	}
 	question := fmt.Sprintf("Switch cluster %s from %s to %s? This cannot be undone", o.cluster, current, o.set)
 	if o.set == modeAPI {

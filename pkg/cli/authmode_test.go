@@ -12,7 +12,8 @@ import (
 )
 
 // TestNewAuthModeCmd: argv -> options, or a usage error with no client
-// built: a bad mode, and --set without --yes where nobody can answer.
+// built: a bad mode. (--set without --yes where nobody can answer is
+// refused after the mode is read: the same mode needs no --yes.)
 func TestNewAuthModeCmd(t *testing.T) {
 	t.Parallel()
 	want := func(w authModeOptions) func(*testing.T, *authModeOptions) {
@@ -28,7 +29,7 @@ func TestNewAuthModeCmd(t *testing.T) {
 		{name: "set, any case, with --yes", args: []string{"--cluster", "demo", "--set", "api_and_config_map", "--yes"}, check: want(authModeOptions{cluster: "demo", set: modeAPIAndConfigMap, yes: true})},
 		{name: "set with dashes and -y", args: []string{"--cluster", "demo", "--set", "Api-And-Config-Map", "-y"}, check: want(authModeOptions{cluster: "demo", set: modeAPIAndConfigMap, yes: true})},
 		{name: "set on a terminal asks later", args: []string{"--cluster", "demo", "--set", "API"}, tty: true, check: want(authModeOptions{cluster: "demo", set: modeAPI})},
-		{name: "set without a terminal needs --yes", args: []string{"--cluster", "demo", "--set", "API"}, wantErr: "--yes is required"},
+		{name: "set without a terminal: decided once the mode is read", args: []string{"--cluster", "demo", "--set", "API"}, check: want(authModeOptions{cluster: "demo", set: modeAPI})},
 		{name: "unknown mode", args: []string{"--cluster", "demo", "--set", "IAM", "--yes"}, wantErr: `invalid argument "IAM" for "--set" flag: unknown authentication mode`},
 		{name: "no cluster", args: []string{"--set", "API", "--yes"}, wantErr: "--cluster is required"},
 		{name: "positional argument", args: []string{"demo"}, wantErr: "demo"},
@@ -130,7 +131,9 @@ func TestRunAuthModeSet(t *testing.T) {
 		wantOut   string // a substring of stdout (text format)
 		wantErr   string // a substring of stderr
 		wantWrite bool
-		wantReads bool // the caller's access was checked (ListAccessEntries)
+		wantReads bool   // the caller's access was checked (ListAccessEntries)
+		noTTY     bool   // stdin and stderr are not terminals
+		caller    string // the identity STS reports; default the emulator's
 	}{
 		{name: "confirmed", cluster: "legacy", to: modeAPIAndConfigMap, answer: "yes", wantAsk: "? This cannot be undone", wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\t", wantErr: "warning: the switch is one-way", wantWrite: true},
 		{name: "--yes does not ask", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: {"AmazonEKSClusterAdminPolicy"}}, wantMode: "API", wantOut: "API\t", wantErr: "warning: the switch is asynchronous", wantWrite: true, wantReads: true},
@@ -157,6 +160,18 @@ func TestRunAuthModeSet(t *testing.T) {
 		{name: "to API on a terminal: the question names aws-auth", cluster: "demo", to: modeAPI, answer: "yes", entries: map[string][]string{me: {"AmazonEKSClusterAdminPolicy"}},
 			wantAsk: "Every identity mapped only through the aws-auth ConfigMap stops working", wantMode: "API", wantOut: "API\t", wantWrite: true, wantReads: true},
 		{name: "to API refused before the question", cluster: "demo", to: modeAPI, wantCode: exitConflict, wantHint: "create access entries first", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
+
+		// without a terminal
+		{name: "already there, no terminal, no --yes: a no-op", cluster: "demo", to: modeAPIAndConfigMap, noTTY: true, wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\n", wantErr: "cluster demo is already API_AND_CONFIG_MAP: unchanged"},
+		{name: "a switch without a terminal needs --yes", cluster: "legacy", to: modeAPIAndConfigMap, noTTY: true, wantCode: exitUsage, wantMsg: "--yes is required with --set", wantHint: "cluster legacy is CONFIG_MAP now; nothing was changed", wantMode: "CONFIG_MAP"},
+		{name: "a bad step without a terminal is still that", cluster: "legacy", to: modeAPI, noTTY: true, wantCode: exitUsage, wantHint: "--set API_AND_CONFIG_MAP", wantMode: "CONFIG_MAP"},
+
+		// callers no access entry can name: their access can only be aws-auth's
+		{name: "to API as the account root", cluster: "demo", to: modeAPI, yes: true, caller: "arn:aws:iam::111122223333:root", entries: map[string][]string{other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: exitConflict,
+			wantMsg: "refusing to switch cluster demo to API: you are arn:aws:iam::111122223333:root, the account root, which no access entry can stand for", wantHint: "switch with the credentials of an IAM role or user whose access entry holds AmazonEKSClusterAdminPolicy", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
+		{name: "to API as a federated user", cluster: "demo", to: modeAPI, yes: true, caller: "arn:aws:sts::111122223333:federated-user/bob", entries: map[string][]string{other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: exitConflict,
+			wantMsg: "you are arn:aws:sts::111122223333:federated-user/bob, an STS federated user, which no access entry can stand for", wantHint: "--force skips this check", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
+		{name: "to API as the account root with --force", cluster: "demo", to: modeAPI, yes: true, force: true, caller: "arn:aws:iam::111122223333:root", wantMode: "API", wantOut: "API\t", wantWrite: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -182,7 +197,10 @@ func TestRunAuthModeSet(t *testing.T) {
 					td.srv.ResetRequests()
 				}
 			}
-			td.IO.SetTTY(true, true, true)
+			td.IO.SetTTY(!tc.noTTY, true, !tc.noTTY)
+			if tc.caller != "" {
+				td.srv.SetCaller(tc.caller)
+			}
 			var asked []string
 			if tc.answer != "" {
 				td.Confirm = func(_ context.Context, q string) (bool, error) {

@@ -27,6 +27,8 @@ type createOptions struct {
 	outputSet bool
 	// noVerifyPrincipal sends a principal eksaccess believes EKS will refuse.
 	noVerifyPrincipal bool
+	// force creates the caller's own entry without cluster admin.
+	force bool
 }
 
 func newCreateCmd(deps *Deps, runF func(context.Context, *createOptions) error) *cobra.Command {
@@ -59,7 +61,13 @@ their full ARN. --no-verify-principal sends it as written.
 Each create sends an idempotency token (--client-request-token, or one
 eksaccess makes). When the outcome is unknown (a 5xx after all retries, a
 network error, a timeout), the error names the token: re-running with it, or
-with --if-not-exists, is safe.`,
+with --if-not-exists, is safe.
+
+In API_AND_CONFIG_MAP an access entry takes precedence over the aws-auth
+ConfigMap for its principal: creating your own entry (the identity your
+credentials belong to) without AmazonEKSClusterAdminPolicy at cluster scope
+would end whatever aws-auth gives you (system:masters, say). eksaccess
+refuses that (exit 4, nothing sent) unless --force.`,
 		Example: `  # A developer role with a Kubernetes group and read-only access to two namespaces
   eksaccess create --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       --group dev-team --policy AmazonEKSViewPolicy:namespace=dev,test
@@ -98,6 +106,7 @@ with --if-not-exists, is safe.`,
 	f.BoolVar(&opts.ifNotExists, "if-not-exists", false, "succeed when an identical entry exists; finish its missing policies")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "validate offline and print the requests as json (or -o yaml); send nothing")
 	f.BoolVar(&opts.noVerifyPrincipal, "no-verify-principal", false, "send a principal eksaccess expects EKS to refuse (an IAM Identity Center role without its path), with a warning")
+	f.BoolVar(&opts.force, "force", false, "create your own entry even without "+access.ClusterAdminPolicy+" where aws-auth may be what gives you admin")
 	return cmd
 }
 
@@ -161,6 +170,11 @@ func runCreate(ctx context.Context, o *createOptions) error {
 		case !errors.Is(err, eksapi.ErrNotFound):
 			return err
 		}
+	}
+	// Your own new entry takes precedence over aws-auth: refuse one that
+	// would end the admin access aws-auth gives you.
+	if err := guardCreate(ctx, client, o.req, o.force); err != nil {
+		return err
 	}
 	// The token goes with every attempt (the SDK's retries, the waits
 	// below), so that EKS makes one entry whatever answers get lost, and

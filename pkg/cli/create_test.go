@@ -227,7 +227,8 @@ func TestInterruptedCreateSaysWhatToDo(t *testing.T) {
 	t.Parallel()
 	td := newTestDepsWith(t, emulator.Options{Latency: 2 * time.Second})
 	p, _ := access.ParsePrincipalARN("arn:aws:iam::111122223333:role/slow")
-	o := &createOptions{deps: td.Deps, req: access.CreateEntry{Cluster: "demo", Principal: p}}
+	// --force: no lockout guard, whose STS call would meet the latency first
+	o := &createOptions{deps: td.Deps, req: access.CreateEntry{Cluster: "demo", Principal: p}, force: true}
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	err := runCreate(ctx, o)

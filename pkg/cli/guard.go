@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
@@ -20,24 +21,75 @@ import (
 // done. action names the write in the refusal ("delete access entry ...
 // in cluster ..."). --force skips it all.
 func guardLockout(ctx context.Context, client *eksapi.Client, t entryTarget, force bool, entry *access.Entry, action string, after func(access.EntryAccess) access.EntryAccess) error {
+	_, err := readLockout(ctx, client, t, force, entry, action, after)
+	return err
+}
+
+// lockoutState is what the lockout guard read before a write it let
+// through: who the caller is and, when the entry is the caller's, what
+// it granted then.
+type lockoutState struct {
+	caller string
+	// own: the entry is the caller's and --force was not given, so the
+	// write must be checked again once made (recheck).
+	own    bool
+	before access.EntryAccess
+}
+
+// readLockout is guardLockout, returning what it read for recheck.
+func readLockout(ctx context.Context, client *eksapi.Client, t entryTarget, force bool, entry *access.Entry, action string, after func(access.EntryAccess) access.EntryAccess) (lockoutState, error) {
 	if force {
-		return nil
+		return lockoutState{}, nil
 	}
 	caller, err := callerIdentity(ctx, client)
 	if err != nil {
-		return err
+		return lockoutState{}, err
 	}
 	if !access.IsCaller(caller, t.principal) {
-		return nil // someone else's entry: nothing to read
+		return lockoutState{caller: caller}, nil // someone else's entry: nothing to read
 	}
 	before, err := entryAccess(ctx, client, t.cluster, t.principal, entry)
 	if err != nil {
-		return err
+		return lockoutState{}, err
 	}
 	if err := access.CheckLockout(caller, t.principal, before, after(before)); err != nil {
-		return lockoutError(fmt.Errorf("refusing to %s: %w", action, err))
+		return lockoutState{}, lockoutError(fmt.Errorf("refusing to %s: %w", action, err))
 	}
-	return nil
+	return lockoutState{caller: caller, own: true, before: before}, nil
+}
+
+// recheck reads the caller's own entry again after a write the guard let
+// through: EKS has no conditional write, so another writer may have taken
+// the rest of the caller's access between the guard's read and the write
+// (two disassociations of its two policies, each seeing the other still
+// there). undo turns the entry as it is now back into the state before
+// this write alone; when, from there, the guard would refuse this write
+// (access.CheckLockout), recheck returns that refusal: the command must
+// put back what it removed. now is the entry as read, for the restore.
+// Someone else's entry, or --force: nothing is read.
+func (s lockoutState) recheck(ctx context.Context, client *eksapi.Client, t entryTarget, entry *access.Entry, undo func(access.EntryAccess) access.EntryAccess) (refusal error, now access.EntryAccess, err error) {
+	if !s.own {
+		return nil, access.EntryAccess{}, nil
+	}
+	now, err = entryAccess(ctx, client, t.cluster, t.principal, entry)
+	if err != nil {
+		return nil, now, err
+	}
+	return access.CheckLockout(s.caller, t.principal, undo(now), now), now, nil
+}
+
+// lockedOutMeanwhile is the error of a command that put back what it
+// removed because, with another writer's change made at the same time,
+// its own would have locked the caller out. restored says what was put
+// back, or restoreErr why it could not be and fix how to do it by hand.
+func lockedOutMeanwhile(done string, refusal error, restored string, restoreErr error, fix string) error {
+	msg := fmt.Sprintf("%s, but another writer changed this entry at the same time, and the two changes together lock you out: %v", done, refusal)
+	if restoreErr != nil {
+		return &exitCodeError{code: exitConflict, err: withHint(fmt.Errorf("%s; putting it back failed: %w", msg, restoreErr),
+			"put it back yourself: %s; --force skips this check", fix)}
+	}
+	return &exitCodeError{code: exitConflict, err: withHint(fmt.Errorf("%s; %s", msg, restored),
+		"nothing of yours was removed in the end; check the entry, and pass --force if you really mean to lock yourself out")}
 }
 
 // callerIdentity asks STS who the caller is, for the lockout guards.
@@ -73,6 +125,51 @@ func entryAccess(ctx context.Context, client *eksapi.Client, cluster access.Clus
 	return access.EntryAccess{Exists: true, Groups: entry.KubernetesGroups, Policies: policies}, nil
 }
 
+// guardCreate refuses to create the caller's own access entry without
+// AmazonEKSClusterAdminPolicy at cluster scope in a cluster that honours
+// aws-auth (API_AND_CONFIG_MAP): the new entry takes precedence over
+// aws-auth, so an admin mapped there (system:masters) would be left with
+// what the entry grants (access.LockoutShadowsConfigMap). It asks STS who
+// the caller is and, only for the caller's own entry, the cluster's mode;
+// nothing when the entry will hold cluster admin. --force skips it all.
+func guardCreate(ctx context.Context, client *eksapi.Client, req access.CreateEntry, force bool) error {
+	after := access.NewEntryAccess(req)
+	if force || after.ClusterAdmin() {
+		return nil // cluster admin: nothing aws-auth gives is lost
+	}
+	caller, err := callerIdentity(ctx, client)
+	if err != nil {
+		return err
+	}
+	if !access.IsCaller(caller, req.Principal) {
+		return nil
+	}
+	cl, err := client.DescribeCluster(ctx, req.Cluster)
+	if err != nil {
+		return err
+	}
+	// In CONFIG_MAP EKS refuses the create itself, and says why.
+	before := access.EntryAccess{ConfigMap: cl.AuthenticationMode == string(modeAPIAndConfigMap)}
+	if err := access.CheckLockout(caller, req.Principal, before, after); err != nil {
+		return &exitCodeError{code: exitConflict, err: withHint(
+			fmt.Errorf("refusing to create access entry %s in cluster %s: %w", req.Principal, req.Cluster, err),
+			"add --policy %s (cluster scope) to keep cluster admin, or pass --force to create the entry as it is", access.ClusterAdminPolicy)}
+	}
+	return nil
+}
+
+// callerKind names the kind of identity STS reported, for callers no
+// access entry can name.
+func callerKind(caller string) string {
+	switch {
+	case strings.HasSuffix(caller, ":root"):
+		return "the account root"
+	case strings.Contains(caller, ":federated-user/"):
+		return "an STS federated user"
+	}
+	return "an identity that is not an IAM role or user"
+}
+
 func lockoutError(err error) error {
 	return &exitCodeError{code: exitConflict, err: withHint(err, "use other credentials, or pass --force if you really mean to lock yourself out")}
 }
@@ -103,6 +200,14 @@ func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.Clu
 	if err != nil {
 		return "", err
 	}
+	arn, ok := access.CallerPrincipal(caller)
+	if !ok {
+		// No access entry can name the account root or a federated user:
+		// whatever access such a caller has comes through aws-auth.
+		return "", &exitCodeError{code: exitConflict, err: withHint(
+			fmt.Errorf("refusing to switch cluster %s to API: you are %s, %s, which no access entry can stand for, so your access to the cluster, which can only come through aws-auth, would end", cluster, caller, callerKind(caller)),
+			"switch with the credentials of an IAM role or user whose access entry holds %s (%s); every identity mapped only through aws-auth loses access too; --force skips this check", access.ClusterAdminPolicy, create)}
+	}
 	var own access.PrincipalARN
 	var after access.EntryAccess
 	for _, p := range principals {
@@ -116,10 +221,6 @@ func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.Clu
 		own, after = p, after.Merge(a)
 	}
 	if own.IsZero() {
-		arn, ok := access.CallerPrincipal(caller)
-		if !ok {
-			return "", nil // the account root, a federated user: no entry could be theirs
-		}
 		own = access.UncheckedPrincipalARN(arn)
 		create = fmt.Sprintf("eksaccess create --cluster %s --principal %s --policy %s", cluster, arn, access.ClusterAdminPolicy)
 		if own.IsRole() {

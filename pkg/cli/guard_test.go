@@ -116,7 +116,7 @@ func TestRunUpdateWithoutARaceWrites(t *testing.T) {
 	if err := execArgs(t, td, newUpdateCmd(td.Deps, nil), "--cluster", "demo", "--principal", devRole, "--group", "x"); err != nil {
 		t.Fatal(err)
 	}
-	if got := opNames(td); strings.Join(got, " ") != "DescribeAccessEntry GetCallerIdentity DescribeAccessEntry UpdateAccessEntry" {
+	if got := opNames(td); strings.Join(got, " ") != "DescribeAccessEntry GetCallerIdentity DescribeAccessEntry UpdateAccessEntry DescribeAccessEntry" {
 		t.Errorf("requests: %v", got)
 	}
 }

@@ -308,7 +308,8 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 	policyARN := o.principal.PolicyARN(o.policy)
 	without := func(a access.EntryAccess) access.EntryAccess { return a.WithoutPolicy(policyARN) }
 	action := fmt.Sprintf("disassociate %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)
-	if err := guardLockout(ctx, client, o.entryTarget, o.force, nil, action, without); err != nil {
+	guard, err := readLockout(ctx, client, o.entryTarget, o.force, nil, action, without)
+	if err != nil {
 		return err
 	}
 	err = client.DisassociatePolicy(ctx, o.cluster, o.principal, policyARN)
@@ -329,9 +330,46 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 	if err != nil {
 		return mayHaveApplied(err, "the disassociation", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
 	}
+	if err := o.restoreIfLockedOut(ctx, client, guard, policyARN); err != nil {
+		return err
+	}
 	// Like the AWS CLI, nothing on stdout: DisassociateAccessPolicy returns nothing.
 	o.deps.done("disassociated %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)
 	return nil
+}
+
+// restoreIfLockedOut checks, after the disassociation from the caller's
+// own entry, that another writer did not take the rest of its access at
+// the same time (lockoutState.recheck); if so it associates the policy
+// again, at the scope the guard read, and says so (exit 4).
+func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.Client, guard lockoutState, policyARN string) error {
+	i := slices.IndexFunc(guard.before.Policies, func(p access.AssociatedPolicy) bool { return p.PolicyARN == policyARN })
+	if i < 0 {
+		return nil // not the caller's entry, --force, or the guard did not see the policy
+	}
+	scope := guard.before.Policies[i].AccessScope
+	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithPolicy(policyARN, scope) }
+	refusal, _, err := guard.recheck(ctx, client, o.entryTarget, nil, undo)
+	if err != nil {
+		warn(o.deps, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", o.policy.Name(), err, o.cluster, o.principal))
+		return nil
+	}
+	if refusal == nil {
+		return nil
+	}
+	done := fmt.Sprintf("disassociated %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)
+	_, rerr := client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, scope)
+	return lockedOutMeanwhile(done, refusal,
+		fmt.Sprintf("%s was associated again at scope %s", o.policy.Name(), scope), rerr,
+		fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy %s %s", o.cluster, o.principal, o.policy, scopeFlags(scope)))
+}
+
+// scopeFlags are policy associate's flags for scope.
+func scopeFlags(scope access.Scope) string {
+	if scope.Type == access.ScopeNamespace {
+		return "--namespace " + shellQuote(strings.Join(scope.Namespaces, ","))
+	}
+	return "--cluster-scope"
 }
 
 type policyListOptions struct {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
 type updateOptions struct {
@@ -33,10 +35,16 @@ Just before it writes, eksaccess reads the entry again: if another writer
 changed it in between (groups, username, or its modification time), it
 sends nothing and exits 4, saying what changed, rather than undo that
 change. Run the command again to apply yours to the entry as it is now.
+After the write it reads the entry back: if another writer changed it at
+the same time (so yours may have been undone), it exits 4, saying what
+changed. EKS has no conditional write: a change landing between the
+second read and the write is overwritten unseen.
 
 It refuses (exit 4) to take the last access from your own entry (the
 identity your credentials belong to): its last Kubernetes group when no
-access policy is left either. --force skips that check.`,
+access policy is left either. If another writer took the entry's last
+policy at the same time, so that the two changes together leave you
+nothing, it sets the groups back and exits 4. --force skips both checks.`,
 		Example: `  # Replace the groups, keep the username
   eksaccess update --cluster prod --principal arn:aws:iam::111122223333:role/dev --group dev-team,readers
 
@@ -78,7 +86,8 @@ access policy is left either. --force skips that check.`,
 
 // runUpdate reads the entry, works out both fields, checks that the
 // caller keeps its access, reads the entry again to catch another writer,
-// and sends both fields.
+// sends both fields, and reads the entry back to catch one that wrote at
+// the same time.
 func runUpdate(ctx context.Context, o *updateOptions) error {
 	client, err := entryClient(ctx, o.deps, o.req.Principal)
 	if err != nil {
@@ -94,7 +103,8 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 		return &FlagError{err}
 	}
 	after := func(a access.EntryAccess) access.EntryAccess { return a.WithGroups(groups) }
-	if err := guardLockout(ctx, client, t, o.force, &current, fmt.Sprintf("update access entry %s in cluster %s", t.principal, t.cluster), after); err != nil {
+	guard, err := readLockout(ctx, client, t, o.force, &current, fmt.Sprintf("update access entry %s in cluster %s", t.principal, t.cluster), after)
+	if err != nil {
 		return err
 	}
 	// The fields sent are the ones read plus the change: if another writer
@@ -120,7 +130,73 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	if err != nil {
 		return mayHaveApplied(err, "the update", fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal))
 	}
+	back, err := o.verify(ctx, client, t, again, updated)
+	if err != nil {
+		return err
+	}
+	if err := o.restoreIfLockedOut(ctx, client, t, guard, current, back); err != nil {
+		return err
+	}
 	return o.deps.print(entryResult(updated, nil))
+}
+
+// verify reads the entry back after the write. EKS has no conditional
+// write: another writer that wrote the entry after this update may have
+// undone it (and this update may have undone one it made just before).
+// When the groups or username read back are not the ones sent, that
+// happened: exit 4, saying what changed. A read-back EKS answers from
+// before the write (the entry exactly as it was, eventual consistency) is
+// no other writer. It returns the entry read back; a failure to read it is
+// a warning, not an error: the update was made.
+func (o *updateOptions) verify(ctx context.Context, client *eksapi.Client, t entryTarget, before, written access.Entry) (*access.Entry, error) {
+	back, err := client.DescribeEntry(ctx, t.cluster, t.principal)
+	describe := fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal)
+	switch {
+	case errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err):
+		return nil, &exitCodeError{code: exitConflict, err: withHint(
+			fmt.Errorf("updated access entry %s in cluster %s, but another writer changed this entry at the same time: it was deleted", t.principal, t.cluster),
+			"%s shows whether it is back", describe)}
+	case err != nil:
+		warn(o.deps, fmt.Sprintf("the update was made, but reading the entry back failed, so eksaccess cannot tell whether another writer changed it at the same time: %v; %s shows it", err, describe))
+		return nil, nil
+	}
+	if back.Revision == before.Revision && len(entryChanges(before, back)) == 0 {
+		return &back, nil // read from before the write: nothing to tell
+	}
+	// Compare what was sent, not the revision: modifiedAt is the write's
+	// own, so only the fields can show another writer's.
+	written.Revision = back.Revision
+	if changes := entryChanges(written, back); len(changes) > 0 {
+		return nil, &exitCodeError{code: exitConflict, err: withHint(
+			fmt.Errorf("updated access entry %s in cluster %s, but another writer changed this entry at the same time: %s", t.principal, t.cluster, strings.Join(changes, "; ")),
+			"your change may have been undone: check the entry (%s) and run the command again if it should still apply", describe)}
+	}
+	return &back, nil
+}
+
+// restoreIfLockedOut checks, after an update of the caller's own entry,
+// that another writer did not take the rest of its access at the same
+// time (a disassociation of its last policy while this update removed its
+// groups: each guard saw the other's still there). If so it sets the
+// groups back as they were and exits 4, saying so.
+func (o *updateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.Client, t entryTarget, guard lockoutState, was access.Entry, back *access.Entry) error {
+	if !guard.own || back == nil {
+		return nil
+	}
+	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithGroups(was.KubernetesGroups) }
+	refusal, _, err := guard.recheck(ctx, client, t, back, undo)
+	if err != nil {
+		warn(o.deps, fmt.Sprintf("the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", err, t.cluster, t.principal))
+		return nil
+	}
+	if refusal == nil {
+		return nil
+	}
+	groups := sortedGroups(was.KubernetesGroups)
+	_, rerr := client.UpdateEntry(ctx, t.cluster, t.principal, was.KubernetesGroups, back.Username)
+	return lockedOutMeanwhile(fmt.Sprintf("updated access entry %s in cluster %s", t.principal, t.cluster), refusal,
+		fmt.Sprintf("its groups were set back to [%s]", strings.Join(groups, " ")), rerr,
+		fmt.Sprintf("eksaccess update --cluster %s --principal %s --group %s", t.cluster, t.principal, shellQuote(strings.Join(groups, ","))))
 }
 
 // entryChanges lists what differs between two reads of an entry in the

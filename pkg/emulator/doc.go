@@ -154,6 +154,14 @@
 // or hang needs a real connection (httptest.NewServer), not a
 // ResponseRecorder.
 //
+// # Races
+//
+// OnCall(op, n, fn) runs fn right after the n-th request of op from now on
+// has taken effect and before it is answered: a test stages another
+// writer's change exactly inside a client's read-then-write window (EKS
+// has no conditional write), instead of hoping a goroutine lands there.
+// fn runs without the emulator's lock and may send requests of its own.
+//
 // # Bounded memory
 //
 // Requests keeps the most recent requests (Options.RecordLimit, 10000),

@@ -127,6 +127,7 @@ type Server struct {
 	requests     requestLog
 	faults       faultState  // the fault knobs of faults.go
 	after        afterFaults // FailAfter, ResetAfter (afterfault.go)
+	hooks        callHooks   // OnCall (hook.go)
 }
 
 // New returns an emulator with no clusters; add them with AddCluster.
@@ -261,6 +262,9 @@ type call struct {
 	// repeatToken makes a list answer the nextToken it was given
 	// (Options.RepeatPageToken).
 	repeatToken bool
+	// seq and seqAll are the call's numbers among the requests of its
+	// operation and among all requests (0: not authenticated), for OnCall.
+	seq, seqAll int
 }
 
 // decode reads the JSON request body into v. An empty body is an empty
@@ -315,6 +319,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 	if cf := (*connFault)(nil); errors.As(err, &cf) {
 		s.logf(r, c, s.breakConnection(w, r, cf), start)
 		return
+	}
+	for _, fn := range s.hooks.take(c.op, c.seq, c.seqAll) {
+		fn() // another writer, between this request and the client's next (hook.go)
 	}
 	if s.after.strike(w, c.op, &err) {
 		return // applied, then the connection was reset (afterfault.go)
@@ -376,7 +383,9 @@ func (s *Server) dispatch(c *call, op operation) (any, error) {
 	if c.authErr != nil {
 		return nil, c.authErr
 	}
-	if err := s.injectedFault(c); err != nil {
+	err := s.injectedFault(c)
+	c.seq, c.seqAll = s.faults.seen[c.op], s.faults.seen[AllOperations]
+	if err != nil {
 		return nil, err
 	}
 	return op.handle(c)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -15,6 +16,22 @@ import (
 // ErrChangedMeanwhile: the entry changed between the plan's read and the
 // write; apply leaves it alone rather than undo another writer's change.
 var ErrChangedMeanwhile = errors.New("changed by another writer since the plan was read")
+
+// writtenMeanwhile: another writer wrote the entry while apply did (its
+// read-back after UpdateAccessEntry found other groups or username), so
+// apply's change may have been undone. It is an ErrChangedMeanwhile.
+type writtenMeanwhile struct {
+	principal access.PrincipalARN
+	cluster   access.ClusterName
+	changes   []string
+}
+
+func (e *writtenMeanwhile) Error() string {
+	return fmt.Sprintf("access entry %s in cluster %s: another writer changed this entry at the same time: %s: apply again to plan from its new state",
+		e.principal, e.cluster, strings.Join(e.changes, "; "))
+}
+
+func (e *writtenMeanwhile) Is(target error) bool { return target == ErrChangedMeanwhile }
 
 // ErrRefused: the plan refuses the change (a type change, a lockout).
 var ErrRefused = errors.New("refused")
@@ -173,6 +190,14 @@ func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c Chan
 // re-scoped policies, then the groups and username, then the tags, then
 // the removed policies. So access never lapses in between, and a failure
 // half-way leaves more access, never less.
+//
+// UpdateAccessEntry sends the groups and username together, the ones the
+// file does not change as read: so the entry is read again just before it
+// (when policy calls came in between), and back at the end, where another
+// writer's groups or username mean it wrote at the same time and may have
+// undone this change (ErrChangedMeanwhile either way). EKS has no
+// conditional write: a change landing between that last read and the
+// write is overwritten unseen.
 func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
 	now, err := x.Client.DescribeEntry(ctx, cluster, c.Principal)
 	if err != nil {
@@ -196,7 +221,21 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 		}
 		o.Done = append(o.Done, string(pc.Action)+" "+pc.Policy.Name())
 	}
+	var wrote *access.Entry // what UpdateAccessEntry sent, to verify at the end
 	if c.Diff.Has(access.FieldGroups) || c.Diff.Has(access.FieldUsername) {
+		if len(o.Done) > 0 {
+			// Policy calls came since the read: read again, so that the
+			// fields sent as read are the entry's now.
+			again, err := x.Client.DescribeEntry(ctx, cluster, c.Principal)
+			if err != nil {
+				return err
+			}
+			if changedMeanwhile(now, again) {
+				return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
+					c.Principal, cluster, ErrChangedMeanwhile, again.Revision)
+			}
+			now = again
+		}
 		groups := slices.Clone(now.KubernetesGroups)
 		if c.Diff.Has(access.FieldGroups) {
 			groups = access.NormalizeGroups(c.Want.Groups)
@@ -213,6 +252,7 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 			return err
 		}
 		o.Done = append(o.Done, "update groups and username")
+		wrote = &access.Entry{KubernetesGroups: groups, Username: username}
 	}
 	set, unset := c.TagChanges()
 	if len(set) > 0 {
@@ -236,7 +276,38 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 		}
 		o.Done = append(o.Done, "remove "+pc.Policy.Name())
 	}
+	if wrote != nil {
+		return x.verify(ctx, cluster, c.Principal, now, *wrote)
+	}
 	return nil
+}
+
+// verify reads the entry back after apply's UpdateAccessEntry: groups or
+// username other than the ones sent are another writer's, written at the
+// same time. A read answered from before the write (the entry exactly as
+// it was: eventual consistency) is no other writer; a failed read says
+// nothing either way, and the write was made.
+func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN, before, wrote access.Entry) error {
+	back, err := x.Client.DescribeEntry(ctx, cluster, p)
+	switch {
+	case errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err):
+		return &writtenMeanwhile{principal: p, cluster: cluster, changes: []string{"it was deleted"}}
+	case err != nil:
+		return nil
+	case back.Revision == before.Revision && !changedMeanwhile(before, back):
+		return nil
+	}
+	var changes []string
+	if a, b := sortedCopy(wrote.KubernetesGroups), sortedCopy(back.KubernetesGroups); !slices.Equal(slices.Compact(a), slices.Compact(b)) {
+		changes = append(changes, fmt.Sprintf("kubernetesGroups [%s] -> [%s]", strings.Join(a, " "), strings.Join(b, " ")))
+	}
+	if wrote.Username != back.Username {
+		changes = append(changes, fmt.Sprintf("username %q -> %q", wrote.Username, back.Username))
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	return &writtenMeanwhile{principal: p, cluster: cluster, changes: changes}
 }
 
 // changedMeanwhile reports whether the entry read now differs from the one

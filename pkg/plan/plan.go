@@ -211,6 +211,27 @@ type Options struct {
 	// entry of the default owner that the file states is adopted (tagged
 	// with Owner); another owner's entry is never changed nor deleted.
 	Owner string
+	// ConfigMap: the cluster honours aws-auth (API_AND_CONFIG_MAP), where
+	// the caller's own new entry takes precedence over it, so creating it
+	// without cluster admin is a lockout (see CreatesOwnWithoutAdmin).
+	ConfigMap bool
+}
+
+// CreatesOwnWithoutAdmin reports whether planning want against live would
+// create the caller's own entry without AmazonEKSClusterAdminPolicy at
+// cluster scope: only then does Options.ConfigMap matter, and the cluster's
+// authentication mode need be read.
+func CreatesOwnWithoutAdmin(caller string, want []access.CreateEntry, live []Live) bool {
+	if caller == "" {
+		return false
+	}
+	exists := make(map[string]bool, len(live))
+	for _, l := range live {
+		exists[l.PrincipalARN] = true
+	}
+	return slices.ContainsFunc(want, func(w access.CreateEntry) bool {
+		return access.IsCaller(caller, w.Principal) && !exists[w.Principal.String()] && !access.NewEntryAccess(w).ClusterAdmin()
+	})
 }
 
 // Build plans how to make live (the cluster's entries) match want (the
@@ -230,8 +251,7 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 		named[w.Principal.String()] = true
 		have, ok := byPrincipal[w.Principal.String()]
 		if !ok {
-			w.Tags = withApplyTags(w.Tags, o.Owner)
-			p.Changes = append(p.Changes, Change{Principal: w.Principal, Action: ActionCreate, Want: &w})
+			p.Changes = append(p.Changes, planCreate(w, o))
 			continue
 		}
 		p.Changes = append(p.Changes, planUpdate(w, have, o))
@@ -245,6 +265,21 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 	}
 	slices.SortFunc(p.Changes, func(a, b Change) int { return cmp.Compare(a.Principal.String(), b.Principal.String()) })
 	return p
+}
+
+// planCreate plans a new entry; the caller's own is refused without
+// cluster admin where aws-auth counts (access.LockoutShadowsConfigMap).
+func planCreate(w access.CreateEntry, o Options) Change {
+	w.Tags = withApplyTags(w.Tags, o.Owner)
+	c := Change{Principal: w.Principal, Action: ActionCreate, Want: &w}
+	if o.Caller == "" {
+		return c
+	}
+	if err := access.CheckLockout(o.Caller, w.Principal, access.EntryAccess{ConfigMap: o.ConfigMap}, access.NewEntryAccess(w)); err != nil {
+		c.Action = ActionRefuse
+		c.Reason = fmt.Sprintf("%s: give it %s with accessScope {type: cluster} in the file (--force overrides)", err, access.ClusterAdminPolicy)
+	}
+	return c
 }
 
 func planUpdate(w access.CreateEntry, have *Live, o Options) Change {

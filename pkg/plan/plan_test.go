@@ -260,6 +260,22 @@ func TestBuild(t *testing.T) {
 			writes: 1,
 		},
 		{
+			name: "creating the caller's own entry without cluster admin where aws-auth counts is refused; others' creates go ahead",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{
+					{Principal: mustPrincipal(t, "arn:aws:iam::111122223333:role/platform/admin"), Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy:namespace=dev")}},
+					{Principal: mustPrincipal(t, dev)},
+				}
+			},
+			opts: Options{Caller: caller, ConfigMap: true},
+			plan: []string{
+				"create " + dev,
+				"refuse arn:aws:iam::111122223333:role/platform/admin: refused: your own access entry takes precedence over the aws-auth ConfigMap, and this one would not hold AmazonEKSClusterAdminPolicy at cluster scope: " +
+					"whatever aws-auth gives you (system:masters, say) would give way to what the entry grants (you are " + caller + "): give it AmazonEKSClusterAdminPolicy with accessScope {type: cluster} in the file (--force overrides)",
+			},
+			writes: 1,
+		},
+		{
 			name: "a file without owner prunes the default owner's entries (made before owners), not an owner's",
 			want: func(*testing.T) []access.CreateEntry { return nil },
 			live: []Live{live(dev, "STANDARD", nil, owned("team-a")), live(admin, "STANDARD", nil, managed)},
@@ -347,6 +363,24 @@ func TestBuild(t *testing.T) {
 			writes: 1,
 		},
 		{
+			name: "the caller's own new entry with cluster admin, or where aws-auth does not count, is created",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: mustPrincipal(t, admin), Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSClusterAdminPolicy")}}}
+			},
+			opts:   Options{Caller: caller, ConfigMap: true},
+			plan:   []string{"create " + admin},
+			writes: 2,
+		},
+		{
+			name: "the caller's own new entry in an API-mode cluster only adds access",
+			want: func(t *testing.T) []access.CreateEntry {
+				return []access.CreateEntry{{Principal: mustPrincipal(t, admin), Groups: []string{"ops"}}}
+			},
+			opts:   Options{Caller: caller},
+			plan:   []string{"create " + admin},
+			writes: 1,
+		},
+		{
 			name:   "--force (no caller) lets the caller change its own entry",
 			want:   func(*testing.T) []access.CreateEntry { return nil },
 			live:   []Live{live(admin, "STANDARD", nil, managed)},
@@ -369,6 +403,38 @@ func TestBuild(t *testing.T) {
 				t.Errorf("InSync() = %v with %d writes", p.InSync(), tt.writes)
 			}
 		})
+	}
+}
+
+// TestCreatesOwnWithoutAdmin: the cluster's mode is read only when the
+// plan would create the caller's own entry without cluster admin.
+func TestCreatesOwnWithoutAdmin(t *testing.T) {
+	t.Parallel()
+	own := func(policies ...string) []access.CreateEntry {
+		e := access.CreateEntry{Principal: mustPrincipal(t, admin)}
+		for _, p := range policies {
+			e.Policies = append(e.Policies, assoc(t, p))
+		}
+		return []access.CreateEntry{e}
+	}
+	tests := []struct {
+		name   string
+		caller string
+		want   []access.CreateEntry
+		live   []Live
+		yes    bool
+	}{
+		{"own, no policy", caller, own(), nil, true},
+		{"own, cluster admin in a namespace", caller, own("AmazonEKSClusterAdminPolicy:namespace=dev"), nil, true},
+		{"own, cluster admin", caller, own("AmazonEKSClusterAdminPolicy"), nil, false},
+		{"own, already there", caller, own(), []Live{live(admin, "STANDARD", nil, nil)}, false},
+		{"someone else's", "arn:aws:sts::111122223333:assumed-role/dev/bob", own(), nil, false},
+		{"--force", "", own(), nil, false},
+	}
+	for _, tt := range tests {
+		if got := CreatesOwnWithoutAdmin(tt.caller, tt.want, tt.live); got != tt.yes {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.yes)
+		}
 	}
 }
 
