@@ -180,6 +180,18 @@ func (o *planOptions) machineOutput() bool {
 	return f == output.JSON || f == output.YAML
 }
 
+// printPlans prints the plans as data with -o json or yaml. A cluster
+// that could not be planned is left out (stderr says why); when no cluster
+// could be, nothing is printed: an empty list of plans would read as
+// "nothing to do".
+func (o *planOptions) printPlans(plans []clusterPlan) error {
+	docs := planDocs(plans)
+	if !o.machineOutput() || len(docs) == 0 && len(plans) > 0 {
+		return nil
+	}
+	return o.deps.print(output.Result{Doc: applyDoc{Plans: docs}})
+}
+
 // planDocs are the plans as data.
 func planDocs(plans []clusterPlan) []plan.Doc {
 	docs := make([]plan.Doc, 0, len(plans))
@@ -252,11 +264,13 @@ is the highest of theirs.`,
   eksaccess apply -f cluster.yaml --yes`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !opts.yes && !opts.dryRun && !deps.IO.CanPrompt() {
-				return withHint(flagErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", opts.file)
-			}
+			// The file first: a missing -f, or a file that cannot be read or
+			// is malformed, is the error to fix before --yes matters.
 			if err := opts.complete(); err != nil {
 				return err
+			}
+			if !opts.yes && !opts.dryRun && !deps.IO.CanPrompt() {
+				return withHint(flagErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", opts.file)
 			}
 			if runF == nil {
 				runF = runApply
@@ -286,10 +300,8 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	}
 	perr := planErrors(plans)
 	if o.dryRun || writes+refused == 0 {
-		if o.machineOutput() {
-			if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans)}}); err != nil {
-				return err
-			}
+		if err := o.printPlans(plans); err != nil {
+			return err
 		}
 		return perr
 	}

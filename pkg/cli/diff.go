@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
-
-	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 type diffOptions struct {
@@ -52,10 +50,8 @@ func runDiff(ctx context.Context, o *diffOptions) error {
 		return err
 	}
 	o.showPlans(plans)
-	if o.machineOutput() {
-		if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans)}}); err != nil {
-			return err
-		}
+	if err := o.printPlans(plans); err != nil {
+		return err
 	}
 	if err := planErrors(plans); err != nil {
 		return err
