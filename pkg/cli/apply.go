@@ -306,12 +306,8 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		return perr
 	}
 	if !o.yes && writes > 0 {
-		ok, err := o.deps.Confirm(ctx, fmt.Sprintf("Apply %d changes to %s?", writes, clusterNames(plans)))
-		if err != nil {
-			return fmt.Errorf("read confirmation: %w", err)
-		}
-		if !ok {
-			return withHint(flagErrorf("not applied: declined at the prompt"), "nothing was changed")
+		if err := confirm(ctx, o.deps, fmt.Sprintf("Apply %d changes to %s?", writes, clusterNames(plans)), "not applied"); err != nil {
+			return err
 		}
 	}
 	results := o.applyAll(ctx, plans)
