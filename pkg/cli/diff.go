@@ -34,6 +34,7 @@ gate for CI.`,
 			if err := opts.complete(); err != nil {
 				return err
 			}
+			opts.color = stderrColor(cmd, deps)
 			if runF == nil {
 				runF = runDiff
 			}

@@ -189,7 +189,7 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 		if named[l.PrincipalARN] {
 			continue
 		}
-		p.Changes = append(p.Changes, planDelete(cluster, l, o))
+		p.Changes = append(p.Changes, planUnnamed(cluster, l, o))
 	}
 	slices.SortFunc(p.Changes, func(a, b Change) int { return cmp.Compare(a.Principal.String(), b.Principal.String()) })
 	return p
@@ -244,8 +244,6 @@ func planDelete(cluster access.ClusterName, l *Live, o Options) Change {
 	p := access.UncheckedPrincipalARN(l.PrincipalARN)
 	c := Change{Principal: p, Action: ActionKeep, Have: l}
 	switch {
-	case !o.Prune:
-		c.Reason = "not in the file (--prune would delete it if apply manages it)"
 	case access.EntryType(l.Type).IsNode():
 		c.Reason = "not in the file; a " + l.Type + " entry is never pruned (nodes would stop joining)"
 	case !l.Managed() && !o.PruneUnmanaged:
