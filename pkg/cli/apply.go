@@ -241,8 +241,11 @@ func newApplyCmd(deps *Deps, runF func(context.Context, *applyOptions) error) *c
 eksaccess reads each cluster's live state (every entry and its policies),
 prints the plan on stderr (+ create, ~ update, - delete, ! refused), asks
 on a terminal (--yes skips the question; without a terminal --yes is
-required), then makes the changes, several at a time (--concurrency). A
-second apply of the same file makes no write.
+required; the time at the question does not count against --timeout),
+then makes the changes, several at a time (--concurrency), and says per
+cluster what it did. Stopped by Ctrl-C or --timeout, it says per entry
+what may have been applied and what was not started. A second apply of
+the same file makes no write.
 
 What the file says of an entry is the whole truth: groups and policies it
 does not list are removed from the entry, and tags it lists are set (tags are
