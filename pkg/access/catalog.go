@@ -89,3 +89,22 @@ func (p PolicyRef) CheckAssociable() error {
 		fmt.Sprintf("access policy %s is reserved for AWS service-linked roles: EKS refuses to associate it with a role or user of yours", p.name),
 		"EKS associates it itself with the service-linked role that needs it; `eksaccess policy list` shows the other policies")
 }
+
+// CheckSpelling refuses a short policy name that is not in the catalog
+// eksaccess ships but is close to a name that is ("AmazonEKSAdminVewPolicy",
+// "View"): a typo, caught offline, before anything is sent, with the name
+// it most likely means. A name close to none may be a policy newer than
+// the catalog and is left to the live catalog (eksapi.CheckPolicies); so
+// is a full ARN, the way to name a new policy that happens to be spelled
+// like a known one.
+func (p PolicyRef) CheckSpelling() error {
+	if p.arn != "" || slices.Contains(catalogNames, p.name) {
+		return nil
+	}
+	s := SuggestPolicy(p.name, catalogNames)
+	if s == "" {
+		return nil
+	}
+	return newError(fmt.Sprintf("unknown access policy %q", p.name),
+		fmt.Sprintf("did you mean %s? (a policy newer than the catalog eksaccess ships, taken %s, can be given by its full ARN)", s, CatalogDate))
+}

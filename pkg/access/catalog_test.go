@@ -68,3 +68,36 @@ func TestPolicyRefCheckAssociable(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestPolicyRefCheckSpelling: a short name close to a catalog name is a
+// typo, refused offline with the name meant; every catalog name, a name
+// close to none (perhaps newer than the catalog) and any full ARN pass.
+func TestPolicyRefCheckSpelling(t *testing.T) {
+	t.Parallel()
+	for _, p := range access.Catalog("") {
+		if err := mustPolicy(t, p.Name).CheckSpelling(); err != nil {
+			t.Errorf("%s: %v", p.Name, err)
+		}
+	}
+	cases := []struct {
+		name string
+		want *want
+	}{
+		{"AmazonEKSAdminVewPolicy", &want{`unknown access policy "AmazonEKSAdminVewPolicy"`, "did you mean AmazonEKSAdminViewPolicy?"}},
+		{"AmazonEKSViewPolcy", &want{`unknown access policy "AmazonEKSViewPolcy"`, "did you mean AmazonEKSViewPolicy?"}},
+		{"View", &want{`unknown access policy "View"`, "did you mean AmazonEKSViewPolicy?"}},
+		{"amazoneksclusteradminpolicy", &want{`unknown access policy`, "did you mean AmazonEKSClusterAdminPolicy?"}},
+		{"AmazonEKSBrandNewThingPolicy", nil},
+		{"arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminVewPolicy", nil},
+	}
+	for _, tc := range cases {
+		err := mustPolicy(t, tc.name).CheckSpelling()
+		if tc.want == nil {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		checkError(t, err, *tc.want)
+	}
+}

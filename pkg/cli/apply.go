@@ -26,6 +26,7 @@ type planOptions struct {
 	force          bool
 	concurrency    int
 	verbose        bool
+	color          bool // the plan on stderr in colour (stderrColor)
 
 	loaded *plan.File
 }
@@ -173,18 +174,37 @@ func (o *planOptions) planOne(ctx context.Context, cp *clusterPlan, opts plan.Op
 
 // showPlans prints the plans for people, on stderr.
 func (o *planOptions) showPlans(plans []clusterPlan) {
-	color := o.deps.Output.Color || o.deps.IO.IsStderrTTY() && o.deps.Env("NO_COLOR") == ""
 	for _, cp := range plans {
 		if cp.err == nil {
-			plan.Render(o.deps.IO.ErrOut, cp.plan, color, o.verbose, output.Sanitize)
+			plan.Render(o.deps.IO.ErrOut, cp.plan, o.color, o.verbose, output.Sanitize)
 		}
 	}
+}
+
+// stderrColor reports whether what cmd writes on stderr (a plan) may be
+// coloured: stderr is a terminal, and neither --no-color nor NO_COLOR
+// says otherwise. (Output.Color is stdout's.)
+func stderrColor(cmd *cobra.Command, deps *Deps) bool {
+	noColor, _ := cmd.Flags().GetBool("no-color")
+	return !noColor && deps.Env("NO_COLOR") == "" && deps.IO.IsStderrTTY()
 }
 
 // machineOutput reports whether -o asks for a document (json, yaml).
 func (o *planOptions) machineOutput() bool {
 	f := o.deps.Output.Format
 	return f == output.JSON || f == output.YAML
+}
+
+// printPlans prints the plans as data with -o json or yaml. A cluster
+// that could not be planned is left out (stderr says why); when no cluster
+// could be, nothing is printed: an empty list of plans would read as
+// "nothing to do".
+func (o *planOptions) printPlans(plans []clusterPlan) error {
+	docs := planDocs(plans)
+	if !o.machineOutput() || len(docs) == 0 && len(plans) > 0 {
+		return nil
+	}
+	return o.deps.print(output.Result{Doc: applyDoc{Plans: docs}})
 }
 
 // planDocs are the plans as data.
@@ -228,8 +248,11 @@ func newApplyCmd(deps *Deps, runF func(context.Context, *applyOptions) error) *c
 eksaccess reads each cluster's live state (every entry and its policies),
 prints the plan on stderr (+ create, ~ update, - delete, ! refused), asks
 on a terminal (--yes skips the question; without a terminal --yes is
-required), then makes the changes, several at a time (--concurrency). A
-second apply of the same file makes no write.
+required; the time at the question does not count against --timeout),
+then makes the changes, several at a time (--concurrency), and says per
+cluster what it did. Stopped by Ctrl-C or --timeout, it says per entry
+what may have been applied and what was not started. A second apply of
+the same file makes no write.
 
 What the file says of an entry is the whole truth: groups and policies it
 does not list are removed from the entry, and tags it lists are set (tags are
@@ -262,11 +285,14 @@ is the highest of theirs.`,
   eksaccess apply -f cluster.yaml --yes`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !opts.yes && !opts.dryRun && !deps.IO.CanPrompt() {
-				return withHint(flagErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", opts.file)
-			}
+			// The file first: a missing -f, or a file that cannot be read or
+			// is malformed, is the error to fix before --yes matters.
 			if err := opts.complete(); err != nil {
 				return err
+			}
+			opts.color = stderrColor(cmd, deps)
+			if !opts.yes && !opts.dryRun && !deps.IO.CanPrompt() {
+				return withHint(flagErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", opts.file)
 			}
 			if runF == nil {
 				runF = runApply
@@ -287,37 +313,27 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		return err
 	}
 	o.showPlans(plans)
-	writes, refused := 0, 0
-	for _, cp := range plans {
-		if cp.err == nil {
-			writes += cp.plan.Writes()
-			refused += cp.plan.Summary().Refuse
-		}
-	}
+	count := countChanges(plans)
 	perr := planErrors(plans)
-	if o.dryRun || writes+refused == 0 {
-		if o.machineOutput() {
-			if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans)}}); err != nil {
-				return err
-			}
+	if o.dryRun || count.total()+count.refuse == 0 {
+		if err := o.printPlans(plans); err != nil {
+			return err
 		}
 		return perr
 	}
-	if !o.yes && writes > 0 {
-		ok, err := o.deps.Confirm(ctx, fmt.Sprintf("Apply %d changes to %s?", writes, clusterNames(plans)))
-		if err != nil {
-			return fmt.Errorf("read confirmation: %w", err)
-		}
-		if !ok {
-			return withHint(flagErrorf("not applied: declined at the prompt"), "nothing was changed")
+	if !o.yes && count.total() > 0 {
+		q := fmt.Sprintf("Apply %d %s to %s (%s)?", count.total(), plural(count.total(), "change", "changes"), clusterNames(plans), count)
+		if err := confirm(ctx, o.deps, q, "not applied"); err != nil {
+			return err
 		}
 	}
-	results := o.applyAll(ctx, plans)
-	summary := summaryResult(plans, results)
+	results := o.applyAll(ctx, plans, count.total())
+	sums := summarize(plans, results)
+	o.reportResults(sums, results)
+	summary := summaryResult(sums)
 	switch {
 	case o.machineOutput():
-		doc := summary.Doc.(summaryDoc)
-		if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans), Clusters: doc.Clusters}}); err != nil {
+		if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans), Clusters: sums}}); err != nil {
 			return err
 		}
 	case len(plans) > 1 || anyFailed(results):
@@ -328,6 +344,48 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	rerr := resultErrors(ctx, results)
 	// Several causes: the highest exit code of theirs is apply's.
 	return withCode(errors.Join(perr, rerr), max(applyExitCode(perr), applyExitCode(rerr)))
+}
+
+// changeCount counts what the plans change, as their summary lines do:
+// entries to create, update and delete, and those refused.
+type changeCount struct{ create, update, delete, refuse int }
+
+func countChanges(plans []clusterPlan) changeCount {
+	var c changeCount
+	for _, cp := range plans {
+		if cp.err == nil {
+			s := cp.plan.Summary()
+			c.create += s.Create
+			c.update += s.Update
+			c.delete += s.Delete
+			c.refuse += s.Refuse
+		}
+	}
+	return c
+}
+
+// total is the entries the plans change (refused ones are not changed).
+func (c changeCount) total() int { return c.create + c.update + c.delete }
+
+// String says what the changes are: "30 to create, 2 to delete".
+func (c changeCount) String() string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		verb string
+	}{{c.create, "create"}, {c.update, "update"}, {c.delete, "delete"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d to %s", p.n, p.verb))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // applyDoc is apply's document with -o json or yaml: the plans, and once
@@ -347,15 +405,8 @@ func withCode(err error, code int) error {
 
 // applyAll applies every cluster's plan concurrently; the progress line
 // on a terminal counts entries across clusters.
-func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan) []*plan.Result {
+func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total int) []*plan.Result {
 	results := make([]*plan.Result, len(plans))
-	total := 0
-	for _, cp := range plans {
-		if cp.err == nil {
-			s := cp.plan.Summary()
-			total += s.Create + s.Update + s.Delete + s.Refuse
-		}
-	}
 	var done atomic.Int64
 	progress := o.deps.progress("applied", "changes", total)
 	defer progress.stop()
@@ -384,7 +435,7 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan) []*pla
 func clusterNames(plans []clusterPlan) string {
 	var names []string
 	for _, cp := range plans {
-		if cp.err == nil && cp.plan.Writes() > 0 {
+		if s := cp.plan.Summary(); cp.err == nil && s.Create+s.Update+s.Delete > 0 {
 			names = append(names, string(cp.target.Name))
 		}
 	}
@@ -403,68 +454,76 @@ func anyFailed(results []*plan.Result) bool {
 	return false
 }
 
-// resultErrors names every entry that did not finish, with what was done
-// of it, and says how a re-run converges, with the highest exit code of
-// the failures. Stopped (Ctrl-C, --timeout), it also says what was done
-// and what was not started.
+// resultErrors names every entry that did not finish, a line each, and
+// says how a re-run converges, with the highest exit code of the
+// failures: a failed entry with what was done of it; stopped (Ctrl-C,
+// --timeout), an entry whose writes were on their way "may have been
+// applied", and one never begun "not started".
 func resultErrors(ctx context.Context, results []*plan.Result) error {
 	code := 0
-	var errs []error
-	var done, notStarted []string
-	refusedOnly := true
+	var errs, notStarted []error
+	refusedOnly, anyDone := true, false
 	for _, r := range results {
 		if r == nil {
 			continue
 		}
 		for _, out := range r.Outcomes {
-			what := fmt.Sprintf("%s %s in cluster %s", out.Action, out.Principal, r.Cluster)
+			what := fmt.Sprintf("cluster %s: %s %s", r.Cluster, out.Action, out.Principal)
+			done := ""
+			if len(out.Done) > 0 {
+				done = " (done: " + strings.Join(out.Done, ", ") + ")"
+			}
 			switch {
 			case out.Err == nil:
-				done = append(done, what)
+				anyDone = true
+				continue
 			case !out.Started:
-				notStarted = append(notStarted, what)
+				notStarted = append(notStarted, &reportError{what + ": not started", out.Err})
+			case out.InFlight():
+				errs = append(errs, &reportError{what + ": may have been applied" + done + "; run it again to converge", out.Err})
 			default:
-				msg := fmt.Sprintf("cluster %s: %s %s", r.Cluster, out.Action, out.Principal)
-				if len(out.Done) > 0 {
-					msg += " (done: " + strings.Join(out.Done, ", ") + ")"
-				}
-				errs = append(errs, fmt.Errorf("%s: %w", msg, out.Err))
-				code = max(code, applyExitCode(out.Err))
-				refusedOnly = refusedOnly && errors.Is(out.Err, plan.ErrRefused)
+				errs = append(errs, fmt.Errorf("%s%s: %w", what, done, out.Err))
 			}
+			code = max(code, applyExitCode(out.Err))
+			refusedOnly = refusedOnly && errors.Is(out.Err, plan.ErrRefused)
 		}
 	}
-	if len(notStarted) > 0 {
-		errs = append(errs, fmt.Errorf("not started: %s: %w", listSome(notStarted), ctx.Err()))
-		code = max(code, exitCode(ctx.Err()))
-	}
-	if len(errs) == 0 {
+	if len(errs)+len(notStarted) == 0 {
 		return nil
 	}
+	const shown = 20
+	if len(notStarted) > shown {
+		rest := len(notStarted) - shown
+		notStarted = append(notStarted[:shown], &reportError{fmt.Sprintf("and %d more not started", rest), ctx.Err()})
+	}
+	errs = append(errs, notStarted...)
 	hint := "fix the cause and run apply again: it plans from the live state and makes only what is left"
 	switch {
 	case ctx.Err() != nil:
-		if len(done) > 0 {
-			errs = append([]error{fmt.Errorf("done before it stopped: %s", listSome(done))}, errs...)
+		lead := "apply did not finish"
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			lead = "--timeout ran out: apply did not finish"
 		}
+		errs = append([]error{&reportError{lead, ctx.Err()}}, errs...)
 		hint = "run apply again to finish: it plans from the live state and makes only what is left"
 	case refusedOnly:
 		hint = "nothing refused was changed; the reasons above say what would allow it"
-	case len(done) > 0:
+	case anyDone:
 		hint = "the other changes were made; " + hint
 	}
 	return withCode(withHint(errors.Join(errs...), "%s", hint), code)
 }
 
-// listSome lists up to ten items, then how many more.
-func listSome(items []string) string {
-	const shown = 10
-	list := strings.Join(items[:min(len(items), shown)], ", ")
-	if len(items) > shown {
-		list += fmt.Sprintf(" and %d more", len(items)-shown)
-	}
-	return list
+// reportError is a line of apply's report that says in its own words what
+// became of an entry; its cause (context.Canceled, an API error) stays in
+// the chain for the exit code and the hints.
+type reportError struct {
+	msg   string
+	cause error
 }
+
+func (e *reportError) Error() string { return e.msg }
+func (e *reportError) Unwrap() error { return e.cause }
 
 // applyExitCode is exitCode, with the planner's refusals (a lockout, a
 // type change, another writer's change) as conflicts.
@@ -487,19 +546,27 @@ type summaryDoc struct {
 }
 
 type clusterSummary struct {
-	Cluster string   `json:"cluster"`
-	Region  string   `json:"region"`
-	Created int      `json:"created"`
-	Updated int      `json:"updated"`
-	Deleted int      `json:"deleted"`
-	Failed  int      `json:"failed"`
-	Result  string   `json:"result"`
-	Errors  []string `json:"errors"`
+	Cluster string `json:"cluster"`
+	Region  string `json:"region"`
+	Created int    `json:"created"`
+	Updated int    `json:"updated"`
+	Deleted int    `json:"deleted"`
+	// Failed counts the entries that failed or were refused.
+	Failed int `json:"failed"`
+	// InFlight counts the entries whose writes were on their way when
+	// apply stopped: they may have been applied.
+	InFlight int `json:"inFlight"`
+	// NotStarted counts the entries apply stopped before.
+	NotStarted int      `json:"notStarted"`
+	Result     string   `json:"result"`
+	Errors     []string `json:"errors"`
+
+	refused int // of Failed, the refusals
 }
 
-func summaryResult(plans []clusterPlan, results []*plan.Result) output.Result {
-	doc := summaryDoc{Clusters: []clusterSummary{}}
-	var rows [][]string
+// summarize says what became of each cluster's plan.
+func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
+	sums := []clusterSummary{}
 	for i, cp := range plans {
 		s := clusterSummary{Cluster: string(cp.target.Name), Region: cp.client.Region(), Errors: []string{}, Result: "in sync"}
 		switch {
@@ -508,34 +575,82 @@ func summaryResult(plans []clusterPlan, results []*plan.Result) output.Result {
 			s.Errors = append(s.Errors, cp.err.Error())
 		case results[i] != nil:
 			s.Result = "applied"
-			refused := 0
 			for _, out := range results[i].Outcomes {
-				if out.Err != nil {
+				switch {
+				case out.Err == nil:
+					switch out.Action {
+					case plan.ActionCreate:
+						s.Created++
+					case plan.ActionUpdate:
+						s.Updated++
+					case plan.ActionDelete:
+						s.Deleted++
+					}
+				case !out.Started:
+					s.NotStarted++
+					s.Errors = append(s.Errors, out.Principal+": not started")
+				case out.InFlight():
+					s.InFlight++
+					s.Errors = append(s.Errors, out.Principal+": may have been applied; run it again to converge")
+				default:
 					s.Failed++
 					if errors.Is(out.Err, plan.ErrRefused) {
-						refused++
+						s.refused++
 					}
 					s.Errors = append(s.Errors, out.Principal+": "+out.Err.Error())
-					continue
-				}
-				switch out.Action {
-				case plan.ActionCreate:
-					s.Created++
-				case plan.ActionUpdate:
-					s.Updated++
-				case plan.ActionDelete:
-					s.Deleted++
 				}
 			}
 			switch {
-			case s.Failed > 0 && refused == s.Failed && s.Created+s.Updated+s.Deleted == 0:
+			case s.InFlight+s.NotStarted > 0:
+				s.Result = "stopped"
+			case s.Failed > 0 && s.refused == s.Failed && s.Created+s.Updated+s.Deleted == 0:
 				s.Result = "refused"
 			case s.Failed > 0:
 				s.Result = "failed"
 			}
 		}
-		doc.Clusters = append(doc.Clusters, s)
-		rows = append(rows, []string{s.Cluster, s.Region, strconv.Itoa(s.Created), strconv.Itoa(s.Updated), strconv.Itoa(s.Deleted), strconv.Itoa(s.Failed), s.Result})
+		sums = append(sums, s)
 	}
-	return output.Result{Doc: doc, Table: output.Table{Header: []string{"CLUSTER", "REGION", "CREATED", "UPDATED", "DELETED", "FAILED", "RESULT"}, Rows: rows}}
+	return sums
+}
+
+// reportResults says on stderr, a line per cluster apply worked on, what
+// became of its changes: "cluster demo (us-west-2): 3 created, 1 updated,
+// 0 deleted", and what did not finish.
+func (o *applyOptions) reportResults(sums []clusterSummary, results []*plan.Result) {
+	for i, s := range sums {
+		if results[i] == nil {
+			continue
+		}
+		line := fmt.Sprintf("cluster %s (%s): %d created, %d updated, %d deleted", s.Cluster, s.Region, s.Created, s.Updated, s.Deleted)
+		var rest []string
+		if n := s.Failed - s.refused; n > 0 {
+			rest = append(rest, fmt.Sprintf("%d failed", n))
+		}
+		if s.refused > 0 {
+			rest = append(rest, fmt.Sprintf("%d refused", s.refused))
+		}
+		if s.InFlight > 0 {
+			rest = append(rest, fmt.Sprintf("%d may have been applied", s.InFlight))
+		}
+		if s.NotStarted > 0 {
+			rest = append(rest, fmt.Sprintf("%d not started", s.NotStarted))
+		}
+		if len(rest) > 0 {
+			line += "; " + strings.Join(rest, ", ")
+		}
+		fmt.Fprintln(o.deps.IO.ErrOut, output.Sanitize(line))
+	}
+}
+
+// summaryResult is the summary as a result: the document, and a table row
+// per cluster.
+func summaryResult(sums []clusterSummary) output.Result {
+	var rows [][]string
+	for _, s := range sums {
+		rows = append(rows, []string{s.Cluster, s.Region, strconv.Itoa(s.Created), strconv.Itoa(s.Updated), strconv.Itoa(s.Deleted),
+			strconv.Itoa(s.Failed), strconv.Itoa(s.InFlight), strconv.Itoa(s.NotStarted), s.Result})
+	}
+	return output.Result{Doc: summaryDoc{Clusters: sums}, Table: output.Table{
+		Header: []string{"CLUSTER", "REGION", "CREATED", "UPDATED", "DELETED", "FAILED", "IN FLIGHT", "NOT STARTED", "RESULT"}, Rows: rows}}
 }

@@ -3,12 +3,19 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 )
@@ -71,35 +78,97 @@ func TestApplyEksctlSample(t *testing.T) {
 	}
 }
 
-// Ctrl-C during apply: the calls in flight end, nothing more starts, exit
-// 130, and stderr says what was done and what was not.
-func TestApplyInterrupted(t *testing.T) {
-	t.Parallel()
-	td := newTestDepsWith(t, emulator.Options{Latency: 40 * time.Millisecond})
-	var b strings.Builder
-	b.WriteString("apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: demo}]\nentries:\n")
-	for i := range 30 {
-		b.WriteString("  - principalArn: arn:aws:iam::111122223333:role/r" + string(rune('a'+i%26)) + strings.Repeat("x", i/26) + "\n")
-	}
-	file := writeFile(t, "many.yaml", b.String())
-	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(400*time.Millisecond, cancel)
-	code := runRoot(ctx, td, "apply", "-f", file, "--yes", "--concurrency", "2")
-	if code != exitInterrupted {
-		t.Fatalf("exit %d, want %d\n%s", code, exitInterrupted, td.errOut)
-	}
-	stderr := td.errOut.String()
-	if !strings.Contains(stderr, "eksaccess: interrupted: done before it stopped: create arn:aws:iam::111122223333:role/") || !strings.Contains(stderr, "eksaccess: not started: create arn:aws:iam::111122223333:role/") {
-		t.Errorf("stderr does not say what was left:\n%s", stderr)
-	}
-	created := 0
-	for _, r := range td.srv.Requests() {
-		if r.Op == "CreateAccessEntry" {
-			created++
+var update = flag.Bool("update", false, "rewrite testdata/<TestName>.golden with the current output")
+
+// assertGolden compares got with testdata/<t.Name()>.golden, or rewrites
+// it with -update.
+func assertGolden(t *testing.T, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
 		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
 	}
-	if created == 0 || created >= 30 {
-		t.Errorf("%d creates sent; want some, not all", created)
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestApplyStopped: Ctrl-C or --timeout while apply works. The write on its
+// way ends and nothing more starts; stderr has the cluster's result line,
+// then a short line per entry that did not finish: the one in flight "may
+// have been applied", the others "not started" (never "failed", never Go's
+// "context canceled"). The third create is held until the test stops
+// apply: Ctrl-C, or a fake clock moved past --timeout.
+func TestApplyStopped(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		deadline bool // --timeout rather than Ctrl-C
+		code     int
+	}{
+		{name: "ctrl-c", code: exitInterrupted},
+		{name: "timeout", deadline: true, code: exitError},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, interrupt := context.WithCancel(t.Context())
+			defer interrupt()
+			clk := newFakeClock()
+			var creates atomic.Int32
+			testDone := make(chan struct{})
+			td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/access-entries") && creates.Add(1) == 3 {
+						_, _ = io.Copy(io.Discard, r.Body)
+						if tc.deadline {
+							clk.Advance(time.Hour)
+						} else {
+							interrupt()
+						}
+						select { // never answered
+						case <-r.Context().Done():
+						case <-testDone:
+						}
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			t.Cleanup(func() { close(testDone) }) // before the server's Close
+			var b strings.Builder
+			b.WriteString("apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: demo}]\nentries:\n")
+			for _, r := range "abcde" {
+				b.WriteString("  - principalArn: arn:aws:iam::111122223333:role/r" + string(r) + "\n")
+			}
+			file := writeFile(t, "five.yaml", b.String())
+			g := &globalOptions{clock: clk}
+			code := execute(ctx, newRootCmd(td.Deps, g, BuildInfo{}), g, []string{"apply", "-f", file, "--yes", "--concurrency", "1", "--force"}, td.IO)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s", code, tc.code, td.errOut)
+			}
+			stderr := td.errOut.String()
+			_, report, _ := strings.Cut(stderr, "Plan: 5 to create, 0 to update, 0 to delete.\n")
+			assertGolden(t, report)
+			if n := opCount(td, "CreateAccessEntry"); n != 2 {
+				t.Errorf("%d creates answered, want 2", n)
+			}
+			for _, never := range []string{"context canceled", "deadline exceeded", "failed"} {
+				if strings.Contains(stderr, never) {
+					t.Errorf("stderr says %q:\n%s", never, stderr)
+				}
+			}
+		})
 	}
 }
 
@@ -125,5 +194,86 @@ func TestPrintErrorKeepsHintsWithTheirProblems(t *testing.T) {
 	printError(&b, withHint(fmt.Errorf("op: %w (and %w)", errors.New("a"), errors.New("b")), "h"))
 	if want := "eksaccess: op: a (and b)\nhint: h\n"; b.String() != want {
 		t.Errorf("printed %q, want %q", b.String(), want)
+	}
+}
+
+// TestPlanColor: the plan on stderr is coloured only when stderr is a
+// terminal, and never with --no-color or NO_COLOR (whatever stdout is).
+func TestPlanColor(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name             string
+		outTTY, errTTY   bool
+		noColor, envNone bool
+		want             bool
+	}{
+		{name: "stderr a terminal", errTTY: true, want: true},
+		{name: "--no-color", errTTY: true, noColor: true},
+		{name: "NO_COLOR", errTTY: true, envNone: true},
+		{name: "--no-color, stdout a terminal too", outTTY: true, errTTY: true, noColor: true},
+		{name: "only stdout a terminal", outTTY: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			td := newTestDeps(t)
+			td.IO.SetTTY(false, tc.outTTY, tc.errTTY)
+			if tc.envNone {
+				td.env["NO_COLOR"] = "1"
+			}
+			file := writeFile(t, "access.yaml", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: demo}]\nentries:\n  - principalArn: arn:aws:iam::111122223333:role/ops\n")
+			args := []string{"apply", "-f", file, "--dry-run"}
+			if tc.noColor {
+				args = append(args, "--no-color")
+			}
+			if code := runRoot(t.Context(), td, args...); code != 0 {
+				t.Fatalf("exit %d\n%s", code, td.errOut)
+			}
+			if got := strings.Contains(td.errOut.String(), "\x1b[32m+ arn:aws:iam::111122223333:role/ops\x1b[0m"); got != tc.want {
+				t.Errorf("coloured %v, want %v:\n%q", got, tc.want, td.errOut)
+			}
+		})
+	}
+}
+
+// TestApplyAsksAboutWhatThePlanCounts: the question counts entries as the
+// plan's summary does (not API calls: a create with two policies is one
+// change), and says what they are; refusals are not changes. After the
+// answer, a result line per cluster.
+func TestApplyAsksAboutWhatThePlanCounts(t *testing.T) {
+	t.Parallel()
+	td := newTestDeps(t)
+	seedEntry(t, td, devRole)
+	seedEntry(t, td, "arn:aws:iam::111122223333:role/nodes")
+	td.IO.SetTTY(true, true, true)
+	var questions []string
+	td.Confirm = func(_ context.Context, q string) (bool, error) {
+		questions = append(questions, q)
+		return true, nil
+	}
+	file := writeFile(t, "access.yaml", `apiVersion: eksaccess/v1
+kind: AccessConfig
+clusters: [{name: demo}]
+entries:
+  - principalArn: arn:aws:iam::111122223333:role/ops
+    accessPolicies:
+      - {policyArn: AmazonEKSViewPolicy, accessScope: {type: cluster}}
+      - {policyArn: AmazonEKSEditPolicy, accessScope: {type: namespace, namespaces: [ops]}}
+  - principalArn: `+devRole+`
+    kubernetesGroups: [dev]
+  - principalArn: arn:aws:iam::111122223333:role/nodes
+    type: EC2_LINUX
+`)
+	code := runRoot(t.Context(), td, "apply", "-f", file, "--force")
+	if code != exitConflict {
+		t.Fatalf("exit %d, want %d (the refusal)\n%s", code, exitConflict, td.errOut)
+	}
+	if want := []string{"Apply 2 changes to cluster demo (1 to create, 1 to update)?"}; !slices.Equal(questions, want) {
+		t.Errorf("asked %q, want %q", questions, want)
+	}
+	stderr := td.errOut.String()
+	if !strings.Contains(stderr, "Plan: 1 to create, 1 to update, 0 to delete, 1 refused.\n") ||
+		!strings.Contains(stderr, "\ncluster demo (us-west-2): 1 created, 1 updated, 0 deleted; 1 refused\n") {
+		t.Errorf("stderr:\n%s", stderr)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
-
-	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 type diffOptions struct {
@@ -36,6 +34,7 @@ gate for CI.`,
 			if err := opts.complete(); err != nil {
 				return err
 			}
+			opts.color = stderrColor(cmd, deps)
 			if runF == nil {
 				runF = runDiff
 			}
@@ -52,10 +51,8 @@ func runDiff(ctx context.Context, o *diffOptions) error {
 		return err
 	}
 	o.showPlans(plans)
-	if o.machineOutput() {
-		if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans)}}); err != nil {
-			return err
-		}
+	if err := o.printPlans(plans); err != nil {
+		return err
 	}
 	if err := planErrors(plans); err != nil {
 		return err

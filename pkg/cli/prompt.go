@@ -7,20 +7,24 @@ import (
 	"io"
 )
 
-// confirm asks question on the terminal and returns nil for yes. Any
-// other outcome is an error that starts with refusal ("not deleted") and
-// says why, with nothing sent:
+// confirm asks question on the terminal and returns nil for yes. The
+// --timeout clock stops while the question waits for its answer: the time
+// a person takes never counts against the deadline. Any other outcome is
+// an error that starts with refusal ("not deleted") and says why, with
+// nothing sent:
 //
 //   - no (or end of input): exit 2, "declined at the prompt", as gh does
 //     for a cancelled prompt: exit 1 stays for API errors;
-//   - --timeout ran out first: exit 2, "no answer before --timeout";
+//   - --timeout had run out before the question: exit 2;
 //   - Ctrl-C: the interruption (Main exits 130).
 func confirm(ctx context.Context, deps *Deps, question, refusal string) error {
+	resume := pauseDeadline(ctx)
 	ok, err := deps.Confirm(ctx, question)
+	resume()
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return &exitCodeError{code: exitUsage, err: withHint(fmt.Errorf("%s: no answer before --timeout", refusal),
-			"answer within --timeout (raise it for more time), or pass --yes to skip the question")}
+		return &exitCodeError{code: exitUsage, err: withHint(fmt.Errorf("%s: --timeout ran out before the question", refusal),
+			"raise --timeout, or pass --yes to skip the question")}
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s: %w", refusal, err)
 	case err == nil && ok:

@@ -48,6 +48,7 @@ type globalOptions struct {
 	clusterARN, clusterRegion string
 
 	cancel context.CancelFunc // ends the --timeout context
+	clock  clock              // the --timeout clock; nil is the wall clock
 	sent   eksapi.Activity    // what the command sent, for reportPanic
 }
 
@@ -215,7 +216,7 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 	f.StringVar(&g.endpointURL, "endpoint-url", "", "send EKS calls to this `URL` (default: AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL)")
 	f.VarP(&g.output, "output", "o", "output `format`: "+strings.Join(output.Formats(), ", ")+" (default: table, or EKSACCESS_OUTPUT)")
 	f.StringVar(&g.query, "query", "", "JMESPath `expression` applied to the JSON document before printing")
-	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "deadline for the whole command, retries included")
+	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "deadline for the whole command, retries included; time at a confirmation prompt does not count")
 	f.IntVar(&g.maxAttempts, "max-attempts", 0, "attempts per API call for throttling, 5xx errors and timeouts, with the SDK's standard retry (default: AWS_MAX_ATTEMPTS, else 10 per read and 3 per write)")
 	f.BoolVar(&g.debug, "debug", false, "log each HTTP request and its timing to stderr (never credentials)")
 	f.BoolVar(&g.noColor, "no-color", false, "plain output (also NO_COLOR)")
@@ -289,7 +290,12 @@ func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
 		Query:  g.query,
 		Color:  !g.noColor && deps.Env("NO_COLOR") == "" && deps.IO.IsStdoutTTY(),
 	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), g.timeout)
+	// --timeout: its clock stops while a person is asked a question.
+	clk := g.clock
+	if clk == nil {
+		clk = realClock{}
+	}
+	ctx, cancel := withDeadline(cmd.Context(), g.timeout, clk)
 	cmd.SetContext(ctx)
 	g.cancel = cancel
 	return nil

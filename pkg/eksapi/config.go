@@ -57,6 +57,7 @@ func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
 		config.WithAppID("eksaccess/" + c.Version),
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(attemptTimeout).WithTransportOptions(keepAlive)),
 		config.WithAPIOptions([]func(*middleware.Stack) error{opBudget, keepCause}),
+		config.WithLogger(sdkLogger(c.Debug)),
 		config.WithEC2RoleCredentialOptions(func(o *ec2rolecreds.Options) {
 			o.Client = quickIMDS{imds.New(imds.Options{Retryer: aws.NopRetryer{}})}
 		}),

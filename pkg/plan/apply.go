@@ -44,7 +44,9 @@ type Executor struct {
 	// client's limiter (eksapi.Limiter) decides how many of their requests
 	// are in flight.
 	Concurrency int
-	// Progress, when set, is told after each entry: done of total.
+	// Progress, when set, is told after each entry changed, done of
+	// total; refusals change nothing and are not counted, so that progress
+	// counts what the plan counts.
 	Progress func(done, total int)
 }
 
@@ -60,6 +62,13 @@ type Outcome struct {
 	// Started is false when apply stopped (Ctrl-C, --timeout) before it
 	// began this entry.
 	Started bool
+}
+
+// InFlight reports whether the entry's writes were on their way when apply
+// stopped (Ctrl-C, --timeout) or gave up waiting for an answer: they may
+// have taken effect, with the answer lost.
+func (o Outcome) InFlight() bool {
+	return o.Started && (errors.Is(o.Err, context.Canceled) || errors.Is(o.Err, context.DeadlineExceeded))
 }
 
 // Result is the outcome of applying one plan.
@@ -94,6 +103,7 @@ func (x Executor) Apply(ctx context.Context, p Plan) Result {
 	for i, c := range work {
 		res.Outcomes[i] = Outcome{Principal: c.Principal.String(), Action: c.Action}
 	}
+	changes := len(work) - p.Summary().Refuse
 	// A pool of workers, each taking the next entry (see DescribeAll).
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
@@ -107,8 +117,8 @@ func (x Executor) Apply(ctx context.Context, p Plan) Result {
 				o := &res.Outcomes[i]
 				o.Started = true
 				o.Err = x.apply(ctx, p.Cluster, work[i], o)
-				if x.Progress != nil {
-					x.Progress(int(done.Add(1)), len(work))
+				if x.Progress != nil && work[i].Action != ActionRefuse {
+					x.Progress(int(done.Add(1)), changes)
 				}
 			}
 		})

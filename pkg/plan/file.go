@@ -867,6 +867,9 @@ func (l *loader) policies(n *yaml.Node, field string, s schema, principal access
 		} else if ref, err := access.ParsePolicyRef(v); err != nil {
 			l.fail(pn, join(path, s.policy), err)
 			ok = false
+		} else if err := ref.CheckSpelling(); err != nil {
+			l.fail(pn, join(path, s.policy), err)
+			ok = false
 		} else {
 			a.Policy = ref
 			if !principal.IsZero() && !strings.HasPrefix(principal.PolicyARN(ref), "arn:"+principal.Partition()+":") {

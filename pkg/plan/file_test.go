@@ -324,6 +324,8 @@ func TestLoad_errors(t *testing.T) {
 			`access.yaml:5: entries[0].principalArn: principalArn is required`,
 		}, `did you mean "principalArn"?`},
 		{"eksctl's username key in the own format", ownRole + "    kubernetesUsername: dev\n", []string{`entries[0].kubernetesUsername: unknown key`}, `this format spells it "username"`},
+		{"a typo in a policy name", ownRole + "    accessPolicies:\n      - policyArn: AmazonEKSAdminVewPolicy\n        accessScope: {type: cluster}\n",
+			[]string{`access.yaml:7: entries[0].accessPolicies[0].policyArn: unknown access policy "AmazonEKSAdminVewPolicy"`}, "did you mean AmazonEKSAdminViewPolicy?"},
 		{"unknown policy key", ownRole + "    accessPolicies: [{policyArn: AmazonEKSViewPolicy, accessScope: {type: cluster}, scope: cluster}]\n", []string{`access.yaml:6: entries[0].accessPolicies[0].scope: unknown key "scope"`}, ""},
 		{"unknown scope key", ownRole + "    accessPolicies: [{policyArn: AmazonEKSViewPolicy, accessScope: {type: cluster, namespace: [a]}}]\n", []string{`entries[0].accessPolicies[0].accessScope.namespace: unknown key "namespace"`}, `did you mean "namespaces"?`},
 		{"unknown cluster key", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: prod, profile: x}]\nentries: []\n", []string{`access.yaml:3: clusters[0].profile: unknown key "profile"`}, ""},

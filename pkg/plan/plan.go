@@ -261,7 +261,7 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 		if named[l.PrincipalARN] {
 			continue
 		}
-		p.Changes = append(p.Changes, planDelete(cluster, l, o))
+		p.Changes = append(p.Changes, planUnnamed(cluster, l, o))
 	}
 	slices.SortFunc(p.Changes, func(a, b Change) int { return cmp.Compare(a.Principal.String(), b.Principal.String()) })
 	return p

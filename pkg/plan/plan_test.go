@@ -81,7 +81,11 @@ func summary(p Plan) []string {
 	for _, c := range p.Changes {
 		line := string(c.Action) + " " + c.Principal.String()
 		if ls := c.lines(); len(ls) > 0 && c.Action != ActionCreate {
-			line += ": " + strings.Join(ls, "; ")
+			var texts []string
+			for _, l := range ls {
+				texts = append(texts, l.text)
+			}
+			line += ": " + strings.Join(texts, "; ")
 		}
 		out = append(out, line)
 	}
@@ -130,7 +134,7 @@ func TestBuild(t *testing.T) {
 			},
 			live: []Live{live(dev, "STANDARD", []string{"a"}, map[string]string{"team": "y", ManagedTagKey: ManagedTagValue},
 				pol(editARN, cluster), pol(adminARN, cluster))},
-			plan: []string{"update " + dev + `: ~ groups: want ["a" "c"], have ["a"]; ~ tag "team": want "x", have "y"; ` +
+			plan: []string{"update " + dev + `: ~ groups: a -> a, c; ~ tag team: y -> x; ` +
 				"+ policy AmazonEKSViewPolicy (cluster); ~ policy AmazonEKSEditPolicy: cluster -> namespace=dev (in place); - policy AmazonEKSClusterAdminPolicy (cluster)"},
 			writes: 5, // update, tag, associate, re-scope, disassociate
 		},
@@ -152,13 +156,22 @@ func TestBuild(t *testing.T) {
 				return []access.CreateEntry{{Principal: mustPrincipal(t, nodes), Type: access.TypeEC2Linux}}
 			},
 			live: []Live{live(nodes, "STANDARD", nil, nil)},
-			plan: []string{"refuse " + nodes + ": ~ type: want EC2_LINUX, have STANDARD; refused: the type is STANDARD and cannot change: delete the entry and apply again to re-create it as EC2_LINUX"},
+			plan: []string{"refuse " + nodes + ": ~ type: STANDARD -> EC2_LINUX; refused: the type is STANDARD and cannot change: delete the entry and apply again to re-create it as EC2_LINUX"},
 		},
 		{
-			name: "without --prune, entries the file does not name are left alone",
+			name: "without --prune, entries the file does not name are left alone, each saying what --prune would do",
 			want: func(*testing.T) []access.CreateEntry { return nil },
-			live: []Live{live(dev, "STANDARD", nil, managed)},
-			plan: []string{"keep " + dev + ": not in the file (--prune would delete it if it belongs to this file)"},
+			live: []Live{
+				live(dev, "STANDARD", nil, managed), live(ops, "STANDARD", nil, nil),
+				live(nodes, "EC2_LINUX", []string{"system:nodes"}, managed), live(admin, "STANDARD", nil, managed, pol(adminARN, cluster)),
+			},
+			opts: Options{Caller: caller},
+			plan: []string{
+				"keep " + admin + ": not in the file; --prune would refuse to delete it: it is your own access (you are " + caller + ") (--force overrides)",
+				"keep " + dev + ": not in the file; --prune would delete it (apply created it: tag managed-by=eksaccess)",
+				"keep " + nodes + ": not in the file; a EC2_LINUX entry is never pruned (nodes would stop joining)",
+				"keep " + ops + ": not in the file; not managed by eksaccess (no managed-by=eksaccess tag), so --prune leaves it (--prune-unmanaged deletes it)",
+			},
 		},
 		{
 			name: "--prune deletes managed entries only, never node entries",
@@ -202,7 +215,7 @@ func TestBuild(t *testing.T) {
 			opts: Options{Caller: caller},
 			plan: []string{
 				"refuse " + admin + ": ~ policy AmazonEKSClusterAdminPolicy: cluster -> namespace=ops (in place); refused: it is your last cluster-admin policy at cluster scope (you are " + caller + ") (--force overrides)",
-				"update " + dev + `: ~ groups: want ["x"], have []`,
+				"update " + dev + `: ~ groups: none -> x`,
 			},
 			writes: 1,
 		},
@@ -212,7 +225,7 @@ func TestBuild(t *testing.T) {
 				return []access.CreateEntry{{Principal: mustPrincipal(t, dev), Tags: access.Tags{}}}
 			},
 			live:   []Live{live(dev, "STANDARD", nil, map[string]string{"team": "x", "aws:cloudformation:stack": "s", ManagedTagKey: ManagedTagValue})},
-			plan:   []string{"update " + dev + `: ~ tag "team": want none, have "x"`},
+			plan:   []string{"update " + dev + `: - tag team=x`},
 			writes: 1,
 		},
 		{
@@ -317,7 +330,7 @@ func TestBuild(t *testing.T) {
 			},
 			live:   []Live{live(dev, "STANDARD", nil, managed), live(ops, "STANDARD", nil, managed)},
 			opts:   Options{Owner: "team-a"},
-			plan:   []string{"update " + dev + `: ~ tag "eksaccess/owner": want "team-a", have none`, "update " + ops + `: ~ groups: want ["ops"], have []; ~ tag "eksaccess/owner": want "team-a", have none`},
+			plan:   []string{"update " + dev + `: + tag eksaccess/owner=team-a`, "update " + ops + `: ~ groups: none -> ops; + tag eksaccess/owner=team-a`},
 			writes: 3, // tag, update + tag
 		},
 		{
@@ -336,7 +349,7 @@ func TestBuild(t *testing.T) {
 			live: []Live{live(dev, "STANDARD", nil, owned("team-b")), live(ops, "STANDARD", nil, owned("team-b"))},
 			opts: Options{Owner: "team-a"},
 			plan: []string{
-				"refuse " + dev + `: ~ groups: want ["x"], have []; refused: the entry belongs to owner team-b (tag eksaccess/owner=team-b), and this file is owner team-a: ` +
+				"refuse " + dev + `: ~ groups: none -> x; refused: the entry belongs to owner team-b (tag eksaccess/owner=team-b), and this file is owner team-a: ` +
 					"a file never changes another owner's entry; state it in one file only, or hand it over: remove it from the other file, and its eksaccess/owner tag (aws eks untag-resource --resource-arn arn:aws:eks:us-west-2:111122223333:access-entry/prod/x --tag-keys eksaccess/owner)",
 				"none " + ops,
 			},
@@ -348,7 +361,7 @@ func TestBuild(t *testing.T) {
 			},
 			live: []Live{live(dev, "STANDARD", nil, owned("team-b"))},
 			plan: []string{
-				"refuse " + dev + `: ~ groups: want ["x"], have []; refused: the entry belongs to owner team-b (tag eksaccess/owner=team-b), and this file is the default owner (files without owner:): ` +
+				"refuse " + dev + `: ~ groups: none -> x; refused: the entry belongs to owner team-b (tag eksaccess/owner=team-b), and this file is the default owner (files without owner:): ` +
 					"a file never changes another owner's entry; state it in one file only, or hand it over: remove it from the other file, and its eksaccess/owner tag (aws eks untag-resource --resource-arn arn:aws:eks:us-west-2:111122223333:access-entry/prod/x --tag-keys eksaccess/owner)",
 			},
 		},
@@ -359,7 +372,7 @@ func TestBuild(t *testing.T) {
 			},
 			live:   []Live{live(dev, "STANDARD", nil, map[string]string{"team": "x", ManagedTagKey: ManagedTagValue, OwnerTagKey: "team-a"})},
 			opts:   Options{Owner: "team-a"},
-			plan:   []string{"update " + dev + `: ~ tag "team": want none, have "x"`},
+			plan:   []string{"update " + dev + `: - tag team=x`},
 			writes: 1,
 		},
 		{
@@ -489,44 +502,69 @@ func TestPruneDecision(t *testing.T) {
 		if got.Deletes() != (tt.want == PruneOwn || tt.want == PruneOrphan) {
 			t.Errorf("%s: Deletes() = %v", tt.name, got.Deletes())
 		}
-		// The plan carries the decision for the renderer.
+		// The plan carries the decision for the renderer (without --prune
+		// its reason says what --prune would do: see planUnnamed).
 		c := Build("prod", "", nil, []Live{tt.l}, tt.o).Changes[0]
-		if c.Prune != tt.want || c.Reason != reason || (c.Action == ActionDelete) != got.Deletes() {
+		if c.Prune != tt.want || (tt.o.Prune && c.Reason != reason) || (c.Action == ActionDelete) != got.Deletes() {
 			t.Errorf("%s: change %s, prune %q, reason %q", tt.name, c.Action, c.Prune, c.Reason)
 		}
 	}
 }
 
+// TestRender: the plan as a reviewer reads it (golden files): every kind
+// of change, each line old -> new with its own sign; on a terminal each
+// line coloured by its sign (a removed policy inside a ~ entry red, an
+// added one green); with --verbose the entries left alone, each with what
+// --prune would do to it.
 func TestRender(t *testing.T) {
 	t.Parallel()
-	want := []access.CreateEntry{
-		{Principal: mustPrincipal(t, dev), Groups: []string{"dev"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy")}},
-		{Principal: mustPrincipal(t, ops), Groups: []string{"ops"}},
+	const (
+		other   = "arn:aws:iam::111122223333:role/other"
+		lead    = "arn:aws:iam::111122223333:role/lead"
+		names   = "arn:aws:iam::111122223333:role/names"
+		kubelet = "arn:aws:iam::111122223333:role/kubelet"
+	)
+	want := func(t *testing.T) []access.CreateEntry {
+		return []access.CreateEntry{
+			{Principal: mustPrincipal(t, dev), Groups: []string{"dev", "readers"}, Username: "dev:{{SessionName}}", Tags: access.Tags{"team": "apps"},
+				Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy:namespace=apps,web"), assoc(t, "AmazonEKSEditPolicy")}},
+			{Principal: mustPrincipal(t, ops), Groups: []string{"ops"}, Tags: access.Tags{"team": "ops", "tier": "1"}, Policies: []access.PolicyAssociation{assoc(t, "AmazonEKSViewPolicy")}},
+			{Principal: mustPrincipal(t, nodes), Type: access.TypeEC2Linux},
+			{Principal: mustPrincipal(t, names), Groups: []string{"a, b", " padded", "none"}},
+			{Principal: mustPrincipal(t, lead), Tags: access.Tags{}},
+		}
 	}
-	p := Build("prod", "eu-west-1", want, []Live{live(ops, "STANDARD", nil, nil), live(admin, "STANDARD", nil, managed)}, Options{Prune: true})
+	lv := []Live{
+		live(dev, "STANDARD", []string{"dev"}, map[string]string{"team": "web", "old": "x"}, pol(viewARN, cluster), pol(adminARN, cluster)),
+		live(nodes, "STANDARD", nil, nil),
+		live(admin, "STANDARD", nil, managed, pol(editARN, ns("ops"))),
+		live(other, "STANDARD", nil, nil),
+		live(names, "STANDARD", nil, nil),
+		live(lead, "STANDARD", nil, map[string]string{"cost": "42"}),
+		live(kubelet, "EC2_LINUX", []string{"system:nodes"}, nil),
+	}
+	cases := []struct {
+		name           string
+		opts           Options
+		color, verbose bool
+	}{
+		{name: "plain", opts: Options{Prune: true}},
+		{name: "color", opts: Options{Prune: true}, color: true},
+		{name: "verbose", opts: Options{Caller: caller}, verbose: true},
+		{name: "verbose with --prune", opts: Options{Prune: true}, verbose: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var b bytes.Buffer
+			Render(&b, Build("prod", "eu-west-1", want(t), lv, tc.opts), tc.color, tc.verbose, nil)
+			assertGolden(t, []byte(readableColors(b.String())))
+			if !tc.color && strings.Contains(b.String(), "\x1b") {
+				t.Error("colour without a terminal")
+			}
+		})
+	}
 	var b bytes.Buffer
-	Render(&b, p, false, false, nil)
-	wantText := `cluster prod (eu-west-1):
-- arn:aws:iam::111122223333:role/admin
-    delete entry (STANDARD)
-+ arn:aws:iam::111122223333:role/dev
-    type: STANDARD
-    groups: dev
-    tags: managed-by=eksaccess
-    + policy AmazonEKSViewPolicy (cluster)
-~ arn:aws:iam::111122223333:role/ops
-    ~ groups: want ["ops"], have []
-Plan: 1 to create, 1 to update, 1 to delete.
-`
-	if diff := cmp.Diff(wantText, b.String()); diff != "" {
-		t.Errorf("render (-want +got):\n%s", diff)
-	}
-	b.Reset()
-	Render(&b, p, true, false, nil)
-	if !strings.Contains(b.String(), "\x1b[32m+\x1b[0m arn:aws:iam::111122223333:role/dev") {
-		t.Errorf("no colour on a terminal:\n%q", b.String())
-	}
-	b.Reset()
 	Render(&b, Build("prod", "", nil, nil, Options{}), false, false, nil)
 	if got := b.String(); got != "cluster prod:\nIn sync: 0 entries match the file.\n" {
 		t.Errorf("empty plan renders %q", got)
@@ -536,6 +574,11 @@ Plan: 1 to create, 1 to update, 1 to delete.
 			t.Errorf("in sync with %d: %q, want %q", n, got, want)
 		}
 	}
+}
+
+// readableColors names the ANSI colours a plan uses, for golden files.
+func readableColors(s string) string {
+	return strings.NewReplacer("\x1b[32m", "<green>", "\x1b[31m", "<red>", "\x1b[33m", "<yellow>", "\x1b[31;1m", "<bold red>", "\x1b[0m", "</>").Replace(s)
 }
 
 func TestDoc(t *testing.T) {

@@ -3,7 +3,9 @@ package plan
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
@@ -12,22 +14,22 @@ import (
 
 // Render writes p as a reviewer reads it: one block per entry that changes,
 // marked + (create), ~ (update), - (delete) or ! (refused), its field and
-// policy changes indented under it, then a summary line. Entries in sync are
-// not listed; kept ones only when verbose. color adds ANSI colours (a
-// terminal). sanitize makes values from the file or the API safe to print.
+// policy changes indented under it, each with its own sign, then a summary
+// line. Changes read one way everywhere: old -> new. Entries in sync are
+// not listed; kept ones only when verbose, with what --prune would do to
+// them. color paints every line by its sign (a terminal): + green, -
+// red, ~ yellow, ! bold red. sanitize makes values from the file or the
+// API safe to print.
 func Render(w io.Writer, p Plan, color, verbose bool, sanitize func(string) string) {
 	if sanitize == nil {
 		sanitize = func(s string) string { return s }
 	}
-	paint := func(code, s string) string {
-		if !color {
-			return s
+	emit := func(indent string, l line) {
+		text := sanitize(l.text)
+		if code := signColor[l.sign]; color && code != "" {
+			text = "\x1b[" + code + "m" + text + "\x1b[0m"
 		}
-		return "\x1b[" + code + "m" + s + "\x1b[0m"
-	}
-	mark := map[Action]string{
-		ActionCreate: paint("32", "+"), ActionUpdate: paint("33", "~"),
-		ActionDelete: paint("31", "-"), ActionRefuse: paint("31;1", "!"), ActionKeep: " ",
+		fmt.Fprintf(w, "%s%s\n", indent, text)
 	}
 	region := ""
 	if p.Region != "" {
@@ -38,73 +40,131 @@ func Render(w io.Writer, p Plan, color, verbose bool, sanitize func(string) stri
 		if c.Action == ActionNone || c.Action == ActionKeep && !verbose {
 			continue
 		}
-		fmt.Fprintf(w, "%s %s\n", mark[c.Action], sanitize(c.Principal.String()))
-		for _, line := range c.lines() {
-			fmt.Fprintf(w, "    %s\n", sanitize(line))
+		mark := actionSign[c.Action]
+		emit("", line{mark, string(mark) + " " + c.Principal.String()})
+		for _, l := range c.lines() {
+			emit("    ", l)
 		}
 	}
 	fmt.Fprintln(w, p.Summary().String())
 }
 
-func (c Change) lines() []string {
+// line is one line of a plan: its sign, which decides its colour, and its
+// text, the sign's mark included where one is printed.
+type line struct {
+	sign byte // '+' added, '-' removed, '~' changed, '!' refused, ' ' said only
+	text string
+}
+
+var actionSign = map[Action]byte{
+	ActionCreate: '+', ActionUpdate: '~', ActionDelete: '-', ActionRefuse: '!', ActionKeep: ' ',
+}
+
+var signColor = map[byte]string{'+': "32", '-': "31", '~': "33", '!': "31;1"}
+
+func (c Change) lines() []line {
 	switch c.Action {
 	case ActionCreate:
 		return createLines(*c.Want)
 	case ActionDelete:
-		out := []string{"delete entry (" + c.Have.Type + ")"}
-		for _, hp := range c.Have.AssociatedAccessPolicies {
-			out = append(out, "- policy "+access.PolicyName(hp.PolicyARN)+" ("+hp.AccessScope.String()+")")
-		}
-		return out
+		return deleteLines(c.Have)
 	case ActionKeep:
-		return []string{c.Reason}
+		return []line{{' ', c.Reason}}
 	}
-	var out []string
-	for _, ch := range c.Diff.Changes {
-		out = append(out, "~ "+ch.String())
-	}
-	for _, pc := range c.Diff.Policies {
-		switch pc.Action {
-		case access.PolicyAdd:
-			out = append(out, "+ policy "+pc.Policy.Name()+" ("+pc.Want.String()+")")
-		case access.PolicyRescope:
-			out = append(out, "~ policy "+pc.Policy.Name()+": "+pc.Have.String()+" -> "+pc.Want.String()+" (in place)")
-		case access.PolicyRemove:
-			out = append(out, "- policy "+pc.Policy.Name()+" ("+pc.Have.String()+")")
-		}
-	}
+	out := updateLines(c.Diff)
 	if c.Action == ActionRefuse {
-		out = append(out, "refused: "+c.Reason)
+		out = append(out, line{'!', "refused: " + c.Reason})
 	}
 	return out
 }
 
-func createLines(w access.CreateEntry) []string {
-	out := []string{"type: " + string(w.Type.OrDefault())}
+// createLines are what a create makes: every line an addition.
+func createLines(w access.CreateEntry) []line {
+	out := []line{{'+', "type: " + string(w.Type.OrDefault())}}
 	if len(w.Groups) > 0 {
-		out = append(out, "groups: "+strings.Join(w.Groups, ","))
+		out = append(out, line{'+', "groups: " + list(w.Groups)})
 	}
 	if w.Username != "" {
-		out = append(out, "username: "+w.Username)
+		out = append(out, line{'+', "username: " + w.Username})
 	}
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range w.Tags {
-			if !yield(k) {
-				return
-			}
+	if len(w.Tags) > 0 {
+		var tags []string
+		for _, k := range slices.Sorted(maps.Keys(w.Tags)) {
+			tags = append(tags, k+"="+w.Tags[k])
 		}
-	})
-	var tags []string
-	for _, k := range keys {
-		tags = append(tags, k+"="+w.Tags[k])
-	}
-	if len(tags) > 0 {
-		out = append(out, "tags: "+strings.Join(tags, ","))
+		out = append(out, line{'+', "tags: " + list(tags)})
 	}
 	for _, pa := range w.Policies {
-		out = append(out, "+ policy "+pa.Policy.Name()+" ("+pa.Scope.String()+")")
+		out = append(out, line{'+', "+ policy " + pa.Policy.Name() + " (" + pa.Scope.String() + ")"})
 	}
 	return out
+}
+
+// deleteLines are what a delete removes: the entry and its policies.
+func deleteLines(have *Live) []line {
+	out := []line{{'-', "delete entry (" + have.Type + ")"}}
+	for _, hp := range have.AssociatedAccessPolicies {
+		out = append(out, line{'-', "- policy " + access.PolicyName(hp.PolicyARN) + " (" + hp.AccessScope.String() + ")"})
+	}
+	return out
+}
+
+// updateLines are an update's changes, each old -> new: a tag or policy
+// added is +, removed -, changed ~.
+func updateLines(d access.Diff) []line {
+	var out []line
+	for _, ch := range d.Changes {
+		switch {
+		case ch.Field == access.FieldTag && ch.Have == nil:
+			out = append(out, line{'+', "+ tag " + ch.Key + "=" + value(ch.Want)})
+		case ch.Field == access.FieldTag && ch.Want == nil:
+			out = append(out, line{'-', "- tag " + ch.Key + "=" + value(ch.Have)})
+		case ch.Field == access.FieldTag:
+			out = append(out, line{'~', "~ tag " + ch.Key + ": " + value(ch.Have) + " -> " + value(ch.Want)})
+		default:
+			out = append(out, line{'~', "~ " + string(ch.Field) + ": " + value(ch.Have) + " -> " + value(ch.Want)})
+		}
+	}
+	for _, pc := range d.Policies {
+		switch pc.Action {
+		case access.PolicyAdd:
+			out = append(out, line{'+', "+ policy " + pc.Policy.Name() + " (" + pc.Want.String() + ")"})
+		case access.PolicyRescope:
+			out = append(out, line{'~', "~ policy " + pc.Policy.Name() + ": " + pc.Have.String() + " -> " + pc.Want.String() + " (in place)"})
+		case access.PolicyRemove:
+			out = append(out, line{'-', "- policy " + pc.Policy.Name() + " (" + pc.Have.String() + ")"})
+		}
+	}
+	return out
+}
+
+// value is a field's value as a person reads it: a list as "a, b", nothing
+// as "none", a string bare unless it would read as something else.
+func value(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "none"
+	case []string:
+		if len(v) == 0 {
+			return "none"
+		}
+		return list(v)
+	case string:
+		if v == "" || v == "none" || strings.TrimSpace(v) != v || strings.Contains(v, ", ") || strings.Contains(v, " -> ") {
+			return strconv.Quote(v)
+		}
+		return v
+	}
+	return fmt.Sprint(v)
+}
+
+// list is items as "a, b", each as value shows a string.
+func list(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = value(s)
+	}
+	return strings.Join(out, ", ")
 }
 
 // String is the summary line: "Plan: 1 to create, 2 to update, 0 to
