@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/yamlerr"
 )
 
 // MaxFileSize is the largest ConfigMap Convert reads (4 MiB; Kubernetes
@@ -229,13 +230,13 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 	case errors.Is(err, io.EOF):
 		return nil, c.fail(nil, "", getHint, "file is empty")
 	case err != nil:
-		return nil, &Error{File: c.name, Err: err, hint: getHint}
+		return nil, c.syntaxError(err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, &Error{File: c.name, Err: err, hint: getHint}
+		return nil, c.syntaxError(err)
 	default:
 		return nil, c.fail(&next, "", getHint, `more than one YAML document ("---")`)
 	}
@@ -246,6 +247,13 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 		return nil, c.fail(nil, "", getHint, "file is empty")
 	}
 	return doc.Content[0], nil
+}
+
+// syntaxError is the *Error for a file the YAML parser refused: its line
+// and the kind of problem, never the file's text (yamlerr.Describe).
+func (c *converter) syntaxError(err error) *Error {
+	line, what := yamlerr.Describe(err)
+	return &Error{File: c.name, Line: line, Err: errors.New(what), hint: getHint}
 }
 
 func tooDeep(doc *yaml.Node) *yaml.Node {

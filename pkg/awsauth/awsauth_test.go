@@ -332,7 +332,7 @@ func TestConvert_errors(t *testing.T) {
 		name, src, want, hint string
 	}{
 		{"empty", "", "aws-auth.yaml: file is empty", "kubectl get configmap aws-auth"},
-		{"not YAML", "kind: [", "aws-auth.yaml: yaml: line 1", ""},
+		{"not YAML", "kind: [", "aws-auth.yaml:1: not valid YAML: did not find expected node content", ""},
 		{"two documents", head + "data: {mapRoles: ''}\n---\n" + head, `aws-auth.yaml:5: more than one YAML document`, ""},
 		{"a list", "- a\n", "aws-auth.yaml:1: not a Kubernetes object: the file holds a YAML list", ""},
 		{"no kind", "apiVersion: v1\n", "aws-auth.yaml:1: kind: no kind", ""},

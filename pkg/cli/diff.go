@@ -33,7 +33,7 @@ gate for CI.`,
   eksaccess diff -f access.yaml -o json --query 'plans[].summary'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.complete(); err != nil {
+			if err := opts.complete(cmd.Context()); err != nil {
 				return err
 			}
 			if runF == nil {
