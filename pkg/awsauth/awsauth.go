@@ -15,9 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -171,8 +169,6 @@ const (
 
 var mapKeys = []string{"mapRoles", "mapUsers", "mapAccounts"}
 
-// yamlLine matches the YAML parser's syntax errors.
-var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
 
 // Convert reads an aws-auth ConfigMap from r (name is used in messages)
 // and converts its rows. A file that is not an aws-auth ConfigMap (kind
@@ -280,9 +276,9 @@ func tooDeep(doc *yaml.Node) *yaml.Node {
 func (c *converter) plain(n *yaml.Node, field string) error {
 	switch {
 	case n.Kind == yaml.AliasNode:
-		return c.fail(n, field, "write the value out in full", "YAML aliases (*%s) are not supported", n.Value)
+		return c.fail(n, field, "write the value out in full", "YAML aliases (*NAME) are not supported")
 	case n.Anchor != "":
-		return c.fail(n, field, "write the value out in full", "YAML anchors (&%s) are not supported", n.Anchor)
+		return c.fail(n, field, "write the value out in full", "YAML anchors (&NAME) are not supported")
 	}
 	return nil
 }
@@ -442,12 +438,16 @@ func (c *converter) section(key string, v *yaml.Node) error {
 	if err := yaml.Unmarshal([]byte(v.Value), &doc); err != nil {
 		const hint = "the value must be a YAML list: - rolearn: ARN ..."
 		// The parser counts lines within the string; in a literal block
-		// they are the file's, shifted.
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil && v.Style == yaml.LiteralStyle {
-			n, _ := strconv.Atoi(m[1])
-			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: errors.New(m[2]), hint: hint}
+		// they are the file's, shifted. Its message never reaches the
+		// user as it is: it may quote the row (yamlerr.Describe).
+		n, what := yamlerr.Describe(err)
+		if n > 0 && v.Style == yaml.LiteralStyle {
+			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: errors.New(what), hint: hint}
 		}
-		return c.fail(v, field, hint, "%v (a line of the %s string)", err, key)
+		if n > 0 {
+			return c.fail(v, field, hint, "%s (line %d of the %s string)", what, n, key)
+		}
+		return c.fail(v, field, hint, "%s (in the %s string)", what, key)
 	}
 	if n := tooDeep(&doc); n != nil {
 		return c.fail(v, field, "", "nested deeper than %d levels", maxDepth)

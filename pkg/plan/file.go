@@ -279,10 +279,10 @@ func (l *loader) failf(n *yaml.Node, field, hint, format string, args ...any) {
 func (l *loader) usable(n *yaml.Node, field string) bool {
 	switch {
 	case n.Kind == yaml.AliasNode:
-		l.failf(n, field, "write the value out in full", "YAML aliases (*%s) are not supported", n.Value)
+		l.failf(n, field, "write the value out in full", "YAML aliases (*NAME) are not supported")
 		return false
 	case n.Anchor != "":
-		l.failf(n, field, "write the value out in full", "YAML anchors (&%s) are not supported", n.Anchor)
+		l.failf(n, field, "write the value out in full", "YAML anchors (&NAME) are not supported")
 		return false
 	}
 	return true
