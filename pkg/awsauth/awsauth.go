@@ -169,7 +169,6 @@ const (
 
 var mapKeys = []string{"mapRoles", "mapUsers", "mapAccounts"}
 
-
 // Convert reads an aws-auth ConfigMap from r (name is used in messages)
 // and converts its rows. A file that is not an aws-auth ConfigMap (kind
 // not ConfigMap, name not aws-auth, no mapRoles, mapUsers or mapAccounts),
