@@ -9,7 +9,7 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 # eksaccess version shows all three (debug.ReadBuildInfo fills what is missing)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: all build demo test vet fmt-check lint bench microbench fuzz docs clean goreleaser release-check release-snapshot
+.PHONY: all build demo test vet fmt-check lint bench microbench fuzz fuzz-list docs clean goreleaser release-check release-snapshot
 
 GOLANGCI_LINT_VERSION := v2.15.0
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
@@ -52,17 +52,21 @@ bench:
 microbench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/access ./pkg/plan ./pkg/output ./pkg/eksapi
 
-## fuzz: run every fuzz target (func FuzzXxx in pkg/*/*_fuzz_test.go) for FUZZTIME
-## each, one `go test -fuzz` per target; FUZZ_TARGETS=pkg/access:FuzzTags picks some
+## fuzz: run every fuzz target (func FuzzXxx(f *testing.F) in any *_test.go
+## under pkg/ or cmd/) for FUZZTIME each, one `go test -fuzz` per target;
+## FUZZ_TARGETS=pkg/access:FuzzTags picks some; `make fuzz-list` names them all
 FUZZTIME ?= 10s
-FUZZ_TARGETS ?= $(shell grep -o '^func Fuzz[A-Za-z0-9_]*' $$(find pkg -name '*_fuzz_test.go') /dev/null | \
-	sed -E 's|/[^/]*_fuzz_test\.go:func |:|' | sort)
+FUZZ_TARGETS ?= $(shell grep -oE '^func Fuzz[A-Za-z0-9_]*\([A-Za-z_][A-Za-z0-9_]* \*testing\.F\)' $$(find pkg cmd -name '*_test.go') /dev/null | \
+	sed -E 's|/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*).*|:\1|' | sort -u)
 fuzz:
 	@failed=; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in ./$${t%%:*} for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || failed="$$failed $$t"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
+
+fuzz-list:
+	@for t in $(FUZZ_TARGETS); do echo $$t; done
 
 ## docs: regenerate docs/reference and completions/ from the commands, and the
 ## man pages into manpages/ (git-ignored; dated with the last commit)

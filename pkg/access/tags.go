@@ -20,17 +20,27 @@ const (
 // Tags are resource tags. As a flag value, each Set adds one "k=v" (or "k=").
 type Tags map[string]string
 
-// Set parses "k=v" or "k=" and adds it. The same key twice is an error
-// unless the value is the same too.
+// Set parses one --tag value, "k=v" or "k=" (split at the first "="),
+// and adds it. The same key twice is an error unless the value is the
+// same too. What a tag may be is checked by the same rule as a file's
+// tags (Validate): a value may hold "," and "=" as EKS allows.
+//
+// One flag-only guard: a value that reads as the AWS CLI's --tags
+// shorthand ("team=a,env=prod", where every piece is a valid tag of its
+// own) is refused with a hint that gives each tag its own --tag, since
+// it would otherwise make one tag "team" = "a,env=prod". A value whose
+// pieces are not all valid tags (",=" in "0=,=") is one tag, as in a file.
 func (t *Tags) Set(s string) error {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok {
 		return newError(fmt.Sprintf("tag %s has no %q", Quote(s), "="), "write KEY=VALUE, or KEY= for an empty value")
 	}
-	if i := strings.IndexByte(v, ','); i >= 0 && strings.Contains(v[i:], "=") {
-		// The AWS CLI's --tags team=a,env=prod is two tags; here it would
-		// be one, "team" = "a,env=prod".
-		return newError(fmt.Sprintf("tag %s looks like several tags in one", Quote(s)), "give --tag once per tag: --tag "+k+"="+v[:i]+" --tag "+v[i+1:])
+	if several := severalTags(k, v); several != nil {
+		flags := make([]string, len(several))
+		for i, kv := range several {
+			flags[i] = "--tag " + shellWord(kv)
+		}
+		return newError(fmt.Sprintf("tag %s looks like several tags in one", Quote(s)), "give --tag once per tag: "+strings.Join(flags, " "))
 	}
 	if err := checkTag(k, v); err != nil {
 		return err
@@ -43,6 +53,51 @@ func (t *Tags) Set(s string) error {
 	}
 	(*t)[k] = v
 	return nil
+}
+
+// severalTags reads the --tag value k=v as the AWS CLI's shorthand for
+// several tags: v split at each comma that is followed by KEY=VALUE,
+// KEY=VALUE... It returns the "k=v" of each tag, or nil when v has no
+// such comma or when any of the tags would be refused (an empty or
+// reserved key, a key given twice with two values), so that the hint
+// built from it suggests only --tag values Set accepts.
+func severalTags(k, v string) []string {
+	pieces := strings.Split(v, ",")
+	if len(pieces) < 2 {
+		return nil
+	}
+	out := []string{k + "=" + pieces[0]}
+	for _, p := range pieces[1:] {
+		if strings.Contains(p, "=") {
+			out = append(out, p)
+		} else { // "team=a,b,env=prod": "b" is part of team's value
+			out[len(out)-1] += "," + p
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	seen := make(map[string]string, len(out))
+	for _, kv := range out {
+		k, v, _ := strings.Cut(kv, "=")
+		if old, dup := seen[k]; (dup && old != v) || checkTag(k, v) != nil {
+			return nil
+		}
+		seen[k] = v
+	}
+	return out
+}
+
+// shellWord quotes s for a POSIX shell when it needs it, so a hint can be
+// pasted as it is.
+func shellWord(s string) string {
+	safe := func(r rune) bool {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
+	}
+	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !safe(r) }) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // String renders the tags sorted by key: "k=v,k2=v2".

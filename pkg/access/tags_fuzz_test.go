@@ -13,6 +13,11 @@ import (
 // API. Set stores exactly the tag it parses, or fails with an
 // *access.Error and changes nothing; Validate accepts what Set accepts;
 // an accepted tag is clean text (valid UTF-8, no control characters).
+//
+// One tag rule: Set("k=v") and Validate({k: v}) agree, but for the one
+// flag-syntax guard, a value that reads as several tags (the AWS CLI's
+// "team=a,env=prod"), and then every --tag the hint suggests is accepted
+// by Set.
 func FuzzTags(f *testing.F) {
 	f.Fuzz(func(t *testing.T, first, second string) {
 		skipKnownFinding(t, "FuzzTags", first, second)
@@ -52,9 +57,86 @@ func FuzzTags(f *testing.F) {
 		}
 		if !strings.Contains(k, "=") {
 			var one access.Tags
-			if serr := one.Set(k + "=" + v); (serr == nil) != (verr == nil) {
-				t.Fatalf("tag %q=%q: Validate says %v, Set says %v", k, v, verr, serr)
+			serr := one.Set(k + "=" + v)
+			switch {
+			case serr == nil && verr != nil:
+				t.Fatalf("tag %q=%q: Validate says %v, Set accepts it", k, v, verr)
+			case serr != nil && verr == nil:
+				suggested := severalTagsHint(t, serr)
+				if len(suggested) < 2 {
+					t.Fatalf("tag %q=%q: Validate accepts it, Set says %v (hint %q)", k, v, serr, access.Hints(serr))
+				}
+				var split access.Tags
+				for _, kv := range suggested {
+					if err := split.Set(kv); err != nil {
+						t.Fatalf("Set(%q) refused as several tags, but its hint's --tag %q is refused too: %v", k+"="+v, kv, err)
+					}
+				}
 			}
 		}
 	})
+}
+
+// severalTagsHint returns the --tag values that the hint of Set's "looks
+// like several tags in one" error suggests (shell words, unquoted), or
+// nil for any other error.
+func severalTagsHint(t *testing.T, err error) []string {
+	t.Helper()
+	const prefix = "give --tag once per tag: "
+	hints := access.Hints(err)
+	if !strings.Contains(err.Error(), "looks like several tags in one") || len(hints) != 1 || !strings.HasPrefix(hints[0], prefix) {
+		return nil
+	}
+	words := shellWords(t, strings.TrimPrefix(hints[0], prefix))
+	if len(words)%2 != 0 {
+		t.Fatalf("hint %q: want --tag VALUE pairs", hints[0])
+	}
+	var out []string
+	for i := 0; i < len(words); i += 2 {
+		if words[i] != "--tag" {
+			t.Fatalf("hint %q: want --tag VALUE pairs", hints[0])
+		}
+		out = append(out, words[i+1])
+	}
+	return out
+}
+
+// shellWords splits s as a POSIX shell would split words made of plain
+// characters and single-quoted strings (all a hint uses).
+func shellWords(t *testing.T, s string) []string {
+	t.Helper()
+	var words []string
+	var word strings.Builder
+	inWord, quoted, escaped := false, false, false
+	for _, r := range s {
+		switch {
+		case escaped:
+			word.WriteRune(r)
+			escaped = false
+		case quoted && r == '\'':
+			quoted = false
+		case quoted:
+			word.WriteRune(r)
+		case r == '\'':
+			quoted, inWord = true, true
+		case r == ' ':
+			if inWord {
+				words = append(words, word.String())
+				word.Reset()
+				inWord = false
+			}
+		case r == '\\': // the '\'' idiom: an escaped quote, outside quotes
+			escaped, inWord = true, true
+		default:
+			word.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quoted {
+		t.Fatalf("unterminated quote in %q", s)
+	}
+	if inWord {
+		words = append(words, word.String())
+	}
+	return words
 }

@@ -22,6 +22,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/yamlerr"
 )
 
 // MaxFileSize is the largest ConfigMap Convert reads (4 MiB; Kubernetes
@@ -264,9 +265,11 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-// syntax is the *Error for a YAML syntax error in the file.
+// syntax is the *Error for a YAML syntax error in the file: its line
+// and the kind of problem, never the file's text (yamlerr.Describe).
 func (c *converter) syntax(data []byte, err error) error {
-	line, problem := syntaxError(data, err)
+	line, _ := syntaxError(data, err)
+	_, problem := yamlerr.Describe(err) // never the file's text
 	hint := blockHint(data, line)
 	if hint == "" {
 		hint = getHint
@@ -298,9 +301,9 @@ func tooDeep(doc *yaml.Node) *yaml.Node {
 func (c *converter) plain(n *yaml.Node, field string) error {
 	switch {
 	case n.Kind == yaml.AliasNode:
-		return c.fail(n, field, "write the value out in full", "YAML aliases (*%s) are not supported", n.Value)
+		return c.fail(n, field, "write the value out in full", "YAML aliases (*NAME) are not supported")
 	case n.Anchor != "":
-		return c.fail(n, field, "write the value out in full", "YAML anchors (&%s) are not supported", n.Anchor)
+		return c.fail(n, field, "write the value out in full", "YAML anchors (&NAME) are not supported")
 	}
 	return nil
 }
@@ -459,7 +462,10 @@ func (c *converter) section(key string, v *yaml.Node) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(v.Value), &doc); err != nil {
 		const hint = "the value must be a YAML list: - rolearn: ARN ..."
-		n, problem := syntaxError([]byte(v.Value), err)
+		// The problem never reaches the user as the parser says it: it
+		// may quote the row (yamlerr.Describe).
+		n, _ := syntaxError([]byte(v.Value), err)
+		_, problem := yamlerr.Describe(err)
 		if i := rowAt(v.Value, n); i >= 0 {
 			field = fmt.Sprintf("%s[%d]", field, i)
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,7 +54,7 @@ const concurrencyUsage = "work on at most `N` entries at once per cluster; eksac
 
 // complete checks the flags and loads the file: a bad file is exit 2 and
 // nothing is sent.
-func (o *planOptions) complete() error {
+func (o *planOptions) complete(ctx context.Context) error {
 	if o.file == "" {
 		return withHint(flagErrorf("-f/--filename is required"), "give the apply file: -f access.yaml, or -f - to read stdin; `eksaccess export --cluster NAME` writes one")
 	}
@@ -63,12 +64,11 @@ func (o *planOptions) complete() error {
 	if o.concurrency < 1 {
 		return flagErrorf("--concurrency must be at least 1, got %d", o.concurrency)
 	}
-	name, r, closeFile, err := openInput(o.file, o.deps.IO.In)
+	name, data, err := readInput(ctx, o.file, o.deps.IO.In)
 	if err != nil {
 		return err
 	}
-	defer closeFile()
-	loaded, err := plan.Load(name, r)
+	loaded, err := plan.Load(name, bytes.NewReader(data))
 	if err != nil {
 		return &FlagError{err}
 	}
@@ -287,7 +287,7 @@ is the highest of theirs.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// The file first: a missing -f, or a file that cannot be read or
 			// is malformed, is the error to fix before --yes matters.
-			if err := opts.complete(); err != nil {
+			if err := opts.complete(cmd.Context()); err != nil {
 				return err
 			}
 			opts.color = stderrColor(cmd, deps)

@@ -31,7 +31,7 @@ gate for CI.`,
   eksaccess diff -f access.yaml -o json --query 'plans[].summary'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.complete(); err != nil {
+			if err := opts.complete(cmd.Context()); err != nil {
 				return err
 			}
 			opts.color = stderrColor(cmd, deps)

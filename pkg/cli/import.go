@@ -1,11 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -122,13 +122,12 @@ refused.`,
 	return cmd
 }
 
-func runImportAWSAuth(_ context.Context, o *importAWSAuthOptions) error {
-	name, r, closeFile, err := openInput(o.file, o.deps.IO.In)
+func runImportAWSAuth(ctx context.Context, o *importAWSAuthOptions) error {
+	name, data, err := readInput(ctx, o.file, o.deps.IO.In)
 	if err != nil {
 		return err
 	}
-	defer closeFile()
-	res, err := awsauth.Convert(name, r)
+	res, err := awsauth.Convert(name, bytes.NewReader(data))
 	if err != nil { // not an aws-auth ConfigMap, or not readable (a directory): a bad file
 		return &FlagError{err}
 	}
@@ -165,25 +164,4 @@ func applyFileOutput(cmd *cobra.Command, deps *Deps) error {
 		return &FlagError{withHint(fmt.Errorf("%s writes an apply file: --query is not supported", cmd.CommandPath()), "leave --query out; list --details -o json prints the entries as a document to query")}
 	}
 	return nil
-}
-
-// stdinName is what every message calls the file read from stdin (-f -):
-// "<stdin>:3: entries[0]...".
-const stdinName = "<stdin>"
-
-// openInput opens the -f file for reading, or returns stdin for "-" (apply,
-// diff and import read their file so). name is what messages call it.
-func openInput(path string, stdin io.Reader) (name string, r io.Reader, closeFile func(), err error) {
-	if path == "-" {
-		return stdinName, stdin, func() {}, nil
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", nil, nil, &FlagError{fmt.Errorf("-f: %w", err)}
-	}
-	if st, err := fh.Stat(); err == nil && st.IsDir() {
-		_ = fh.Close()
-		return "", nil, nil, &FlagError{fmt.Errorf("-f: %s is a directory", path)}
-	}
-	return path, fh, func() { _ = fh.Close() }, nil
 }

@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 // attemptLog records the outcome of every attempt the SDK's retryer makes
@@ -73,6 +77,16 @@ func (c *Client) alreadyApplied(op string, log *attemptLog, err error) error {
 // debugf writes one --debug line.
 func (c *Client) debugf(format string, args ...any) {
 	if c.debug != nil {
-		fmt.Fprintf(c.debug, "debug: "+format+"\n", args...)
+		writeDebug(c.debug, format, args...)
 	}
+}
+
+// writeDebug writes one --debug line to w. The line carries what the
+// server sent (error messages, request ids), so it is made safe for a
+// terminal as output.Sanitize does (no ESC, OSC, BEL, C1 or bidi control
+// reaches it), and a newline inside it is shown as \n: one write is one
+// line, which a server cannot split to forge another.
+func writeDebug(w io.Writer, format string, args ...any) {
+	line := strings.ReplaceAll(output.Sanitize(fmt.Sprintf(format, args...)), "\n", `\n`)
+	_, _ = io.WriteString(w, "debug: "+line+"\n")
 }

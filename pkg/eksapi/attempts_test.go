@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -151,6 +156,59 @@ func TestRemovalAppliedSaysSoInDebug(t *testing.T) {
 	}
 	out := log.String()
 	for _, want := range []string{"-> 500", "-> 404", "debug: DeleteAccessEntry: attempt 1 failed (", "lost the answer", "the earlier attempt took effect"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("debug log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestDebugLinesAreTerminalSafe: what a server sends (an error message, a
+// request id) reaches --debug with its control characters escaped: no ESC,
+// OSC, BEL, C1 or bidi control gets to the terminal, and no newline from
+// the server starts a line of its own.
+func TestDebugLinesAreTerminalSafe(t *testing.T) {
+	const hostile = `\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202egnp.exe\u2066\r\ndebug: forged\u007f`
+	var calls atomic.Int32
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Requestid", "req\u202e\u009b")
+		if calls.Add(1) == 1 { // DeleteAccessEntry takes effect, its answer is a 500
+			w.Header().Set("X-Amzn-Errortype", "ServerException")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, `{"message":"`+hostile+`"}`)
+			return
+		}
+		w.Header().Set("X-Amzn-Errortype", "ResourceNotFoundException")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `{"message":"no entry"}`)
+	}))
+	t.Cleanup(hs.Close)
+	dir := t.TempDir()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	var log bytes.Buffer
+	c, err := eksapi.New(t.Context(), eksapi.Config{Region: "us-west-2", EndpointURL: hs.URL, MaxAttempts: 2, Debug: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteEntry(t.Context(), "demo", principal(t, "arn:aws:iam::111122223333:role/dev")); err != nil {
+		t.Fatal(err)
+	}
+	out := log.String()
+	if i := strings.IndexFunc(out, func(r rune) bool {
+		return r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r))
+	}); i >= 0 {
+		t.Errorf("debug log holds control character %U at offset %d:\n%q", []rune(out[i:])[0], i, out)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if !strings.HasPrefix(line, "debug: ") || strings.HasPrefix(line, "debug: forged") {
+			t.Errorf("line %q was not written by eksaccess", line)
+		}
+	}
+	// Escaped, not dropped: the message is still there to read.
+	for _, want := range []string{`(request id req\u202e\u009b)`, `\x1b]0;pwned\x07\x1b[2J\u009b31m\u202egnp.exe\u2066\r\ndebug: forged\x7f`, "the earlier attempt took effect"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("debug log lacks %q:\n%s", want, out)
 		}

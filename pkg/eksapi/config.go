@@ -2,7 +2,6 @@ package eksapi
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -139,7 +138,8 @@ func (q quickIMDS) GetMetadata(ctx context.Context, in *imds.GetMetadataInput, o
 // debugLog logs one line per HTTP attempt: method, URL, status, request id
 // and duration. It sits innermost in the Deserialize step, next to the
 // transport, so retries show as separate lines. Headers are never printed,
-// so credentials, signatures and session tokens cannot leak.
+// so credentials, signatures and session tokens cannot leak; what the
+// server sent (the request id, an error) is made terminal-safe (writeDebug).
 func debugLog(w io.Writer) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("eksaccessDebugLog",
@@ -154,10 +154,10 @@ func debugLog(w io.Writer) func(*middleware.Stack) error {
 				out, md, err := next.HandleDeserialize(ctx, in)
 				elapsed := time.Since(start).Round(time.Millisecond)
 				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp != nil {
-					fmt.Fprintf(w, "debug: %s %s -> %d (request id %s) in %s\n",
+					writeDebug(w, "%s %s -> %d (request id %s) in %s",
 						req.Method, u.String(), resp.StatusCode, resp.Header.Get("X-Amzn-Requestid"), elapsed)
 				} else if err != nil {
-					fmt.Fprintf(w, "debug: %s %s -> error after %s: %v\n", req.Method, u.String(), elapsed, err)
+					writeDebug(w, "%s %s -> error after %s: %v", req.Method, u.String(), elapsed, err)
 				}
 				return out, md, err
 			}), middleware.After)

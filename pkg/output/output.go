@@ -144,6 +144,10 @@ func renderDocument(f Format, doc any, q *query) ([]byte, error) {
 
 // encodeJSON marshals v like json.MarshalIndent (indent "" means compact) but
 // leaves <, > and & alone, as the AWS CLI does. The result ends in a newline.
+// Beyond what encoding/json escapes (C0 controls, U+2028, U+2029), the
+// characters that act on a terminal (DEL, C1 controls, bidirectional
+// controls, the byte-order mark) are written as \u escapes too: the same
+// JSON value, safe to print.
 func encodeJSON(v any, indent string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -152,5 +156,7 @@ func encodeJSON(v any, indent string) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	// Outside its strings, encoding/json writes only ASCII punctuation,
+	// digits, letters, spaces and newlines.
+	return escapeQuoted(buf.Bytes(), false), nil
 }

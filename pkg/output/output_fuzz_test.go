@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	jmespath "github.com/jmespath-community/go-jmespath"
 	yamlv2 "go.yaml.in/yaml/v2"
@@ -96,6 +97,7 @@ func FuzzPrintEntry(f *testing.F) {
 				}
 				switch output.Format(f) {
 				case output.JSON, output.YAML:
+					checkNoTerminalControls(t, f, out)
 					for reader, got := range decode(t, f, out) {
 						var doc entryDoc
 						if err := json.Unmarshal(marshal(t, got), &doc); err != nil {
@@ -137,6 +139,7 @@ func FuzzPrintDocument(f *testing.F) {
 			}
 			switch output.Format(f) {
 			case output.JSON, output.YAML:
+				checkNoTerminalControls(t, f, out)
 				checkDecodes(t, f, out, v)
 			case output.TableFormat:
 				checkTable(t, out, false)
@@ -322,6 +325,22 @@ func checkDecodes(t *testing.T, format string, out []byte, want any) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("-o %s read by %s is\n%#v\nwant\n%#v\noutput:\n%s", format, reader, got, want, out)
 		}
+	}
+}
+
+// checkNoTerminalControls fails when JSON or YAML output holds a character
+// that acts on a terminal: a control character other than tab and newline,
+// DEL, a C1 control, a bidirectional control, U+2028, U+2029 or U+FEFF.
+// They are all printed as escapes.
+func checkNoTerminalControls(t *testing.T, format string, out []byte) {
+	t.Helper()
+	i := bytes.IndexFunc(out, func(r rune) bool {
+		return r != '\t' && r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) ||
+			r == '\u2028' || r == '\u2029' || r == '\ufeff')
+	})
+	if i >= 0 {
+		r, _ := utf8.DecodeRune(out[i:])
+		t.Fatalf("-o %s prints %U raw at offset %d:\n%q", format, r, i, out)
 	}
 }
 

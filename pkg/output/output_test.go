@@ -2,13 +2,18 @@ package output
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	jmespath "github.com/jmespath-community/go-jmespath"
+	yaml11 "go.yaml.in/yaml/v2"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // entry is shaped like the EKS AccessEntry in the AWS CLI's output.
@@ -235,6 +240,9 @@ func TestPrint(t *testing.T) {
 				Rows: [][]string{{"tab\there", "two\nlines", "crlf\r\nend"}},
 			}},
 		},
+		// Server data that would act on a terminal: escaped, the same data.
+		{name: "terminal controls json", opts: Options{Format: JSON}, res: Result{Doc: terminalControlsDoc}},
+		{name: "terminal controls yaml", opts: Options{Format: YAML}, res: Result{Doc: terminalControlsDoc}},
 		{
 			name: "html characters json",
 			opts: Options{Format: JSON},
@@ -474,4 +482,79 @@ func TestCompileQueryRefusesQueriesThatCanOnlyFail(t *testing.T) {
 			t.Errorf("CompileQuery(%q) = %v, want it left to the data", q, err)
 		}
 	}
+}
+
+// terminalControlsDoc holds, in keys and values, every kind of character
+// that acts on a terminal: C0 controls, DEL, C1 controls (CSI, NEL), the
+// bidirectional overrides and isolates, the marks, the line and paragraph
+// separators and the byte-order mark.
+var terminalControlsDoc = map[string]any{
+	"accessEntry": map[string]any{
+		"username":         "admin\u202egnp.exe",
+		"kubernetesGroups": []any{"a\u2066b\u2069", "\u202a\u202b\u202c\u202d", "\u200e\u200f\u061c", "\u2067\u2068"},
+		"tags": map[string]any{
+			"del\x7f":         "\u0085nel\u009b31m",
+			"esc":             "\x1b]0;title\x07\x1b[2J\r",
+			"sep\u2028\u2029": "bom\ufeff",
+			"plain":           "tab\tand\nnewline, é 日本",
+		},
+	},
+}
+
+// TestDocumentsEscapeTerminalControls: JSON and YAML never print a
+// character that acts on a terminal (but tab and newline, which JSON and
+// YAML escape or use as layout): each is a \u (or YAML) escape, and the
+// document decodes to the same data, by every reader.
+func TestDocumentsEscapeTerminalControls(t *testing.T) {
+	t.Parallel()
+	for _, f := range []Format{JSON, YAML} {
+		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			if err := Print(&buf, Options{Format: f}, Result{Doc: terminalControlsDoc}); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			if i := strings.IndexFunc(out, func(r rune) bool { return r != '\n' && r != '\t' && unsafeRune(r) }); i >= 0 {
+				t.Errorf("-o %s prints %U raw at offset %d:\n%s", f, []rune(out[i:])[0], i, out)
+			}
+			readers := map[string]func([]byte, any) error{"encoding/json": json.Unmarshal}
+			if f == YAML {
+				readers = map[string]func([]byte, any) error{"YAML 1.2": yaml.Unmarshal, "YAML 1.1": yaml11.Unmarshal}
+			}
+			for name, unmarshal := range readers {
+				var got any
+				if err := unmarshal(buf.Bytes(), &got); err != nil {
+					t.Fatalf("-o %s does not parse as %s: %v\n%s", f, name, err, out)
+				}
+				if diff := cmp.Diff(terminalControlsDoc, stringKeys(got)); diff != "" {
+					t.Errorf("-o %s read by %s (-printed +read):\n%s", f, name, diff)
+				}
+			}
+		})
+	}
+}
+
+// stringKeys turns what a YAML 1.1 reader returns (map[any]any) into
+// map[string]any, as JSON and YAML 1.2 readers return.
+func stringKeys(v any) any {
+	switch v := v.(type) {
+	case map[any]any:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			m[fmt.Sprint(k)] = stringKeys(x)
+		}
+		return m
+	case map[string]any:
+		for k, x := range v {
+			v[k] = stringKeys(x)
+		}
+		return v
+	case []any:
+		for i, x := range v {
+			v[i] = stringKeys(x)
+		}
+		return v
+	}
+	return v
 }

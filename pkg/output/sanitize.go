@@ -24,7 +24,8 @@ import (
 // multi-line cells, the text format joins them). Everything else, printable
 // Unicode included, is left as is; a string without such characters is
 // returned unchanged. Machine formats (json, yaml) do not use Sanitize: they
-// print the data exactly, escaped by their own rules.
+// print the data exactly, escaped by their own rules, and escapeQuoted
+// escapes there what those rules leave raw.
 func Sanitize(s string) string {
 	i := unsafeIndex(s)
 	if i < 0 {
@@ -83,4 +84,57 @@ func unsafeRune(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// escapeQuoted rewrites every character of doc that Sanitize would escape
+// as a \uXXXX escape (hex in upper case when upper, as YAML writes its own
+// escapes; lower, as encoding/json does). It is for a JSON or YAML
+// document in which every such character can only be inside a
+// double-quoted string, where \uXXXX means the character itself: the
+// document stays valid and decodes to the same data, and a terminal shows
+// the escape instead of obeying the character (a right-to-left override
+// that reorders the line, a C1 CSI, DEL). Every character concerned is in
+// the Basic Multilingual Plane, so one \u escape spells it.
+func escapeQuoted(doc []byte, upper bool) []byte {
+	i := unsafeQuotedIndex(doc)
+	if i < 0 {
+		return doc
+	}
+	format := `\u%04x`
+	if upper {
+		format = `\u%04X`
+	}
+	out := make([]byte, 0, len(doc)+16)
+	out = append(out, doc[:i]...)
+	for i < len(doc) {
+		r, size := utf8.DecodeRune(doc[i:])
+		if unsafeRune(r) {
+			out = fmt.Appendf(out, format, r)
+		} else {
+			out = append(out, doc[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+// unsafeQuotedIndex is the byte offset of the first character escapeQuoted
+// rewrites in doc, or -1. Most documents are ASCII without DEL: those are
+// skipped byte by byte.
+func unsafeQuotedIndex(doc []byte) int {
+	for i := 0; i < len(doc); {
+		if c := doc[i]; c < 0x7f {
+			if c < 0x20 && c != '\t' && c != '\n' {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(doc[i:])
+		if unsafeRune(r) {
+			return i
+		}
+		i += size
+	}
+	return -1
 }

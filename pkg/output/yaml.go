@@ -15,8 +15,9 @@ import (
 // jsonToYAML converts a JSON document to YAML, keeping the order of every
 // object's keys (the JSON document's order, which is the API's for the
 // documents eksaccess prints, rather than sorted keys) and every string
-// exactly: control characters, DEL, C1 characters and a byte-order mark are
-// written as YAML escapes in a double-quoted scalar, never refused.
+// exactly: control characters, DEL, C1 characters, bidirectional controls
+// and a byte-order mark are written as YAML escapes in a double-quoted
+// scalar, never refused, never raw.
 func jsonToYAML(data []byte) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -37,7 +38,11 @@ func jsonToYAML(data []byte) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	// The encoder escapes C0, C1, DEL and U+FEFF in a double-quoted scalar
+	// but prints bidirectional controls as they are; stringNode quotes
+	// every string that holds one, so here they are all inside double
+	// quotes, where \uXXXX is the same character.
+	return escapeQuoted(buf.Bytes(), true), nil
 }
 
 // yamlNode reads one JSON value from dec and returns it as a YAML node.
@@ -128,13 +133,12 @@ func quotedInYAML11(s string) bool {
 }
 
 // needsEscapes reports whether s holds a character that YAML cannot print
-// as is: a control character other than tab and newline, DEL, a C1
-// character, a byte-order mark or a surrogate/non-character.
+// as is (a control character other than tab and newline, DEL, a C1
+// character, a byte-order mark, a non-character) or that must not reach
+// a terminal raw (what Sanitize escapes: bidirectional controls too).
 func needsEscapes(s string) bool {
 	for _, r := range s {
-		switch {
-		case r == '\t', r == '\n':
-		case r < 0x20, r == 0x7f, 0x80 <= r && r <= 0x9f, r == 0xfeff, r == 0xfffe, r == 0xffff:
+		if unsafeRune(r) || r == 0xfffe || r == 0xffff {
 			return true
 		}
 	}

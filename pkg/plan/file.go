@@ -20,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/yamlerr"
 )
 
 // The formats Load reads. Marshal writes the first.
@@ -185,13 +186,13 @@ func parseDocument(name string, data []byte) (*yaml.Node, error) {
 	case errors.Is(err, io.EOF):
 		return nil, &Error{File: name, Err: problem(`begin it with "apiVersion: `+APIVersion+`"`, "file is empty")}
 	case err != nil:
-		return nil, &Error{File: name, Err: err}
+		return nil, syntaxError(name, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, &Error{File: name, Err: err}
+		return nil, syntaxError(name, err)
 	default:
 		return nil, &Error{File: name, Line: next.Line, Err: problem("put all clusters and entries in one document", `more than one YAML document ("---")`)}
 	}
@@ -202,6 +203,13 @@ func parseDocument(name string, data []byte) (*yaml.Node, error) {
 		return nil, &Error{File: name, Err: problem(`begin it with "apiVersion: `+APIVersion+`"`, "file is empty")}
 	}
 	return doc.Content[0], nil
+}
+
+// syntaxError is the *Error for a file the YAML parser refused: its line
+// and the kind of problem, never the file's text (yamlerr.Describe).
+func syntaxError(name string, err error) *Error {
+	line, what := yamlerr.Describe(err)
+	return &Error{File: name, Line: line, Err: errors.New(what)}
 }
 
 // tooDeep returns the first node nested deeper than maxDepth, or nil. It
@@ -277,10 +285,10 @@ func (l *loader) failf(n *yaml.Node, field, hint, format string, args ...any) {
 func (l *loader) usable(n *yaml.Node, field string) bool {
 	switch {
 	case n.Kind == yaml.AliasNode:
-		l.failf(n, field, "write the value out in full", "YAML aliases (*%s) are not supported", n.Value)
+		l.failf(n, field, "write the value out in full", "YAML aliases (*NAME) are not supported")
 		return false
 	case n.Anchor != "":
-		l.failf(n, field, "write the value out in full", "YAML anchors (&%s) are not supported", n.Anchor)
+		l.failf(n, field, "write the value out in full", "YAML anchors (&NAME) are not supported")
 		return false
 	}
 	return true
@@ -288,6 +296,24 @@ func (l *loader) usable(n *yaml.Node, field string) bool {
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
 
+// kindOf names what n is without quoting it: until its apiVersion says the
+// file is an apply file, it may be anything given by mistake (a token, a
+// credentials file), and no message shows its text.
+func kindOf(n *yaml.Node) string {
+	if n.Kind != yaml.ScalarNode || isNull(n) {
+		return kindName(n)
+	}
+	switch n.Tag {
+	case "!!int", "!!float":
+		return "a number"
+	case "!!bool":
+		return "true or false"
+	}
+	return "a string"
+}
+
+// kindName names what n is, quoting a scalar (cut to 60 characters): for
+// a file known to be an apply file.
 func kindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -415,7 +441,7 @@ func (l *loader) file(root *yaml.Node) *File {
 		return nil
 	}
 	if root.Kind != yaml.MappingNode {
-		l.failf(root, "", `begin it with "apiVersion: `+APIVersion+`"`, "want a mapping (key: value) at the top, not %s", kindName(root))
+		l.failf(root, "", `begin it with "apiVersion: `+APIVersion+`"`, "want a mapping (key: value) at the top, not %s", kindOf(root))
 		return nil
 	}
 	version, kind := l.header(root, map[string]*yaml.Node{"apiVersion": lookup(root, "apiVersion"), "kind": lookup(root, "kind")})
@@ -439,6 +465,11 @@ func lookup(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// apiVersionRE is the shape of a Kubernetes apiVersion (v1,
+// eksctl.io/v1alpha4): an apiVersion of that shape is named in messages,
+// any other value is not.
+var apiVersionRE = regexp.MustCompile(`^([a-z0-9-]{1,63}(\.[a-z0-9-]{1,63}){0,5}/)?v[0-9]{1,3}((alpha|beta)[0-9]{1,3})?$`)
+
 // header checks apiVersion and kind.
 func (l *loader) header(root *yaml.Node, top map[string]*yaml.Node) (version, kind string) {
 	const formats = "eksaccess's (apiVersion " + APIVersion + ", kind " + Kind + ") or eksctl's (apiVersion " + EksctlAPIVersion + ", kind " + EksctlKind + ")"
@@ -453,7 +484,11 @@ func (l *loader) header(root *yaml.Node, top map[string]*yaml.Node) (version, ki
 	}
 	want := map[string]string{APIVersion: Kind, EksctlAPIVersion: EksctlKind}[version]
 	if want == "" {
-		l.failf(v, "apiVersion", "the file is "+formats, "unsupported apiVersion %s", kindName(v))
+		if apiVersionRE.MatchString(version) { // a Kubernetes-style version, not text of another kind of file
+			l.failf(v, "apiVersion", "the file is "+formats, "unsupported apiVersion %q", version)
+		} else {
+			l.failf(v, "apiVersion", "the file is "+formats, "unsupported apiVersion (%s)", kindOf(v))
+		}
 		return "", ""
 	}
 	if k == nil {

@@ -292,10 +292,11 @@ func TestLoad_errors(t *testing.T) {
 		// the document
 		{"empty", "", []string{"access.yaml: file is empty"}, "apiVersion: eksaccess/v1"},
 		{"only comments", "# nothing\n", []string{"access.yaml: file is empty"}, ""},
-		{"syntax error", "apiVersion: [\n", []string{"access.yaml: yaml: line 1"}, ""},
+		{"syntax error", "apiVersion: [\n", []string{"access.yaml:1: not valid YAML: did not find expected node content"}, ""},
 		{"two documents", own + "entries: []\n---\n" + own, []string{`access.yaml:5: more than one YAML document`}, "one document"},
 		{"a list at the top", "- a\n", []string{`access.yaml:1: want a mapping (key: value) at the top, not a list`}, ""},
-		{"a string", "hello", []string{`access.yaml:1: want a mapping (key: value) at the top, not "hello"`}, ""},
+		{"a string", "hello", []string{`access.yaml:1: want a mapping (key: value) at the top, not a string`}, ""},
+		{"a number", "12", []string{`access.yaml:1: want a mapping (key: value) at the top, not a number`}, ""},
 
 		// apiVersion and kind
 		{"no apiVersion", "kind: AccessConfig\n", []string{"access.yaml:1: apiVersion: apiVersion is required"}, "eksctl.io/v1alpha5"},
@@ -429,19 +430,19 @@ func TestLoad_errors(t *testing.T) {
 
 		// hostile files
 		{"an alias", own + "entries:\n  - principalArn: " + role + "\n    kubernetesGroups: &g [a]\n  - principalArn: arn:aws:iam::111122223333:role/b\n    kubernetesGroups: *g\n", []string{
-			`access.yaml:6: entries[0].kubernetesGroups: YAML anchors (&g) are not supported`,
-			`access.yaml:8: entries[1].kubernetesGroups: YAML aliases (*g) are not supported`,
+			`access.yaml:6: entries[0].kubernetesGroups: YAML anchors (&NAME) are not supported`,
+			`access.yaml:8: entries[1].kubernetesGroups: YAML aliases (*NAME) are not supported`,
 		}, "write the value out in full"},
 		{"a merge key", own + "x: &e {type: STANDARD}\nentries:\n  - <<: *e\n    principalArn: " + role + "\n", []string{
 			`access.yaml:4: x: unknown key "x"`,
 			`access.yaml:6: entries[0].<<: unknown key "<<"`,
 		}, ""},
 		{"an alias bomb", own + "entries: []\n" + aliasBomb("x"), []string{`access.yaml:5: x: unknown key "x"`}, ""},
-		{"an alias bomb in eksctl's accessConfig", eksctl + aliasBomb("nodeGroups") + "accessConfig: {accessEntries: *i}\n", []string{`access.yaml:14: accessConfig.accessEntries: YAML aliases (*i) are not supported`}, ""},
+		{"an alias bomb in eksctl's accessConfig", eksctl + aliasBomb("nodeGroups") + "accessConfig: {accessEntries: *i}\n", []string{`access.yaml:14: accessConfig.accessEntries: YAML aliases (*NAME) are not supported`}, ""},
 		{"nested too deep", own + "entries: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", []string{`access.yaml:4: nested deeper than 64 levels`}, ""},
 		{"deep in an ignored eksctl section", eksctl + "vpc: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", []string{`access.yaml:4: nested deeper than 64 levels`}, ""},
 		{"a huge value", own + "entries:\n  - principalArn: arn:aws:iam::111122223333:role/" + strings.Repeat("x", 5000) + "\n", []string{`access.yaml:5: entries[0].principalArn: value of 5031 bytes; no field takes more than 4096`}, ""},
-		{"a long apiVersion is cut short", "apiVersion: " + strings.Repeat("v", 100) + "\n", []string{`unsupported apiVersion "` + strings.Repeat("v", 60) + `"...`}, ""},
+		{"an apiVersion of another shape is not quoted", "apiVersion: " + strings.Repeat("v", 100) + "\n", []string{`access.yaml:1: apiVersion: unsupported apiVersion (a string)`}, ""},
 		{"a key that is a mapping", own + "entries:\n  - {principalArn: " + role + ", ? {a: b} : c}\n", []string{`access.yaml:5: entries[0]: a key must be a string, not a mapping`}, ""},
 
 		// every problem, not only the first
@@ -702,5 +703,42 @@ func TestLoad_identityMappings(t *testing.T) {
 	f, err := Load("cluster.yaml", strings.NewReader(head+mappings+"accessConfig:\n  accessEntries:\n    - principalARN: arn:aws:iam::111122223333:role/dev\n"))
 	if err != nil || len(f.Entries) != 1 {
 		t.Errorf("Load = %+v, %v", f, err)
+	}
+}
+
+// TestLoadNeverQuotesAnotherFile: a file given by mistake (a token, a
+// credentials file, a symlink to one) is refused with its line and the
+// kind of problem; not a character of what it holds is in the message or
+// its hints.
+func TestLoadNeverQuotesAnotherFile(t *testing.T) {
+	t.Parallel()
+	const secret = "ghp_0123456789abcdefghijSECRET"
+	cases := []struct{ name, src, want string }{
+		{"a token", secret + "\n", "f.yaml:1: want a mapping (key: value) at the top, not a string"},
+		{"a long token", strings.Repeat(secret, 10), "f.yaml:1: want a mapping (key: value) at the top, not a string"},
+		{"a credentials file", "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n", "f.yaml:1: not valid YAML: did not find expected <document start>"},
+		{"an env file", "TOKEN=" + secret + "\nOTHER: x\n", "f.yaml:2: not valid YAML: mapping values are not allowed in this context"},
+		{"an alias without its anchor", "apiVersion: eksaccess/v1\ntoken: *" + secret + "\n", "f.yaml: not valid YAML: an alias (*NAME) refers to an anchor (&NAME) not defined before it"},
+		{"an anchor at the top", "&" + secret + " {a: 1}\n", "f.yaml:1: YAML anchors (&NAME) are not supported"},
+		{"an alias", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: &" + secret + " [{name: prod}]\nentries: *" + secret + "\n", "f.yaml:4: entries: YAML aliases (*NAME) are not supported"},
+		{"a secret as apiVersion", "apiVersion: " + secret + "\nkind: AccessConfig\n", "f.yaml:1: apiVersion: unsupported apiVersion (a string)"},
+		{"a number as apiVersion", "apiVersion: 12345678\n", "f.yaml:1: apiVersion: unsupported apiVersion (a number)"},
+		{"an unclosed quote", "apiVersion: \"" + secret + "\n", "f.yaml:2: not valid YAML: found unexpected end of stream"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load("f.yaml", strings.NewReader(tc.src))
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			text := err.Error() + "\n" + strings.Join(hintsOf(err), "\n")
+			if strings.Contains(text, "ghp_") || strings.Contains(text, "SECRET") || strings.Contains(text, "12345678") || strings.Contains(text, "AKIA") {
+				t.Errorf("the message quotes the file:\n%s", text)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %q, want it to contain %q", err, tc.want)
+			}
+		})
 	}
 }
