@@ -266,10 +266,9 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 }
 
 // syntax is the *Error for a YAML syntax error in the file: its line
-// and the kind of problem, never the file's text (yamlerr.Describe).
+// and the kind of problem, never the file's text (yamlerr.Locate).
 func (c *converter) syntax(data []byte, err error) error {
-	line, _ := syntaxError(data, err)
-	_, problem := yamlerr.Describe(err) // never the file's text
+	line, problem := yamlerr.Locate(data, err)
 	hint := blockHint(data, line)
 	if hint == "" {
 		hint = getHint
@@ -463,9 +462,8 @@ func (c *converter) section(key string, v *yaml.Node) error {
 	if err := yaml.Unmarshal([]byte(v.Value), &doc); err != nil {
 		const hint = "the value must be a YAML list: - rolearn: ARN ..."
 		// The problem never reaches the user as the parser says it: it
-		// may quote the row (yamlerr.Describe).
-		n, _ := syntaxError([]byte(v.Value), err)
-		_, problem := yamlerr.Describe(err)
+		// may quote the row (yamlerr.Locate).
+		n, problem := yamlerr.Locate([]byte(v.Value), err)
 		if i := rowAt(v.Value, n); i >= 0 {
 			field = fmt.Sprintf("%s[%d]", field, i)
 		}

@@ -186,13 +186,13 @@ func parseDocument(name string, data []byte) (*yaml.Node, error) {
 	case errors.Is(err, io.EOF):
 		return nil, &Error{File: name, Err: problem(`begin it with "apiVersion: `+APIVersion+`"`, "file is empty")}
 	case err != nil:
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, data, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, data, err)
 	default:
 		return nil, &Error{File: name, Line: next.Line, Err: problem("put all clusters and entries in one document", `more than one YAML document ("---")`)}
 	}
@@ -206,9 +206,9 @@ func parseDocument(name string, data []byte) (*yaml.Node, error) {
 }
 
 // syntaxError is the *Error for a file the YAML parser refused: its line
-// and the kind of problem, never the file's text (yamlerr.Describe).
-func syntaxError(name string, err error) *Error {
-	line, what := yamlerr.Describe(err)
+// and the kind of problem, never the file's text (yamlerr.Locate).
+func syntaxError(name string, data []byte, err error) *Error {
+	line, what := yamlerr.Locate(data, err)
 	return &Error{File: name, Line: line, Err: errors.New(what)}
 }
 

@@ -716,14 +716,14 @@ func TestLoadNeverQuotesAnotherFile(t *testing.T) {
 	cases := []struct{ name, src, want string }{
 		{"a token", secret + "\n", "f.yaml:1: want a mapping (key: value) at the top, not a string"},
 		{"a long token", strings.Repeat(secret, 10), "f.yaml:1: want a mapping (key: value) at the top, not a string"},
-		{"a credentials file", "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n", "f.yaml:1: not valid YAML: did not find expected <document start>"},
+		{"a credentials file", "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n", "f.yaml:2: not valid YAML: did not find expected <document start>"},
 		{"an env file", "TOKEN=" + secret + "\nOTHER: x\n", "f.yaml:2: not valid YAML: mapping values are not allowed in this context"},
 		{"an alias without its anchor", "apiVersion: eksaccess/v1\ntoken: *" + secret + "\n", "f.yaml: not valid YAML: an alias (*NAME) refers to an anchor (&NAME) not defined before it"},
 		{"an anchor at the top", "&" + secret + " {a: 1}\n", "f.yaml:1: YAML anchors (&NAME) are not supported"},
 		{"an alias", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: &" + secret + " [{name: prod}]\nentries: *" + secret + "\n", "f.yaml:4: entries: YAML aliases (*NAME) are not supported"},
 		{"a secret as apiVersion", "apiVersion: " + secret + "\nkind: AccessConfig\n", "f.yaml:1: apiVersion: unsupported apiVersion (a string)"},
 		{"a number as apiVersion", "apiVersion: 12345678\n", "f.yaml:1: apiVersion: unsupported apiVersion (a number)"},
-		{"an unclosed quote", "apiVersion: \"" + secret + "\n", "f.yaml:2: not valid YAML: found unexpected end of stream"},
+		{"an unclosed quote", "apiVersion: \"" + secret + "\n", "f.yaml:1: not valid YAML: found unexpected end of stream"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
