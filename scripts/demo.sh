@@ -4,26 +4,20 @@
 set -euo pipefail
 bin=${1:-bin}
 tmp=$(mktemp -d)
-emu_pid=
+EKS_EMULATOR_PID=
 cleanup() {
-	[ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
+	[ -n "$EKS_EMULATOR_PID" ] && kill "$EKS_EMULATOR_PID" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-"$bin/eks-emulator" --cluster demo --url-file "$tmp/url" 2>"$tmp/emulator.log" &
-emu_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/url" ] && break; sleep 0.05; done
-[ -s "$tmp/url" ] || { echo "demo: the emulator did not start:" >&2; cat "$tmp/emulator.log" >&2; exit 1; }
+# --background returns once the emulator listens and prints the environment
+# that points eksaccess at it, with throw-away credentials.
+eval "$("$bin/eks-emulator" --background --cluster demo --log-file "$tmp/emulator.log")"
 
-# Point eksaccess at the emulator with throw-away credentials, and keep any
-# real AWS profile out of it.
-export AWS_ENDPOINT_URL_EKS AWS_ENDPOINT_URL
-AWS_ENDPOINT_URL_EKS=$(cat "$tmp/url")
-AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL_EKS
-export AWS_REGION=us-west-2 AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo
-export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE="$tmp/config" AWS_SHARED_CREDENTIALS_FILE="$tmp/credentials"
-unset AWS_PROFILE AWS_SESSION_TOKEN
+# Keep any real AWS profile out of it.
+export AWS_CONFIG_FILE="$tmp/config" AWS_SHARED_CREDENTIALS_FILE="$tmp/credentials"
+unset AWS_PROFILE
 
 echo "# EKS emulator listening on $AWS_ENDPOINT_URL_EKS (cluster \"demo\")"
 run() {

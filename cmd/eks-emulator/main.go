@@ -35,14 +35,26 @@ Serves the Amazon EKS access-entry API (and STS GetCallerIdentity) from
 memory, speaking EKS's wire protocol, so that eksaccess, the AWS CLI and the
 AWS SDKs can run against it. State is lost on exit.
 
-Example:
+Example, in a script or a terminal:
 
-  eks-emulator --addr 127.0.0.1:4566 --cluster demo --cluster legacy=CONFIG_MAP &
-
-  export AWS_ENDPOINT_URL_EKS=http://127.0.0.1:4566 AWS_ENDPOINT_URL_STS=http://127.0.0.1:4566
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2
+  eval "$(eks-emulator --background --cluster demo --cluster legacy=CONFIG_MAP)"
+  trap 'kill "$EKS_EMULATOR_PID"' EXIT
   eksaccess list --cluster demo
   aws eks list-access-entries --cluster-name demo
+
+--background returns once the emulator listens (on a free loopback port)
+and prints what eval sets: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EKS and
+AWS_ENDPOINT_URL_STS (EKS and STS calls go to the emulator), throw-away
+credentials, AWS_REGION (kept if set, else us-west-2) and EKS_EMULATOR_PID.
+If it cannot start, it exits non-zero and what it prints points the
+endpoints at an address that never resolves and ends with false: eval
+fails (a set -e script stops there) and no call reaches AWS.
+
+In the foreground it prints its URL on stderr, and writes it to --url-file
+once listening:
+
+  eks-emulator --addr 127.0.0.1:4566 --cluster demo
+  export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ENDPOINT_URL_EKS=http://127.0.0.1:4566
   aws eks describe-cluster --name demo --endpoint-url http://127.0.0.1:4566
 
 Any credentials work, except the access key ids EXPIRED, UNKNOWN and DENIED,
@@ -72,6 +84,8 @@ type config struct {
 	allowRemote bool
 	clusters    clusterFlag
 	urlFile     string
+	background  bool
+	logFile     string
 	log         bool
 	version     bool
 	opts        emulator.Options
@@ -82,16 +96,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	child := isBackgroundChild()
 	if err != nil {
 		fmt.Fprintf(stderr, "eks-emulator: %v\nRun 'eks-emulator --help' for usage.\n", err)
+		if wantsBackground(args) && !child {
+			return backgroundFailed(stdout, io.Discard, 2, nil)
+		}
 		return 2
 	}
 	if cfg.version {
 		fmt.Fprintln(stdout, versionLine())
 		return 0
 	}
-	if err := serve(ctx, cfg, stderr); err != nil {
+	if cfg.background && !child {
+		return startBackground(ctx, cfg, args, stdout, stderr)
+	}
+	// A background child reports to its parent on stdout, once: after
+	// that line nobody reads the pipe.
+	var listening func(url string)
+	reported := false
+	if child {
+		listening = func(url string) {
+			fmt.Fprintf(stdout, "listening %s\n", url)
+			reported = true
+		}
+	}
+	if err := serve(ctx, cfg, stderr, listening); err != nil {
 		fmt.Fprintf(stderr, "eks-emulator: %v\n", err)
+		if child && !reported {
+			fmt.Fprintf(stdout, "error %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+		}
 		return 1
 	}
 	return 0
@@ -119,7 +153,9 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.IntVar(&cfg.opts.RateBurst, "rate-burst", 0, "`size` of the --rate-limit bucket: requests admitted at once (default: the rate, rounded up)")
 	fs.DurationVar(&cfg.opts.PropagationDelay, "propagation-delay", 0, "`time` a new access entry stays invisible to associate-access-policy and update-access-entry")
 	fs.BoolVar(&cfg.opts.AllowDirectAPIMode, "allow-direct-api-mode", false, "allow update-cluster-config from CONFIG_MAP straight to API")
-	fs.StringVar(&cfg.urlFile, "url-file", "", "write the server URL to `file` once listening")
+	fs.StringVar(&cfg.urlFile, "url-file", "", "write the server URL to `file` once listening (written whole: a temporary file, renamed)")
+	fs.BoolVar(&cfg.background, "background", false, "run in the background: return once listening, printing the shell commands that\npoint AWS clients at it (eval them) and EKS_EMULATOR_PID; see the example above")
+	fs.StringVar(&cfg.logFile, "log-file", "", "with --background, append the emulator's messages (and --log's) to `file`;\nwithout it they are discarded")
 	fs.BoolVar(&cfg.log, "log", false, "log every request to stderr")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 
@@ -151,6 +187,8 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		return nil, errors.New("--rate-burst needs --rate-limit")
 	case !accountRE.MatchString(cfg.opts.Account):
 		return nil, fmt.Errorf("--account must be 12 digits, got %q", cfg.opts.Account)
+	case cfg.logFile != "" && !cfg.background:
+		return nil, errors.New("--log-file needs --background (in the foreground, redirect stderr)")
 	}
 	if len(cfg.clusters) == 0 {
 		cfg.clusters = clusterFlag{{name: "demo"}}
@@ -176,7 +214,10 @@ func checkLoopback(addr string) error {
 	return fmt.Errorf("--addr %q is not a loopback address; the emulator accepts any credentials, so pass --allow-remote to expose it", addr)
 }
 
-func serve(ctx context.Context, cfg *config, stderr io.Writer) error {
+// serve runs the emulator until ctx ends. listening, if not nil, is
+// called with the URL once the emulator listens (and --url-file is
+// written).
+func serve(ctx context.Context, cfg *config, stderr io.Writer, listening func(url string)) error {
 	if cfg.log {
 		logger := log.New(stderr, "eks-emulator: ", log.LstdFlags|log.Lmicroseconds)
 		cfg.opts.Logf = logger.Printf
@@ -198,12 +239,15 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer) error {
 	go func() { done <- hs.Serve(ln) }()
 
 	if cfg.urlFile != "" {
-		if err := writeFileAtomic(cfg.urlFile, url+"\n"); err != nil {
+		if err := writeFileAtomic(cfg.urlFile, url+"\n", nil); err != nil {
 			_ = hs.Close()
 			return fmt.Errorf("--url-file: %w", err)
 		}
 	}
 	fmt.Fprintf(stderr, "eks-emulator: listening on %s\n", url)
+	if listening != nil {
+		listening(url)
+	}
 
 	select {
 	case err := <-done:
@@ -237,8 +281,10 @@ func newHTTPServer(ctx context.Context, h http.Handler, opts emulator.Options) *
 }
 
 // writeFileAtomic writes through a temporary file and a rename, so that a
-// script polling for the file never reads it half written.
-func writeFileAtomic(name, content string) error {
+// script polling for the file never reads it half written. beforeRename,
+// if not nil, is called with the temporary file's name, written and
+// closed, just before the rename (a test hook).
+func writeFileAtomic(name, content string, beforeRename func(tmp string)) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), ".eks-emulator-url-*")
 	if err != nil {
 		return err
@@ -250,6 +296,9 @@ func writeFileAtomic(name, content string) error {
 	}
 	if err := tmp.Close(); err != nil {
 		return err
+	}
+	if beforeRename != nil {
+		beforeRename(tmp.Name())
 	}
 	return os.Rename(tmp.Name(), name)
 }

@@ -118,7 +118,7 @@ func TestRunUsage(t *testing.T) {
 		if code := run(t.Context(), []string{"--help"}, &stdout, &stderr); code != 0 {
 			t.Errorf("exit %d", code)
 		}
-		for _, want := range []string{"Usage: eks-emulator", "AWS_ENDPOINT_URL_EKS=", "--endpoint-url", "AWS_DEFAULT_REGION", "-propagation-delay",
+		for _, want := range []string{"Usage: eks-emulator", `eval "$(eks-emulator --background`, "EKS_EMULATOR_PID", "-log-file file", "AWS_ENDPOINT_URL_EKS=", "--endpoint-url", "-propagation-delay",
 			"--fail DescribeAccessEntry:3:500", "-fail OP:N:FAULT", "-hang OP", "-hang-max", "-repeat-page-token OP", "-rate-limit rps", "-rate-burst size"} {
 			if !strings.Contains(stdout.String(), want) {
 				t.Errorf("help lacks %q:\n%s", want, stdout.String())

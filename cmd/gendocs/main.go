@@ -3,12 +3,14 @@
 // completions (completions/), both committed; with -man DIR also man pages,
 // gzip-compressed (`make docs` and the release write them to manpages/,
 // which is git-ignored: they carry a date). Run it from the repository
-// root: go run ./cmd/gendocs [-man manpages]
+// root: go run ./cmd/gendocs [-man manpages]. It also writes docs/iam-policy.json
+// and the tables of docs/guides/iam-policy.md from pkg/cli/apicalls.go.
 package main
 
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -47,6 +49,10 @@ func generate(root string) error {
 		return fmt.Errorf("markdown: %w", err)
 	}
 
+	if err := writeIAMDocs(root); err != nil {
+		return err
+	}
+
 	comp := filepath.Join(root, "completions")
 	if err := os.MkdirAll(comp, 0o755); err != nil {
 		return err
@@ -66,6 +72,33 @@ func generate(root string) error {
 		}
 	}
 	return nil
+}
+
+// writeIAMDocs writes docs/iam-policy.json and the generated tables of
+// docs/guides/iam-policy.md from the commands' declared API calls
+// (pkg/cli/apicalls.go). A root without that guide (a test's temporary
+// directory) gets neither.
+func writeIAMDocs(root string) error {
+	guide := filepath.Join(root, "docs", "guides", "iam-policy.md")
+	md, err := os.ReadFile(guide)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	out, err := cli.IAMGuide(string(md))
+	if err != nil {
+		return fmt.Errorf("%s: %w", guide, err)
+	}
+	if err := os.WriteFile(guide, []byte(out), 0o644); err != nil {
+		return err
+	}
+	policy, err := cli.IAMPolicyJSON()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(root, "docs", "iam-policy.json"), policy, 0o644)
 }
 
 // genMan writes a gzip-compressed man page (section 1) per command into

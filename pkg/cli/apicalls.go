@@ -1,0 +1,304 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The AWS API calls each command may make, as IAM actions, and when: the
+// one source for docs/guides/iam-policy.md's per-command table and for
+// docs/iam-policy.json (both written by cmd/gendocs). A test in
+// cmd/eksaccess runs every command against the emulator and fails when one
+// makes a call its entry here does not list, or when a call listed here is
+// made by no run of the command: change a command's calls, change this.
+
+// APICall is an IAM action a command may need, and when it does.
+type APICall struct {
+	Action string // "eks:CreateAccessEntry"
+	When   string // "" for every run that reaches AWS; else the condition, in Markdown
+}
+
+// CommandCalls are the calls of one command.
+type CommandCalls struct {
+	Command string // the command's path below eksaccess: "policy associate"
+	Calls   []APICall
+}
+
+const (
+	guardCaller = "unless `--force` (the lockout guard asks who you are)"
+	guardOwn    = "when the entry is your own, unless `--force` (the lockout guard reads what it grants)"
+	catalog     = "checks the policy names against the catalog"
+)
+
+// commandCalls lists every command that calls AWS. Commands not here call
+// nothing: noCalls.
+var commandCalls = []CommandCalls{
+	{"create", []APICall{
+		{"eks:CreateAccessEntry", "unless `--if-not-exists` finds the entry"},
+		{"eks:ListAccessPolicies", "with `--policy`: " + catalog},
+		{"eks:AssociateAccessPolicy", "with `--policy`"},
+		{"eks:DescribeAccessEntry", "with `--if-not-exists`"},
+		{"eks:ListAssociatedAccessPolicies", "with `--if-not-exists`, when the entry exists"},
+	}},
+	{"describe", []APICall{
+		{"eks:DescribeAccessEntry", ""},
+		{"eks:ListAssociatedAccessPolicies", "with `--with-policies`"},
+	}},
+	{"list", []APICall{
+		{"eks:ListAccessEntries", ""},
+		{"eks:ListAccessPolicies", "with `--associated-policy`: " + catalog},
+		{"eks:DescribeAccessEntry", "with `--details`"},
+		{"eks:ListAssociatedAccessPolicies", "with `--details`"},
+	}},
+	{"update", []APICall{
+		{"eks:DescribeAccessEntry", ""},
+		{"eks:UpdateAccessEntry", ""},
+		{"sts:GetCallerIdentity", guardCaller},
+		{"eks:ListAssociatedAccessPolicies", guardOwn},
+	}},
+	{"delete", []APICall{
+		{"eks:DescribeAccessEntry", ""},
+		{"eks:DeleteAccessEntry", "when the entry exists"},
+		{"sts:GetCallerIdentity", guardCaller},
+		{"eks:ListAssociatedAccessPolicies", guardOwn},
+		{"eks:DescribeCluster", "with `--if-exists`, when the entry does not exist (is the cluster there?)"},
+	}},
+	{"policy associate", []APICall{
+		{"eks:ListAccessPolicies", catalog},
+		{"eks:AssociateAccessPolicy", ""},
+		{"sts:GetCallerIdentity", guardCaller},
+		{"eks:DescribeAccessEntry", guardOwn + "; when the entry is not found (is it new, still propagating?)"},
+		{"eks:ListAssociatedAccessPolicies", guardOwn},
+	}},
+	{"policy disassociate", []APICall{
+		{"eks:DisassociateAccessPolicy", ""},
+		{"sts:GetCallerIdentity", guardCaller},
+		{"eks:DescribeAccessEntry", guardOwn},
+		{"eks:ListAssociatedAccessPolicies", guardOwn + "; when the policy is not associated (to suggest the ones that are)"},
+	}},
+	{"policy list", []APICall{
+		{"eks:ListAccessPolicies", ""},
+	}},
+	{"policy list-associated", []APICall{
+		{"eks:ListAssociatedAccessPolicies", ""},
+	}},
+	{"apply", []APICall{
+		{"sts:GetCallerIdentity", guardCaller},
+		{"eks:ListAccessPolicies", "when the file names policies: " + catalog},
+		{"eks:ListAccessEntries", ""},
+		{"eks:DescribeAccessEntry", "for every entry"},
+		{"eks:ListAssociatedAccessPolicies", "for every entry"},
+		{"eks:CreateAccessEntry", "when the plan creates an entry (tagged `managed-by=eksaccess`)"},
+		{"eks:AssociateAccessPolicy", "when the plan adds a policy or changes its scope"},
+		{"eks:UpdateAccessEntry", "when the plan changes groups or username"},
+		{"eks:TagResource", "when the plan adds or changes tags"},
+		{"eks:UntagResource", "when the plan removes tags"},
+		{"eks:DisassociateAccessPolicy", "when the plan removes a policy"},
+		{"eks:DeleteAccessEntry", "with `--prune`, when the plan deletes an entry"},
+	}},
+	{"diff", []APICall{
+		{"sts:GetCallerIdentity", guardCaller},
+		{"eks:ListAccessPolicies", "when the file names policies: " + catalog},
+		{"eks:ListAccessEntries", ""},
+		{"eks:DescribeAccessEntry", "for every entry"},
+		{"eks:ListAssociatedAccessPolicies", "for every entry"},
+	}},
+	{"export", []APICall{
+		{"eks:ListAccessEntries", ""},
+		{"eks:DescribeAccessEntry", "for every entry"},
+		{"eks:ListAssociatedAccessPolicies", "for every entry"},
+	}},
+	{"auth-mode", []APICall{
+		{"eks:DescribeCluster", ""},
+		{"eks:UpdateClusterConfig", "with `--set`, when the mode changes"},
+		{"eks:ListAccessEntries", "with `--set API`, unless `--force` (the lockout guard: does the cluster have entries?)"},
+		{"sts:GetCallerIdentity", "with `--set API`, unless `--force`, when the cluster has entries"},
+		{"eks:DescribeAccessEntry", "with `--set API`, unless `--force`: your own entries"},
+		{"eks:ListAssociatedAccessPolicies", "with `--set API`, unless `--force`: your own entries"},
+	}},
+	{"__complete", []APICall{
+		{"eks:ListClusters", "completing `--cluster`"},
+		{"eks:ListAccessEntries", "completing `--principal`"},
+		{"eks:ListAccessPolicies", "completing `--policy`"},
+		{"eks:ListAssociatedAccessPolicies", "completing `--policy` of `policy disassociate`"},
+	}},
+}
+
+// noCalls are the commands that call nothing.
+var noCalls = []string{"import aws-auth", "version", "completion", "help"}
+
+// APICalls returns the calls of every command that calls AWS, in the
+// order of the docs.
+func APICalls() []CommandCalls {
+	out := make([]CommandCalls, len(commandCalls))
+	for i, c := range commandCalls {
+		out[i] = CommandCalls{Command: c.Command, Calls: slices.Clone(c.Calls)}
+	}
+	return out
+}
+
+// NoAPICalls returns the commands that call nothing (a parent stands for
+// its subcommands: completion for completion bash, ...).
+func NoAPICalls() []string { return slices.Clone(noCalls) }
+
+// IAMStatement is a statement of the policy docs/iam-policy.json.
+type IAMStatement struct {
+	Sid      string
+	Actions  []string
+	Resource []string
+	Why      string // what needs it, for the guide's table (the commands are added)
+}
+
+const (
+	policyClusterARN = "arn:aws:eks:*:111122223333:cluster/*"
+	policyEntryARN   = "arn:aws:eks:*:111122223333:access-entry/*"
+)
+
+// iamStatements group the actions of commandCalls into the statements of
+// the policy: a role drops the ones it does not need.
+var iamStatements = []IAMStatement{
+	{"ReadAccessEntries", []string{"eks:ListAccessEntries", "eks:DescribeAccessEntry", "eks:ListAssociatedAccessPolicies"}, []string{policyClusterARN, policyEntryARN}, "reading entries and their policies"},
+	{"ReadAccessPolicyCatalog", []string{"eks:ListAccessPolicies"}, []string{"*"}, "the policy catalog (it has no resource)"},
+	{"WriteAccessEntries", []string{"eks:CreateAccessEntry", "eks:UpdateAccessEntry", "eks:DeleteAccessEntry", "eks:AssociateAccessPolicy", "eks:DisassociateAccessPolicy"}, []string{policyClusterARN, policyEntryARN}, "changing entries and their policies"},
+	{"TagAccessEntries", []string{"eks:TagResource", "eks:UntagResource"}, []string{policyEntryARN}, "`apply`'s tags on the entries it manages"},
+	{"AuthenticationMode", []string{"eks:DescribeCluster", "eks:UpdateClusterConfig"}, []string{policyClusterARN}, "the cluster's authentication mode"},
+	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names for shell completion"},
+	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard"},
+}
+
+// IAMStatements returns the statements of docs/iam-policy.json.
+func IAMStatements() []IAMStatement {
+	out := make([]IAMStatement, len(iamStatements))
+	for i, s := range iamStatements {
+		out[i] = IAMStatement{Sid: s.Sid, Actions: slices.Clone(s.Actions), Resource: slices.Clone(s.Resource), Why: s.Why}
+	}
+	return out
+}
+
+// IAMPolicyJSON renders docs/iam-policy.json.
+func IAMPolicyJSON() ([]byte, error) {
+	type statement struct {
+		Sid      string
+		Effect   string
+		Action   []string
+		Resource any
+	}
+	doc := struct {
+		Version   string
+		Statement []statement
+	}{Version: "2012-10-17"}
+	for _, s := range iamStatements {
+		var res any = s.Resource
+		if len(s.Resource) == 1 {
+			res = s.Resource[0]
+		}
+		doc.Statement = append(doc.Statement, statement{Sid: s.Sid, Effect: "Allow", Action: s.Actions, Resource: res})
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// commandsNeeding returns the commands that may call one of actions,
+// backticked, in commandCalls's order.
+func commandsNeeding(actions []string) []string {
+	var out []string
+	for _, c := range commandCalls {
+		for _, call := range c.Calls {
+			if slices.Contains(actions, call.Action) {
+				out = append(out, "`"+displayName(c.Command)+"`")
+				break
+			}
+		}
+	}
+	return out
+}
+
+// displayName is how the docs name a command: __complete is the shell's
+// completion at the TAB key.
+func displayName(command string) string {
+	if command == "__complete" {
+		return "completion (TAB)"
+	}
+	return command
+}
+
+// IAMStatementsMarkdown renders the guide's table of statements.
+func IAMStatementsMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| statement (`Sid`) | actions | for | needed by |\n|---|---|---|---|\n")
+	for _, s := range iamStatements {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", s.Sid, backtickList(s.Actions), s.Why, strings.Join(commandsNeeding(s.Actions), ", "))
+	}
+	return b.String()
+}
+
+// APICallsMarkdown renders the guide's table of every command's calls.
+func APICallsMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| command | action | when |\n|---|---|---|\n")
+	for _, c := range commandCalls {
+		for i, call := range c.Calls {
+			name := ""
+			if i == 0 {
+				name = "`" + displayName(c.Command) + "`"
+			}
+			fmt.Fprintf(&b, "| %s | `%s` | %s |\n", name, call.Action, cmpOr(call.When, "always"))
+		}
+	}
+	names := make([]string, len(noCalls))
+	for i, n := range noCalls {
+		names[i] = "`" + n + "`"
+	}
+	fmt.Fprintf(&b, "\n%s call nothing.\n", strings.Join(names, ", "))
+	return b.String()
+}
+
+func backtickList(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = "`" + s + "`"
+	}
+	return strings.Join(out, ", ")
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// Generated sections of a Markdown file lie between a line
+// "<!-- generated: NAME -->" and a line "<!-- end generated -->".
+
+// ReplaceGenerated replaces the section NAME of md with content.
+func ReplaceGenerated(md, name, content string) (string, error) {
+	begin := "<!-- generated: " + name + " -->\n"
+	const end = "<!-- end generated -->\n"
+	i := strings.Index(md, begin)
+	if i < 0 {
+		return "", fmt.Errorf("no line %q", strings.TrimSpace(begin))
+	}
+	j := strings.Index(md[i:], end)
+	if j < 0 {
+		return "", fmt.Errorf("%q has no %q after it", strings.TrimSpace(begin), strings.TrimSpace(end))
+	}
+	return md[:i] + begin + content + md[i+j:], nil
+}
+
+// IAMGuide rewrites the generated sections of docs/guides/iam-policy.md.
+func IAMGuide(md string) (string, error) {
+	md, err := ReplaceGenerated(md, "iam-statements", IAMStatementsMarkdown())
+	if err != nil {
+		return "", err
+	}
+	return ReplaceGenerated(md, "api-calls", APICallsMarkdown())
+}
