@@ -87,7 +87,7 @@ func TestGuides(t *testing.T) {
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:   dir,
-		Setup: setupEmulator,
+		Setup: scriptSetup(t),
 		Cmds:  map[string]func(*testscript.TestScript, bool, []string){"emu": cmdEmu, "exit": cmdExit, "doc": cmdDoc},
 	})
 }

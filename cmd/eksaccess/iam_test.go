@@ -158,7 +158,7 @@ func TestCommandCalls(t *testing.T) {
 	t.Run("scripts", func(t *testing.T) {
 		testscript.Run(t, testscript.Params{
 			Dir:   filepath.Join("testdata", "calls"),
-			Setup: setupEmulator,
+			Setup: scriptSetup(t),
 			Cmds: map[string]func(*testscript.TestScript, bool, []string){
 				"emu":  cmdEmu,
 				"exit": cmdExit,

@@ -36,12 +36,8 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
-		Dir: filepath.Join("testdata", "script"),
-		Setup: func(env *testscript.Env) error {
-			env.Values[ctxKey] = t.Context()
-			env.Values[hooksKey] = &hookLog{}
-			return setupEmulator(env)
-		},
+		Dir:   filepath.Join("testdata", "script"),
+		Setup: scriptSetup(t),
 		Condition: func(cond string) (bool, error) {
 			if cond == "awscli" {
 				return awsCLIUsable(), nil
@@ -68,6 +64,16 @@ var awsCLIUsable = sync.OnceValue(func() bool {
 	}
 	return exec.Command(path, "eks", "create-access-entry", "--generate-cli-skeleton").Run() == nil
 })
+
+// scriptSetup is the Setup of every script run: setupEmulator, with the
+// test's context and a log for emu on.
+func scriptSetup(t *testing.T) func(*testscript.Env) error {
+	return func(env *testscript.Env) error {
+		env.Values[ctxKey] = t.Context()
+		env.Values[hooksKey] = &hookLog{}
+		return setupEmulator(env)
+	}
+}
 
 // setupEmulator starts an emulator with the clusters "demo"
 // (API_AND_CONFIG_MAP) and "legacy" (CONFIG_MAP), and points the AWS

@@ -31,6 +31,9 @@ const (
 	guardCaller = "unless `--force` (the lockout guard asks who you are)"
 	guardOwn    = "when the entry is your own, unless `--force` (the lockout guard reads what it grants)"
 	catalog     = "checks the policy names against the catalog"
+	// the lockout guard of a create: in API_AND_CONFIG_MAP your own new
+	// entry takes precedence over aws-auth
+	ownWithoutAdmin = "when it would create your own entry without cluster admin, unless `--force` (does aws-auth count?)"
 )
 
 // commandCalls lists every command that calls AWS. Commands not here call
@@ -42,10 +45,12 @@ var commandCalls = []CommandCalls{
 		{"eks:AssociateAccessPolicy", "with `--policy`"},
 		{"eks:DescribeAccessEntry", "with `--if-not-exists`"},
 		{"eks:ListAssociatedAccessPolicies", "with `--if-not-exists`, when the entry exists"},
+		{"sts:GetCallerIdentity", "unless `--force` or the entry holds cluster admin (is it your own?)"},
+		{"eks:DescribeCluster", ownWithoutAdmin},
 	}},
 	{"describe", []APICall{
 		{"eks:DescribeAccessEntry", ""},
-		{"eks:ListAssociatedAccessPolicies", "with `--with-policies`"},
+		{"eks:ListAssociatedAccessPolicies", "for the table and text output (the POLICIES row), and with `--with-policies`"},
 	}},
 	{"list", []APICall{
 		{"eks:ListAccessEntries", ""},
@@ -78,6 +83,7 @@ var commandCalls = []CommandCalls{
 		{"sts:GetCallerIdentity", guardCaller},
 		{"eks:DescribeAccessEntry", guardOwn},
 		{"eks:ListAssociatedAccessPolicies", guardOwn + "; when the policy is not associated (to suggest the ones that are)"},
+		{"eks:AssociateAccessPolicy", "when another writer's change and this one together left you no access: puts the policy back"},
 	}},
 	{"policy list", []APICall{
 		{"eks:ListAccessPolicies", ""},
@@ -98,6 +104,7 @@ var commandCalls = []CommandCalls{
 		{"eks:UntagResource", "when the plan removes tags"},
 		{"eks:DisassociateAccessPolicy", "when the plan removes a policy"},
 		{"eks:DeleteAccessEntry", "with `--prune`, when the plan deletes an entry"},
+		{"eks:DescribeCluster", ownWithoutAdmin},
 	}},
 	{"diff", []APICall{
 		{"sts:GetCallerIdentity", guardCaller},
@@ -105,6 +112,7 @@ var commandCalls = []CommandCalls{
 		{"eks:ListAccessEntries", ""},
 		{"eks:DescribeAccessEntry", "for every entry"},
 		{"eks:ListAssociatedAccessPolicies", "for every entry"},
+		{"eks:DescribeCluster", ownWithoutAdmin},
 	}},
 	{"export", []APICall{
 		{"eks:ListAccessEntries", ""},
