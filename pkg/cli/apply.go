@@ -30,6 +30,7 @@ type planOptions struct {
 	color          bool // the plan on stderr in colour (stderrColor)
 
 	loaded *plan.File
+	caller string // who runs the command (STS), for the lockout checks; "" with --force
 }
 
 func (o *planOptions) addFlags(cmd *cobra.Command) {
@@ -121,6 +122,7 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 			return nil, withHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
 		}
 		opts.Caller = caller
+		o.caller = caller
 	}
 	var wg sync.WaitGroup
 	for i := range out {
@@ -423,6 +425,7 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total 
 				Waiter:      eksapi.Waiter{Notify: func(msg string) { warn(o.deps, msg) }},
 				Concurrency: o.concurrency,
 				Progress:    func(int, int) { progress.set(int(done.Add(1))) },
+				Caller:      o.caller,
 			}
 			r := x.Apply(ctx, cp.plan)
 			results[i] = &r

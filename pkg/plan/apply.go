@@ -33,6 +33,31 @@ func (e *writtenMeanwhile) Error() string {
 
 func (e *writtenMeanwhile) Is(target error) bool { return target == ErrChangedMeanwhile }
 
+// lockedOutMeanwhile: apply's update of the caller's own entry, with
+// another writer's change made at the same time, left the caller without
+// access; apply put back what it removed. It is an ErrChangedMeanwhile.
+type lockedOutMeanwhile struct {
+	principal access.PrincipalARN
+	cluster   access.ClusterName
+	refusal   error
+	restored  []string
+	failed    error // why putting something back failed, if it did
+}
+
+func (e *lockedOutMeanwhile) Error() string {
+	msg := fmt.Sprintf("access entry %s in cluster %s: another writer changed this entry at the same time, and the two changes together lock you out: %v",
+		e.principal, e.cluster, e.refusal)
+	if len(e.restored) > 0 {
+		msg += "; put back: " + strings.Join(e.restored, ", ")
+	}
+	if e.failed != nil {
+		msg += fmt.Sprintf("; putting the rest back failed: %v", e.failed)
+	}
+	return msg
+}
+
+func (e *lockedOutMeanwhile) Is(target error) bool { return target == ErrChangedMeanwhile }
+
 // ErrRefused: the plan refuses the change (a type change, a lockout).
 var ErrRefused = errors.New("refused")
 
@@ -48,6 +73,9 @@ type Executor struct {
 	// total; refusals change nothing and are not counted, so that progress
 	// counts what the plan counts.
 	Progress func(done, total int)
+	// Caller is the identity running apply (plan.Options.Caller), for the
+	// check after an update of its own entry; "" skips it (--force).
+	Caller string
 }
 
 // Outcome is what became of one entry's change.
@@ -286,10 +314,85 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 		}
 		o.Done = append(o.Done, "remove "+pc.Policy.Name())
 	}
+	if err := x.keepCallersAccess(ctx, cluster, c, now); err != nil {
+		return err
+	}
 	if wrote != nil {
 		return x.verify(ctx, cluster, c.Principal, now, *wrote)
 	}
 	return nil
+}
+
+// keepCallersAccess runs after an update of the caller's own entry that
+// took something away (a policy, groups). The plan's lockout check saw
+// only this change; EKS has no conditional write, so another writer may
+// have taken the rest of the caller's access at the same time (each
+// change leaving the other's access in place). It reads what the entry
+// grants now and, when the lockout rule would have refused this change
+// from there, puts back what this change removed (the policies at their
+// scopes, the groups) and fails with a lockedOutMeanwhile.
+func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c Change, read access.Entry) error {
+	if x.Caller == "" || !access.IsCaller(x.Caller, c.Principal) {
+		return nil
+	}
+	var removed []access.PolicyChange
+	for _, pc := range c.Diff.Policies {
+		if pc.Action == access.PolicyRemove {
+			removed = append(removed, pc)
+		}
+	}
+	regrouped := c.Diff.Has(access.FieldGroups)
+	if len(removed) == 0 && !regrouped {
+		return nil
+	}
+	now, entry, err := x.readAccess(ctx, cluster, c.Principal)
+	if err != nil {
+		return nil // the writes were made; a failed read says nothing either way
+	}
+	undo := now
+	for _, pc := range removed {
+		undo = undo.WithPolicy(pc.PolicyARN, pc.Have)
+	}
+	if regrouped {
+		undo = undo.WithGroups(read.KubernetesGroups)
+	}
+	refusal := access.CheckLockout(x.Caller, c.Principal, undo, now)
+	if refusal == nil {
+		return nil
+	}
+	e := &lockedOutMeanwhile{principal: c.Principal, cluster: cluster, refusal: refusal}
+	for _, pc := range removed {
+		if _, err := x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Have); err != nil {
+			e.failed = errors.Join(e.failed, fmt.Errorf("%s: %w", pc.Policy.Name(), err))
+			continue
+		}
+		e.restored = append(e.restored, fmt.Sprintf("%s at scope %s", pc.Policy.Name(), pc.Have))
+	}
+	if regrouped && now.Exists {
+		if _, err := x.Client.UpdateEntry(ctx, cluster, c.Principal, read.KubernetesGroups, entry.Username); err != nil {
+			e.failed = errors.Join(e.failed, fmt.Errorf("groups: %w", err))
+		} else {
+			e.restored = append(e.restored, fmt.Sprintf("groups [%s]", strings.Join(read.KubernetesGroups, " ")))
+		}
+	}
+	return e
+}
+
+// readAccess reads what entry p grants now: its groups and its policies;
+// an entry that does not exist grants nothing.
+func (x Executor) readAccess(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN) (access.EntryAccess, access.Entry, error) {
+	entry, err := x.Client.DescribeEntry(ctx, cluster, p)
+	if errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
+		return access.EntryAccess{}, entry, nil
+	}
+	if err != nil {
+		return access.EntryAccess{}, entry, err
+	}
+	policies, err := x.Client.ListAssociatedPolicies(ctx, cluster, p)
+	if err != nil {
+		return access.EntryAccess{}, entry, err
+	}
+	return access.EntryAccess{Exists: true, Groups: entry.KubernetesGroups, Policies: policies}, entry, nil
 }
 
 // verify reads the entry back after apply's UpdateAccessEntry: groups or
