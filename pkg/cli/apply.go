@@ -176,10 +176,17 @@ func (o *planOptions) planOne(ctx context.Context, cp *clusterPlan, opts plan.Op
 
 // showPlans prints the plans for people, on stderr.
 func (o *planOptions) showPlans(plans []clusterPlan) {
+	deletes := false
 	for _, cp := range plans {
 		if cp.err == nil {
 			plan.Render(o.deps.IO.ErrOut, cp.plan, o.color, o.verbose, output.Sanitize)
+			deletes = deletes || cp.plan.Summary().Delete > 0
 		}
+	}
+	if deletes && o.loaded.Owner == "" {
+		// The default owner is every file without owner: (docs/guides/apply.md,
+		// "Owners"): two such files on one cluster prune each other.
+		warn(o.deps, fmt.Sprintf("%s names no owner: --prune deletes what any file without owner: created on these clusters, another team's too; give each file its own owner: NAME", o.loaded.Name))
 	}
 }
 
