@@ -9,7 +9,7 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 # eksaccess version shows all three (debug.ReadBuildInfo fills what is missing)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: all build demo test vet fmt-check lint bench microbench fuzz docs clean goreleaser release-check release-snapshot
+.PHONY: all build demo test vet fmt-check lint bench microbench fuzz docs clean goreleaser release-check release-snapshot image image-test
 
 GOLANGCI_LINT_VERSION := v2.15.0
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
@@ -96,6 +96,18 @@ release-snapshot: goreleaser
 	@$(if $(KO_SKIP),echo "release-snapshot: the container images (kos) are skipped: no Docker daemon to load them into (or KO_SKIP given)",true)
 	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean $(KO_SKIP)
 	bash scripts/release-check.sh dist
+
+## image: the eksaccess and eks-emulator images from ./Containerfile with podman
+## (FROM scratch: no registry, no daemon), for linux/amd64 and linux/arm64,
+## as localhost/eksaccess:dev and localhost/eks-emulator:dev
+image:
+	VERSION=$(VERSION) COMMIT=$(COMMIT) bash scripts/image.sh dev
+
+## image-test: build the images, then run them: the eks-emulator image serves
+## a cluster, the eksaccess image lists, creates and applies a mounted file
+## with README's docker run line (needs podman and runc: see README)
+image-test:
+	VERSION=$(VERSION) COMMIT=$(COMMIT) bash scripts/image-test.sh
 
 clean:
 	rm -rf $(BIN) dist manpages
