@@ -71,9 +71,11 @@ docs:
 
 GORELEASER_VERSION := v2.17.0
 GORELEASER := $(GOBIN)/goreleaser
-# ko builds the images into the local Docker daemon in a snapshot; without
-# one, the snapshot skips them (a release pushes them to the registry).
-KO_SKIP = $(if $(shell docker info >/dev/null 2>&1 && echo up),,--skip=ko)
+# goreleaser builds the images (dockers_v2) with docker buildx, into the
+# local Docker daemon in a snapshot; without both, the snapshot skips them
+# (a release pushes them to the registry). `make image-test` builds the same
+# Containerfile with podman, and runs it.
+IMAGE_SKIP = $(if $(shell docker info >/dev/null 2>&1 && docker buildx version >/dev/null 2>&1 && echo up),,--skip=docker)
 # goreleaser reads the commit and its date from git only when the clone has a
 # remote (git ls-remote --get-url); a clone without one gets the project's,
 # in goreleaser's environment only (the repository's config is untouched).
@@ -90,11 +92,12 @@ goreleaser:
 release-check: goreleaser
 	$(GORELEASER) check
 
-## release-snapshot: every archive, package and the Homebrew cask into dist/,
-## nothing published; then check their checksums, versions and man pages
+## release-snapshot: every archive, package, the Homebrew cask and the krew
+## manifest into dist/, nothing published; then check their checksums,
+## versions, man pages and the manifest
 release-snapshot: goreleaser
-	@$(if $(KO_SKIP),echo "release-snapshot: the container images (kos) are skipped: no Docker daemon to load them into (or KO_SKIP given)",true)
-	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean $(KO_SKIP)
+	@$(if $(IMAGE_SKIP),echo "release-snapshot: the container images (dockers_v2) are skipped: no Docker daemon with buildx (or IMAGE_SKIP given); make image-test builds them with podman",true)
+	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean $(IMAGE_SKIP)
 	bash scripts/release-check.sh dist
 
 ## image: the eksaccess and eks-emulator images from ./Containerfile with podman

@@ -37,9 +37,9 @@ fi
 
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
-mkdir -p "$ctx/image" "$ctx/etc/ssl/certs"
+mkdir -p "$ctx/image"
 cp image/passwd image/group "$ctx/image/"
-cp "$certs" "$ctx/etc/ssl/certs/ca-certificates.crt"
+cp "$certs" "$ctx/image/ca-certificates.crt"
 ldflags="-s -w -X main.version=$version -X main.commit=$commit -X main.date=$date"
 for p in $platforms; do
 	for bin in eksaccess eks-emulator; do
