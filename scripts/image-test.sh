@@ -56,9 +56,11 @@ done
 say "both images, linux/amd64 and linux/arm64: static binary, non-root (65532), CA certificates, OCI labels"
 podman run --rm "$eksaccess" version -o text | sed 's/^/image-test: /'
 
-# eks-emulator's image, on this machine's loopback.
+# eks-emulator's image, on this machine's loopback, set up as a CI service
+# container is (docs/guides/emulator-in-ci.md): environment only, no command.
 mkdir "$tmp/out" && chmod 777 "$tmp/out"
-emu=$(podman run -d --network host -v "$tmp/out:/out:Z" "$emulator" --cluster prod --url-file /out/url)
+emu=$(podman run -d --network host -v "$tmp/out:/out:Z" -e EKS_EMULATOR_ADDR=127.0.0.1:0 \
+	-e EKS_EMULATOR_CLUSTER=prod -e EKS_EMULATOR_URL_FILE=/out/url "$emulator")
 for _ in $(seq 200); do
 	[ -s "$tmp/out/url" ] && break
 	[ "$(podman inspect --format '{{.State.Running}}' "$emu")" = true ] || break
