@@ -179,7 +179,7 @@ func archiveFiles(file string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer r.Close()
+		defer func() { _ = r.Close() }()
 		var names []string
 		for _, f := range r.File {
 			if !f.FileInfo().IsDir() {
@@ -192,7 +192,7 @@ func archiveFiles(file string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	gz, err := gzip.NewReader(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
