@@ -21,7 +21,6 @@ say() { echo "image-test: $*"; }
 bash scripts/image.sh "$tag"
 # as scripts/image.sh chose: vfs where overlay does not work
 podman info >/dev/null 2>&1 || export STORAGE_DRIVER=vfs
-arch=$(go env GOARCH)
 eksaccess=localhost/eksaccess:$tag
 emulator=localhost/eks-emulator:$tag
 
