@@ -9,7 +9,7 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 # eksaccess version shows all three (debug.ReadBuildInfo fills what is missing)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: all build demo test vet fmt-check lint bench microbench fuzz fuzz-list docs clean goreleaser release-check release-snapshot
+.PHONY: all build demo test vet fmt-check lint bench microbench fuzz fuzz-list docs clean goreleaser release-check release-snapshot image image-test
 
 GOLANGCI_LINT_VERSION := v2.15.0
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
@@ -75,9 +75,11 @@ docs:
 
 GORELEASER_VERSION := v2.17.0
 GORELEASER := $(GOBIN)/goreleaser
-# ko builds the images into the local Docker daemon in a snapshot; without
-# one, the snapshot skips them (a release pushes them to the registry).
-KO_SKIP = $(if $(shell docker info >/dev/null 2>&1 && echo up),,--skip=ko)
+# goreleaser builds the images (dockers_v2) with docker buildx, into the
+# local Docker daemon in a snapshot; without both, the snapshot skips them
+# (a release pushes them to the registry). `make image-test` builds the same
+# Containerfile with podman, and runs it.
+IMAGE_SKIP = $(if $(shell docker info >/dev/null 2>&1 && docker buildx version >/dev/null 2>&1 && echo up),,--skip=docker)
 # goreleaser reads the commit and its date from git only when the clone has a
 # remote (git ls-remote --get-url); a clone without one gets the project's,
 # in goreleaser's environment only (the repository's config is untouched).
@@ -94,12 +96,25 @@ goreleaser:
 release-check: goreleaser
 	$(GORELEASER) check
 
-## release-snapshot: every archive, package and the Homebrew cask into dist/,
-## nothing published; then check their checksums, versions and man pages
+## release-snapshot: every archive, package, the Homebrew cask and the krew
+## manifest into dist/, nothing published; then check their checksums,
+## versions, man pages and the manifest
 release-snapshot: goreleaser
-	@$(if $(KO_SKIP),echo "release-snapshot: the container images (kos) are skipped: no Docker daemon to load them into (or KO_SKIP given)",true)
-	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean --skip=sign $(KO_SKIP)
+	@$(if $(IMAGE_SKIP),echo "release-snapshot: the container images (dockers_v2) are skipped: no Docker daemon with buildx (or IMAGE_SKIP given); make image-test builds them with podman",true)
+	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean --skip=sign $(IMAGE_SKIP)
 	bash scripts/release-check.sh dist
+
+## image: the eksaccess and eks-emulator images from ./Containerfile with podman
+## (FROM scratch: no registry, no daemon), for linux/amd64 and linux/arm64,
+## as localhost/eksaccess:dev and localhost/eks-emulator:dev
+image:
+	VERSION=$(VERSION) COMMIT=$(COMMIT) bash scripts/image.sh dev
+
+## image-test: build the images, then run them: the eks-emulator image serves
+## a cluster, the eksaccess image lists, creates and applies a mounted file
+## with README's docker run line (needs podman and runc: see README)
+image-test:
+	VERSION=$(VERSION) COMMIT=$(COMMIT) bash scripts/image-test.sh
 
 clean:
 	rm -rf $(BIN) dist manpages

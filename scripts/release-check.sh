@@ -3,7 +3,8 @@
 # every archive and package is there and matches checksums.txt; the
 # linux/amd64 archive and the amd64 deb hold binaries that print this
 # commit's version, commit and date; the deb puts the man pages where
-# `man eksaccess-create` finds them; the Homebrew cask names the archives.
+# `man eksaccess-create` finds them; the Homebrew cask names the archives;
+# the krew manifest names the kubectl-eksaccess archives (scripts/krewcheck).
 # Usage: scripts/release-check.sh [DIST]
 set -euo pipefail
 dist=${1:-dist}
@@ -94,5 +95,9 @@ for os in darwin linux; do
 done
 grep -qF 'url "https://github.com/eksaccess/eksaccess/releases/download/' "$cask" || fail "$cask: the archives are not on the release page"
 grep -q 'manpage "manpages/eksaccess-create.1.gz"' "$cask" || fail "$cask: no man pages"
+
+# The kubectl plugin's krew manifest: a Plugin at this version, every
+# platform's kubectl-eksaccess archive with its checksum and binary.
+go run ./scripts/krewcheck "$dist" "$version" || fail "the krew manifest does not match the release"
 
 echo "release-check: ok: ${#expected[@]} archives and packages, checksums, versions, man pages, cask"

@@ -24,10 +24,13 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	eksaccess := func() {
+		os.Exit(cli.Main(os.Args[1:], cli.System(), cli.BuildInfo{Version: "v0.0.0-test", Commit: "abc123", Date: "2026-01-01T00:00:00Z"}))
+	}
 	testscript.Main(m, map[string]func(){
-		"eksaccess": func() {
-			os.Exit(cli.Main(os.Args[1:], cli.System(), cli.BuildInfo{Version: "v0.0.0-test", Commit: "abc123", Date: "2026-01-01T00:00:00Z"}))
-		},
+		"eksaccess": eksaccess,
+		// the same binary under the kubectl plugin's name (plugin.txtar)
+		"kubectl-eksaccess": eksaccess,
 	})
 }
 

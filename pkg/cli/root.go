@@ -71,7 +71,7 @@ func Main(args []string, ios *IOStreams, build BuildInfo) int {
 		case <-ctx.Done():
 		}
 	}()
-	return run(ctx, args, ios, build, os.Getenv)
+	return runAs(ctx, displayName(os.Args[0]), args, ios, build, os.Getenv)
 }
 
 // signalError is the cause of the root context's end when a signal ended it.
@@ -79,14 +79,21 @@ type signalError struct{ sig os.Signal }
 
 func (e *signalError) Error() string { return "received " + e.sig.String() }
 
-func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, env func(string) string) (code int) {
+func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, env func(string) string) int {
+	return runAs(ctx, rootName, args, ios, build, env)
+}
+
+// runAs is run with the name help gives the program (see displayName).
+func runAs(ctx context.Context, name string, args []string, ios *IOStreams, build BuildInfo, env func(string) string) (code int) {
 	deps, g := newDeps(ios, build, env)
 	defer func() {
 		if r := recover(); r != nil {
 			code = reportPanic(ios.ErrOut, r, &g.sent)
 		}
 	}()
-	return execute(ctx, newRootCmd(deps, g, build), g, args, ios)
+	root := newRootCmd(deps, g, build)
+	setDisplayName(root, name)
+	return execute(ctx, root, g, args, ios)
 }
 
 // execute runs the command args name in the tree of root (whose global

@@ -196,7 +196,7 @@ func newHelpCmd() *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			cmd, rest, err := c.Root().Find(args)
 			if err != nil || cmd == nil || len(rest) > 0 {
-				return withHint(flagErrorf("unknown help topic %s", access.Quote(strings.Join(args, " "))), "see eksaccess --help for the commands")
+				return withHint(flagErrorf("unknown help topic %s", access.Quote(strings.Join(args, " "))), "see %s --help for the commands", c.Root().CommandPath())
 			}
 			return cmd.Help()
 		},
