@@ -57,6 +57,7 @@ func startBackground(ctx context.Context, cfg *config, args []string, stdout, st
 	}
 	defer func() { _ = logOut.Close() }()
 
+	//nolint:noctx // the emulator outlives this process by design: no context may end it
 	cmd := exec.Command(exe, args...)
 	cmd.Args[0] = os.Args[0]
 	cmd.Env = append(os.Environ(), readyEnv+"=1")
@@ -95,7 +96,7 @@ func startBackground(ctx context.Context, cfg *config, args []string, stdout, st
 		return backgroundFailed(stdout, stderr, 1, errors.New(rest))
 	default:
 		err := cmd.Wait()
-		return backgroundFailed(stdout, stderr, 1, fmt.Errorf("the emulator stopped before it listened (%v)", err))
+		return backgroundFailed(stdout, stderr, 1, fmt.Errorf("the emulator stopped before it listened (%w)", err))
 	}
 }
 

@@ -92,7 +92,7 @@ func TestBackgroundRegion(t *testing.T) {
 // endpoints nowhere: a set -e script stops, a script without it sends
 // nothing to AWS.
 func TestBackgroundFailure(t *testing.T) {
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	busy, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestBackgroundFailure(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d, %q", code, stderr, tt.code, tt.wantStderr)
 			}
 			// set -e: the script stops at the eval.
-			out, err := exec.Command("bash", "-e", "-c", `eval "$1"; echo went on`, "bash", stdout).CombinedOutput()
+			out, err := exec.CommandContext(t.Context(), "bash", "-e", "-c", `eval "$1"; echo went on`, "bash", stdout).CombinedOutput()
 			if err == nil || strings.Contains(string(out), "went on") {
 				t.Errorf("set -e script went on after a failed start: %v %s", err, out)
 			}

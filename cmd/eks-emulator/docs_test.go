@@ -36,7 +36,7 @@ func TestDocsStartUp(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}
-	awsCLI := exec.Command("aws", "eks", "create-access-entry", "--generate-cli-skeleton").Run() == nil
+	awsCLI := exec.CommandContext(t.Context(), "aws", "eks", "create-access-entry", "--generate-cli-skeleton").Run() == nil
 	repo := filepath.Join("..", "..")
 	docs := []string{"README.md"}
 	err := filepath.WalkDir(filepath.Join(repo, "docs"), func(path string, d os.DirEntry, err error) error {

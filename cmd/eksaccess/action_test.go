@@ -867,7 +867,7 @@ func TestActionGoreleaserSigns(t *testing.T) {
 	}
 	var cfg struct {
 		Checksum struct {
-			NameTemplate string `yaml:"name_template"`
+			NameTemplate string `yaml:"name_template"` //nolint:tagliatelle // goreleaser's own key
 		}
 		Signs []struct {
 			Cmd, Signature, Artifacts string

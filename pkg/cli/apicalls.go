@@ -221,7 +221,7 @@ func commandsNeeding(actions []string) []string {
 	for _, c := range commandCalls {
 		for _, call := range c.Calls {
 			if slices.Contains(actions, call.Action) {
-				out = append(out, "`"+displayName(c.Command)+"`")
+				out = append(out, "`"+docName(c.Command)+"`")
 				break
 			}
 		}
@@ -229,9 +229,9 @@ func commandsNeeding(actions []string) []string {
 	return out
 }
 
-// displayName is how the docs name a command: __complete is the shell's
+// docName is how the docs name a command: __complete is the shell's
 // completion at the TAB key.
-func displayName(command string) string {
+func docName(command string) string {
 	if command == "__complete" {
 		return "completion (TAB)"
 	}
@@ -256,7 +256,7 @@ func APICallsMarkdown() string {
 		for i, call := range c.Calls {
 			name := ""
 			if i == 0 {
-				name = "`" + displayName(c.Command) + "`"
+				name = "`" + docName(c.Command) + "`"
 			}
 			fmt.Fprintf(&b, "| %s | `%s` | %s |\n", name, call.Action, cmpOr(call.When, "always"))
 		}

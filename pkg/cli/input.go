@@ -56,7 +56,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader) (name string, 
 	if err != nil {
 		return "", nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	data, err = readAside(ctx, f)
 	if err != nil {
 		if ctx.Err() != nil {
