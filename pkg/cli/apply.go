@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -180,12 +181,15 @@ func (o *planOptions) showPlans(plans []clusterPlan) {
 	for _, cp := range plans {
 		if cp.err == nil {
 			plan.Render(o.deps.IO.ErrOut, cp.plan, o.color, o.verbose, output.Sanitize)
-			deletes = deletes || cp.plan.Summary().Delete > 0
+			deletes = deletes || slices.ContainsFunc(cp.plan.Changes, func(c plan.Change) bool {
+				return c.Action == plan.ActionDelete && c.Prune == plan.PruneOwn
+			})
 		}
 	}
 	if deletes && o.loaded.Owner == "" {
 		// The default owner is every file without owner: (docs/guides/apply.md,
-		// "Owners"): two such files on one cluster prune each other.
+		// "Owners"): two such files on one cluster prune each other. Only
+		// the default owner's own entries count (not --prune-unmanaged's).
 		warn(o.deps, fmt.Sprintf("%s names no owner: --prune deletes what any file without owner: created on these clusters, another team's too; give each file its own owner: NAME", o.loaded.Name))
 	}
 }
