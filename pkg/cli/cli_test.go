@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
@@ -33,7 +34,7 @@ func newTestDeps(t testing.TB) *testDeps {
 // newTestDepsWith is newTestDeps with emulator options (fault knobs).
 func newTestDepsWith(t testing.TB, opts emulator.Options) *testDeps {
 	t.Helper()
-	ios, _, out, errOut := TestStreams()
+	ios, _, out, errOut := cmdutil.TestStreams()
 	td := &testDeps{out: out, errOut: errOut, env: map[string]string{}}
 	srv, hs := emutest.Start(t, opts)
 	td.srv = srv

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -162,7 +163,7 @@ func TestExitCodeOfInterrupt(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	ios, _, _, errOut := TestStreams()
+	ios, _, _, errOut := cmdutil.TestStreams()
 	code := run(ctx, []string{"list", "--cluster", "demo", "--region", "us-west-2", "--endpoint-url", "http://127.0.0.1:1"}, ios, BuildInfo{}, func(string) string { return "" })
 	if code != exitInterrupted {
 		t.Errorf("exit %d, want %d", code, exitInterrupted)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
@@ -38,7 +39,7 @@ func realClientDeps(t testing.TB, srv *emulator.Server, env map[string]string) *
 	for k, v := range vars {
 		t.Setenv(k, v)
 	}
-	ios, _, out, errOut := TestStreams()
+	ios, _, out, errOut := cmdutil.TestStreams()
 	td := &testDeps{out: out, errOut: errOut, env: map[string]string{}, srv: srv}
 	td.Deps = &Deps{
 		IO:     ios,

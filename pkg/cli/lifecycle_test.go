@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -320,7 +321,7 @@ func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
 	t.Parallel()
 	in, never := io.Pipe() // stdin that never answers
 	defer func() { _ = never.Close() }()
-	ios := &IOStreams{In: in, Out: io.Discard, ErrOut: io.Discard}
+	ios := &cmdutil.IOStreams{In: in, Out: io.Discard, ErrOut: io.Discard}
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
 	ok, err := terminalConfirm(ios)(ctx, "Delete?")
@@ -328,11 +329,11 @@ func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
 		t.Fatalf("confirm = %v, %v; want false, context.Canceled", ok, err)
 	}
 
-	yes := &IOStreams{In: strings.NewReader("yes\n"), Out: io.Discard, ErrOut: io.Discard}
+	yes := &cmdutil.IOStreams{In: strings.NewReader("yes\n"), Out: io.Discard, ErrOut: io.Discard}
 	if ok, err := terminalConfirm(yes)(t.Context(), "Delete?"); !ok || err != nil {
 		t.Errorf("answer yes: %v, %v", ok, err)
 	}
-	no := &IOStreams{In: strings.NewReader("\n"), Out: io.Discard, ErrOut: io.Discard}
+	no := &cmdutil.IOStreams{In: strings.NewReader("\n"), Out: io.Discard, ErrOut: io.Discard}
 	if ok, err := terminalConfirm(no)(t.Context(), "Delete?"); ok || err != nil {
 		t.Errorf("empty answer: %v, %v", ok, err)
 	}

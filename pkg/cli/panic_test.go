@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
@@ -15,7 +16,7 @@ import (
 // contract's exit code, never a stack trace and Go's exit 2 of a crash.
 func TestRunRecoversPanics(t *testing.T) {
 	t.Parallel()
-	ios, _, out, errOut := TestStreams()
+	ios, _, out, errOut := cmdutil.TestStreams()
 	env := func(k string) string {
 		if k == "EKSACCESS_OUTPUT" {
 			panic("boom\x1b]0;title\x07")

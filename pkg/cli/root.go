@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -55,7 +56,7 @@ type globalOptions struct {
 // Main runs eksaccess with args (without the program name) and returns the
 // exit code. It makes the root context: Ctrl-C (SIGINT) and SIGTERM cancel
 // it, and the exit code says which (130, 143).
-func Main(args []string, ios *IOStreams, build BuildInfo) int {
+func Main(args []string, ios *cmdutil.IOStreams, build BuildInfo) int {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	signals := make(chan os.Signal, 1)
@@ -79,7 +80,7 @@ type signalError struct{ sig os.Signal }
 
 func (e *signalError) Error() string { return "received " + e.sig.String() }
 
-func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, env func(string) string) (code int) {
+func run(ctx context.Context, args []string, ios *cmdutil.IOStreams, build BuildInfo, env func(string) string) (code int) {
 	deps, g := newDeps(ios, build, env)
 	defer func() {
 		if r := recover(); r != nil {
@@ -91,7 +92,7 @@ func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, en
 
 // execute runs the command args name in the tree of root (whose global
 // flags fill g), prints its error and returns the exit code.
-func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []string, ios *IOStreams) int {
+func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []string, ios *cmdutil.IOStreams) int {
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
@@ -127,11 +128,11 @@ func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []
 // Command returns the root command wired to the real world; cmd/gendocs
 // walks it to write the reference docs and shell completions.
 func Command(build BuildInfo) *cobra.Command {
-	deps, g := newDeps(System(), build, os.Getenv)
+	deps, g := newDeps(cmdutil.System(), build, os.Getenv)
 	return newRootCmd(deps, g, build)
 }
 
-func newDeps(ios *IOStreams, build BuildInfo, env func(string) string) (*Deps, *globalOptions) {
+func newDeps(ios *cmdutil.IOStreams, build BuildInfo, env func(string) string) (*Deps, *globalOptions) {
 	g := &globalOptions{}
 	deps := &Deps{
 		IO:      ios,
@@ -334,7 +335,7 @@ func clusterARN(cmd *cobra.Command, deps *Deps) (arn, region string) {
 
 // terminalConfirm asks on stderr and reads a line from stdin. The read
 // runs aside, so that Ctrl-C or --timeout ends the wait at once.
-func terminalConfirm(ios *IOStreams) func(context.Context, string) (bool, error) {
+func terminalConfirm(ios *cmdutil.IOStreams) func(context.Context, string) (bool, error) {
 	return func(ctx context.Context, q string) (bool, error) {
 		fmt.Fprintf(ios.ErrOut, "%s [y/N]: ", output.Sanitize(q))
 		type answer struct {

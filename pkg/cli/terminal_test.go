@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // TestStderrIsSanitized: errors, hints, warnings and prompts never carry a
@@ -35,7 +37,7 @@ func TestStderrIsSanitized(t *testing.T) {
 	}
 
 	var prompt bytes.Buffer
-	ios := &IOStreams{In: strings.NewReader("n\n"), ErrOut: &prompt}
+	ios := &cmdutil.IOStreams{In: strings.NewReader("n\n"), ErrOut: &prompt}
 	if _, err := terminalConfirm(ios)(t.Context(), "Delete \x1b]0;x\x07?"); err != nil {
 		t.Fatal(err)
 	}
