@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
@@ -56,13 +57,13 @@ const concurrencyUsage = "work on at most `N` entries at once per cluster; eksac
 // nothing is sent.
 func (o *planOptions) complete(ctx context.Context) error {
 	if o.file == "" {
-		return withHint(flagErrorf("-f/--filename is required"), "give the apply file: -f access.yaml, or -f - to read stdin; `eksaccess export --cluster NAME` writes one")
+		return cmdutil.WithHint(cmdutil.UsageErrorf("-f/--filename is required"), "give the apply file: -f access.yaml, or -f - to read stdin; `eksaccess export --cluster NAME` writes one")
 	}
 	if o.pruneUnmanaged && !o.prune {
-		return flagErrorf("--prune-unmanaged needs --prune")
+		return cmdutil.UsageErrorf("--prune-unmanaged needs --prune")
 	}
 	if o.concurrency < 1 {
-		return flagErrorf("--concurrency must be at least 1, got %d", o.concurrency)
+		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
 	}
 	name, data, err := readInput(ctx, o.file, o.deps.IO.In)
 	if err != nil {
@@ -70,7 +71,7 @@ func (o *planOptions) complete(ctx context.Context) error {
 	}
 	loaded, err := plan.Load(name, bytes.NewReader(data))
 	if err != nil {
-		return &FlagError{err}
+		return cmdutil.UsageError(err)
 	}
 	o.loaded = loaded
 	return nil
@@ -100,25 +101,25 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 		cl := client.ForRegion(c.Region)
 		key := string(c.Name) + " in region " + cl.Region()
 		if first, dup := seen[key]; dup {
-			return nil, withHint(flagErrorf("cluster %s is listed twice in %s (as %s and %s)", key, o.loaded.Name, first, clusterLabel(c)),
+			return nil, cmdutil.WithHint(cmdutil.UsageErrorf("cluster %s is listed twice in %s (as %s and %s)", key, o.loaded.Name, first, clusterLabel(c)),
 				"list each cluster once; a cluster without a region takes the one in use")
 		}
 		seen[key] = clusterLabel(c)
 		for _, e := range o.loaded.Entries {
 			if err := access.CheckRegion(cl.Region(), e.Principal, policyRefs(e.Policies)...); err != nil {
-				return nil, &FlagError{fmt.Errorf("cluster %s: %w", key, err)}
+				return nil, cmdutil.UsageError(fmt.Errorf("cluster %s: %w", key, err))
 			}
 		}
 		out[i] = clusterPlan{target: c, client: cl}
 	}
 	if m := o.loaded.AuthenticationMode; m != "" {
-		warn(o.deps, fmt.Sprintf("%s sets accessConfig.authenticationMode %s: apply leaves the mode alone (eksaccess auth-mode --cluster %s shows and changes it)", o.loaded.Name, m, o.loaded.Clusters[0].Name))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s sets accessConfig.authenticationMode %s: apply leaves the mode alone (eksaccess auth-mode --cluster %s shows and changes it)", o.loaded.Name, m, o.loaded.Clusters[0].Name))
 	}
 	opts := plan.Options{Prune: o.prune, PruneUnmanaged: o.pruneUnmanaged, Owner: o.loaded.Owner}
 	if !o.force {
 		caller, err := client.CallerIdentity(ctx)
 		if err != nil {
-			return nil, withHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
+			return nil, cmdutil.WithHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
 		}
 		opts.Caller = caller
 	}
@@ -226,10 +227,10 @@ func planErrors(plans []clusterPlan) error {
 	for _, cp := range plans {
 		if cp.err != nil {
 			errs = append(errs, fmt.Errorf("cluster %s: %w", clusterLabel(cp.target), cp.err))
-			code = max(code, applyExitCode(cp.err))
+			code = max(code, cmdutil.ExitCode(cp.err))
 		}
 	}
-	return withCode(errors.Join(errs...), code)
+	return cmdutil.WithCode(errors.Join(errs...), code)
 }
 
 type applyOptions struct {
@@ -292,7 +293,7 @@ is the highest of theirs.`,
 			}
 			opts.color = stderrColor(cmd, deps)
 			if !opts.yes && !opts.dryRun && !deps.IO.CanPrompt() {
-				return withHint(flagErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", opts.file)
+				return cmdutil.WithHint(cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", opts.file)
 			}
 			if runF == nil {
 				runF = runApply
@@ -343,7 +344,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	}
 	rerr := resultErrors(ctx, results)
 	// Several causes: the highest exit code of theirs is apply's.
-	return withCode(errors.Join(perr, rerr), max(applyExitCode(perr), applyExitCode(rerr)))
+	return cmdutil.WithCode(errors.Join(perr, rerr), max(cmdutil.ExitCode(perr), cmdutil.ExitCode(rerr)))
 }
 
 // changeCount counts what the plans change, as their summary lines do:
@@ -395,14 +396,6 @@ type applyDoc struct {
 	Clusters []clusterSummary `json:"clusters,omitempty"`
 }
 
-// withCode gives err the exit code code (nil stays nil).
-func withCode(err error, code int) error {
-	if err == nil {
-		return nil
-	}
-	return &exitCodeError{code: code, err: err}
-}
-
 // applyAll applies every cluster's plan concurrently; the progress line
 // on a terminal counts entries across clusters.
 func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total int) []*plan.Result {
@@ -420,7 +413,7 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total 
 			defer wg.Done()
 			x := plan.Executor{
 				Client:      cp.client,
-				Waiter:      eksapi.Waiter{Notify: func(msg string) { warn(o.deps, msg) }},
+				Waiter:      eksapi.Waiter{Notify: func(msg string) { cmdutil.Warn(o.deps.IO.ErrOut, msg) }},
 				Concurrency: o.concurrency,
 				Progress:    func(int, int) { progress.set(int(done.Add(1))) },
 			}
@@ -484,7 +477,7 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 			default:
 				errs = append(errs, fmt.Errorf("%s%s: %w", what, done, out.Err))
 			}
-			code = max(code, applyExitCode(out.Err))
+			code = max(code, cmdutil.ExitCode(out.Err))
 			refusedOnly = refusedOnly && errors.Is(out.Err, plan.ErrRefused)
 		}
 	}
@@ -511,7 +504,7 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 	case anyDone:
 		hint = "the other changes were made; " + hint
 	}
-	return withCode(withHint(errors.Join(errs...), "%s", hint), code)
+	return cmdutil.WithCode(cmdutil.WithHint(errors.Join(errs...), "%s", hint), code)
 }
 
 // reportError is a line of apply's report that says in its own words what
@@ -524,21 +517,6 @@ type reportError struct {
 
 func (e *reportError) Error() string { return e.msg }
 func (e *reportError) Unwrap() error { return e.cause }
-
-// applyExitCode is exitCode, with the planner's refusals (a lockout, a
-// type change, another writer's change) as conflicts.
-func applyExitCode(err error) int {
-	var coded *exitCodeError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &coded):
-		return coded.code
-	case errors.Is(err, plan.ErrRefused), errors.Is(err, plan.ErrChangedMeanwhile):
-		return exitConflict
-	}
-	return exitCode(err)
-}
 
 // summaryDoc is apply's result: a row per cluster.
 type summaryDoc struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -122,20 +123,20 @@ func (o *createOptions) complete() error {
 	o.req.Tags = o.tags
 	o.req.Policies = o.policies
 	if err := o.req.Validate(); err != nil {
-		return &FlagError{err}
+		return cmdutil.UsageError(err)
 	}
 	if o.dryRun && o.outputSet && o.deps.Output.Format != output.JSON && o.deps.Output.Format != output.YAML {
-		return flagErrorf("--dry-run prints the requests as json or yaml, not -o %s", o.deps.Output.Format)
+		return cmdutil.UsageErrorf("--dry-run prints the requests as json or yaml, not -o %s", o.deps.Output.Format)
 	}
 	if err := o.req.Principal.Verify(); err != nil {
 		if !o.noVerifyPrincipal {
 			// The ARN to use first, then the way out.
-			return &FlagError{withHint(withHint(err, "if it is not an IAM Identity Center role and exists as written, pass --no-verify-principal"), "%s", access.Hints(err)[0])}
+			return cmdutil.UsageError(cmdutil.WithHint(cmdutil.WithHint(err, "if it is not an IAM Identity Center role and exists as written, pass --no-verify-principal"), "%s", access.Hints(err)[0]))
 		}
 	}
 	// The principal's own warning (with --no-verify-principal), and a
 	// miscased {{SessionName}}.
-	warn(o.deps, o.req.Warnings()...)
+	cmdutil.Warn(o.deps.IO.ErrOut, o.req.Warnings()...)
 	return nil
 }
 
@@ -207,11 +208,11 @@ func runCreate(ctx context.Context, o *createOptions) error {
 		}
 		return finishExisting(ctx, o, client, existing)
 	case errors.Is(err, eksapi.ErrConflict):
-		return withHint(err, "add --if-not-exists to accept an identical entry, or change it with `eksaccess update`")
+		return cmdutil.WithHint(err, "add --if-not-exists to accept an identical entry, or change it with `eksaccess update`")
 	case eksapi.IsUnknownPrincipal(err):
-		return withHint(err, "check the ARN (IAM role paths must be included); if the role or user was created moments ago, IAM may still be propagating it: retry in a minute")
+		return cmdutil.WithHint(err, "check the ARN (IAM role paths must be included); if the role or user was created moments ago, IAM may still be propagating it: retry in a minute")
 	case outcomeUnknown(err):
-		return withHint(err, "%s", rerunHint(o, req.ClientRequestToken))
+		return cmdutil.WithHint(err, "%s", rerunHint(o, req.ClientRequestToken))
 	default:
 		return err
 	}
@@ -289,9 +290,9 @@ func finishExisting(ctx context.Context, o *createOptions, client *eksapi.Client
 		err := fmt.Errorf("access entry %s in cluster %s exists and differs from the request:\n%s", o.req.Principal, o.req.Cluster, conflicts)
 		hints := conflictHints(o.req, existing, conflicts)
 		for i := len(hints) - 1; i >= 0; i-- {
-			err = withHint(err, "%s", hints[i])
+			err = cmdutil.WithHint(err, "%s", hints[i])
 		}
-		return &exitCodeError{code: exitConflict, err: err}
+		return cmdutil.WithCode(err, cmdutil.ExitConflict)
 	}
 
 	missing := diff.Missing()
@@ -406,7 +407,7 @@ func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, 
 			for _, p := range todo[i:] {
 				pending = append(pending, p.Policy.Name())
 			}
-			return nil, withHint(&partialCreateError{entry: entry, associated: done, pending: pending, cause: err},
+			return nil, cmdutil.WithHint(&partialCreateError{entry: entry, associated: done, pending: pending, cause: err},
 				"fix the cause, then re-run the same command with --if-not-exists to finish")
 		}
 		done = append(done, ap)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 )
 
@@ -182,7 +183,7 @@ func TestPromptTimeDoesNotCount(t *testing.T) {
 			g := &globalOptions{clock: clk}
 			args := append(tc.args(t), "--timeout", "20s")
 			code := execute(t.Context(), newRootCmd(td.Deps, g, BuildInfo{}), g, args, td.IO)
-			if code != exitOK || asked != 1 {
+			if code != cmdutil.ExitOK || asked != 1 {
 				t.Fatalf("exit %d after %d questions\n%s", code, asked, td.errOut)
 			}
 			if n := opCount(td, tc.write); n != 1 {

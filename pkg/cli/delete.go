@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
@@ -45,7 +46,7 @@ credentials belong to) unless --force.`,
 				return err
 			}
 			if !opts.yes && !deps.IO.CanPrompt() {
-				return flagErrorf("--yes is required when stdin or stderr is not a terminal")
+				return cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal")
 			}
 			if runF == nil {
 				runF = runDelete
@@ -81,7 +82,7 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 	}
 	typ := access.EntryType(entry.Type).OrDefault()
 	if typ.IsNode() {
-		warn(o.deps, fmt.Sprintf("access entry %s is of type %s: once it is deleted, nodes that use this role stop joining cluster %s, and nodes already in it lose their access", o.principal, typ, o.cluster))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("access entry %s is of type %s: once it is deleted, nodes that use this role stop joining cluster %s, and nodes already in it lose their access", o.principal, typ, o.cluster))
 	}
 	if !o.yes {
 		if err := confirm(ctx, o.deps, deleteQuestion(o.entryTarget, typ), "not deleted"); err != nil {
@@ -94,7 +95,7 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 		return o.nothingToDelete(ctx, client, err)
 	}
 	if err != nil {
-		return mayHaveApplied(err, "the deletion", fmt.Sprintf("eksaccess describe --cluster %s --principal %s (not found means it is deleted)", o.cluster, o.principal))
+		return cmdutil.MayHaveApplied(err, "the deletion", fmt.Sprintf("eksaccess describe --cluster %s --principal %s (not found means it is deleted)", o.cluster, o.principal))
 	}
 	o.deps.done("deleted access entry %s from cluster %s", o.principal, o.cluster)
 	return nil
@@ -107,7 +108,7 @@ func (o *deleteOptions) nothingToDelete(ctx context.Context, client *eksapi.Clie
 		if eksapi.IsClusterNotFound(err) {
 			return err // the cluster's hint is kindHint's
 		}
-		return withHint(err, "add --if-exists to treat a missing entry as success")
+		return cmdutil.WithHint(err, "add --if-exists to treat a missing entry as success")
 	}
 	// Nothing to delete is success, but a cluster that does not exist is
 	// still an error: a typo in --cluster must not pass silently.

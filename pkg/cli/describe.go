@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -69,7 +70,7 @@ func runDescribe(ctx context.Context, o *describeOptions) error {
 		case err == nil:
 		case !o.withPolicies && errors.Is(err, eksapi.ErrAccessDenied):
 			// Not asked for: the entry is still worth showing.
-			warn(o.deps, fmt.Sprintf("the entry's access policies are not shown: %v", err))
+			cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the entry's access policies are not shown: %v", err))
 		default:
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
@@ -34,7 +35,7 @@ func describeAll(ctx context.Context, o *listOptions, client *eksapi.Client, arn
 	})
 	progress.stop() // the progress line ends before any warning is printed
 	for _, p := range deleted {
-		warn(o.deps, fmt.Sprintf("%s was deleted while listing: skipped", p))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was deleted while listing: skipped", p))
 	}
 	return entries, err
 }

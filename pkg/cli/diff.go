@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 type diffOptions struct {
@@ -59,7 +61,7 @@ func runDiff(ctx context.Context, o *diffOptions) error {
 	}
 	for _, cp := range plans {
 		if !cp.plan.InSync() {
-			return &silentError{code: exitDrift} // the plan said it all
+			return cmdutil.Silent(cmdutil.ExitDrift) // the plan said it all
 		}
 	}
 	return nil

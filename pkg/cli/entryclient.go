@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
@@ -18,7 +19,7 @@ func entryClient(ctx context.Context, deps *Deps, principal access.PrincipalARN,
 		return nil, err
 	}
 	if err := access.CheckRegion(client.Region(), principal, policies...); err != nil {
-		return nil, &FlagError{err}
+		return nil, cmdutil.UsageError(err)
 	}
 	return client, nil
 }

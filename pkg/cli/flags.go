@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
@@ -81,7 +82,7 @@ func policyFlag(cmd *cobra.Command, p *access.PolicyRef) {
 
 func requirePolicy(p access.PolicyRef) error {
 	if p.Name() == "" {
-		return &FlagError{withHint(errors.New("--policy is required"), "`eksaccess policy list` shows the access policies")}
+		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--policy is required"), "`eksaccess policy list` shows the access policies"))
 	}
 	return nil
 }
@@ -112,12 +113,12 @@ func (v *listValue) Set(s string) error {
 		if strings.TrimSpace(p) == "" {
 			// "ops,$UNSET": a list that replaces a whole set must not
 			// lose an item without a word.
-			return withHint(fmt.Errorf("%s has an empty item between commas", access.Quote(s)), "an unset variable in a script? give every item, or leave the flag out")
+			return cmdutil.WithHint(fmt.Errorf("%s has an empty item between commas", access.Quote(s)), "an unset variable in a script? give every item, or leave the flag out")
 		}
 		err := access.CheckText(p)
 		switch {
 		case err != nil && strings.ContainsAny(p, "\n\r"):
-			return withHint(err, `separate the values with commas only; a file of one value a line becomes a list with "$(paste -sd, FILE)"`)
+			return cmdutil.WithHint(err, `separate the values with commas only; a file of one value a line becomes a list with "$(paste -sd, FILE)"`)
 		case err != nil:
 			return err
 		}
@@ -300,17 +301,17 @@ func requireCluster(deps *Deps, c *access.ClusterName) error {
 	}
 	v := deps.Env("EKSACCESS_CLUSTER")
 	if v == "" {
-		return flagErrorf("--cluster is required (or set EKSACCESS_CLUSTER)")
+		return cmdutil.UsageErrorf("--cluster is required (or set EKSACCESS_CLUSTER)")
 	}
 	if err := c.Set(v); err != nil {
-		return &FlagError{fmt.Errorf("EKSACCESS_CLUSTER: %w", err)}
+		return cmdutil.UsageError(fmt.Errorf("EKSACCESS_CLUSTER: %w", err))
 	}
 	return nil
 }
 
 func requirePrincipal(p access.PrincipalARN) error {
 	if p.IsZero() {
-		return flagErrorf("--principal is required")
+		return cmdutil.UsageErrorf("--principal is required")
 	}
 	return nil
 }

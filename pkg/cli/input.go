@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // maxInputSize bounds what readInput reads: the loaders refuse more than
@@ -32,7 +34,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader) (name string, 
 		data, err := readAside(ctx, stdin)
 		if errors.Is(err, context.DeadlineExceeded) {
 			// Exit 1, as any --timeout; the hint is about stdin, not the network.
-			return "", nil, withHint(errors.New("read -f - (stdin): no end of input before --timeout"),
+			return "", nil, cmdutil.WithHint(errors.New("read -f - (stdin): no end of input before --timeout"),
 				"give the file on stdin (-f - < FILE), or check that the command piping it to eksaccess ends")
 		}
 		if err != nil {
@@ -47,7 +49,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader) (name string, 
 		if errors.As(err, &pe) {
 			pe.Op = "open" // what the user asked for: "open x: no such file or directory"
 		}
-		return "", nil, &FlagError{fmt.Errorf("-f: %w", err)}
+		return "", nil, cmdutil.UsageError(fmt.Errorf("-f: %w", err))
 	}
 	if err := regular(path, st); err != nil {
 		return "", nil, err
@@ -62,7 +64,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader) (name string, 
 		if ctx.Err() != nil {
 			return "", nil, fmt.Errorf("read %s: %w", path, err)
 		}
-		return "", nil, &FlagError{fmt.Errorf("-f: read %s: %w", path, err)}
+		return "", nil, cmdutil.UsageError(fmt.Errorf("-f: read %s: %w", path, err))
 	}
 	return path, data, nil
 }
@@ -74,7 +76,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader) (name string, 
 func openRegular(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if err != nil {
-		return nil, &FlagError{fmt.Errorf("-f: %w", err)}
+		return nil, cmdutil.UsageError(fmt.Errorf("-f: %w", err))
 	}
 	st, err := f.Stat()
 	if err == nil {
@@ -82,9 +84,8 @@ func openRegular(path string) (*os.File, error) {
 	}
 	if err != nil {
 		_ = f.Close()
-		var flagErr *FlagError
-		if !errors.As(err, &flagErr) {
-			err = &FlagError{fmt.Errorf("-f: %w", err)}
+		if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+			err = cmdutil.UsageError(fmt.Errorf("-f: %w", err))
 		}
 		return nil, err
 	}
@@ -100,7 +101,7 @@ func regular(path string, st fs.FileInfo) error {
 	what := "not a regular file"
 	switch {
 	case m.IsDir():
-		return &FlagError{fmt.Errorf("-f: %s is a directory", path)}
+		return cmdutil.UsageError(fmt.Errorf("-f: %s is a directory", path))
 	case m&fs.ModeNamedPipe != 0:
 		what = "a named pipe (FIFO)"
 	case m&fs.ModeSocket != 0:
@@ -108,8 +109,9 @@ func regular(path string, st fs.FileInfo) error {
 	case m&fs.ModeDevice != 0:
 		what = "a device"
 	}
-	return &FlagError{withHint(fmt.Errorf("-f: %s is %s, not a regular file", path, what),
-		"give a regular file, or send the content through stdin: -f - < %s", shellQuote(path))}
+	return cmdutil.UsageError(cmdutil.WithHint(fmt.Errorf("-f: %s is %s, not a regular file", path, what),
+		"give a regular file, or send the content through stdin: -f - < %s", shellQuote(path)))
+
 }
 
 // readAside reads r to its end, or to maxInputSize bytes, in a goroutine of

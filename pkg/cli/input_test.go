@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // TestReadInputFiles: a regular file, or a symlink to one, is read; a
@@ -40,8 +42,7 @@ func TestReadInputFiles(t *testing.T) {
 	}
 	for _, tc := range cases {
 		_, _, err := readInput(t.Context(), tc.path, nil)
-		var flagErr *FlagError
-		if !errors.As(err, &flagErr) || !strings.Contains(err.Error(), tc.want) {
+		if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("readInput(%s) = %v, want a usage error containing %q", tc.path, err, tc.want)
 		}
 	}
@@ -80,11 +81,10 @@ func TestReadInputStdinEndsWithContext(t *testing.T) {
 		ctx, cancel := context.WithDeadline(t.Context(), time.Unix(0, 0)) // already passed
 		defer cancel()
 		_, _, err := readInput(ctx, "-", r)
-		var flagErr *FlagError
-		if err == nil || errors.As(err, &flagErr) || !strings.Contains(err.Error(), "no end of input before --timeout") {
+		if err == nil || cmdutil.ExitCode(err) == cmdutil.ExitUsage || !strings.Contains(err.Error(), "no end of input before --timeout") {
 			t.Fatalf("err = %v, want the stdin timeout (exit 1)", err)
 		}
-		if h := hints(err); len(h) != 1 || !strings.Contains(h[0], "-f - < FILE") {
+		if h := cmdutil.Hints(err); len(h) != 1 || !strings.Contains(h[0], "-f - < FILE") {
 			t.Errorf("hints = %q, want the one about stdin", h)
 		}
 	})

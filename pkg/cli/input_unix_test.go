@@ -3,12 +3,13 @@
 package cli
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // TestReadInputRefusesFIFOs: a FIFO, or a symlink to one, is refused at
@@ -28,11 +29,10 @@ func TestReadInputRefusesFIFOs(t *testing.T) {
 	}
 	check := func(what string, err error) {
 		t.Helper()
-		var flagErr *FlagError
-		if !errors.As(err, &flagErr) || !strings.Contains(err.Error(), "is a named pipe (FIFO), not a regular file") {
+		if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "is a named pipe (FIFO), not a regular file") {
 			t.Errorf("%s: err = %v, want the FIFO usage error", what, err)
 		}
-		if h := hints(err); len(h) != 1 || !strings.Contains(h[0], "-f - < ") {
+		if h := cmdutil.Hints(err); len(h) != 1 || !strings.Contains(h[0], "-f - < ") {
 			t.Errorf("%s: hints = %q", what, h)
 		}
 	}

@@ -247,8 +247,8 @@ func TestRunDeleteConfirmation(t *testing.T) {
 	o := &deleteOptions{deps: td.Deps, entryTarget: entryTarget{cluster: "demo", principal: mustPrincipal(t, devRole)}}
 
 	err := runDelete(t.Context(), o)
-	if exitCode(err) != exitUsage || opCount(td, "DeleteAccessEntry") != 0 || !strings.Contains(err.Error(), "not deleted: declined at the prompt") {
-		t.Fatalf("declined: exit %d (%v), %d deletes", exitCode(err), err, opCount(td, "DeleteAccessEntry"))
+	if cmdutil.ExitCode(err) != cmdutil.ExitUsage || opCount(td, "DeleteAccessEntry") != 0 || !strings.Contains(err.Error(), "not deleted: declined at the prompt") {
+		t.Fatalf("declined: exit %d (%v), %d deletes", cmdutil.ExitCode(err), err, opCount(td, "DeleteAccessEntry"))
 	}
 	if len(asked) != 1 || !strings.Contains(asked[0], devRole) {
 		t.Errorf("question: %q", asked)
@@ -279,7 +279,7 @@ func TestRunDeleteGuard(t *testing.T) {
 	td.srv.SetCaller("arn:aws:sts::111122223333:assumed-role/admin/alice")
 	o := &deleteOptions{deps: td.Deps, entryTarget: entryTarget{cluster: "demo", principal: mustPrincipal(t, admin)}, yes: true}
 	err := runDelete(t.Context(), o)
-	checkExit(t, err, exitConflict, "--force")
+	checkExit(t, err, cmdutil.ExitConflict, "--force")
 	if opCount(td, "DeleteAccessEntry") != 0 {
 		t.Error("deleted despite the guard")
 	}
@@ -367,7 +367,7 @@ func TestDisassociateGuardLastPolicy(t *testing.T) {
 	if err := disassociate("AmazonEKSViewPolicy"); err != nil {
 		t.Fatalf("a policy that is not the last: %v", err)
 	}
-	checkExit(t, disassociate("AmazonEKSAdminPolicy"), exitConflict, "--force")
+	checkExit(t, disassociate("AmazonEKSAdminPolicy"), cmdutil.ExitConflict, "--force")
 	if n := opCount(td, "DisassociateAccessPolicy"); n != 1 {
 		t.Fatalf("%d disassociations, want 1", n)
 	}

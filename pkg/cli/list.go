@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -46,15 +47,15 @@ ellipsis; -o text, json and yaml print every value whole.`,
 				return err
 			}
 			if opts.concurrency < 1 {
-				return flagErrorf("--concurrency must be at least 1, got %d", opts.concurrency)
+				return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", opts.concurrency)
 			}
 			if opts.maxItems < 0 {
-				return flagErrorf("--max-items must be positive, got %d", opts.maxItems)
+				return cmdutil.UsageErrorf("--max-items must be positive, got %d", opts.maxItems)
 			}
 			if opts.associatedPolicy != "" {
 				ref, err := access.ParsePolicyRef(opts.associatedPolicy)
 				if err != nil {
-					return &FlagError{fmt.Errorf("--associated-policy: %w", err)}
+					return cmdutil.UsageError(fmt.Errorf("--associated-policy: %w", err))
 				}
 				opts.policyRef = &ref
 			}

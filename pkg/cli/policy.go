@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -64,7 +65,7 @@ func (t *entryTarget) require(deps *Deps) error {
 	if err := requirePrincipal(t.principal); err != nil {
 		return err
 	}
-	warn(deps, t.principal.Warnings()...)
+	cmdutil.Warn(deps.IO.ErrOut, t.principal.Warnings()...)
 	return nil
 }
 
@@ -139,11 +140,11 @@ func (o *policyAssociateOptions) complete() error {
 		return err
 	}
 	if err := o.policy.CheckAssociable(); err != nil {
-		return &FlagError{fmt.Errorf("--policy: %w", err)}
+		return cmdutil.UsageError(fmt.Errorf("--policy: %w", err))
 	}
 	scope, err := scopeFromFlags(o.clusterScope, o.namespaces)
 	if err != nil {
-		return &FlagError{err}
+		return cmdutil.UsageError(err)
 	}
 	o.scope = scope
 	return nil
@@ -156,11 +157,11 @@ func scopeFromFlags(clusterScope bool, namespaces []string) (access.Scope, error
 	const forms = "give --cluster-scope for the whole cluster, or --namespace NS (repeatable, or comma-separated) for some namespaces"
 	switch {
 	case clusterScope && namespaces != nil:
-		return access.Scope{}, withHint(errors.New("--cluster-scope and --namespace exclude each other"), forms)
+		return access.Scope{}, cmdutil.WithHint(errors.New("--cluster-scope and --namespace exclude each other"), forms)
 	case clusterScope:
 		return access.Scope{Type: access.ScopeCluster}, nil
 	case namespaces == nil:
-		return access.Scope{}, withHint(errors.New("a scope is required"), forms)
+		return access.Scope{}, cmdutil.WithHint(errors.New("a scope is required"), forms)
 	}
 	scope := access.Scope{Type: access.ScopeNamespace, Namespaces: []string{}}
 	for _, ns := range namespaces {
@@ -203,11 +204,11 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 	}
 	if errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
 		want := access.PolicyAssociation{Policy: o.policy, Scope: o.scope}
-		return withHint(err, "if %s has no access entry in cluster %s yet, create it with the policy in one step: eksaccess create --cluster %s --principal %s --policy %s",
+		return cmdutil.WithHint(err, "if %s has no access entry in cluster %s yet, create it with the policy in one step: eksaccess create --cluster %s --principal %s --policy %s",
 			o.principal, o.cluster, o.cluster, o.principal, want)
 	}
 	if err != nil {
-		return mayHaveApplied(err, "the association", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
+		return cmdutil.MayHaveApplied(err, "the association", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
 	}
 	return o.deps.print(associationResult(o.cluster, o.principal, ap))
 }
@@ -222,7 +223,7 @@ func entryExists(ctx context.Context, client *eksapi.Client, t entryTarget) bool
 // checkPolicyExists is eksapi's catalog check, warning on stderr when the
 // catalog cannot be read.
 func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, policies ...access.PolicyRef) error {
-	return client.CheckPolicies(ctx, func(msg string) { warn(deps, msg) }, policies...)
+	return client.CheckPolicies(ctx, func(msg string) { cmdutil.Warn(deps.IO.ErrOut, msg) }, policies...)
 }
 
 // associationDoc is AssociateAccessPolicy's response document.
@@ -322,13 +323,13 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 				names[i] = access.PolicyName(p.PolicyARN)
 			}
 			if s := access.SuggestPolicy(o.policy.Name(), names); s != "" && s != o.policy.Name() {
-				return withHint(err, "did you mean %s? the entry has %s", s, strings.Join(names, ", "))
+				return cmdutil.WithHint(err, "did you mean %s? the entry has %s", s, strings.Join(names, ", "))
 			}
 		}
-		return withHint(err, "eksaccess policy list-associated --cluster %s --principal %s shows the entry's policies", o.cluster, o.principal)
+		return cmdutil.WithHint(err, "eksaccess policy list-associated --cluster %s --principal %s shows the entry's policies", o.cluster, o.principal)
 	}
 	if err != nil {
-		return mayHaveApplied(err, "the disassociation", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
+		return cmdutil.MayHaveApplied(err, "the disassociation", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
 	}
 	if err := o.restoreIfLockedOut(ctx, client, guard, policyARN); err != nil {
 		return err
@@ -351,7 +352,7 @@ func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, clie
 	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithPolicy(policyARN, scope) }
 	refusal, _, err := guard.recheck(ctx, client, o.entryTarget, nil, undo)
 	if err != nil {
-		warn(o.deps, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", o.policy.Name(), err, o.cluster, o.principal))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", o.policy.Name(), err, o.cluster, o.principal))
 		return nil
 	}
 	if refusal == nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // confirm asks question on the terminal and returns nil for yes. The
@@ -23,14 +25,15 @@ func confirm(ctx context.Context, deps *Deps, question, refusal string) error {
 	resume()
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return &exitCodeError{code: exitUsage, err: withHint(fmt.Errorf("%s: --timeout ran out before the question", refusal),
-			"raise --timeout, or pass --yes to skip the question")}
+		return cmdutil.WithCode(cmdutil.WithHint(fmt.Errorf("%s: --timeout ran out before the question", refusal),
+			"raise --timeout, or pass --yes to skip the question"), cmdutil.ExitUsage)
+
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s: %w", refusal, err)
 	case err == nil && ok:
 		return nil
 	case err == nil, errors.Is(err, io.EOF):
-		return &exitCodeError{code: exitUsage, err: fmt.Errorf("%s: declined at the prompt", refusal)}
+		return cmdutil.WithCode(fmt.Errorf("%s: declined at the prompt", refusal), cmdutil.ExitUsage)
 	}
 	return fmt.Errorf("%s: read confirmation: %w", refusal, err)
 }

@@ -68,23 +68,18 @@ func Main(args []string, ios *cmdutil.IOStreams, build BuildInfo) int {
 			// After the first signal, the default handling comes back: a
 			// second Ctrl-C ends the process at once.
 			signal.Stop(signals)
-			cancel(&signalError{sig})
+			cancel(&cmdutil.SignalError{Signal: sig})
 		case <-ctx.Done():
 		}
 	}()
 	return run(ctx, args, ios, build, os.Getenv)
 }
 
-// signalError is the cause of the root context's end when a signal ended it.
-type signalError struct{ sig os.Signal }
-
-func (e *signalError) Error() string { return "received " + e.sig.String() }
-
 func run(ctx context.Context, args []string, ios *cmdutil.IOStreams, build BuildInfo, env func(string) string) (code int) {
 	deps, g := newDeps(ios, build, env)
 	defer func() {
 		if r := recover(); r != nil {
-			code = reportPanic(ios.ErrOut, r, &g.sent)
+			code = cmdutil.ReportPanic(ios.ErrOut, r, &g.sent)
 		}
 	}()
 	return execute(ctx, newRootCmd(deps, g, build), g, args, ios)
@@ -107,22 +102,18 @@ func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []
 	if err != nil && ctx.Err() != nil {
 		// A signal: say so, with whatever the command reported of the state
 		// it left (its hints), and exit 130 for Ctrl-C, 143 for SIGTERM.
-		code, what := exitInterrupted, "interrupted"
-		var sig *signalError
-		if errors.As(context.Cause(ctx), &sig) && sig.sig == syscall.SIGTERM {
-			code, what = exitTerminated, "terminated"
-		}
-		printError(ios.ErrOut, fmt.Errorf("%s: %w", what, err))
-		return code
+		err = cmdutil.Stopped(context.Cause(ctx), err)
+		cmdutil.PrintError(ios.ErrOut, err)
+		return cmdutil.ExitCode(err)
 	}
 	var unprinted *printFailed
 	if errors.As(err, &unprinted) && g.sent.Writes() > 0 {
-		err = withHint(err, "the change was made; only printing its result failed: describe the entry to see it, with another --query or none")
+		err = cmdutil.WithHint(err, "the change was made; only printing its result failed: describe the entry to see it, with another --query or none")
 	}
 	if err != nil {
-		printError(ios.ErrOut, err)
+		cmdutil.PrintError(ios.ErrOut, err)
 	}
-	return exitCode(err)
+	return cmdutil.ExitCode(err)
 }
 
 // Command returns the root command wired to the real world; cmd/gendocs
@@ -178,9 +169,10 @@ func (g *globalOptions) checkClusterRegion(region string) error {
 	if g.clusterRegion == "" || g.clusterRegion == region {
 		return nil
 	}
-	return &FlagError{withHint(
+	return cmdutil.UsageError(cmdutil.WithHint(
 		fmt.Errorf("cluster %s is in region %s, but the region in use is %s", access.Quote(g.clusterARN), g.clusterRegion, region),
-		"pass --region %s, or give the cluster's name alone to use %s", g.clusterRegion, region)}
+		"pass --region %s, or give the cluster's name alone to use %s", g.clusterRegion, region))
+
 }
 
 func newRootCmd(deps *Deps, g *globalOptions, build BuildInfo) *cobra.Command {
@@ -268,23 +260,23 @@ func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
 			case cmd.Name() == "version":
 				// A bad value in a job's environment must not hide which
 				// binary runs.
-				warn(deps, fmt.Sprintf("EKSACCESS_OUTPUT: %v; printing a table", err))
+				cmdutil.Warn(deps.IO.ErrOut, fmt.Sprintf("EKSACCESS_OUTPUT: %v; printing a table", err))
 			default:
-				return flagErrorf("EKSACCESS_OUTPUT: %w", err)
+				return cmdutil.UsageErrorf("EKSACCESS_OUTPUT: %w", err)
 			}
 		}
 	}
 	g.clusterARN, g.clusterRegion = clusterARN(cmd, deps)
 	if g.query != "" {
 		if err := output.CompileQuery(g.query); err != nil {
-			return flagErrorf("--query: %w", err)
+			return cmdutil.UsageErrorf("--query: %w", err)
 		}
 	}
 	if g.timeout <= 0 {
-		return flagErrorf("--timeout must be positive, got %s", g.timeout)
+		return cmdutil.UsageErrorf("--timeout must be positive, got %s", g.timeout)
 	}
 	if g.maxAttempts < 0 {
-		return flagErrorf("--max-attempts must be 1 or more (0, the default, means AWS_MAX_ATTEMPTS, else 10 per read and 3 per write), got %d", g.maxAttempts)
+		return cmdutil.UsageErrorf("--max-attempts must be 1 or more (0, the default, means AWS_MAX_ATTEMPTS, else 10 per read and 3 per write), got %d", g.maxAttempts)
 	}
 	*deps.Output = output.Options{
 		Format: g.output,

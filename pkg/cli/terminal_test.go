@@ -16,8 +16,8 @@ import (
 func TestStderrIsSanitized(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	err := withHint(fmt.Errorf("describe: InvalidParameterException: %s", "\x1b]0;pwned\x07bad\rhint: run evil"), "retry \x1b[31mnow")
-	printError(&buf, err)
+	err := cmdutil.WithHint(fmt.Errorf("describe: InvalidParameterException: %s", "\x1b]0;pwned\x07bad\rhint: run evil"), "retry \x1b[31mnow")
+	cmdutil.PrintError(&buf, err)
 	want := "eksaccess: describe: InvalidParameterException: \\x1b]0;pwned\\x07bad\\rhint: run evil\nhint: retry \\x1b[31mnow\n"
 	if buf.String() != want {
 		t.Errorf("printError wrote %q, want %q", buf.String(), want)
@@ -25,13 +25,13 @@ func TestStderrIsSanitized(t *testing.T) {
 
 	// each line of a multi-line error is its own "eksaccess:" line
 	buf.Reset()
-	printError(&buf, errors.Join(errors.New("one\u202e"), errors.New("two")))
+	cmdutil.PrintError(&buf, errors.Join(errors.New("one\u202e"), errors.New("two")))
 	if want := "eksaccess: one\\u202e\neksaccess: two\n"; buf.String() != want {
 		t.Errorf("printError wrote %q, want %q", buf.String(), want)
 	}
 
 	td := newTestDeps(t)
-	warn(td.Deps, "arn:aws:iam::111122223333:role/x\x1b[2J was deleted")
+	cmdutil.Warn(td.Deps.IO.ErrOut, "arn:aws:iam::111122223333:role/x\x1b[2J was deleted")
 	if got := td.errOut.String(); got != "warning: arn:aws:iam::111122223333:role/x\\x1b[2J was deleted\n" {
 		t.Errorf("warn wrote %q", got)
 	}

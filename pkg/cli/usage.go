@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // This file is how eksaccess reads its command line where cobra alone
@@ -20,7 +21,7 @@ import (
 // noArgs rejects positional arguments as a usage error (exit 2).
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return flagErrorf("unexpected argument %s: %s takes flags only (see --help)", access.Quote(args[0]), cmd.CommandPath())
+		return cmdutil.UsageErrorf("unexpected argument %s: %s takes flags only (see --help)", access.Quote(args[0]), cmd.CommandPath())
 	}
 	return nil
 }
@@ -46,9 +47,9 @@ func preflight(root *cobra.Command, args []string) ([]string, error) {
 		word := s.afterDashes[0]
 		err := fmt.Errorf(`unexpected "--" before the command: %s after it is not read as a command`, access.Quote(word))
 		if sub := subcommand(s.cmd, word); sub != nil {
-			return nil, &FlagError{withHint(err, `drop the "--": %s ...`, sub.CommandPath())}
+			return nil, cmdutil.UsageError(cmdutil.WithHint(err, `drop the "--": %s ...`, sub.CommandPath()))
 		}
-		return nil, &FlagError{withHint(err, "see %s --help for the commands", s.cmd.CommandPath())}
+		return nil, cmdutil.UsageError(cmdutil.WithHint(err, "see %s --help for the commands", s.cmd.CommandPath()))
 	}
 	return args, nil
 }
@@ -154,9 +155,9 @@ func unknownVerb(c *cobra.Command, name string) error {
 		err = fmt.Errorf("unknown command %s", access.Quote(name))
 	}
 	if s := c.SuggestionsFor(name); len(s) > 0 {
-		return &FlagError{withHint(err, "%s", didYouMean(s...))}
+		return cmdutil.UsageError(cmdutil.WithHint(err, "%s", cmdutil.DidYouMean(s...)))
 	}
-	return &FlagError{withHint(err, "see %s --help for the commands", c.CommandPath())}
+	return cmdutil.UsageError(cmdutil.WithHint(err, "see %s --help for the commands", c.CommandPath()))
 }
 
 // unknownSubcommand is the Args of every command group (policy,
@@ -196,7 +197,7 @@ func newHelpCmd() *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			cmd, rest, err := c.Root().Find(args)
 			if err != nil || cmd == nil || len(rest) > 0 {
-				return withHint(flagErrorf("unknown help topic %s", access.Quote(strings.Join(args, " "))), "see eksaccess --help for the commands")
+				return cmdutil.WithHint(cmdutil.UsageErrorf("unknown help topic %s", access.Quote(strings.Join(args, " "))), "see eksaccess --help for the commands")
 			}
 			return cmd.Help()
 		},
@@ -227,15 +228,15 @@ func flagError(c *cobra.Command, err error) error {
 	)
 	switch {
 	case errors.As(err, &refused):
-		return &FlagError{refused}
+		return cmdutil.UsageError(refused)
 	case errors.As(err, &invalid):
-		return &FlagError{&invalidValueError{flag: invalid.GetFlag(), value: invalid.GetValue(), cause: invalid.Unwrap()}}
+		return cmdutil.UsageError(&invalidValueError{flag: invalid.GetFlag(), value: invalid.GetValue(), cause: invalid.Unwrap()})
 	case errors.As(err, &notExist) && notExist.GetSpecifiedShortnames() == "":
-		return &FlagError{withHint(err, "%s", unknownFlagHint(c, notExist.GetSpecifiedName()))}
+		return cmdutil.UsageError(cmdutil.WithHint(err, "%s", unknownFlagHint(c, notExist.GetSpecifiedName())))
 	case errors.As(err, &notExist):
-		return &FlagError{withHint(err, "see %s --help for the flags", c.CommandPath())}
+		return cmdutil.UsageError(cmdutil.WithHint(err, "see %s --help for the flags", c.CommandPath()))
 	}
-	return &FlagError{err}
+	return cmdutil.UsageError(err)
 }
 
 // invalidValueError is pflag's "invalid argument" error with the value
@@ -276,14 +277,14 @@ func unknownFlagHint(c *cobra.Command, name string) string {
 	_ = c.LocalFlags()
 	if ours, ok := awsFlagNames[name]; ok {
 		if !slices.ContainsFunc(ours, func(f string) bool { return c.Flags().Lookup(f) == nil }) {
-			return fmt.Sprintf("%s (the AWS CLI's --%s)", didYouMean(dashed(ours)...), name)
+			return fmt.Sprintf("%s (the AWS CLI's --%s)", cmdutil.DidYouMean(dashed(ours)...), name)
 		}
 		if name == "access-scope" && c.Flags().Lookup("policy") != nil {
 			return "give the scope with the policy: --policy NAME:cluster, or --policy NAME:namespace=dev,test (the AWS CLI's --access-scope)"
 		}
 	}
 	if s := nearestFlags(c, name); len(s) > 0 {
-		return didYouMean(dashed(s)...)
+		return cmdutil.DidYouMean(dashed(s)...)
 	}
 	return fmt.Sprintf("see %s --help for the flags", c.CommandPath())
 }

@@ -1,6 +1,9 @@
 // Package cmdutil holds what eksaccess's commands share and no command
 // owns, as gh's pkg/cmdutil and pkg/iostreams do: the standard streams and
-// what is known of them (IOStreams).
+// what is known of them (IOStreams); the one error type that carries an
+// exit code and a hint (ExitError), the one mapping of errors to the exit
+// codes of the contract (ExitCode) and the one way errors reach stderr
+// (PrintError); what a panic or a stopped write leaves to say.
 //
 // It sits below package cli (the commands) and above the packages the
 // commands call (access, eksapi, output): it may import those, never cli;
