@@ -324,7 +324,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	}
 	if !o.yes && count.total() > 0 {
 		q := fmt.Sprintf("Apply %d %s to %s (%s)?", count.total(), plural(count.total(), "change", "changes"), clusterNames(plans), count)
-		if err := confirm(ctx, o.deps, q, "not applied"); err != nil {
+		if err := cmdutil.Confirm(ctx, o.deps.Confirm, q, "not applied"); err != nil {
 			return err
 		}
 	}

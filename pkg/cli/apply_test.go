@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil/cmdutiltest"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 )
 
@@ -123,7 +124,7 @@ func TestApplyStopped(t *testing.T) {
 			t.Parallel()
 			ctx, interrupt := context.WithCancel(t.Context())
 			defer interrupt()
-			clk := newFakeClock()
+			clk := cmdutiltest.NewFakeClock()
 			var creates atomic.Int32
 			testDone := make(chan struct{})
 			td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {

@@ -197,7 +197,7 @@ func runAuthMode(ctx context.Context, o *authModeOptions) error {
 		question = fmt.Sprintf("Switch cluster %s from %s to %s? Every identity mapped only through the aws-auth ConfigMap stops working: it loses access to the cluster. This cannot be undone", o.cluster, current, o.set)
 	}
 	if !o.yes {
-		if err := confirm(ctx, o.deps, question, fmt.Sprintf("not switched (cluster %s stays %s)", o.cluster, current)); err != nil {
+		if err := cmdutil.Confirm(ctx, o.deps.Confirm, question, fmt.Sprintf("not switched (cluster %s stays %s)", o.cluster, current)); err != nil {
 			return err
 		}
 	}

@@ -85,7 +85,7 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("access entry %s is of type %s: once it is deleted, nodes that use this role stop joining cluster %s, and nodes already in it lose their access", o.principal, typ, o.cluster))
 	}
 	if !o.yes {
-		if err := confirm(ctx, o.deps, deleteQuestion(o.entryTarget, typ), "not deleted"); err != nil {
+		if err := cmdutil.Confirm(ctx, o.deps.Confirm, deleteQuestion(o.entryTarget, typ), "not deleted"); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -195,39 +194,6 @@ func TestRunDeleteMissingEntryAsksNothing(t *testing.T) {
 	}
 }
 
-// TestConfirm: how each outcome of a prompt ends the command. Only yes
-// goes on; declining, end of input and --timeout are exit 2 (nothing was
-// sent), Ctrl-C is the interruption, a broken terminal an error.
-func TestConfirm(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name     string
-		ok       bool
-		err      error
-		wantCode int
-		wantMsg  string
-	}{
-		{name: "yes", ok: true},
-		{name: "no", wantCode: cmdutil.ExitUsage, wantMsg: "not deleted: declined at the prompt"},
-		{name: "end of input", err: io.EOF, wantCode: cmdutil.ExitUsage, wantMsg: "not deleted: declined at the prompt"},
-		{name: "--timeout", err: context.DeadlineExceeded, wantCode: cmdutil.ExitUsage, wantMsg: "not deleted: --timeout ran out before the question"},
-		{name: "Ctrl-C", err: context.Canceled, wantCode: cmdutil.ExitInterrupted, wantMsg: "not deleted: context canceled"},
-		{name: "broken terminal", err: errors.New("input/output error"), wantCode: cmdutil.ExitFailure, wantMsg: "not deleted: read confirmation: input/output error"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			td := newTestDeps(t)
-			td.Confirm = func(context.Context, string) (bool, error) { return tc.ok, tc.err }
-			err := confirm(t.Context(), td.Deps, "Delete?", "not deleted")
-			checkExit(t, err, tc.wantCode, "")
-			if tc.wantMsg != "" && (err == nil || err.Error() != tc.wantMsg) {
-				t.Errorf("err = %v, want %q", err, tc.wantMsg)
-			}
-		})
-	}
-}
-
 // TestPromptThroughRoot: through the root command and a real terminal
 // prompt, declining prints one "eksaccess:" line and exits 2. (--timeout
 // never ends a prompt: TestPromptTimeDoesNotCount.)
@@ -255,7 +221,7 @@ func TestPromptThroughRoot(t *testing.T) {
 			seedEntry(t, td, "arn:aws:iam::111122223333:user/emulator-admin", "AmazonEKSClusterAdminPolicy")
 			td.IO.In = tc.in
 			td.IO.SetTTY(true, true, true)
-			td.Confirm = terminalConfirm(td.IO)
+			td.Confirm = cmdutil.TerminalConfirm(td.IO)
 			g := &globalOptions{}
 			root := newRootCmd(td.Deps, g, BuildInfo{})
 			root.SetArgs(tc.args)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -312,30 +311,6 @@ func TestRootEntryCanBeDescribedAndDeleted(t *testing.T) {
 	}
 	if n := opCount(td, "DeleteAccessEntry"); n != 1 {
 		t.Errorf("%d deletes", n)
-	}
-}
-
-// TestTerminalConfirmEndsWithTheContext: Ctrl-C (or --timeout) at the
-// prompt ends the wait instead of leaving the process blocked on stdin.
-func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
-	t.Parallel()
-	in, never := io.Pipe() // stdin that never answers
-	defer func() { _ = never.Close() }()
-	ios := &cmdutil.IOStreams{In: in, Out: io.Discard, ErrOut: io.Discard}
-	ctx, cancel := context.WithCancel(t.Context())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	ok, err := terminalConfirm(ios)(ctx, "Delete?")
-	if ok || !errors.Is(err, context.Canceled) {
-		t.Fatalf("confirm = %v, %v; want false, context.Canceled", ok, err)
-	}
-
-	yes := &cmdutil.IOStreams{In: strings.NewReader("yes\n"), Out: io.Discard, ErrOut: io.Discard}
-	if ok, err := terminalConfirm(yes)(t.Context(), "Delete?"); !ok || err != nil {
-		t.Errorf("answer yes: %v, %v", ok, err)
-	}
-	no := &cmdutil.IOStreams{In: strings.NewReader("\n"), Out: io.Discard, ErrOut: io.Discard}
-	if ok, err := terminalConfirm(no)(t.Context(), "Delete?"); ok || err != nil {
-		t.Errorf("empty answer: %v, %v", ok, err)
 	}
 }
 

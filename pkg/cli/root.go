@@ -5,7 +5,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -49,7 +48,7 @@ type globalOptions struct {
 	clusterARN, clusterRegion string
 
 	cancel context.CancelFunc // ends the --timeout context
-	clock  clock              // the --timeout clock; nil is the wall clock
+	clock  cmdutil.Clock      // the --timeout clock; nil is the wall clock
 	sent   eksapi.Activity    // what the command sent, for reportPanic
 }
 
@@ -128,7 +127,7 @@ func newDeps(ios *cmdutil.IOStreams, build BuildInfo, env func(string) string) (
 	deps := &Deps{
 		IO:      ios,
 		Output:  &output.Options{},
-		Confirm: terminalConfirm(ios),
+		Confirm: cmdutil.TerminalConfirm(ios),
 		Env:     env,
 	}
 	deps.Client = func(ctx context.Context) (*eksapi.Client, error) {
@@ -284,11 +283,7 @@ func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
 		Color:  !g.noColor && deps.Env("NO_COLOR") == "" && deps.IO.IsStdoutTTY(),
 	}
 	// --timeout: its clock stops while a person is asked a question.
-	clk := g.clock
-	if clk == nil {
-		clk = realClock{}
-	}
-	ctx, cancel := withDeadline(cmd.Context(), g.timeout, clk)
+	ctx, cancel := cmdutil.WithDeadline(cmd.Context(), g.timeout, g.clock)
 	cmd.SetContext(ctx)
 	g.cancel = cancel
 	return nil
@@ -323,32 +318,4 @@ func clusterARN(cmd *cobra.Command, deps *Deps) (arn, region string) {
 		return raw, region
 	}
 	return "", ""
-}
-
-// terminalConfirm asks on stderr and reads a line from stdin. The read
-// runs aside, so that Ctrl-C or --timeout ends the wait at once.
-func terminalConfirm(ios *cmdutil.IOStreams) func(context.Context, string) (bool, error) {
-	return func(ctx context.Context, q string) (bool, error) {
-		fmt.Fprintf(ios.ErrOut, "%s [y/N]: ", output.Sanitize(q))
-		type answer struct {
-			line string
-			err  error
-		}
-		read := make(chan answer, 1)
-		go func() {
-			line, err := bufio.NewReader(ios.In).ReadString('\n')
-			read <- answer{line, err}
-		}()
-		select {
-		case <-ctx.Done():
-			fmt.Fprintln(ios.ErrOut)
-			return false, ctx.Err()
-		case a := <-read:
-			if a.err != nil && a.line == "" {
-				return false, a.err
-			}
-			v := strings.ToLower(strings.TrimSpace(a.line))
-			return v == "y" || v == "yes", nil
-		}
-	}
 }

@@ -3,7 +3,9 @@
 // what is known of them (IOStreams); the one error type that carries an
 // exit code and a hint (ExitError), the one mapping of errors to the exit
 // codes of the contract (ExitCode) and the one way errors reach stderr
-// (PrintError); what a panic or a stopped write leaves to say.
+// (PrintError); what a panic or a stopped write leaves to say; the
+// confirmation prompt (Confirm) and the --timeout deadline whose clock
+// stops at it (WithDeadline).
 //
 // It sits below package cli (the commands) and above the packages the
 // commands call (access, eksapi, output): it may import those, never cli;

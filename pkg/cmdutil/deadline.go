@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"context"
@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// clock is time as the --timeout deadline reads it; tests drive a fake
-// one, so that an hour at a prompt takes no time.
-type clock interface {
+// Clock is time as the --timeout deadline reads it; tests drive a fake
+// one (cmdutiltest.FakeClock), so that an hour at a prompt takes no time.
+type Clock interface {
 	Now() time.Time
 	// AfterFunc calls f once d has passed; stop cancels it and reports
 	// whether it did so before f was called.
@@ -25,7 +25,7 @@ func (realClock) AfterFunc(d time.Duration, f func()) func() bool {
 
 // deadlineCtx is --timeout: a context that ends timeout after it starts,
 // like context.WithTimeout, except that its clock stops while a person is
-// asked a question (pauseDeadline): the time someone takes to read a plan
+// asked a question (PauseDeadline): the time someone takes to read a plan
 // and answer never counts against the deadline, the work before and after
 // the question does. Its parent ending (Ctrl-C, SIGTERM) ends it at any
 // time, at a question too.
@@ -37,7 +37,7 @@ type deadlineCtx struct {
 	context.Context // the inner context: values, and the cause of its end
 	cancel          context.CancelCauseFunc
 	done            chan struct{} // closed once the inner context is done
-	clock           clock
+	clock           Clock
 
 	mu      sync.Mutex
 	expired bool          // the time ran out
@@ -51,9 +51,13 @@ type deadlineCtx struct {
 // deadlineKey finds the deadlineCtx among a context's ancestors.
 type deadlineKey struct{}
 
-// withDeadline returns a context that ends once timeout has passed on
-// clk outside questions, or when parent ends, and its cancel function.
-func withDeadline(parent context.Context, timeout time.Duration, clk clock) (context.Context, context.CancelFunc) {
+// WithDeadline returns a context that ends once timeout has passed on
+// clk (nil: the wall clock) outside questions, or when parent ends, and
+// its cancel function.
+func WithDeadline(parent context.Context, timeout time.Duration, clk Clock) (context.Context, context.CancelFunc) {
+	if clk == nil {
+		clk = realClock{}
+	}
 	inner, cancel := context.WithCancelCause(parent)
 	d := &deadlineCtx{Context: inner, cancel: cancel, done: make(chan struct{}), clock: clk, left: timeout}
 	// Done is a channel of d's own, not the inner context's: so the
@@ -153,10 +157,10 @@ func (d *deadlineCtx) Value(key any) any {
 	return d.Context.Value(key)
 }
 
-// pauseDeadline stops the --timeout clock of ctx, if it has one, while a
+// PauseDeadline stops the --timeout clock of ctx, if it has one, while a
 // person is asked something; call the returned function once they have
 // answered.
-func pauseDeadline(ctx context.Context) (resume func()) {
+func PauseDeadline(ctx context.Context) (resume func()) {
 	if d, ok := ctx.Value(deadlineKey{}).(*deadlineCtx); ok {
 		return d.pause()
 	}
