@@ -284,7 +284,7 @@ is the highest of theirs.`,
 
   # An eksctl ClusterConfig, unchanged
   eksaccess apply -f cluster.yaml --yes`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// The file first: a missing -f, or a file that cannot be read or
 			// is malformed, is the error to fix before --yes matters.

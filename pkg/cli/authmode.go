@@ -138,9 +138,9 @@ update's id after --set.`,
 
   # Later, once every aws-auth mapping has an access entry: access entries only
   eksaccess auth-mode --cluster prod --set api --yes`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireCluster(deps, &opts.cluster); err != nil {
+			if err := cmdutil.RequireCluster(deps.Env, &opts.cluster); err != nil {
 				return err
 			}
 			if runF == nil {
@@ -149,7 +149,7 @@ update's id after --set.`,
 			return runF(cmd.Context(), opts)
 		},
 	}
-	clusterFlag(cmd, &opts.cluster)
+	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
 	f.Var(&opts.set, "set", "switch to this authentication `mode`, one step toward API: "+authModeList()+" (any case)")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")

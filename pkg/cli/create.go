@@ -83,7 +83,7 @@ refuses that (exit 4, nothing sent) unless --force.`,
   # Show the requests without sending them
   eksaccess create --cluster prod --principal arn:aws:iam::111122223333:user/alice \
       --username alice --tag team=platform --dry-run`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.outputSet = cmd.Flags().Changed("output")
 			if err := opts.complete(); err != nil {
@@ -95,11 +95,11 @@ refuses that (exit 4, nothing sent) unless --force.`,
 			return runF(cmd.Context(), opts)
 		},
 	}
-	clusterFlag(cmd, &opts.req.Cluster)
-	principalFlag(cmd, &opts.req.Principal)
+	cmdutil.ClusterFlag(cmd, &opts.req.Cluster)
+	cmdutil.PrincipalFlag(cmd, &opts.req.Principal)
 	f := cmd.Flags()
 	f.Var(&opts.req.Type, "type", "entry `type`: "+typeList()+" (any case; default STANDARD)")
-	f.Var(newListValue(&opts.groups), "group", "Kubernetes `group` (repeatable, or comma-separated)")
+	f.Var(cmdutil.NewListValue(&opts.groups), "group", "Kubernetes `group` (repeatable, or comma-separated)")
 	f.StringVar(&opts.req.Username, "username", "", "Kubernetes `username` (default: EKS picks one from the principal)")
 	f.Var(&opts.tags, "tag", "tag as `key=value` (repeatable; key= for an empty value)")
 	f.StringVar(&opts.req.ClientRequestToken, "client-request-token", "", "idempotency `token`, 33 to 126 characters (default: eksaccess generates one)")
@@ -113,10 +113,10 @@ refuses that (exit 4, nothing sent) unless --force.`,
 
 // complete gathers the flags into the request and validates it offline.
 func (o *createOptions) complete() error {
-	if err := requireCluster(o.deps, &o.req.Cluster); err != nil {
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.req.Cluster); err != nil {
 		return err
 	}
-	if err := requirePrincipal(o.req.Principal); err != nil {
+	if err := cmdutil.RequirePrincipal(o.req.Principal); err != nil {
 		return err
 	}
 	o.req.Groups = access.NormalizeGroups(o.groups)

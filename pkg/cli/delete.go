@@ -40,7 +40,7 @@ credentials belong to) unless --force.`,
 		Example: `  eksaccess delete --cluster prod --principal arn:aws:iam::111122223333:role/dev
   # In CI: no prompt, and no error when it is already gone
   eksaccess rm --cluster prod --principal arn:aws:iam::111122223333:role/dev --yes --if-exists`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.require(deps); err != nil {
 				return err

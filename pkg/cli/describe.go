@@ -34,7 +34,7 @@ to it.`,
   eksaccess get --cluster prod --principal arn:aws:iam::111122223333:role/dev --with-policies -o yaml
   eksaccess describe --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       -o json --query accessEntry.username`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.require(deps); err != nil {
 				return err

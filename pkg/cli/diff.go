@@ -31,7 +31,7 @@ gate for CI.`,
 
   # The plan as data
   eksaccess diff -f access.yaml -o json --query 'plans[].summary'`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.complete(cmd.Context()); err != nil {
 				return err

@@ -42,12 +42,12 @@ The apply file is YAML: -o json, table and text are refused (list
 		Example: `  eksaccess export --cluster prod > access.yaml
   # A round trip changes nothing
   eksaccess export --cluster prod | eksaccess diff -f -`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := applyFileOutput(cmd, deps); err != nil {
 				return err
 			}
-			if err := requireCluster(deps, &opts.cluster); err != nil {
+			if err := cmdutil.RequireCluster(deps.Env, &opts.cluster); err != nil {
 				return err
 			}
 			if opts.concurrency < 1 {
@@ -59,7 +59,7 @@ The apply file is YAML: -o json, table and text are refused (list
 			return runF(cmd.Context(), opts)
 		},
 	}
-	clusterFlag(cmd, &opts.cluster)
+	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	cmd.Flags().IntVar(&opts.concurrency, "concurrency", bulkConcurrency, concurrencyUsage)
 	return cmd
 }

@@ -90,7 +90,7 @@ refused.`,
   # Then compare with the cluster's access entries, and apply
   eksaccess diff -f access.yaml
   eksaccess apply -f access.yaml`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := applyFileOutput(cmd, deps); err != nil {
 				return err
@@ -100,7 +100,7 @@ refused.`,
 					"kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml"))
 
 			}
-			if err := requireCluster(deps, &opts.cluster); err != nil {
+			if err := cmdutil.RequireCluster(deps.Env, &opts.cluster); err != nil {
 				return cmdutil.WithHint(err, "the apply file names the cluster it is for")
 			}
 			if opts.region != "" {
@@ -114,7 +114,7 @@ refused.`,
 			return runF(cmd.Context(), opts)
 		},
 	}
-	clusterFlag(cmd, &opts.cluster)
+	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
 	f.StringVarP(&opts.file, "filename", "f", "", "the aws-auth ConfigMap, YAML or JSON, or an eksctl ClusterConfig (`FILE`, or - for stdin)")
 	// The global --region would name the region to send calls to; this

@@ -41,9 +41,9 @@ ellipsis; -o text, json and yaml print every value whole.`,
   eksaccess list --cluster prod --associated-policy AmazonEKSClusterAdminPolicy
   # One row per entry: type, username, groups, policies with their scopes, tags
   eksaccess list --cluster prod --details`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireCluster(deps, &opts.cluster); err != nil {
+			if err := cmdutil.RequireCluster(deps.Env, &opts.cluster); err != nil {
 				return err
 			}
 			if opts.concurrency < 1 {
@@ -65,7 +65,7 @@ ellipsis; -o text, json and yaml print every value whole.`,
 			return runF(cmd.Context(), opts)
 		},
 	}
-	clusterFlag(cmd, &opts.cluster)
+	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
 	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN, checked against the catalog)")
 	f.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` entries (default: all)")

@@ -52,17 +52,17 @@ type entryTarget struct {
 }
 
 func (t *entryTarget) addFlags(cmd *cobra.Command) {
-	clusterFlag(cmd, &t.cluster)
-	entryPrincipalFlag(cmd, &t.principal)
+	cmdutil.ClusterFlag(cmd, &t.cluster)
+	cmdutil.EntryPrincipalFlag(cmd, &t.principal)
 }
 
 // require fills --cluster from EKSACCESS_CLUSTER, requires both flags and
 // warns about principals EKS will not recognise.
 func (t *entryTarget) require(deps *Deps) error {
-	if err := requireCluster(deps, &t.cluster); err != nil {
+	if err := cmdutil.RequireCluster(deps.Env, &t.cluster); err != nil {
 		return err
 	}
-	if err := requirePrincipal(t.principal); err != nil {
+	if err := cmdutil.RequirePrincipal(t.principal); err != nil {
 		return err
 	}
 	cmdutil.Warn(deps.IO.ErrOut, t.principal.Warnings()...)
@@ -111,7 +111,7 @@ identity your credentials belong to). --force skips that check.`,
   eksaccess policy associate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       --policy arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy --namespace dev \
       -o json --query associatedAccessPolicy.accessScope`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.complete(); err != nil {
 				return err
@@ -123,10 +123,10 @@ identity your credentials belong to). --force skips that check.`,
 		},
 	}
 	opts.addFlags(cmd)
-	policyFlag(cmd, &opts.policy)
+	cmdutil.PolicyFlag(cmd, &opts.policy)
 	f := cmd.Flags()
 	f.BoolVar(&opts.clusterScope, "cluster-scope", false, "the policy applies to the whole cluster")
-	f.Var(newListValue(&opts.namespaces), "namespace", "the policy applies to this `namespace` (repeatable, or comma-separated; \"dev-*\" is a prefix)")
+	f.Var(cmdutil.NewListValue(&opts.namespaces), "namespace", "the policy applies to this `namespace` (repeatable, or comma-separated; \"dev-*\" is a prefix)")
 	f.BoolVar(&opts.force, "force", false, "associate even if that narrows your own last cluster-admin policy to namespaces")
 	return cmd
 }
@@ -136,7 +136,7 @@ func (o *policyAssociateOptions) complete() error {
 	if err := o.require(o.deps); err != nil {
 		return err
 	}
-	if err := requirePolicy(o.policy); err != nil {
+	if err := cmdutil.RequirePolicy(o.policy); err != nil {
 		return err
 	}
 	if err := o.policy.CheckAssociable(); err != nil {
@@ -281,12 +281,12 @@ last access policy of any kind when its entry has no Kubernetes groups.
   # Remove your own cluster-admin policy on purpose
   eksaccess policy disassociate --cluster prod --principal arn:aws:iam::111122223333:role/admin \
       --policy AmazonEKSClusterAdminPolicy --force`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.require(deps); err != nil {
 				return err
 			}
-			if err := requirePolicy(opts.policy); err != nil {
+			if err := cmdutil.RequirePolicy(opts.policy); err != nil {
 				return err
 			}
 			if runF == nil {
@@ -296,7 +296,7 @@ last access policy of any kind when its entry has no Kubernetes groups.
 		},
 	}
 	opts.addFlags(cmd)
-	policyFlag(cmd, &opts.policy)
+	cmdutil.PolicyFlag(cmd, &opts.policy)
 	cmd.Flags().BoolVar(&opts.force, "force", false, "remove it even if that locks you out (your last cluster-admin policy, or your last policy)")
 	return cmd
 }
@@ -388,7 +388,7 @@ func newPolicyListCmd(deps *Deps, runF func(context.Context, *policyListOptions)
 		Example: `  eksaccess policy list
   eksaccess policy list -o text | cut -f1
   eksaccess policy list -o json --query 'accessPolicies[].name'`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF == nil {
 				runF = runPolicyList
@@ -438,7 +438,7 @@ func newPolicyListAssociatedCmd(deps *Deps, runF func(context.Context, *policyLi
   eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev -o yaml
   eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       -o json --query 'associatedAccessPolicies[].policyArn'`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.require(deps); err != nil {
 				return err

@@ -154,7 +154,7 @@ func TestPolicyCmdUnknownVerb(t *testing.T) {
 	td := newTestDeps(t)
 	policyCmd := func() *cobra.Command {
 		c := newPolicyCmd(td.Deps)
-		rejectUnknownVerbs(c) // as newRootCmd does
+		cmdutil.RejectUnknownVerbs(c) // as newRootCmd does
 		return c
 	}
 	err := execArgs(t, td, policyCmd(), "lst")

@@ -24,7 +24,7 @@ import (
 )
 
 // rootName is the program's name.
-const rootName = "eksaccess"
+const rootName = cmdutil.ProgramName
 
 // BuildInfo describes the binary (set by the linker at release time).
 type BuildInfo struct {
@@ -90,7 +90,7 @@ func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
-	args, err := preflight(root, args)
+	args, err := cmdutil.Preflight(root, args)
 	if err == nil {
 		root.SetArgs(args)
 		err = root.ExecuteContext(ctx)
@@ -198,7 +198,7 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 			return g.complete(cmd, deps)
 		},
 	}
-	root.SetFlagErrorFunc(flagError)
+	root.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
 	root.Version = versionInfo(build, readBuildInfo()).Version
 	root.Flags().Bool("version", false, "print the version (the version command says more)")
 
@@ -228,21 +228,21 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		newExportCmd(deps, nil),
 		newVersionCmd(deps, build),
 	)
-	root.SetHelpCommand(newHelpCmd())
+	root.SetHelpCommand(cmdutil.NewHelpCmd())
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
-		rejectUnknownVerbs(c)
+		cmdutil.RejectUnknownVerbs(c)
 		if c.Name() == "completion" {
 			// cobra's shells take no argument, but say so as a plain error
 			// (exit 1): a stray argument is a usage error (exit 2).
 			for _, shell := range c.Commands() {
-				shell.Args = noArgs
+				shell.Args = cmdutil.NoArgs
 			}
 		}
 	}
 	registerCompletions(root, deps)
-	guardFlags(root)
+	cmdutil.GuardFlags(root)
 	return root
 }
 
@@ -312,7 +312,7 @@ func clusterARN(cmd *cobra.Command, deps *Deps) (arn, region string) {
 	}
 	raw := deps.Env("EKSACCESS_CLUSTER")
 	if f.Changed {
-		raw = givenValue(f)
+		raw = cmdutil.GivenValue(f)
 	}
 	if _, region, err := access.ParseCluster(raw); err == nil && region != "" {
 		return raw, region

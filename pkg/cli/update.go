@@ -54,12 +54,12 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
 
   # Remove every group
   eksaccess update --cluster prod --principal arn:aws:iam::111122223333:role/dev --no-groups`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireCluster(deps, &opts.req.Cluster); err != nil {
+			if err := cmdutil.RequireCluster(deps.Env, &opts.req.Cluster); err != nil {
 				return err
 			}
-			if err := requirePrincipal(opts.req.Principal); err != nil {
+			if err := cmdutil.RequirePrincipal(opts.req.Principal); err != nil {
 				return err
 			}
 			opts.req.SetGroups = cmd.Flags().Changed("group")
@@ -75,10 +75,10 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
 			return runF(cmd.Context(), opts)
 		},
 	}
-	clusterFlag(cmd, &opts.req.Cluster)
-	entryPrincipalFlag(cmd, &opts.req.Principal)
+	cmdutil.ClusterFlag(cmd, &opts.req.Cluster)
+	cmdutil.EntryPrincipalFlag(cmd, &opts.req.Principal)
 	f := cmd.Flags()
-	f.Var(newListValue(&opts.groups), "group", "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
+	f.Var(cmdutil.NewListValue(&opts.groups), "group", "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
 	f.BoolVar(&opts.req.NoGroups, "no-groups", false, "remove every Kubernetes group")
 	f.StringVar(&opts.req.Username, "username", "", "new Kubernetes `username`")
 	f.BoolVar(&opts.force, "force", false, "update even if that leaves your own entry no access")

@@ -5,7 +5,10 @@
 // codes of the contract (ExitCode) and the one way errors reach stderr
 // (PrintError); what a panic or a stopped write leaves to say; the
 // confirmation prompt (Confirm) and the --timeout deadline whose clock
-// stops at it (WithDeadline).
+// stops at it (WithDeadline); the flags several commands share, the
+// rules every flag value follows (GuardFlags) and how the command line is
+// read where cobra alone would not do what a user expects (Preflight,
+// FlagErrorFunc, NewHelpCmd).
 //
 // It sits below package cli (the commands) and above the packages the
 // commands call (access, eksapi, output): it may import those, never cli;

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"errors"
@@ -11,29 +11,32 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
-	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
+
+// ProgramName is the program's name: the root command's, and the prefix
+// of every error line.
+const ProgramName = "eksaccess"
 
 // This file is how eksaccess reads its command line where cobra alone
 // would not do what a user expects: --help anywhere, unknown commands and
 // flags, and the errors of flag parsing.
 
-// noArgs rejects positional arguments as a usage error (exit 2).
-func noArgs(cmd *cobra.Command, args []string) error {
+// NoArgs rejects positional arguments as a usage error (exit 2).
+func NoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return cmdutil.UsageErrorf("unexpected argument %s: %s takes flags only (see --help)", access.Quote(args[0]), cmd.CommandPath())
+		return UsageErrorf("unexpected argument %s: %s takes flags only (see --help)", access.Quote(args[0]), cmd.CommandPath())
 	}
 	return nil
 }
 
-// preflight reads the arguments before cobra does and returns the ones to
+// Preflight reads the arguments before cobra does and returns the ones to
 // execute, or a usage error:
 //   - -h or --help anywhere before "--" shows the help of the command the
 //     arguments name, whatever else they hold (cobra would first fail on
 //     another flag's value, or show the root's help for `eksaccess --help list`);
 //   - an unknown command is a usage error with a suggestion;
 //   - "--" where a command is expected is a usage error, not the root's help.
-func preflight(root *cobra.Command, args []string) ([]string, error) {
+func Preflight(root *cobra.Command, args []string) ([]string, error) {
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
 		return args, nil // cobra's hidden completion entry points: a line being typed
 	}
@@ -47,9 +50,9 @@ func preflight(root *cobra.Command, args []string) ([]string, error) {
 		word := s.afterDashes[0]
 		err := fmt.Errorf(`unexpected "--" before the command: %s after it is not read as a command`, access.Quote(word))
 		if sub := subcommand(s.cmd, word); sub != nil {
-			return nil, cmdutil.UsageError(cmdutil.WithHint(err, `drop the "--": %s ...`, sub.CommandPath()))
+			return nil, UsageError(WithHint(err, `drop the "--": %s ...`, sub.CommandPath()))
 		}
-		return nil, cmdutil.UsageError(cmdutil.WithHint(err, "see %s --help for the commands", s.cmd.CommandPath()))
+		return nil, UsageError(WithHint(err, "see %s --help for the commands", s.cmd.CommandPath()))
 	}
 	return args, nil
 }
@@ -151,13 +154,13 @@ func commandNames(c *cobra.Command) []string {
 // cobra's suggestions.
 func unknownVerb(c *cobra.Command, name string) error {
 	err := fmt.Errorf("unknown command %s for %q", access.Quote(name), c.CommandPath())
-	if !c.HasParent() && c.Name() == rootName {
+	if !c.HasParent() && c.Name() == ProgramName {
 		err = fmt.Errorf("unknown command %s", access.Quote(name))
 	}
 	if s := c.SuggestionsFor(name); len(s) > 0 {
-		return cmdutil.UsageError(cmdutil.WithHint(err, "%s", cmdutil.DidYouMean(s...)))
+		return UsageError(WithHint(err, "%s", DidYouMean(s...)))
 	}
-	return cmdutil.UsageError(cmdutil.WithHint(err, "see %s --help for the commands", c.CommandPath()))
+	return UsageError(WithHint(err, "see %s --help for the commands", c.CommandPath()))
 }
 
 // unknownSubcommand is the Args of every command group (policy,
@@ -170,9 +173,9 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 	return unknownVerb(cmd, args[0])
 }
 
-// rejectUnknownVerbs makes every command group under c treat an unknown
+// RejectUnknownVerbs makes every command group under c treat an unknown
 // verb as a usage error (see unknownSubcommand).
-func rejectUnknownVerbs(c *cobra.Command) {
+func RejectUnknownVerbs(c *cobra.Command) {
 	if !c.HasSubCommands() {
 		return
 	}
@@ -184,20 +187,20 @@ func rejectUnknownVerbs(c *cobra.Command) {
 		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	}
 	for _, sub := range c.Commands() {
-		rejectUnknownVerbs(sub)
+		RejectUnknownVerbs(sub)
 	}
 }
 
-// newHelpCmd is `eksaccess help [command]`: cobra's, except that an unknown
+// NewHelpCmd is `eksaccess help [command]`: cobra's, except that an unknown
 // topic is a usage error (exit 2) rather than help and exit 0.
-func newHelpCmd() *cobra.Command {
+func NewHelpCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "help [command]",
 		Short: "Help about any command",
 		RunE: func(c *cobra.Command, args []string) error {
 			cmd, rest, err := c.Root().Find(args)
 			if err != nil || cmd == nil || len(rest) > 0 {
-				return cmdutil.WithHint(cmdutil.UsageErrorf("unknown help topic %s", access.Quote(strings.Join(args, " "))), "see eksaccess --help for the commands")
+				return WithHint(UsageErrorf("unknown help topic %s", access.Quote(strings.Join(args, " "))), "see eksaccess --help for the commands")
 			}
 			return cmd.Help()
 		},
@@ -217,10 +220,10 @@ func newHelpCmd() *cobra.Command {
 	}
 }
 
-// flagError turns an error of flag parsing into a usage error (exit 2):
+// FlagErrorFunc turns an error of flag parsing into a usage error (exit 2):
 // a value guardedValue refused keeps its own message; an invalid value
 // echoes the input cut to size; an unknown flag gets a suggestion.
-func flagError(c *cobra.Command, err error) error {
+func FlagErrorFunc(c *cobra.Command, err error) error {
 	var (
 		refused  *valueError
 		invalid  *pflag.InvalidValueError
@@ -228,15 +231,15 @@ func flagError(c *cobra.Command, err error) error {
 	)
 	switch {
 	case errors.As(err, &refused):
-		return cmdutil.UsageError(refused)
+		return UsageError(refused)
 	case errors.As(err, &invalid):
-		return cmdutil.UsageError(&invalidValueError{flag: invalid.GetFlag(), value: invalid.GetValue(), cause: invalid.Unwrap()})
+		return UsageError(&invalidValueError{flag: invalid.GetFlag(), value: invalid.GetValue(), cause: invalid.Unwrap()})
 	case errors.As(err, &notExist) && notExist.GetSpecifiedShortnames() == "":
-		return cmdutil.UsageError(cmdutil.WithHint(err, "%s", unknownFlagHint(c, notExist.GetSpecifiedName())))
+		return UsageError(WithHint(err, "%s", unknownFlagHint(c, notExist.GetSpecifiedName())))
 	case errors.As(err, &notExist):
-		return cmdutil.UsageError(cmdutil.WithHint(err, "see %s --help for the flags", c.CommandPath()))
+		return UsageError(WithHint(err, "see %s --help for the flags", c.CommandPath()))
 	}
-	return cmdutil.UsageError(err)
+	return UsageError(err)
 }
 
 // invalidValueError is pflag's "invalid argument" error with the value
@@ -277,14 +280,14 @@ func unknownFlagHint(c *cobra.Command, name string) string {
 	_ = c.LocalFlags()
 	if ours, ok := awsFlagNames[name]; ok {
 		if !slices.ContainsFunc(ours, func(f string) bool { return c.Flags().Lookup(f) == nil }) {
-			return fmt.Sprintf("%s (the AWS CLI's --%s)", cmdutil.DidYouMean(dashed(ours)...), name)
+			return fmt.Sprintf("%s (the AWS CLI's --%s)", DidYouMean(dashed(ours)...), name)
 		}
 		if name == "access-scope" && c.Flags().Lookup("policy") != nil {
 			return "give the scope with the policy: --policy NAME:cluster, or --policy NAME:namespace=dev,test (the AWS CLI's --access-scope)"
 		}
 	}
 	if s := nearestFlags(c, name); len(s) > 0 {
-		return cmdutil.DidYouMean(dashed(s)...)
+		return DidYouMean(dashed(s)...)
 	}
 	return fmt.Sprintf("see %s --help for the flags", c.CommandPath())
 }
