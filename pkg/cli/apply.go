@@ -65,7 +65,7 @@ func (o *planOptions) complete(ctx context.Context) error {
 	if o.concurrency < 1 {
 		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
 	}
-	name, data, err := readInput(ctx, o.file, o.deps.IO.In)
+	name, data, err := cmdutil.ReadInput(ctx, o.file, o.deps.IO.In)
 	if err != nil {
 		return err
 	}

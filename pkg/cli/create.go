@@ -322,13 +322,13 @@ func conflictHints(r access.CreateEntry, e access.Entry, d access.Diff) []string
 		cmd := "eksaccess update " + target
 		if d.Has(access.FieldGroups) {
 			if groups := access.NormalizeGroups(r.Groups); len(groups) > 0 {
-				cmd += " --group " + shellQuote(strings.Join(groups, ","))
+				cmd += " --group " + cmdutil.ShellQuote(strings.Join(groups, ","))
 			} else {
 				cmd += " --no-groups"
 			}
 		}
 		if d.Has(access.FieldUsername) {
-			cmd += " --username " + shellQuote(r.Username)
+			cmd += " --username " + cmdutil.ShellQuote(r.Username)
 		}
 		hints = append(hints, "change the groups and username with: "+cmd)
 	}
@@ -344,17 +344,17 @@ func conflictHints(r access.CreateEntry, e access.Entry, d access.Diff) []string
 	}
 	arn := cmp.Or(e.AccessEntryARN, "ENTRY-ARN")
 	if len(set) > 0 {
-		hints = append(hints, fmt.Sprintf("tags change only through the EKS tagging API (eksaccess has no tag command yet): aws eks tag-resource --resource-arn %s --tags %s", arn, shellQuote(strings.Join(set, ","))))
+		hints = append(hints, fmt.Sprintf("tags change only through the EKS tagging API (eksaccess has no tag command yet): aws eks tag-resource --resource-arn %s --tags %s", arn, cmdutil.ShellQuote(strings.Join(set, ","))))
 	}
 	if len(unset) > 0 {
-		hints = append(hints, fmt.Sprintf("remove the tags not requested with: aws eks untag-resource --resource-arn %s --tag-keys %s", arn, shellQuote(strings.Join(unset, ","))))
+		hints = append(hints, fmt.Sprintf("remove the tags not requested with: aws eks untag-resource --resource-arn %s --tag-keys %s", arn, cmdutil.ShellQuote(strings.Join(unset, ","))))
 	}
 	for _, p := range d.Policies {
 		switch p.Action {
 		case access.PolicyRescope:
 			scope := "--cluster-scope"
 			if p.Want.Type == access.ScopeNamespace {
-				scope = "--namespace " + shellQuote(strings.Join(p.Want.Namespaces, ","))
+				scope = "--namespace " + cmdutil.ShellQuote(strings.Join(p.Want.Namespaces, ","))
 			}
 			hints = append(hints, fmt.Sprintf("change the scope of %s in place with: eksaccess policy associate %s --policy %s %s", p.Policy.Name(), target, p.Policy, scope))
 		case access.PolicyRemove:
@@ -367,17 +367,6 @@ func conflictHints(r access.CreateEntry, e access.Entry, d access.Diff) []string
 		}
 	}
 	return hints
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	safe := func(r rune) bool {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
-	}
-	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !safe(r) }) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func policiesOrNil(req access.CreateEntry, have []access.AssociatedPolicy) []access.AssociatedPolicy {

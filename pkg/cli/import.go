@@ -125,7 +125,7 @@ refused.`,
 }
 
 func runImportAWSAuth(ctx context.Context, o *importAWSAuthOptions) error {
-	name, data, err := readInput(ctx, o.file, o.deps.IO.In)
+	name, data, err := cmdutil.ReadInput(ctx, o.file, o.deps.IO.In)
 	if err != nil {
 		return err
 	}

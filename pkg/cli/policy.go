@@ -368,7 +368,7 @@ func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, clie
 // scopeFlags are policy associate's flags for scope.
 func scopeFlags(scope access.Scope) string {
 	if scope.Type == access.ScopeNamespace {
-		return "--namespace " + shellQuote(strings.Join(scope.Namespaces, ","))
+		return "--namespace " + cmdutil.ShellQuote(strings.Join(scope.Namespaces, ","))
 	}
 	return "--cluster-scope"
 }

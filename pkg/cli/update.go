@@ -200,7 +200,7 @@ func (o *updateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.C
 	_, rerr := client.UpdateEntry(ctx, t.cluster, t.principal, was.KubernetesGroups, back.Username)
 	return lockedOutMeanwhile(fmt.Sprintf("updated access entry %s in cluster %s", t.principal, t.cluster), refusal,
 		fmt.Sprintf("its groups were set back to [%s]", strings.Join(groups, " ")), rerr,
-		fmt.Sprintf("eksaccess update --cluster %s --principal %s --group %s", t.cluster, t.principal, shellQuote(strings.Join(groups, ","))))
+		fmt.Sprintf("eksaccess update --cluster %s --principal %s --group %s", t.cluster, t.principal, cmdutil.ShellQuote(strings.Join(groups, ","))))
 }
 
 // entryChanges lists what differs between two reads of an entry in the

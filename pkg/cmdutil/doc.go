@@ -8,7 +8,8 @@
 // stops at it (WithDeadline); the flags several commands share, the
 // rules every flag value follows (GuardFlags) and how the command line is
 // read where cobra alone would not do what a user expects (Preflight,
-// FlagErrorFunc, NewHelpCmd).
+// FlagErrorFunc, NewHelpCmd); reading the -f input of apply, diff and
+// import (ReadInput).
 //
 // It sits below package cli (the commands) and above the packages the
 // commands call (access, eksapi, output): it may import those, never cli;
