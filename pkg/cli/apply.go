@@ -401,8 +401,8 @@ type applyDoc struct {
 func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total int) []*plan.Result {
 	results := make([]*plan.Result, len(plans))
 	var done atomic.Int64
-	progress := o.deps.progress("applied", "changes", total)
-	defer progress.stop()
+	progress := cmdutil.NewProgress(o.deps.IO, progressAfter, "applied", "changes", total)
+	defer progress.Stop()
 	var wg sync.WaitGroup
 	for i, cp := range plans {
 		if cp.err != nil || cp.plan.Writes() == 0 && cp.plan.Summary().Refuse == 0 {
@@ -415,7 +415,7 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total 
 				Client:      cp.client,
 				Waiter:      eksapi.Waiter{Notify: func(msg string) { cmdutil.Warn(o.deps.IO.ErrOut, msg) }},
 				Concurrency: o.concurrency,
-				Progress:    func(int, int) { progress.set(int(done.Add(1))) },
+				Progress:    func(int, int) { progress.Set(int(done.Add(1))) },
 			}
 			r := x.Apply(ctx, cp.plan)
 			results[i] = &r

@@ -220,7 +220,7 @@ func runCreate(ctx context.Context, o *createOptions) error {
 	if err != nil {
 		return err
 	}
-	return o.deps.print(entryResult(entry, policies))
+	return o.deps.print(cmdutil.EntryResult(entry, policies))
 }
 
 // runCreateDryRun validates what needs no AWS configuration (the policy
@@ -298,13 +298,13 @@ func finishExisting(ctx context.Context, o *createOptions, client *eksapi.Client
 	missing := diff.Missing()
 	if len(missing) == 0 {
 		fmt.Fprintf(o.deps.IO.ErrOut, "access entry %s in cluster %s exists and matches: unchanged\n", o.req.Principal, o.req.Cluster)
-		return o.deps.print(entryResult(existing, policiesOrNil(o.req, have)))
+		return o.deps.print(cmdutil.EntryResult(existing, policiesOrNil(o.req, have)))
 	}
 	policies, err := associateAll(ctx, o, client, existing, missing, have)
 	if err != nil {
 		return err
 	}
-	return o.deps.print(entryResult(existing, policies))
+	return o.deps.print(cmdutil.EntryResult(existing, policies))
 }
 
 // conflictHints say how to make an existing entry what the request asks,
@@ -417,7 +417,7 @@ func (e *partialCreateError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "access entry %s exists in cluster %s (%s)\n", e.entry.PrincipalARN, e.entry.ClusterName, e.entry.AccessEntryARN)
 	if len(e.associated) > 0 {
-		fmt.Fprintf(&b, "associated: %s\n", policySummary(e.associated))
+		fmt.Fprintf(&b, "associated: %s\n", cmdutil.PolicySummary(e.associated))
 	}
 	fmt.Fprintf(&b, "not associated: %s\n", strings.Join(e.pending, ","))
 	b.WriteString(e.cause.Error())

@@ -75,9 +75,9 @@ func runDescribe(ctx context.Context, o *describeOptions) error {
 			return err
 		}
 	}
-	r := entryResult(entry, policies)
+	r := cmdutil.EntryResult(entry, policies)
 	if !o.withPolicies {
-		r.Doc = entryDoc{AccessEntry: entry}
+		r.Doc = cmdutil.EntryDoc{AccessEntry: entry}
 	}
 	return o.deps.print(r)
 }

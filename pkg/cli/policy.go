@@ -238,7 +238,7 @@ func associationResult(cluster access.ClusterName, principal access.PrincipalARN
 		Doc: associationDoc{ClusterName: string(cluster), PrincipalARN: principal.String(), AssociatedAccessPolicy: p},
 		Table: output.Table{
 			Header: []string{"POLICY", "SCOPE", "NAMESPACES", "ASSOCIATED", "MODIFIED"},
-			Rows:   [][]string{append(associationRow(p), timestamp(p.ModifiedAt))},
+			Rows:   [][]string{append(associationRow(p), cmdutil.Timestamp(p.ModifiedAt))},
 		},
 	}
 }
@@ -249,7 +249,7 @@ func associationRow(p access.AssociatedPolicy) []string {
 		access.PolicyName(p.PolicyARN),
 		string(p.AccessScope.Type),
 		strings.Join(p.AccessScope.Namespaces, ","),
-		timestamp(p.AssociatedAt),
+		cmdutil.Timestamp(p.AssociatedAt),
 	}
 }
 

@@ -139,7 +139,7 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	if err := o.restoreIfLockedOut(ctx, client, t, guard, current, back); err != nil {
 		return err
 	}
-	return o.deps.print(entryResult(updated, nil))
+	return o.deps.print(cmdutil.EntryResult(updated, nil))
 }
 
 // verify reads the entry back after the write. EKS has no conditional

@@ -9,7 +9,9 @@
 // rules every flag value follows (GuardFlags) and how the command line is
 // read where cobra alone would not do what a user expects (Preflight,
 // FlagErrorFunc, NewHelpCmd); reading the -f input of apply, diff and
-// import (ReadInput).
+// import (ReadInput); the progress line of bulk work (Progress); the
+// rendering of one access entry that create, describe and update share
+// (EntryResult).
 //
 // It sits below package cli (the commands) and above the packages the
 // commands call (access, eksapi, output): it may import those, never cli;
