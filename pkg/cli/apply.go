@@ -39,19 +39,10 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.prune, "prune", false, "delete entries the file does not name: only those apply created for the file's owner (tags "+plan.ManagedTagKey+"="+plan.ManagedTagValue+" and "+plan.OwnerTagKey+"), never node entries")
 	f.BoolVar(&o.pruneUnmanaged, "prune-unmanaged", false, "with --prune, also delete entries apply did not create (still never node entries, nor another owner's)")
 	f.BoolVar(&o.force, "force", false, "skip the lockout check: allow changes that remove your own access")
-	f.IntVar(&o.concurrency, "concurrency", bulkConcurrency, concurrencyUsage)
+	f.IntVar(&o.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
 	f.BoolVar(&o.verbose, "verbose", false, "also list the entries the plan leaves alone, and why")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml", "json")
 }
-
-// bulkConcurrency bounds the entries a bulk command (apply, diff, export,
-// list --details) works on at once, per cluster. It is an upper bound: the
-// client's limiter (eksapi.Limiter) starts lower, grows while EKS answers
-// promptly and backs off when it throttles or slows down, so the default is
-// fast on an idle API and polite on a busy one.
-const bulkConcurrency = 64
-
-const concurrencyUsage = "work on at most `N` entries at once per cluster; eksaccess starts with fewer requests in flight and adapts to EKS's throttling and latency"
 
 // complete checks the flags and loads the file: a bad file is exit 2 and
 // nothing is sent.

@@ -401,7 +401,7 @@ func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, 
 		}
 		done = append(done, ap)
 	}
-	return sortPolicies(done), nil
+	return cmdutil.SortPolicies(done), nil
 }
 
 // partialCreateError says exactly what exists after a create that stopped

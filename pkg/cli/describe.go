@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/spf13/cobra"
 
@@ -80,10 +79,4 @@ func runDescribe(ctx context.Context, o *describeOptions) error {
 		r.Doc = cmdutil.EntryDoc{AccessEntry: entry}
 	}
 	return o.deps.print(r)
-}
-
-// sortPolicies orders policies by ARN (stable output whatever the API order).
-func sortPolicies(p []access.AssociatedPolicy) []access.AssociatedPolicy {
-	sort.Slice(p, func(i, j int) bool { return p[i].PolicyARN < p[j].PolicyARN })
-	return p
 }

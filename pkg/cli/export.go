@@ -60,7 +60,7 @@ The apply file is YAML: -o json, table and text are refused (list
 		},
 	}
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
-	cmd.Flags().IntVar(&opts.concurrency, "concurrency", bulkConcurrency, concurrencyUsage)
+	cmd.Flags().IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
 	return cmd
 }
 

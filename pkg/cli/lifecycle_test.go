@@ -101,7 +101,7 @@ func TestNewListCmd(t *testing.T) {
 	t.Parallel()
 	runParseCases(t, newListCmd, []parseCase[listOptions]{
 		{name: "defaults", args: []string{"--cluster", "demo"}, check: func(t *testing.T, o *listOptions) {
-			if o.concurrency != bulkConcurrency || o.details || o.maxItems != 0 || o.policyRef != nil {
+			if o.concurrency != cmdutil.BulkConcurrency || o.details || o.maxItems != 0 || o.policyRef != nil {
 				t.Errorf("defaults: %+v", o)
 			}
 		}},

@@ -70,7 +70,7 @@ ellipsis; -o text, json and yaml print every value whole.`,
 	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN, checked against the catalog)")
 	f.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` entries (default: all)")
 	f.BoolVar(&opts.details, "details", false, "describe every entry and list its policies: one row per entry, with its tags")
-	f.IntVar(&opts.concurrency, "concurrency", bulkConcurrency, "with --details, "+concurrencyUsage)
+	f.IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, "with --details, "+cmdutil.ConcurrencyUsage)
 	return cmd
 }
 

@@ -44,31 +44,6 @@ arn:aws-cn:eks::aws:cluster-access-policy/NAME).`,
 	return cmd
 }
 
-// entryTarget is the --cluster and --principal pair that names one access
-// entry.
-type entryTarget struct {
-	cluster   access.ClusterName
-	principal access.PrincipalARN
-}
-
-func (t *entryTarget) addFlags(cmd *cobra.Command) {
-	cmdutil.ClusterFlag(cmd, &t.cluster)
-	cmdutil.EntryPrincipalFlag(cmd, &t.principal)
-}
-
-// require fills --cluster from EKSACCESS_CLUSTER, requires both flags and
-// warns about principals EKS will not recognise.
-func (t *entryTarget) require(deps *Deps) error {
-	if err := cmdutil.RequireCluster(deps.Env, &t.cluster); err != nil {
-		return err
-	}
-	if err := cmdutil.RequirePrincipal(t.principal); err != nil {
-		return err
-	}
-	cmdutil.Warn(deps.IO.ErrOut, t.principal.Warnings()...)
-	return nil
-}
-
 type policyAssociateOptions struct {
 	deps *Deps
 	entryTarget
@@ -218,12 +193,6 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 func entryExists(ctx context.Context, client *eksapi.Client, t entryTarget) bool {
 	ok, err := client.EntryExists(ctx, t.cluster, t.principal)
 	return ok && err == nil
-}
-
-// checkPolicyExists is eksapi's catalog check, warning on stderr when the
-// catalog cannot be read.
-func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, policies ...access.PolicyRef) error {
-	return client.CheckPolicies(ctx, func(msg string) { cmdutil.Warn(deps.IO.ErrOut, msg) }, policies...)
 }
 
 // associationDoc is AssociateAccessPolicy's response document.

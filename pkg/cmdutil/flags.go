@@ -79,6 +79,7 @@ func PolicyFlag(cmd *cobra.Command, p *access.PolicyRef) {
 	cmd.Flags().Var((*policyValue)(p), "policy", "access `policy`: a short name (AmazonEKSViewPolicy) or a full ARN")
 }
 
+// RequirePolicy refuses an unset --policy, with a hint to list them.
 func RequirePolicy(p access.PolicyRef) error {
 	if p.Name() == "" {
 		return UsageError(WithHint(errors.New("--policy is required"), "`eksaccess policy list` shows the access policies"))
@@ -309,9 +310,20 @@ func RequireCluster(env func(string) string, c *access.ClusterName) error {
 	return nil
 }
 
+// RequirePrincipal refuses an unset --principal.
 func RequirePrincipal(p access.PrincipalARN) error {
 	if p.IsZero() {
 		return UsageErrorf("--principal is required")
 	}
 	return nil
 }
+
+// BulkConcurrency bounds the entries a bulk command (apply, diff, export,
+// list --details) works on at once, per cluster. It is an upper bound: the
+// client's limiter (eksapi.Limiter) starts lower, grows while EKS answers
+// promptly and backs off when it throttles or slows down, so the default is
+// fast on an idle API and polite on a busy one.
+const BulkConcurrency = 64
+
+// ConcurrencyUsage is the help of the --concurrency flag of bulk commands.
+const ConcurrencyUsage = "work on at most `N` entries at once per cluster; eksaccess starts with fewer requests in flight and adapts to EKS's throttling and latency"

@@ -72,3 +72,9 @@ func Timestamp(t time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339)
 }
+
+// SortPolicies orders policies by ARN (stable output whatever the API order).
+func SortPolicies(p []access.AssociatedPolicy) []access.AssociatedPolicy {
+	sort.Slice(p, func(i, j int) bool { return p[i].PolicyARN < p[j].PolicyARN })
+	return p
+}
