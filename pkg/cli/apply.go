@@ -44,9 +44,9 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml", "json")
 }
 
-// complete checks the flags and loads the file: a bad file is exit 2 and
-// nothing is sent.
-func (o *planOptions) complete(ctx context.Context) error {
+// validate checks the flags and loads the file: a bad file is exit 2 and
+// nothing is sent. The plan on stderr is coloured as stderr allows.
+func (o *planOptions) validate(cmd *cobra.Command) error {
 	if o.file == "" {
 		return cmdutil.WithHint(cmdutil.UsageErrorf("-f/--filename is required"), "give the apply file: -f access.yaml, or -f - to read stdin; `eksaccess export --cluster NAME` writes one")
 	}
@@ -56,7 +56,7 @@ func (o *planOptions) complete(ctx context.Context) error {
 	if o.concurrency < 1 {
 		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
 	}
-	name, data, err := cmdutil.ReadInput(ctx, o.file, o.deps.IO.In)
+	name, data, err := cmdutil.ReadInput(cmd.Context(), o.file, o.deps.IO.In)
 	if err != nil {
 		return err
 	}
@@ -65,6 +65,7 @@ func (o *planOptions) complete(ctx context.Context) error {
 		return cmdutil.UsageError(err)
 	}
 	o.loaded = loaded
+	o.color = stderrColor(cmd, o.deps)
 	return nil
 }
 
@@ -277,14 +278,8 @@ is the highest of theirs.`,
   eksaccess apply -f cluster.yaml --yes`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// The file first: a missing -f, or a file that cannot be read or
-			// is malformed, is the error to fix before --yes matters.
-			if err := opts.complete(cmd.Context()); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
-			}
-			opts.color = stderrColor(cmd, deps)
-			if !opts.yes && !opts.dryRun && !deps.IO.CanPrompt() {
-				return cmdutil.WithHint(cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", opts.file)
 			}
 			if runF == nil {
 				runF = runApply
@@ -297,6 +292,19 @@ is the highest of theirs.`,
 	f.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and change nothing")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
 	return cmd
+}
+
+// validate checks the flags and loads the file. The file comes first: a
+// missing -f, or a file that cannot be read or is malformed, is the error
+// to fix before --yes matters.
+func (o *applyOptions) validate(cmd *cobra.Command) error {
+	if err := o.planOptions.validate(cmd); err != nil {
+		return err
+	}
+	if !o.yes && !o.dryRun && !o.deps.IO.CanPrompt() {
+		return cmdutil.WithHint(cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", o.file)
+	}
+	return nil
 }
 
 func runApply(ctx context.Context, o *applyOptions) error {

@@ -140,7 +140,7 @@ update's id after --set.`,
   eksaccess auth-mode --cluster prod --set api --yes`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := cmdutil.RequireCluster(deps.Env, &opts.cluster); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
 			}
 			if runF == nil {
@@ -156,6 +156,14 @@ update's id after --set.`,
 	f.BoolVar(&opts.force, "force", false, "switch to API even if you or every identity would lose access")
 	_ = cmd.RegisterFlagCompletionFunc("set", cobra.FixedCompletions(authModeNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// validate fills --cluster from EKSACCESS_CLUSTER; nothing here talks to AWS.
+func (o *authModeOptions) validate(_ *cobra.Command) error {
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+		return err
+	}
+	return nil
 }
 
 func runAuthMode(ctx context.Context, o *authModeOptions) error {

@@ -85,8 +85,7 @@ refuses that (exit 4, nothing sent) unless --force.`,
       --username alice --tag team=platform --dry-run`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.outputSet = cmd.Flags().Changed("output")
-			if err := opts.complete(); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
 			}
 			if runF == nil {
@@ -111,8 +110,9 @@ refuses that (exit 4, nothing sent) unless --force.`,
 	return cmd
 }
 
-// complete gathers the flags into the request and validates it offline.
-func (o *createOptions) complete() error {
+// validate gathers the flags into the request and checks it offline.
+func (o *createOptions) validate(cmd *cobra.Command) error {
+	o.outputSet = cmd.Flags().Changed("output")
 	if err := cmdutil.RequireCluster(o.deps.Env, &o.req.Cluster); err != nil {
 		return err
 	}

@@ -42,11 +42,8 @@ credentials belong to) unless --force.`,
   eksaccess rm --cluster prod --principal arn:aws:iam::111122223333:role/dev --yes --if-exists`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.require(deps); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
-			}
-			if !opts.yes && !deps.IO.CanPrompt() {
-				return cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal")
 			}
 			if runF == nil {
 				runF = runDelete
@@ -60,6 +57,17 @@ credentials belong to) unless --force.`,
 	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
 	f.BoolVar(&opts.force, "force", false, "delete even your own access entry")
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *deleteOptions) validate(_ *cobra.Command) error {
+	if err := o.entryTarget.validate(o.deps); err != nil {
+		return err
+	}
+	if !o.yes && !o.deps.IO.CanPrompt() {
+		return cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal")
+	}
+	return nil
 }
 
 func runDelete(ctx context.Context, o *deleteOptions) error {

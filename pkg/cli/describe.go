@@ -35,7 +35,7 @@ to it.`,
       -o json --query accessEntry.username`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.require(deps); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
 			}
 			if runF == nil {
@@ -47,6 +47,14 @@ to it.`,
 	opts.addFlags(cmd)
 	cmd.Flags().BoolVar(&opts.withPolicies, "with-policies", false, "also list the entry's access policies and their scopes")
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *describeOptions) validate(_ *cobra.Command) error {
+	if err := o.entryTarget.validate(o.deps); err != nil {
+		return err
+	}
+	return nil
 }
 
 func runDescribe(ctx context.Context, o *describeOptions) error {

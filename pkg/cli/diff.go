@@ -33,10 +33,9 @@ gate for CI.`,
   eksaccess diff -f access.yaml -o json --query 'plans[].summary'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.complete(cmd.Context()); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
 			}
-			opts.color = stderrColor(cmd, deps)
 			if runF == nil {
 				runF = runDiff
 			}

@@ -42,9 +42,9 @@ func (t *entryTarget) addFlags(cmd *cobra.Command) {
 	cmdutil.EntryPrincipalFlag(cmd, &t.principal)
 }
 
-// require fills --cluster from EKSACCESS_CLUSTER, requires both flags and
-// warns about principals EKS will not recognise.
-func (t *entryTarget) require(deps *Deps) error {
+// validate fills --cluster from EKSACCESS_CLUSTER, requires both flags
+// and warns about principals EKS will not recognise.
+func (t *entryTarget) validate(deps *Deps) error {
 	if err := cmdutil.RequireCluster(deps.Env, &t.cluster); err != nil {
 		return err
 	}

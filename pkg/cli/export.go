@@ -44,14 +44,8 @@ The apply file is YAML: -o json, table and text are refused (list
   eksaccess export --cluster prod | eksaccess diff -f -`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := applyFileOutput(cmd, deps); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
-			}
-			if err := cmdutil.RequireCluster(deps.Env, &opts.cluster); err != nil {
-				return err
-			}
-			if opts.concurrency < 1 {
-				return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", opts.concurrency)
 			}
 			if runF == nil {
 				runF = runExport
@@ -62,6 +56,20 @@ The apply file is YAML: -o json, table and text are refused (list
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	cmd.Flags().IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *exportOptions) validate(cmd *cobra.Command) error {
+	if err := applyFileOutput(cmd, o.deps); err != nil {
+		return err
+	}
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+		return err
+	}
+	if o.concurrency < 1 {
+		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
+	}
+	return nil
 }
 
 // ownerCounts lists owners and their entry counts: "team-a: 3, no owner: 1".

@@ -92,21 +92,8 @@ refused.`,
   eksaccess apply -f access.yaml`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := applyFileOutput(cmd, deps); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
-			}
-			if opts.file == "" {
-				return cmdutil.UsageError(cmdutil.WithHint(errors.New("-f is required: the aws-auth ConfigMap as a file, or - for stdin"),
-					"kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml"))
-
-			}
-			if err := cmdutil.RequireCluster(deps.Env, &opts.cluster); err != nil {
-				return cmdutil.WithHint(err, "the apply file names the cluster it is for")
-			}
-			if opts.region != "" {
-				if err := plan.CheckRegion(opts.region); err != nil {
-					return cmdutil.UsageError(fmt.Errorf("--region: %w", err))
-				}
 			}
 			if runF == nil {
 				runF = runImportAWSAuth
@@ -122,6 +109,26 @@ refused.`,
 	f.StringVar(&opts.region, "region", "", "the cluster's `region`, written into the file (default: none; apply then uses its own --region)")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml", "json")
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *importAWSAuthOptions) validate(cmd *cobra.Command) error {
+	if err := applyFileOutput(cmd, o.deps); err != nil {
+		return err
+	}
+	if o.file == "" {
+		return cmdutil.UsageError(cmdutil.WithHint(errors.New("-f is required: the aws-auth ConfigMap as a file, or - for stdin"),
+			"kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml"))
+	}
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+		return cmdutil.WithHint(err, "the apply file names the cluster it is for")
+	}
+	if o.region != "" {
+		if err := plan.CheckRegion(o.region); err != nil {
+			return cmdutil.UsageError(fmt.Errorf("--region: %w", err))
+		}
+	}
+	return nil
 }
 
 func runImportAWSAuth(ctx context.Context, o *importAWSAuthOptions) error {

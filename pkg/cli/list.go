@@ -43,21 +43,8 @@ ellipsis; -o text, json and yaml print every value whole.`,
   eksaccess list --cluster prod --details`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := cmdutil.RequireCluster(deps.Env, &opts.cluster); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
-			}
-			if opts.concurrency < 1 {
-				return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", opts.concurrency)
-			}
-			if opts.maxItems < 0 {
-				return cmdutil.UsageErrorf("--max-items must be positive, got %d", opts.maxItems)
-			}
-			if opts.associatedPolicy != "" {
-				ref, err := access.ParsePolicyRef(opts.associatedPolicy)
-				if err != nil {
-					return cmdutil.UsageError(fmt.Errorf("--associated-policy: %w", err))
-				}
-				opts.policyRef = &ref
 			}
 			if runF == nil {
 				runF = runList
@@ -72,6 +59,27 @@ ellipsis; -o text, json and yaml print every value whole.`,
 	f.BoolVar(&opts.details, "details", false, "describe every entry and list its policies: one row per entry, with its tags")
 	f.IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, "with --details, "+cmdutil.ConcurrencyUsage)
 	return cmd
+}
+
+// validate checks the flags and parses --associated-policy; nothing here talks to AWS.
+func (o *listOptions) validate(_ *cobra.Command) error {
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+		return err
+	}
+	if o.concurrency < 1 {
+		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
+	}
+	if o.maxItems < 0 {
+		return cmdutil.UsageErrorf("--max-items must be positive, got %d", o.maxItems)
+	}
+	if o.associatedPolicy != "" {
+		ref, err := access.ParsePolicyRef(o.associatedPolicy)
+		if err != nil {
+			return cmdutil.UsageError(fmt.Errorf("--associated-policy: %w", err))
+		}
+		o.policyRef = &ref
+	}
+	return nil
 }
 
 // listDoc is ListAccessEntries' document: {"accessEntries": [...]}.

@@ -88,7 +88,7 @@ identity your credentials belong to). --force skips that check.`,
       -o json --query associatedAccessPolicy.accessScope`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.complete(); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
 			}
 			if runF == nil {
@@ -106,9 +106,9 @@ identity your credentials belong to). --force skips that check.`,
 	return cmd
 }
 
-// complete checks the flags and builds the scope; nothing here talks to AWS.
-func (o *policyAssociateOptions) complete() error {
-	if err := o.require(o.deps); err != nil {
+// validate checks the flags and builds the scope; nothing here talks to AWS.
+func (o *policyAssociateOptions) validate(_ *cobra.Command) error {
+	if err := o.entryTarget.validate(o.deps); err != nil {
 		return err
 	}
 	if err := cmdutil.RequirePolicy(o.policy); err != nil {
@@ -252,10 +252,7 @@ last access policy of any kind when its entry has no Kubernetes groups.
       --policy AmazonEKSClusterAdminPolicy --force`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.require(deps); err != nil {
-				return err
-			}
-			if err := cmdutil.RequirePolicy(opts.policy); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
 			}
 			if runF == nil {
@@ -268,6 +265,17 @@ last access policy of any kind when its entry has no Kubernetes groups.
 	cmdutil.PolicyFlag(cmd, &opts.policy)
 	cmd.Flags().BoolVar(&opts.force, "force", false, "remove it even if that locks you out (your last cluster-admin policy, or your last policy)")
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *policyDisassociateOptions) validate(_ *cobra.Command) error {
+	if err := o.entryTarget.validate(o.deps); err != nil {
+		return err
+	}
+	if err := cmdutil.RequirePolicy(o.policy); err != nil {
+		return err
+	}
+	return nil
 }
 
 func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) error {
@@ -409,7 +417,7 @@ func newPolicyListAssociatedCmd(deps *Deps, runF func(context.Context, *policyLi
       -o json --query 'associatedAccessPolicies[].policyArn'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.require(deps); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
 			}
 			if runF == nil {
@@ -420,6 +428,14 @@ func newPolicyListAssociatedCmd(deps *Deps, runF func(context.Context, *policyLi
 	}
 	opts.addFlags(cmd)
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *policyListAssociatedOptions) validate(_ *cobra.Command) error {
+	if err := o.entryTarget.validate(o.deps); err != nil {
+		return err
+	}
+	return nil
 }
 
 // associatedPoliciesDoc is ListAssociatedAccessPolicies' document.

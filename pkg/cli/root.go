@@ -195,7 +195,7 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		SilenceUsage:               true,
 		SuggestionsMinimumDistance: 2,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return g.complete(cmd, deps)
+			return g.validate(cmd, deps)
 		},
 	}
 	root.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
@@ -246,9 +246,9 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 	return root
 }
 
-// complete checks the global flags and fills deps.Output. It runs before
-// every command; nothing here talks to AWS.
-func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
+// validate checks the global flags and fills deps.Output and the --timeout
+// context. It runs before every command; nothing here talks to AWS.
+func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 	if !cmd.Flags().Changed("output") {
 		g.output = output.TableFormat
 		if v := deps.Env("EKSACCESS_OUTPUT"); v != "" && !ignoresOutputEnv(cmd) {

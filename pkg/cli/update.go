@@ -56,19 +56,9 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
   eksaccess update --cluster prod --principal arn:aws:iam::111122223333:role/dev --no-groups`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := cmdutil.RequireCluster(deps.Env, &opts.req.Cluster); err != nil {
+			if err := opts.validate(cmd); err != nil {
 				return err
 			}
-			if err := cmdutil.RequirePrincipal(opts.req.Principal); err != nil {
-				return err
-			}
-			opts.req.SetGroups = cmd.Flags().Changed("group")
-			opts.req.SetUsername = cmd.Flags().Changed("username")
-			opts.req.Groups = access.NormalizeGroups(opts.groups)
-			if err := opts.req.Validate(); err != nil {
-				return cmdutil.UsageError(err)
-			}
-			cmdutil.Warn(deps.IO.ErrOut, opts.req.Warnings()...)
 			if runF == nil {
 				runF = runUpdate
 			}
@@ -83,6 +73,24 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
 	f.StringVar(&opts.req.Username, "username", "", "new Kubernetes `username`")
 	f.BoolVar(&opts.force, "force", false, "update even if that leaves your own entry no access")
 	return cmd
+}
+
+// validate gathers the flags into the request and checks it offline.
+func (o *updateOptions) validate(cmd *cobra.Command) error {
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.req.Cluster); err != nil {
+		return err
+	}
+	if err := cmdutil.RequirePrincipal(o.req.Principal); err != nil {
+		return err
+	}
+	o.req.SetGroups = cmd.Flags().Changed("group")
+	o.req.SetUsername = cmd.Flags().Changed("username")
+	o.req.Groups = access.NormalizeGroups(o.groups)
+	if err := o.req.Validate(); err != nil {
+		return cmdutil.UsageError(err)
+	}
+	cmdutil.Warn(o.deps.IO.ErrOut, o.req.Warnings()...)
+	return nil
 }
 
 // runUpdate reads the entry, works out both fields, checks that the
