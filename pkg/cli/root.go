@@ -1,7 +1,11 @@
-// Package cli holds eksaccess's commands: cobra wiring, flag parsing into
-// the request model (package access), calls through package eksapi, and
-// results handed to package output. Main is the one place that prints
-// errors and picks exit codes.
+// Package cli holds eksaccess's commands: the root and a file per verb,
+// each an options struct whose validate checks the flags offline and a
+// run that calls package eksapi and hands results to package output;
+// plus what only the commands about access entries share (entry.go,
+// guard.go, deps.go). The plumbing every command uses (streams, the
+// prompt, flag helpers, -f input, errors and exit codes) is in package
+// cmdutil. Main is the one place that prints errors and exits, with
+// cmdutil.ExitCode's code.
 package cli
 
 import (
