@@ -277,15 +277,7 @@ is the highest of theirs.`,
   # An eksctl ClusterConfig, unchanged
   eksaccess apply -f cluster.yaml --yes`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runApply
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runApply),
 	}
 	opts.addFlags(cmd)
 	f := cmd.Flags()

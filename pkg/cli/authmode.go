@@ -139,15 +139,7 @@ update's id after --set.`,
   # Later, once every aws-auth mapping has an access entry: access entries only
   eksaccess auth-mode --cluster prod --set api --yes`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runAuthMode
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runAuthMode),
 	}
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
@@ -160,10 +152,7 @@ update's id after --set.`,
 
 // validate fills --cluster from EKSACCESS_CLUSTER; nothing here talks to AWS.
 func (o *authModeOptions) validate(_ *cobra.Command) error {
-	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
-		return err
-	}
-	return nil
+	return cmdutil.RequireCluster(o.deps.Env, &o.cluster)
 }
 
 func runAuthMode(ctx context.Context, o *authModeOptions) error {

@@ -84,15 +84,7 @@ refuses that (exit 4, nothing sent) unless --force.`,
   eksaccess create --cluster prod --principal arn:aws:iam::111122223333:user/alice \
       --username alice --tag team=platform --dry-run`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runCreate
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runCreate),
 	}
 	cmdutil.ClusterFlag(cmd, &opts.req.Cluster)
 	cmdutil.PrincipalFlag(cmd, &opts.req.Principal)

@@ -41,15 +41,7 @@ credentials belong to) unless --force.`,
   # In CI: no prompt, and no error when it is already gone
   eksaccess rm --cluster prod --principal arn:aws:iam::111122223333:role/dev --yes --if-exists`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runDelete
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runDelete),
 	}
 	opts.addFlags(cmd)
 	f := cmd.Flags()

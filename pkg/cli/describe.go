@@ -34,15 +34,7 @@ to it.`,
   eksaccess describe --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       -o json --query accessEntry.username`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runDescribe
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runDescribe),
 	}
 	opts.addFlags(cmd)
 	cmd.Flags().BoolVar(&opts.withPolicies, "with-policies", false, "also list the entry's access policies and their scopes")
@@ -51,10 +43,7 @@ to it.`,
 
 // validate checks the flags; nothing here talks to AWS.
 func (o *describeOptions) validate(_ *cobra.Command) error {
-	if err := o.entryTarget.validate(o.deps); err != nil {
-		return err
-	}
-	return nil
+	return o.entryTarget.validate(o.deps)
 }
 
 func runDescribe(ctx context.Context, o *describeOptions) error {

@@ -32,15 +32,7 @@ gate for CI.`,
   # The plan as data
   eksaccess diff -f access.yaml -o json --query 'plans[].summary'`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runDiff
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runDiff),
 	}
 	opts.addFlags(cmd)
 	return cmd

@@ -43,15 +43,7 @@ The apply file is YAML: -o json, table and text are refused (list
   # A round trip changes nothing
   eksaccess export --cluster prod | eksaccess diff -f -`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runExport
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runExport),
 	}
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	cmd.Flags().IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)

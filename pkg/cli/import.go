@@ -91,15 +91,7 @@ refused.`,
   eksaccess diff -f access.yaml
   eksaccess apply -f access.yaml`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runImportAWSAuth
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runImportAWSAuth),
 	}
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()

@@ -42,15 +42,7 @@ ellipsis; -o text, json and yaml print every value whole.`,
   # One row per entry: type, username, groups, policies with their scopes, tags
   eksaccess list --cluster prod --details`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runList
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runList),
 	}
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()

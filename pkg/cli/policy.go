@@ -87,15 +87,7 @@ identity your credentials belong to). --force skips that check.`,
       --policy arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy --namespace dev \
       -o json --query associatedAccessPolicy.accessScope`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runPolicyAssociate
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runPolicyAssociate),
 	}
 	opts.addFlags(cmd)
 	cmdutil.PolicyFlag(cmd, &opts.policy)
@@ -251,15 +243,7 @@ last access policy of any kind when its entry has no Kubernetes groups.
   eksaccess policy disassociate --cluster prod --principal arn:aws:iam::111122223333:role/admin \
       --policy AmazonEKSClusterAdminPolicy --force`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runPolicyDisassociate
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runPolicyDisassociate),
 	}
 	opts.addFlags(cmd)
 	cmdutil.PolicyFlag(cmd, &opts.policy)
@@ -366,14 +350,12 @@ func newPolicyListCmd(deps *Deps, runF func(context.Context, *policyListOptions)
   eksaccess policy list -o text | cut -f1
   eksaccess policy list -o json --query 'accessPolicies[].name'`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF == nil {
-				runF = runPolicyList
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runPolicyList),
 	}
 }
+
+// validate has nothing to check: policy list takes no flags of its own.
+func (o *policyListOptions) validate(*cobra.Command) error { return nil }
 
 // policyCatalogDoc is ListAccessPolicies' document.
 type policyCatalogDoc struct {
@@ -416,15 +398,7 @@ func newPolicyListAssociatedCmd(deps *Deps, runF func(context.Context, *policyLi
   eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       -o json --query 'associatedAccessPolicies[].policyArn'`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runPolicyListAssociated
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runPolicyListAssociated),
 	}
 	opts.addFlags(cmd)
 	return cmd
@@ -432,10 +406,7 @@ func newPolicyListAssociatedCmd(deps *Deps, runF func(context.Context, *policyLi
 
 // validate checks the flags; nothing here talks to AWS.
 func (o *policyListAssociatedOptions) validate(_ *cobra.Command) error {
-	if err := o.entryTarget.validate(o.deps); err != nil {
-		return err
-	}
-	return nil
+	return o.entryTarget.validate(o.deps)
 }
 
 // associatedPoliciesDoc is ListAssociatedAccessPolicies' document.

@@ -55,15 +55,7 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
   # Remove every group
   eksaccess update --cluster prod --principal arn:aws:iam::111122223333:role/dev --no-groups`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.validate(cmd); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runUpdate
-			}
-			return runF(cmd.Context(), opts)
-		},
+		RunE: runE(opts, runF, runUpdate),
 	}
 	cmdutil.ClusterFlag(cmd, &opts.req.Cluster)
 	cmdutil.EntryPrincipalFlag(cmd, &opts.req.Principal)
