@@ -25,7 +25,7 @@ func (realClock) AfterFunc(d time.Duration, f func()) func() bool {
 
 // deadlineCtx is --timeout: a context that ends timeout after it starts,
 // like context.WithTimeout, except that its clock stops while a person is
-// asked a question (PauseDeadline): the time someone takes to read a plan
+// asked a question (pauseDeadline): the time someone takes to read a plan
 // and answer never counts against the deadline, the work before and after
 // the question does. Its parent ending (Ctrl-C, SIGTERM) ends it at any
 // time, at a question too.
@@ -157,10 +157,10 @@ func (d *deadlineCtx) Value(key any) any {
 	return d.Context.Value(key)
 }
 
-// PauseDeadline stops the --timeout clock of ctx, if it has one, while a
+// pauseDeadline stops the --timeout clock of ctx, if it has one, while a
 // person is asked something; call the returned function once they have
 // answered.
-func PauseDeadline(ctx context.Context) (resume func()) {
+func pauseDeadline(ctx context.Context) (resume func()) {
 	if d, ok := ctx.Value(deadlineKey{}).(*deadlineCtx); ok {
 		return d.pause()
 	}

@@ -34,7 +34,7 @@ func TestDeadlineStopsAtQuestions(t *testing.T) {
 	if done(ctx) {
 		t.Fatal("ended after 16s of 20s")
 	}
-	resume := PauseDeadline(child) // the question; found through a derived context
+	resume := pauseDeadline(child) // the question; found through a derived context
 	if _, ok := ctx.Deadline(); ok {
 		t.Error("a deadline while the clock is stopped")
 	}
@@ -69,7 +69,7 @@ func TestDeadlineEndsWithItsParent(t *testing.T) {
 	parent, stop := context.WithCancel(t.Context())
 	ctx, cancel := WithDeadline(parent, time.Minute, clk)
 	defer cancel()
-	resume := PauseDeadline(ctx)
+	resume := pauseDeadline(ctx)
 	stop()
 	<-ctx.Done()
 	resume()

@@ -130,10 +130,10 @@ func silent(err error) bool {
 	return exitErrors(err, func(e *ExitError) bool { return e.Err == nil })
 }
 
-// DidYouMean is the one way a hint suggests names (commands, flags,
+// didYouMean is the one way a hint suggests names (commands, flags,
 // policies): "did you mean create?", "did you mean --cluster-scope or
 // --namespace?".
-func DidYouMean(names ...string) string {
+func didYouMean(names ...string) string {
 	return "did you mean " + strings.Join(names, " or ") + "?"
 }
 

@@ -23,7 +23,7 @@ import (
 //   - --timeout had run out before the question: exit 2;
 //   - Ctrl-C: the interruption (Main exits 130).
 func Confirm(ctx context.Context, ask func(context.Context, string) (bool, error), question, refusal string) error {
-	resume := PauseDeadline(ctx)
+	resume := pauseDeadline(ctx)
 	ok, err := ask(ctx, question)
 	resume()
 	switch {

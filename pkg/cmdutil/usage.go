@@ -158,7 +158,7 @@ func unknownVerb(c *cobra.Command, name string) error {
 		err = fmt.Errorf("unknown command %s", access.Quote(name))
 	}
 	if s := c.SuggestionsFor(name); len(s) > 0 {
-		return UsageError(WithHint(err, "%s", DidYouMean(s...)))
+		return UsageError(WithHint(err, "%s", didYouMean(s...)))
 	}
 	return UsageError(WithHint(err, "see %s --help for the commands", c.CommandPath()))
 }
@@ -280,14 +280,14 @@ func unknownFlagHint(c *cobra.Command, name string) string {
 	_ = c.LocalFlags()
 	if ours, ok := awsFlagNames[name]; ok {
 		if !slices.ContainsFunc(ours, func(f string) bool { return c.Flags().Lookup(f) == nil }) {
-			return fmt.Sprintf("%s (the AWS CLI's --%s)", DidYouMean(dashed(ours)...), name)
+			return fmt.Sprintf("%s (the AWS CLI's --%s)", didYouMean(dashed(ours)...), name)
 		}
 		if name == "access-scope" && c.Flags().Lookup("policy") != nil {
 			return "give the scope with the policy: --policy NAME:cluster, or --policy NAME:namespace=dev,test (the AWS CLI's --access-scope)"
 		}
 	}
 	if s := nearestFlags(c, name); len(s) > 0 {
-		return DidYouMean(dashed(s)...)
+		return didYouMean(dashed(s)...)
 	}
 	return fmt.Sprintf("see %s --help for the flags", c.CommandPath())
 }
