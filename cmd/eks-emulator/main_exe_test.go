@@ -7,6 +7,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/eksaccess/eksaccess/pkg/cli"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // TestMain puts eks-emulator and eksaccess on PATH for the tests that run
@@ -17,7 +18,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"eks-emulator": main,
 		"eksaccess": func() {
-			os.Exit(cli.Main(os.Args[1:], cli.System(), cli.BuildInfo{Version: "v0.0.0-test"}))
+			os.Exit(cli.Main(os.Args[1:], cmdutil.System(), cli.BuildInfo{Version: "v0.0.0-test"}))
 		},
 	})
 }

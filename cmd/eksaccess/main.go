@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/eksaccess/eksaccess/pkg/cli"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // Set by the linker at release time (-X main.version=...).
@@ -15,5 +16,5 @@ var (
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], cli.System(), cli.BuildInfo{Version: version, Commit: commit, Date: date}))
+	os.Exit(cli.Main(os.Args[1:], cmdutil.System(), cli.BuildInfo{Version: version, Commit: commit, Date: date}))
 }

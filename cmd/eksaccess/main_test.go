@@ -20,12 +20,13 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/eksaccess/eksaccess/pkg/cli"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 )
 
 func TestMain(m *testing.M) {
 	eksaccess := func() {
-		os.Exit(cli.Main(os.Args[1:], cli.System(), cli.BuildInfo{Version: "v0.0.0-test", Commit: "abc123", Date: "2026-01-01T00:00:00Z"}))
+		os.Exit(cli.Main(os.Args[1:], cmdutil.System(), cli.BuildInfo{Version: "v0.0.0-test", Commit: "abc123", Date: "2026-01-01T00:00:00Z"}))
 	}
 	testscript.Main(m, map[string]func(){
 		"eksaccess": eksaccess,

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
@@ -40,41 +41,33 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.prune, "prune", false, "delete entries the file does not name: only those apply created for the file's owner (tags "+plan.ManagedTagKey+"="+plan.ManagedTagValue+" and "+plan.OwnerTagKey+"), never node entries")
 	f.BoolVar(&o.pruneUnmanaged, "prune-unmanaged", false, "with --prune, also delete entries apply did not create (still never node entries, nor another owner's)")
 	f.BoolVar(&o.force, "force", false, "skip the lockout check: allow changes that remove your own access")
-	f.IntVar(&o.concurrency, "concurrency", bulkConcurrency, concurrencyUsage)
+	f.IntVar(&o.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
 	f.BoolVar(&o.verbose, "verbose", false, "also list the entries the plan leaves alone, and why")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml", "json")
 }
 
-// bulkConcurrency bounds the entries a bulk command (apply, diff, export,
-// list --details) works on at once, per cluster. It is an upper bound: the
-// client's limiter (eksapi.Limiter) starts lower, grows while EKS answers
-// promptly and backs off when it throttles or slows down, so the default is
-// fast on an idle API and polite on a busy one.
-const bulkConcurrency = 64
-
-const concurrencyUsage = "work on at most `N` entries at once per cluster; eksaccess starts with fewer requests in flight and adapts to EKS's throttling and latency"
-
-// complete checks the flags and loads the file: a bad file is exit 2 and
-// nothing is sent.
-func (o *planOptions) complete(ctx context.Context) error {
+// validate checks the flags and loads the file: a bad file is exit 2 and
+// nothing is sent. The plan on stderr is coloured as stderr allows.
+func (o *planOptions) validate(cmd *cobra.Command) error {
 	if o.file == "" {
-		return withHint(flagErrorf("-f/--filename is required"), "give the apply file: -f access.yaml, or -f - to read stdin; `eksaccess export --cluster NAME` writes one")
+		return cmdutil.WithHint(cmdutil.UsageErrorf("-f/--filename is required"), "give the apply file: -f access.yaml, or -f - to read stdin; `eksaccess export --cluster NAME` writes one")
 	}
 	if o.pruneUnmanaged && !o.prune {
-		return flagErrorf("--prune-unmanaged needs --prune")
+		return cmdutil.UsageErrorf("--prune-unmanaged needs --prune")
 	}
 	if o.concurrency < 1 {
-		return flagErrorf("--concurrency must be at least 1, got %d", o.concurrency)
+		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
 	}
-	name, data, err := readInput(ctx, o.file, o.deps.IO.In)
+	name, data, err := cmdutil.ReadInput(cmd.Context(), o.file, o.deps.IO.In)
 	if err != nil {
 		return err
 	}
 	loaded, err := plan.Load(name, bytes.NewReader(data))
 	if err != nil {
-		return &FlagError{err}
+		return cmdutil.UsageError(err)
 	}
 	o.loaded = loaded
+	o.color = stderrColor(cmd, o.deps)
 	return nil
 }
 
@@ -102,25 +95,25 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 		cl := client.ForRegion(c.Region)
 		key := string(c.Name) + " in region " + cl.Region()
 		if first, dup := seen[key]; dup {
-			return nil, withHint(flagErrorf("cluster %s is listed twice in %s (as %s and %s)", key, o.loaded.Name, first, clusterLabel(c)),
+			return nil, cmdutil.WithHint(cmdutil.UsageErrorf("cluster %s is listed twice in %s (as %s and %s)", key, o.loaded.Name, first, clusterLabel(c)),
 				"list each cluster once; a cluster without a region takes the one in use")
 		}
 		seen[key] = clusterLabel(c)
 		for _, e := range o.loaded.Entries {
 			if err := access.CheckRegion(cl.Region(), e.Principal, policyRefs(e.Policies)...); err != nil {
-				return nil, &FlagError{fmt.Errorf("cluster %s: %w", key, err)}
+				return nil, cmdutil.UsageError(fmt.Errorf("cluster %s: %w", key, err))
 			}
 		}
 		out[i] = clusterPlan{target: c, client: cl}
 	}
 	if m := o.loaded.AuthenticationMode; m != "" {
-		warn(o.deps, fmt.Sprintf("%s sets accessConfig.authenticationMode %s: apply leaves the mode alone (eksaccess auth-mode --cluster %s shows and changes it)", o.loaded.Name, m, o.loaded.Clusters[0].Name))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s sets accessConfig.authenticationMode %s: apply leaves the mode alone (eksaccess auth-mode --cluster %s shows and changes it)", o.loaded.Name, m, o.loaded.Clusters[0].Name))
 	}
 	opts := plan.Options{Prune: o.prune, PruneUnmanaged: o.pruneUnmanaged, Owner: o.loaded.Owner}
 	if !o.force {
 		caller, err := client.CallerIdentity(ctx)
 		if err != nil {
-			return nil, withHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
+			return nil, cmdutil.WithHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
 		}
 		opts.Caller = caller
 		o.caller = caller
@@ -190,7 +183,7 @@ func (o *planOptions) showPlans(plans []clusterPlan) {
 		// The default owner is every file without owner: (docs/guides/apply.md,
 		// "Owners"): two such files on one cluster prune each other. Only
 		// the default owner's own entries count (not --prune-unmanaged's).
-		warn(o.deps, fmt.Sprintf("%s names no owner: --prune deletes what any file without owner: created on these clusters, another team's too; give each file its own owner: NAME", o.loaded.Name))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s names no owner: --prune deletes what any file without owner: created on these clusters, another team's too; give each file its own owner: NAME", o.loaded.Name))
 	}
 }
 
@@ -239,10 +232,10 @@ func planErrors(plans []clusterPlan) error {
 	for _, cp := range plans {
 		if cp.err != nil {
 			errs = append(errs, fmt.Errorf("cluster %s: %w", clusterLabel(cp.target), cp.err))
-			code = max(code, applyExitCode(cp.err))
+			code = max(code, cmdutil.ExitCode(cp.err))
 		}
 	}
-	return withCode(errors.Join(errs...), code)
+	return cmdutil.WithCode(errors.Join(errs...), code)
 }
 
 type applyOptions struct {
@@ -296,28 +289,27 @@ is the highest of theirs.`,
 
   # An eksctl ClusterConfig, unchanged
   eksaccess apply -f cluster.yaml --yes`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			// The file first: a missing -f, or a file that cannot be read or
-			// is malformed, is the error to fix before --yes matters.
-			if err := opts.complete(cmd.Context()); err != nil {
-				return err
-			}
-			opts.color = stderrColor(cmd, deps)
-			if !opts.yes && !opts.dryRun && !deps.IO.CanPrompt() {
-				return withHint(flagErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", opts.file)
-			}
-			if runF == nil {
-				runF = runApply
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runApply),
 	}
 	opts.addFlags(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and change nothing")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
 	return cmd
+}
+
+// validate checks the flags and loads the file. The file comes first: a
+// missing -f, or a file that cannot be read or is malformed, is the error
+// to fix before --yes matters.
+func (o *applyOptions) validate(cmd *cobra.Command) error {
+	if err := o.planOptions.validate(cmd); err != nil {
+		return err
+	}
+	if !o.yes && !o.dryRun && !o.deps.IO.CanPrompt() {
+		return cmdutil.WithHint(cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", o.file)
+	}
+	return nil
 }
 
 func runApply(ctx context.Context, o *applyOptions) error {
@@ -336,7 +328,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	}
 	if !o.yes && count.total() > 0 {
 		q := fmt.Sprintf("Apply %d %s to %s (%s)?", count.total(), plural(count.total(), "change", "changes"), clusterNames(plans), count)
-		if err := confirm(ctx, o.deps, q, "not applied"); err != nil {
+		if err := cmdutil.Confirm(ctx, o.deps.Confirm, q, "not applied"); err != nil {
 			return err
 		}
 	}
@@ -356,7 +348,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	}
 	rerr := resultErrors(ctx, results)
 	// Several causes: the highest exit code of theirs is apply's.
-	return withCode(errors.Join(perr, rerr), max(applyExitCode(perr), applyExitCode(rerr)))
+	return cmdutil.WithCode(errors.Join(perr, rerr), max(cmdutil.ExitCode(perr), cmdutil.ExitCode(rerr)))
 }
 
 // changeCount counts what the plans change, as their summary lines do:
@@ -408,21 +400,13 @@ type applyDoc struct {
 	Clusters []clusterSummary `json:"clusters,omitempty"`
 }
 
-// withCode gives err the exit code code (nil stays nil).
-func withCode(err error, code int) error {
-	if err == nil {
-		return nil
-	}
-	return &exitCodeError{code: code, err: err}
-}
-
 // applyAll applies every cluster's plan concurrently; the progress line
 // on a terminal counts entries across clusters.
 func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total int) []*plan.Result {
 	results := make([]*plan.Result, len(plans))
 	var done atomic.Int64
-	progress := o.deps.progress("applied", "changes", total)
-	defer progress.stop()
+	progress := cmdutil.NewProgress(o.deps.IO, progressAfter, "applied", "changes", total)
+	defer progress.Stop()
 	var wg sync.WaitGroup
 	for i, cp := range plans {
 		if cp.err != nil || cp.plan.Writes() == 0 && cp.plan.Summary().Refuse == 0 {
@@ -433,9 +417,9 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total 
 			defer wg.Done()
 			x := plan.Executor{
 				Client:      cp.client,
-				Waiter:      eksapi.Waiter{Notify: func(msg string) { warn(o.deps, msg) }},
+				Waiter:      eksapi.Waiter{Notify: func(msg string) { cmdutil.Warn(o.deps.IO.ErrOut, msg) }},
 				Concurrency: o.concurrency,
-				Progress:    func(int, int) { progress.set(int(done.Add(1))) },
+				Progress:    func(int, int) { progress.Set(int(done.Add(1))) },
 				Caller:      o.caller,
 			}
 			r := x.Apply(ctx, cp.plan)
@@ -498,7 +482,7 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 			default:
 				errs = append(errs, fmt.Errorf("%s%s: %w", what, done, out.Err))
 			}
-			code = max(code, applyExitCode(out.Err))
+			code = max(code, cmdutil.ExitCode(out.Err))
 			refusedOnly = refusedOnly && errors.Is(out.Err, plan.ErrRefused)
 		}
 	}
@@ -525,7 +509,7 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 	case anyDone:
 		hint = "the other changes were made; " + hint
 	}
-	return withCode(withHint(errors.Join(errs...), "%s", hint), code)
+	return cmdutil.WithCode(cmdutil.WithHint(errors.Join(errs...), "%s", hint), code)
 }
 
 // reportError is a line of apply's report that says in its own words what
@@ -538,21 +522,6 @@ type reportError struct {
 
 func (e *reportError) Error() string { return e.msg }
 func (e *reportError) Unwrap() error { return e.cause }
-
-// applyExitCode is exitCode, with the planner's refusals (a lockout, a
-// type change, another writer's change) as conflicts.
-func applyExitCode(err error) int {
-	var coded *exitCodeError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &coded):
-		return coded.code
-	case errors.Is(err, plan.ErrRefused), errors.Is(err, plan.ErrChangedMeanwhile):
-		return exitConflict
-	}
-	return exitCode(err)
-}
 
 // summaryDoc is apply's result: a row per cluster.
 type summaryDoc struct {

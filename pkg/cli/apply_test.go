@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -17,6 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil/cmdutiltest"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 )
 
@@ -116,15 +116,15 @@ func TestApplyStopped(t *testing.T) {
 		deadline bool // --timeout rather than Ctrl-C
 		code     int
 	}{
-		{name: "ctrl-c", code: exitInterrupted},
-		{name: "timeout", deadline: true, code: exitError},
+		{name: "ctrl-c", code: cmdutil.ExitInterrupted},
+		{name: "timeout", deadline: true, code: cmdutil.ExitFailure},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx, interrupt := context.WithCancel(t.Context())
 			defer interrupt()
-			clk := newFakeClock()
+			clk := cmdutiltest.NewFakeClock()
 			var creates atomic.Int32
 			testDone := make(chan struct{})
 			td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {
@@ -169,31 +169,6 @@ func TestApplyStopped(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// Several problems print each with its own hints under it, then the hints
-// for all of them; an error with words of its own around several causes
-// prints whole.
-func TestPrintErrorKeepsHintsWithTheirProblems(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	joined := &FlagError{errors.Join(
-		withHint(errors.New("access.yaml:3: first problem"), "fix the first"),
-		withHint(errors.New("access.yaml:9: second problem"), "fix the second"),
-	)}
-	printError(&b, withHint(joined, "for all of them"))
-	want := "eksaccess: access.yaml:3: first problem\nhint: fix the first\n" +
-		"eksaccess: access.yaml:9: second problem\nhint: fix the second\n" +
-		"hint: for all of them\n"
-	if b.String() != want {
-		t.Errorf("printed\n%s\nwant\n%s", b.String(), want)
-	}
-
-	b.Reset()
-	printError(&b, withHint(fmt.Errorf("op: %w (and %w)", errors.New("a"), errors.New("b")), "h"))
-	if want := "eksaccess: op: a (and b)\nhint: h\n"; b.String() != want {
-		t.Errorf("printed %q, want %q", b.String(), want)
 	}
 }
 
@@ -265,8 +240,8 @@ entries:
     type: EC2_LINUX
 `)
 	code := runRoot(t.Context(), td, "apply", "-f", file, "--force")
-	if code != exitConflict {
-		t.Fatalf("exit %d, want %d (the refusal)\n%s", code, exitConflict, td.errOut)
+	if code != cmdutil.ExitConflict {
+		t.Fatalf("exit %d, want %d (the refusal)\n%s", code, cmdutil.ExitConflict, td.errOut)
 	}
 	if want := []string{"Apply 2 changes to cluster demo (1 to create, 1 to update)?"}; !slices.Equal(questions, want) {
 		t.Errorf("asked %q, want %q", questions, want)

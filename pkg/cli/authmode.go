@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -55,7 +56,7 @@ func authModeStep(from, to authMode) (bool, error) {
 	case i < 0:
 		return false, fmt.Errorf("the current authentication mode %s is unknown to eksaccess; change it with the AWS CLI (aws eks update-cluster-config)", from)
 	case j < 0:
-		return false, flagErrorf("unknown authentication mode %q; use %s", to, authModeList())
+		return false, cmdutil.UsageErrorf("unknown authentication mode %q; use %s", to, authModeList())
 	case j == i:
 		return false, nil
 	case j == i+1:
@@ -68,9 +69,9 @@ func authModeStep(from, to authMode) (bool, error) {
 		err = fmt.Errorf("cannot switch from %s to %s in one step: authentication modes move one step at a time (%s)", from, to, strings.Join(authModeNames(), " -> "))
 	}
 	if i == len(authModes)-1 {
-		return false, &FlagError{withHint(err, "%s is the last step: there is nothing to switch to", from)}
+		return false, cmdutil.UsageError(cmdutil.WithHint(err, "%s is the last step: there is nothing to switch to", from))
 	}
-	return false, &FlagError{withHint(err, "the next allowed step is --set %s", authModes[i+1])}
+	return false, cmdutil.UsageError(cmdutil.WithHint(err, "the next allowed step is --set %s", authModes[i+1]))
 }
 
 // authModeNames lists the modes' names, first step first.
@@ -137,24 +138,21 @@ update's id after --set.`,
 
   # Later, once every aws-auth mapping has an access entry: access entries only
   eksaccess auth-mode --cluster prod --set api --yes`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireCluster(deps, &opts.cluster); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runAuthMode
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runAuthMode),
 	}
-	clusterFlag(cmd, &opts.cluster)
+	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
 	f.Var(&opts.set, "set", "switch to this authentication `mode`, one step toward API: "+authModeList()+" (any case)")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
 	f.BoolVar(&opts.force, "force", false, "switch to API even if you or every identity would lose access")
 	_ = cmd.RegisterFlagCompletionFunc("set", cobra.FixedCompletions(authModeNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// validate fills --cluster from EKSACCESS_CLUSTER; nothing here talks to AWS.
+func (o *authModeOptions) validate(_ *cobra.Command) error {
+	return cmdutil.RequireCluster(o.deps.Env, &o.cluster)
 }
 
 func runAuthMode(ctx context.Context, o *authModeOptions) error {
@@ -180,8 +178,9 @@ func runAuthMode(ctx context.Context, o *authModeOptions) error {
 		return o.deps.print(authModeResult(cl, current, nil))
 	}
 	if !o.yes && !o.deps.IO.CanPrompt() {
-		return &FlagError{withHint(errors.New("--yes is required with --set when stdin or stderr is not a terminal"),
-			"a change of authentication mode cannot be undone: cluster %s is %s now; nothing was changed", o.cluster, current)}
+		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--yes is required with --set when stdin or stderr is not a terminal"),
+			"a change of authentication mode cannot be undone: cluster %s is %s now; nothing was changed", o.cluster, current))
+
 	}
 	question := fmt.Sprintf("Switch cluster %s from %s to %s? This cannot be undone", o.cluster, current, o.set)
 	if o.set == modeAPI {
@@ -190,25 +189,25 @@ func runAuthMode(ctx context.Context, o *authModeOptions) error {
 			return err
 		}
 		if w != "" {
-			warn(o.deps, w)
+			cmdutil.Warn(o.deps.IO.ErrOut, w)
 		}
 		question = fmt.Sprintf("Switch cluster %s from %s to %s? Every identity mapped only through the aws-auth ConfigMap stops working: it loses access to the cluster. This cannot be undone", o.cluster, current, o.set)
 	}
 	if !o.yes {
-		if err := confirm(ctx, o.deps, question, fmt.Sprintf("not switched (cluster %s stays %s)", o.cluster, current)); err != nil {
+		if err := cmdutil.Confirm(ctx, o.deps.Confirm, question, fmt.Sprintf("not switched (cluster %s stays %s)", o.cluster, current)); err != nil {
 			return err
 		}
 	}
 	update, err := client.SetAuthenticationMode(ctx, o.cluster, string(o.set))
 	if errors.Is(err, eksapi.ErrConflict) {
-		return withHint(err, "the cluster has another update in progress: wait until it is ACTIVE (aws eks describe-cluster --name %s), then retry", o.cluster)
+		return cmdutil.WithHint(err, "the cluster has another update in progress: wait until it is ACTIVE (aws eks describe-cluster --name %s), then retry", o.cluster)
 	}
 	if err != nil {
-		return mayHaveApplied(err, "the switch", fmt.Sprintf("eksaccess auth-mode --cluster %s", o.cluster))
+		return cmdutil.MayHaveApplied(err, "the switch", fmt.Sprintf("eksaccess auth-mode --cluster %s", o.cluster))
 	}
 	id := update.ID
 	fmt.Fprintf(o.deps.IO.ErrOut, "switching cluster %s from %s to %s (update %s)\n", o.cluster, current, o.set, id)
-	warn(o.deps,
+	cmdutil.Warn(o.deps.IO.ErrOut,
 		fmt.Sprintf("the switch is one-way: cluster %s cannot go back to %s", o.cluster, current),
 		fmt.Sprintf("the switch is asynchronous: the cluster is UPDATING until it is done (aws eks describe-update --name %s --update-id %s)", o.cluster, id))
 	return o.deps.print(authModeResult(cl, o.set, &update))

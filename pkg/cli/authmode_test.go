@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
@@ -64,12 +65,12 @@ func TestAuthModeStep(t *testing.T) {
 		case tc.wantHint == "" && err != nil:
 			t.Errorf("%s -> %s: %v", tc.from, tc.to, err)
 		case tc.wantHint != "":
-			if exitCode(err) != exitUsage || !strings.Contains(strings.Join(hints(err), "\n"), tc.wantHint) {
-				t.Errorf("%s -> %s: err %v (exit %d, hints %q), want exit 2 and hint %q", tc.from, tc.to, err, exitCode(err), hints(err), tc.wantHint)
+			if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(strings.Join(cmdutil.Hints(err), "\n"), tc.wantHint) {
+				t.Errorf("%s -> %s: err %v (exit %d, hints %q), want exit 2 and hint %q", tc.from, tc.to, err, cmdutil.ExitCode(err), cmdutil.Hints(err), tc.wantHint)
 			}
 		}
 	}
-	if _, err := authModeStep("API_ONLY_SOMEDAY", modeAPI); err == nil || exitCode(err) == exitUsage {
+	if _, err := authModeStep("API_ONLY_SOMEDAY", modeAPI); err == nil || cmdutil.ExitCode(err) == cmdutil.ExitUsage {
 		t.Errorf("an unknown current mode: err = %v, want an error that is not a usage error", err)
 	}
 }
@@ -102,7 +103,7 @@ func TestRunAuthModeShow(t *testing.T) {
 	}
 
 	td := newTestDeps(t)
-	checkExit(t, runAuthMode(t.Context(), &authModeOptions{deps: td.Deps, cluster: "nosuch"}), exitNotFound, "")
+	checkExit(t, runAuthMode(t.Context(), &authModeOptions{deps: td.Deps, cluster: "nosuch"}), cmdutil.ExitNotFound, "")
 }
 
 // TestRunAuthModeSet: the mode is read first; a switch happens only for
@@ -137,20 +138,20 @@ func TestRunAuthModeSet(t *testing.T) {
 	}{
 		{name: "confirmed", cluster: "legacy", to: modeAPIAndConfigMap, answer: "yes", wantAsk: "? This cannot be undone", wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\t", wantErr: "warning: the switch is one-way", wantWrite: true},
 		{name: "--yes does not ask", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: {"AmazonEKSClusterAdminPolicy"}}, wantMode: "API", wantOut: "API\t", wantErr: "warning: the switch is asynchronous", wantWrite: true, wantReads: true},
-		{name: "declined", cluster: "legacy", to: modeAPIAndConfigMap, answer: "no", wantCode: exitUsage, wantMode: "CONFIG_MAP", wantMsg: "not switched (cluster legacy stays CONFIG_MAP): declined at the prompt"},
+		{name: "declined", cluster: "legacy", to: modeAPIAndConfigMap, answer: "no", wantCode: cmdutil.ExitUsage, wantMode: "CONFIG_MAP", wantMsg: "not switched (cluster legacy stays CONFIG_MAP): declined at the prompt"},
 		{name: "already there", cluster: "demo", to: modeAPIAndConfigMap, wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\n", wantErr: "cluster demo is already API_AND_CONFIG_MAP: unchanged"},
-		{name: "backwards", cluster: "demo", to: modeConfigMap, yes: true, wantCode: exitUsage, wantHint: "--set API", wantMode: "API_AND_CONFIG_MAP"},
-		{name: "skipping a step", cluster: "legacy", to: modeAPI, yes: true, wantCode: exitUsage, wantHint: "--set API_AND_CONFIG_MAP", wantMode: "CONFIG_MAP"},
-		{name: "past the last step", cluster: "modern", to: modeAPIAndConfigMap, wantCode: exitUsage, wantHint: "API is the last step", wantMode: "API"},
-		{name: "another update in progress", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: {"AmazonEKSClusterAdminPolicy"}}, fail: "ResourceInUseException", wantCode: exitConflict, wantHint: "another update in progress", wantMode: "API_AND_CONFIG_MAP", wantWrite: true, wantReads: true},
-		{name: "no such cluster", cluster: "nosuch", to: modeAPI, yes: true, wantCode: exitNotFound},
+		{name: "backwards", cluster: "demo", to: modeConfigMap, yes: true, wantCode: cmdutil.ExitUsage, wantHint: "--set API", wantMode: "API_AND_CONFIG_MAP"},
+		{name: "skipping a step", cluster: "legacy", to: modeAPI, yes: true, wantCode: cmdutil.ExitUsage, wantHint: "--set API_AND_CONFIG_MAP", wantMode: "CONFIG_MAP"},
+		{name: "past the last step", cluster: "modern", to: modeAPIAndConfigMap, wantCode: cmdutil.ExitUsage, wantHint: "API is the last step", wantMode: "API"},
+		{name: "another update in progress", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: {"AmazonEKSClusterAdminPolicy"}}, fail: "ResourceInUseException", wantCode: cmdutil.ExitConflict, wantHint: "another update in progress", wantMode: "API_AND_CONFIG_MAP", wantWrite: true, wantReads: true},
+		{name: "no such cluster", cluster: "nosuch", to: modeAPI, yes: true, wantCode: cmdutil.ExitNotFound},
 
 		// to API: who would lose access
-		{name: "to API without access entries", cluster: "demo", to: modeAPI, yes: true, wantCode: exitConflict,
+		{name: "to API without access entries", cluster: "demo", to: modeAPI, yes: true, wantCode: cmdutil.ExitConflict,
 			wantMsg: "refusing to switch cluster demo to API: it has no access entries", wantHint: "create access entries first", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
-		{name: "to API without an entry of mine", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: exitConflict,
+		{name: "to API without an entry of mine", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: cmdutil.ExitConflict,
 			wantMsg: "you have no access entry in it (you are " + me + ")", wantHint: "create one for yourself first: eksaccess create --cluster demo --principal " + me + " --policy AmazonEKSClusterAdminPolicy", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
-		{name: "to API with an entry of mine that grants nothing", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: nil, other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: exitConflict,
+		{name: "to API with an entry of mine that grants nothing", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: nil, other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: cmdutil.ExitConflict,
 			wantMsg: "your access entry " + me + " grants no Kubernetes group and no access policy", wantHint: "eksaccess policy associate --cluster demo --principal " + me + " --policy AmazonEKSClusterAdminPolicy --cluster-scope", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
 		{name: "to API with some access, not admin: a warning", cluster: "demo", to: modeAPI, yes: true, entries: map[string][]string{me: {"AmazonEKSViewPolicy:namespace=dev"}},
 			wantMode: "API", wantOut: "API\t", wantErr: "warning: your access entries in cluster demo do not hold AmazonEKSClusterAdminPolicy at cluster scope", wantWrite: true, wantReads: true},
@@ -159,17 +160,17 @@ func TestRunAuthModeSet(t *testing.T) {
 		{name: "to API --force skips the check", cluster: "demo", to: modeAPI, yes: true, force: true, wantMode: "API", wantOut: "API\t", wantWrite: true},
 		{name: "to API on a terminal: the question names aws-auth", cluster: "demo", to: modeAPI, answer: "yes", entries: map[string][]string{me: {"AmazonEKSClusterAdminPolicy"}},
 			wantAsk: "Every identity mapped only through the aws-auth ConfigMap stops working", wantMode: "API", wantOut: "API\t", wantWrite: true, wantReads: true},
-		{name: "to API refused before the question", cluster: "demo", to: modeAPI, wantCode: exitConflict, wantHint: "create access entries first", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
+		{name: "to API refused before the question", cluster: "demo", to: modeAPI, wantCode: cmdutil.ExitConflict, wantHint: "create access entries first", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
 
 		// without a terminal
 		{name: "already there, no terminal, no --yes: a no-op", cluster: "demo", to: modeAPIAndConfigMap, noTTY: true, wantMode: "API_AND_CONFIG_MAP", wantOut: "API_AND_CONFIG_MAP\n", wantErr: "cluster demo is already API_AND_CONFIG_MAP: unchanged"},
-		{name: "a switch without a terminal needs --yes", cluster: "legacy", to: modeAPIAndConfigMap, noTTY: true, wantCode: exitUsage, wantMsg: "--yes is required with --set", wantHint: "cluster legacy is CONFIG_MAP now; nothing was changed", wantMode: "CONFIG_MAP"},
-		{name: "a bad step without a terminal is still that", cluster: "legacy", to: modeAPI, noTTY: true, wantCode: exitUsage, wantHint: "--set API_AND_CONFIG_MAP", wantMode: "CONFIG_MAP"},
+		{name: "a switch without a terminal needs --yes", cluster: "legacy", to: modeAPIAndConfigMap, noTTY: true, wantCode: cmdutil.ExitUsage, wantMsg: "--yes is required with --set", wantHint: "cluster legacy is CONFIG_MAP now; nothing was changed", wantMode: "CONFIG_MAP"},
+		{name: "a bad step without a terminal is still that", cluster: "legacy", to: modeAPI, noTTY: true, wantCode: cmdutil.ExitUsage, wantHint: "--set API_AND_CONFIG_MAP", wantMode: "CONFIG_MAP"},
 
 		// callers no access entry can name: their access can only be aws-auth's
-		{name: "to API as the account root", cluster: "demo", to: modeAPI, yes: true, caller: "arn:aws:iam::111122223333:root", entries: map[string][]string{other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: exitConflict,
+		{name: "to API as the account root", cluster: "demo", to: modeAPI, yes: true, caller: "arn:aws:iam::111122223333:root", entries: map[string][]string{other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: cmdutil.ExitConflict,
 			wantMsg: "refusing to switch cluster demo to API: you are arn:aws:iam::111122223333:root, the account root, which no access entry can stand for", wantHint: "switch with the credentials of an IAM role or user whose access entry holds AmazonEKSClusterAdminPolicy", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
-		{name: "to API as a federated user", cluster: "demo", to: modeAPI, yes: true, caller: "arn:aws:sts::111122223333:federated-user/bob", entries: map[string][]string{other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: exitConflict,
+		{name: "to API as a federated user", cluster: "demo", to: modeAPI, yes: true, caller: "arn:aws:sts::111122223333:federated-user/bob", entries: map[string][]string{other: {"AmazonEKSClusterAdminPolicy"}}, wantCode: cmdutil.ExitConflict,
 			wantMsg: "you are arn:aws:sts::111122223333:federated-user/bob, an STS federated user, which no access entry can stand for", wantHint: "--force skips this check", wantMode: "API_AND_CONFIG_MAP", wantReads: true},
 		{name: "to API as the account root with --force", cluster: "demo", to: modeAPI, yes: true, force: true, caller: "arn:aws:iam::111122223333:root", wantMode: "API", wantOut: "API\t", wantWrite: true},
 	}

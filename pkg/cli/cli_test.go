@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
@@ -33,7 +34,7 @@ func newTestDeps(t testing.TB) *testDeps {
 // newTestDepsWith is newTestDeps with emulator options (fault knobs).
 func newTestDepsWith(t testing.TB, opts emulator.Options) *testDeps {
 	t.Helper()
-	ios, _, out, errOut := TestStreams()
+	ios, _, out, errOut := cmdutil.TestStreams()
 	td := &testDeps{out: out, errOut: errOut, env: map[string]string{}}
 	srv, hs := emutest.Start(t, opts)
 	td.srv = srv
@@ -57,7 +58,7 @@ func execArgs(t *testing.T, td *testDeps, cmd *cobra.Command, args ...string) er
 	cmd.SetArgs(args)
 	cmd.SetOut(td.out)
 	cmd.SetErr(td.errOut)
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err} })
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.UsageError(err) })
 	return cmd.ExecuteContext(t.Context())
 }
 
@@ -67,8 +68,8 @@ func checkUsageError(t *testing.T, err error, want string) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err = %v, want one containing %q", err, want)
 	}
-	if code := exitCode(err); code != exitUsage {
-		t.Errorf("exit code %d, want %d", code, exitUsage)
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitUsage {
+		t.Errorf("exit code %d, want %d", code, cmdutil.ExitUsage)
 	}
 }
 
@@ -76,18 +77,18 @@ func checkUsageError(t *testing.T, err error, want string) {
 // its hints contains hint.
 func checkExit(t *testing.T, err error, code int, hint string) {
 	t.Helper()
-	if got := exitCode(err); got != code {
+	if got := cmdutil.ExitCode(err); got != code {
 		t.Fatalf("exit %d (%v), want %d", got, err, code)
 	}
 	if hint == "" {
 		return
 	}
-	for _, h := range hints(err) {
+	for _, h := range cmdutil.Hints(err) {
 		if strings.Contains(h, hint) {
 			return
 		}
 	}
-	t.Errorf("hints %q of %v lack %q", hints(err), err, hint)
+	t.Errorf("hints %q of %v lack %q", cmdutil.Hints(err), err, hint)
 }
 
 // opCount is how many requests of operation op the emulator received.

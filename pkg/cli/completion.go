@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
@@ -56,7 +57,7 @@ func completePrincipals(deps *Deps) cobra.CompletionFunc {
 		if f := cmd.Flags().Lookup("cluster"); f != nil {
 			cluster = access.ClusterName(f.Value.String())
 		}
-		if requireCluster(deps, &cluster) != nil {
+		if cmdutil.RequireCluster(deps.Env, &cluster) != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		return complete(cmd, prefix, func(ctx context.Context) ([]string, error) {
@@ -112,7 +113,7 @@ func entryOnLine(cmd *cobra.Command, deps *Deps) (access.ClusterName, access.Pri
 		cluster = access.ClusterName(f.Value.String())
 	}
 	f := cmd.Flags().Lookup("principal")
-	if f == nil || f.Value.String() == "" || requireCluster(deps, &cluster) != nil {
+	if f == nil || f.Value.String() == "" || cmdutil.RequireCluster(deps.Env, &cluster) != nil {
 		return "", access.PrincipalARN{}, false
 	}
 	return cluster, access.UncheckedPrincipalARN(f.Value.String()), true

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -82,23 +83,14 @@ refuses that (exit 4, nothing sent) unless --force.`,
   # Show the requests without sending them
   eksaccess create --cluster prod --principal arn:aws:iam::111122223333:user/alice \
       --username alice --tag team=platform --dry-run`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.outputSet = cmd.Flags().Changed("output")
-			if err := opts.complete(); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runCreate
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runCreate),
 	}
-	clusterFlag(cmd, &opts.req.Cluster)
-	principalFlag(cmd, &opts.req.Principal)
+	cmdutil.ClusterFlag(cmd, &opts.req.Cluster)
+	cmdutil.PrincipalFlag(cmd, &opts.req.Principal)
 	f := cmd.Flags()
 	f.Var(&opts.req.Type, "type", "entry `type`: "+typeList()+" (any case; default STANDARD)")
-	f.Var(newListValue(&opts.groups), "group", "Kubernetes `group` (repeatable, or comma-separated)")
+	f.Var(cmdutil.NewListValue(&opts.groups), "group", "Kubernetes `group` (repeatable, or comma-separated)")
 	f.StringVar(&opts.req.Username, "username", "", "Kubernetes `username` (default: EKS picks one from the principal)")
 	f.Var(&opts.tags, "tag", "tag as `key=value` (repeatable; key= for an empty value)")
 	f.StringVar(&opts.req.ClientRequestToken, "client-request-token", "", "idempotency `token`, 33 to 126 characters (default: eksaccess generates one)")
@@ -110,32 +102,33 @@ refuses that (exit 4, nothing sent) unless --force.`,
 	return cmd
 }
 
-// complete gathers the flags into the request and validates it offline.
-func (o *createOptions) complete() error {
-	if err := requireCluster(o.deps, &o.req.Cluster); err != nil {
+// validate gathers the flags into the request and checks it offline.
+func (o *createOptions) validate(cmd *cobra.Command) error {
+	o.outputSet = cmd.Flags().Changed("output")
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.req.Cluster); err != nil {
 		return err
 	}
-	if err := requirePrincipal(o.req.Principal); err != nil {
+	if err := cmdutil.RequirePrincipal(o.req.Principal); err != nil {
 		return err
 	}
 	o.req.Groups = access.NormalizeGroups(o.groups)
 	o.req.Tags = o.tags
 	o.req.Policies = o.policies
 	if err := o.req.Validate(); err != nil {
-		return &FlagError{err}
+		return cmdutil.UsageError(err)
 	}
 	if o.dryRun && o.outputSet && o.deps.Output.Format != output.JSON && o.deps.Output.Format != output.YAML {
-		return flagErrorf("--dry-run prints the requests as json or yaml, not -o %s", o.deps.Output.Format)
+		return cmdutil.UsageErrorf("--dry-run prints the requests as json or yaml, not -o %s", o.deps.Output.Format)
 	}
 	if err := o.req.Principal.Verify(); err != nil {
 		if !o.noVerifyPrincipal {
 			// The ARN to use first, then the way out.
-			return &FlagError{withHint(withHint(err, "if it is not an IAM Identity Center role and exists as written, pass --no-verify-principal"), "%s", access.Hints(err)[0])}
+			return cmdutil.UsageError(cmdutil.WithHint(cmdutil.WithHint(err, "if it is not an IAM Identity Center role and exists as written, pass --no-verify-principal"), "%s", access.Hints(err)[0]))
 		}
 	}
 	// The principal's own warning (with --no-verify-principal), and a
 	// miscased {{SessionName}}.
-	warn(o.deps, o.req.Warnings()...)
+	cmdutil.Warn(o.deps.IO.ErrOut, o.req.Warnings()...)
 	return nil
 }
 
@@ -207,11 +200,11 @@ func runCreate(ctx context.Context, o *createOptions) error {
 		}
 		return finishExisting(ctx, o, client, existing)
 	case errors.Is(err, eksapi.ErrConflict):
-		return withHint(err, "add --if-not-exists to accept an identical entry, or change it with `eksaccess update`")
+		return cmdutil.WithHint(err, "add --if-not-exists to accept an identical entry, or change it with `eksaccess update`")
 	case eksapi.IsUnknownPrincipal(err):
-		return withHint(err, "check the ARN (IAM role paths must be included); if the role or user was created moments ago, IAM may still be propagating it: retry in a minute")
+		return cmdutil.WithHint(err, "check the ARN (IAM role paths must be included); if the role or user was created moments ago, IAM may still be propagating it: retry in a minute")
 	case outcomeUnknown(err):
-		return withHint(err, "%s", rerunHint(o, req.ClientRequestToken))
+		return cmdutil.WithHint(err, "%s", rerunHint(o, req.ClientRequestToken))
 	default:
 		return err
 	}
@@ -219,7 +212,7 @@ func runCreate(ctx context.Context, o *createOptions) error {
 	if err != nil {
 		return err
 	}
-	return o.deps.print(entryResult(entry, policies))
+	return o.deps.print(cmdutil.EntryResult(entry, policies))
 }
 
 // runCreateDryRun validates what needs no AWS configuration (the policy
@@ -289,21 +282,21 @@ func finishExisting(ctx context.Context, o *createOptions, client *eksapi.Client
 		err := fmt.Errorf("access entry %s in cluster %s exists and differs from the request:\n%s", o.req.Principal, o.req.Cluster, conflicts)
 		hints := conflictHints(o.req, existing, conflicts)
 		for i := len(hints) - 1; i >= 0; i-- {
-			err = withHint(err, "%s", hints[i])
+			err = cmdutil.WithHint(err, "%s", hints[i])
 		}
-		return &exitCodeError{code: exitConflict, err: err}
+		return cmdutil.WithCode(err, cmdutil.ExitConflict)
 	}
 
 	missing := diff.Missing()
 	if len(missing) == 0 {
 		fmt.Fprintf(o.deps.IO.ErrOut, "access entry %s in cluster %s exists and matches: unchanged\n", o.req.Principal, o.req.Cluster)
-		return o.deps.print(entryResult(existing, policiesOrNil(o.req, have)))
+		return o.deps.print(cmdutil.EntryResult(existing, policiesOrNil(o.req, have)))
 	}
 	policies, err := associateAll(ctx, o, client, existing, missing, have)
 	if err != nil {
 		return err
 	}
-	return o.deps.print(entryResult(existing, policies))
+	return o.deps.print(cmdutil.EntryResult(existing, policies))
 }
 
 // conflictHints say how to make an existing entry what the request asks,
@@ -321,13 +314,13 @@ func conflictHints(r access.CreateEntry, e access.Entry, d access.Diff) []string
 		cmd := "eksaccess update " + target
 		if d.Has(access.FieldGroups) {
 			if groups := access.NormalizeGroups(r.Groups); len(groups) > 0 {
-				cmd += " --group " + shellQuote(strings.Join(groups, ","))
+				cmd += " --group " + cmdutil.ShellQuote(strings.Join(groups, ","))
 			} else {
 				cmd += " --no-groups"
 			}
 		}
 		if d.Has(access.FieldUsername) {
-			cmd += " --username " + shellQuote(r.Username)
+			cmd += " --username " + cmdutil.ShellQuote(r.Username)
 		}
 		hints = append(hints, "change the groups and username with: "+cmd)
 	}
@@ -343,17 +336,17 @@ func conflictHints(r access.CreateEntry, e access.Entry, d access.Diff) []string
 	}
 	arn := cmp.Or(e.AccessEntryARN, "ENTRY-ARN")
 	if len(set) > 0 {
-		hints = append(hints, fmt.Sprintf("tags change only through the EKS tagging API (eksaccess has no tag command yet): aws eks tag-resource --resource-arn %s --tags %s", arn, shellQuote(strings.Join(set, ","))))
+		hints = append(hints, fmt.Sprintf("tags change only through the EKS tagging API (eksaccess has no tag command yet): aws eks tag-resource --resource-arn %s --tags %s", arn, cmdutil.ShellQuote(strings.Join(set, ","))))
 	}
 	if len(unset) > 0 {
-		hints = append(hints, fmt.Sprintf("remove the tags not requested with: aws eks untag-resource --resource-arn %s --tag-keys %s", arn, shellQuote(strings.Join(unset, ","))))
+		hints = append(hints, fmt.Sprintf("remove the tags not requested with: aws eks untag-resource --resource-arn %s --tag-keys %s", arn, cmdutil.ShellQuote(strings.Join(unset, ","))))
 	}
 	for _, p := range d.Policies {
 		switch p.Action {
 		case access.PolicyRescope:
 			scope := "--cluster-scope"
 			if p.Want.Type == access.ScopeNamespace {
-				scope = "--namespace " + shellQuote(strings.Join(p.Want.Namespaces, ","))
+				scope = "--namespace " + cmdutil.ShellQuote(strings.Join(p.Want.Namespaces, ","))
 			}
 			hints = append(hints, fmt.Sprintf("change the scope of %s in place with: eksaccess policy associate %s --policy %s %s", p.Policy.Name(), target, p.Policy, scope))
 		case access.PolicyRemove:
@@ -366,17 +359,6 @@ func conflictHints(r access.CreateEntry, e access.Entry, d access.Diff) []string
 		}
 	}
 	return hints
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	safe := func(r rune) bool {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
-	}
-	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !safe(r) }) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func policiesOrNil(req access.CreateEntry, have []access.AssociatedPolicy) []access.AssociatedPolicy {
@@ -406,12 +388,12 @@ func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, 
 			for _, p := range todo[i:] {
 				pending = append(pending, p.Policy.Name())
 			}
-			return nil, withHint(&partialCreateError{entry: entry, associated: done, pending: pending, cause: err},
+			return nil, cmdutil.WithHint(&partialCreateError{entry: entry, associated: done, pending: pending, cause: err},
 				"fix the cause, then re-run the same command with --if-not-exists to finish")
 		}
 		done = append(done, ap)
 	}
-	return sortPolicies(done), nil
+	return cmdutil.SortPolicies(done), nil
 }
 
 // partialCreateError says exactly what exists after a create that stopped
@@ -427,7 +409,7 @@ func (e *partialCreateError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "access entry %s exists in cluster %s (%s)\n", e.entry.PrincipalARN, e.entry.ClusterName, e.entry.AccessEntryARN)
 	if len(e.associated) > 0 {
-		fmt.Fprintf(&b, "associated: %s\n", policySummary(e.associated))
+		fmt.Fprintf(&b, "associated: %s\n", cmdutil.PolicySummary(e.associated))
 	}
 	fmt.Fprintf(&b, "not associated: %s\n", strings.Join(e.pending, ","))
 	b.WriteString(e.cause.Error())

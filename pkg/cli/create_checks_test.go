@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
@@ -108,7 +109,7 @@ func TestCreateUnknownOutcomeNamesTheToken(t *testing.T) {
 				td.srv.FailNext("CreateAccessEntry", 500, "ServerException", "An internal error occurred.")
 				return runCreate(t.Context(), o)
 			},
-			code: exitThrottled,
+			code: cmdutil.ExitThrottled,
 		},
 		{
 			name: "timeout",
@@ -119,7 +120,7 @@ func TestCreateUnknownOutcomeNamesTheToken(t *testing.T) {
 				o.force = true // no lockout guard: its STS call would meet the latency first
 				return runCreate(ctx, o)
 			},
-			code: exitError,
+			code: cmdutil.ExitFailure,
 		},
 	}
 	for _, tt := range tests {
@@ -141,12 +142,12 @@ func TestCreateUnknownOutcomeNamesTheToken(t *testing.T) {
 	td.srv.FailNext("CreateAccessEntry", 503, "ServiceUnavailableException", "Unavailable.")
 	o := createOpts(t, td, devRole)
 	o.req.ClientRequestToken = strings.Repeat("u", 36)
-	checkExit(t, runCreate(t.Context(), o), exitThrottled, "re-running the same command is safe")
+	checkExit(t, runCreate(t.Context(), o), cmdutil.ExitThrottled, "re-running the same command is safe")
 
 	// an answer EKS gave is a known outcome: no such hint
 	td.srv.FailNext("CreateAccessEntry", 400, "InvalidParameterException", "Bad.")
 	err := runCreate(t.Context(), createOpts(t, td, aliceUser))
-	for _, h := range hints(err) {
+	for _, h := range cmdutil.Hints(err) {
 		if strings.Contains(h, "may or may not exist") {
 			t.Errorf("hint %q on %v", h, err)
 		}
@@ -163,8 +164,8 @@ func TestCreateRaceWithAnIdenticalCreate(t *testing.T) {
 		groups []string
 		code   int
 	}{
-		{name: "identical", code: exitOK},
-		{name: "different", groups: []string{"ops"}, code: exitConflict},
+		{name: "identical", code: cmdutil.ExitOK},
+		{name: "different", groups: []string{"ops"}, code: cmdutil.ExitConflict},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -193,7 +194,7 @@ func TestCreateRaceWithAnIdenticalCreate(t *testing.T) {
 			o.req.Groups = tc.groups
 			o.ifNotExists = true
 			err = runCreate(t.Context(), o)
-			if got := exitCode(err); got != tc.code {
+			if got := cmdutil.ExitCode(err); got != tc.code {
 				t.Fatalf("exit %d (%v), want %d", got, err, tc.code)
 			}
 			// STS first: the lockout guard asks who the caller is.
@@ -217,7 +218,7 @@ func TestCreateReportsPoliciesAssociatedBeforeAFailure(t *testing.T) {
 		}
 	})
 	err := runCreate(t.Context(), createOpts(t, td, devRole, "AmazonEKSViewPolicy", "AmazonEKSEditPolicy:namespace=dev"))
-	checkExit(t, err, exitError, "--if-not-exists")
+	checkExit(t, err, cmdutil.ExitFailure, "--if-not-exists")
 	for _, want := range []string{"\nassociated: AmazonEKSViewPolicy(cluster)\n", "\nnot associated: AmazonEKSEditPolicy\n", "Refused."} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)

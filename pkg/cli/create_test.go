@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -80,14 +81,14 @@ func TestNewCreateCmd(t *testing.T) {
 			cmd.SetArgs(tc.args)
 			cmd.SetOut(td.out)
 			cmd.SetErr(td.errOut)
-			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err} })
+			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.UsageError(err) })
 			err := cmd.ExecuteContext(t.Context())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
 				}
-				if exitCode(err) != exitUsage {
-					t.Errorf("exit code %d, want %d", exitCode(err), exitUsage)
+				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+					t.Errorf("exit code %d, want %d", cmdutil.ExitCode(err), cmdutil.ExitUsage)
 				}
 				if got != nil {
 					t.Error("run was called despite the error")
@@ -125,8 +126,8 @@ func TestRunCreate(t *testing.T) {
 	// a second create is a conflict with a hint
 	td.out.Reset()
 	err := runCreate(t.Context(), o)
-	if exitCode(err) != exitConflict {
-		t.Fatalf("exit %d (%v), want %d", exitCode(err), err, exitConflict)
+	if cmdutil.ExitCode(err) != cmdutil.ExitConflict {
+		t.Fatalf("exit %d (%v), want %d", cmdutil.ExitCode(err), err, cmdutil.ExitConflict)
 	}
 	var h interface{ Hint() string }
 	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "--if-not-exists") {
@@ -162,10 +163,10 @@ func TestExitCodeOfInterrupt(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	ios, _, _, errOut := TestStreams()
+	ios, _, _, errOut := cmdutil.TestStreams()
 	code := run(ctx, []string{"list", "--cluster", "demo", "--region", "us-west-2", "--endpoint-url", "http://127.0.0.1:1"}, ios, BuildInfo{}, func(string) string { return "" })
-	if code != exitInterrupted {
-		t.Errorf("exit %d, want %d", code, exitInterrupted)
+	if code != cmdutil.ExitInterrupted {
+		t.Errorf("exit %d, want %d", code, cmdutil.ExitInterrupted)
 	}
 	if !strings.Contains(errOut.String(), "interrupted") {
 		t.Errorf("stderr = %q", errOut)

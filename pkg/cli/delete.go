@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
@@ -39,19 +40,8 @@ credentials belong to) unless --force.`,
 		Example: `  eksaccess delete --cluster prod --principal arn:aws:iam::111122223333:role/dev
   # In CI: no prompt, and no error when it is already gone
   eksaccess rm --cluster prod --principal arn:aws:iam::111122223333:role/dev --yes --if-exists`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.require(deps); err != nil {
-				return err
-			}
-			if !opts.yes && !deps.IO.CanPrompt() {
-				return flagErrorf("--yes is required when stdin or stderr is not a terminal")
-			}
-			if runF == nil {
-				runF = runDelete
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runDelete),
 	}
 	opts.addFlags(cmd)
 	f := cmd.Flags()
@@ -59,6 +49,17 @@ credentials belong to) unless --force.`,
 	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
 	f.BoolVar(&opts.force, "force", false, "delete even your own access entry")
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *deleteOptions) validate(_ *cobra.Command) error {
+	if err := o.entryTarget.validate(o.deps); err != nil {
+		return err
+	}
+	if !o.yes && !o.deps.IO.CanPrompt() {
+		return cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal")
+	}
+	return nil
 }
 
 func runDelete(ctx context.Context, o *deleteOptions) error {
@@ -81,10 +82,10 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 	}
 	typ := access.EntryType(entry.Type).OrDefault()
 	if typ.IsNode() {
-		warn(o.deps, fmt.Sprintf("access entry %s is of type %s: once it is deleted, nodes that use this role stop joining cluster %s, and nodes already in it lose their access", o.principal, typ, o.cluster))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("access entry %s is of type %s: once it is deleted, nodes that use this role stop joining cluster %s, and nodes already in it lose their access", o.principal, typ, o.cluster))
 	}
 	if !o.yes {
-		if err := confirm(ctx, o.deps, deleteQuestion(o.entryTarget, typ), "not deleted"); err != nil {
+		if err := cmdutil.Confirm(ctx, o.deps.Confirm, deleteQuestion(o.entryTarget, typ), "not deleted"); err != nil {
 			return err
 		}
 	}
@@ -94,7 +95,7 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 		return o.nothingToDelete(ctx, client, err)
 	}
 	if err != nil {
-		return mayHaveApplied(err, "the deletion", fmt.Sprintf("eksaccess describe --cluster %s --principal %s (not found means it is deleted)", o.cluster, o.principal))
+		return cmdutil.MayHaveApplied(err, "the deletion", fmt.Sprintf("eksaccess describe --cluster %s --principal %s (not found means it is deleted)", o.cluster, o.principal))
 	}
 	o.deps.done("deleted access entry %s from cluster %s", o.principal, o.cluster)
 	return nil
@@ -107,7 +108,7 @@ func (o *deleteOptions) nothingToDelete(ctx context.Context, client *eksapi.Clie
 		if eksapi.IsClusterNotFound(err) {
 			return err // the cluster's hint is kindHint's
 		}
-		return withHint(err, "add --if-exists to treat a missing entry as success")
+		return cmdutil.WithHint(err, "add --if-exists to treat a missing entry as success")
 	}
 	// Nothing to delete is success, but a cluster that does not exist is
 	// still an error: a typo in --cluster must not pass silently.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -11,7 +12,7 @@ import (
 // Deps is what commands need from the outside world. Everything is lazy or
 // plain data, so a command that fails validation never loads AWS config.
 type Deps struct {
-	IO *IOStreams
+	IO *cmdutil.IOStreams
 	// Client builds the EKS client; called only once a command is about to
 	// send something.
 	Client func(context.Context) (*eksapi.Client, error)

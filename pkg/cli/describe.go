@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -33,20 +33,17 @@ to it.`,
   eksaccess get --cluster prod --principal arn:aws:iam::111122223333:role/dev --with-policies -o yaml
   eksaccess describe --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       -o json --query accessEntry.username`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.require(deps); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runDescribe
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runDescribe),
 	}
 	opts.addFlags(cmd)
 	cmd.Flags().BoolVar(&opts.withPolicies, "with-policies", false, "also list the entry's access policies and their scopes")
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *describeOptions) validate(_ *cobra.Command) error {
+	return o.entryTarget.validate(o.deps)
 }
 
 func runDescribe(ctx context.Context, o *describeOptions) error {
@@ -69,20 +66,14 @@ func runDescribe(ctx context.Context, o *describeOptions) error {
 		case err == nil:
 		case !o.withPolicies && errors.Is(err, eksapi.ErrAccessDenied):
 			// Not asked for: the entry is still worth showing.
-			warn(o.deps, fmt.Sprintf("the entry's access policies are not shown: %v", err))
+			cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the entry's access policies are not shown: %v", err))
 		default:
 			return err
 		}
 	}
-	r := entryResult(entry, policies)
+	r := cmdutil.EntryResult(entry, policies)
 	if !o.withPolicies {
-		r.Doc = entryDoc{AccessEntry: entry}
+		r.Doc = cmdutil.EntryDoc{AccessEntry: entry}
 	}
 	return o.deps.print(r)
-}
-
-// sortPolicies orders policies by ARN (stable output whatever the API order).
-func sortPolicies(p []access.AssociatedPolicy) []access.AssociatedPolicy {
-	sort.Slice(p, func(i, j int) bool { return p[i].PolicyARN < p[j].PolicyARN })
-	return p
 }

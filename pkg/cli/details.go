@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
@@ -25,16 +26,16 @@ var progressAfter = time.Second
 // the live read export, diff and apply use too), with progress on a
 // terminal; an entry deleted meanwhile is skipped with a warning.
 func describeAll(ctx context.Context, o *listOptions, client *eksapi.Client, arns []access.PrincipalARN) ([]detailedEntry, error) {
-	progress := o.deps.progress("described", "entries", len(arns))
+	progress := cmdutil.NewProgress(o.deps.IO, progressAfter, "described", "entries", len(arns))
 	var deleted []string
 	entries, err := plan.DescribeAll(ctx, client, o.cluster, arns, plan.ReadOptions{
 		Concurrency: o.concurrency,
-		Progress:    func(done, _ int) { progress.set(done) },
+		Progress:    func(done, _ int) { progress.Set(done) },
 		Deleted:     func(p string) { deleted = append(deleted, p) },
 	})
-	progress.stop() // the progress line ends before any warning is printed
+	progress.Stop() // the progress line ends before any warning is printed
 	for _, p := range deleted {
-		warn(o.deps, fmt.Sprintf("%s was deleted while listing: skipped", p))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was deleted while listing: skipped", p))
 	}
 	return entries, err
 }
@@ -70,8 +71,8 @@ func detailsResult(entries []detailedEntry) output.Result {
 	for _, e := range entries {
 		rows = append(rows, []string{
 			e.PrincipalARN, e.Type, e.Username,
-			strings.Join(e.KubernetesGroups, ","), policySummary(e.AssociatedAccessPolicies),
-			tagSummary(e.Tags),
+			strings.Join(e.KubernetesGroups, ","), cmdutil.PolicySummary(e.AssociatedAccessPolicies),
+			cmdutil.TagSummary(e.Tags),
 		})
 	}
 	const (

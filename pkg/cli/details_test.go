@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
@@ -38,7 +39,7 @@ func realClientDeps(t testing.TB, srv *emulator.Server, env map[string]string) *
 	for k, v := range vars {
 		t.Setenv(k, v)
 	}
-	ios, _, out, errOut := TestStreams()
+	ios, _, out, errOut := cmdutil.TestStreams()
 	td := &testDeps{out: out, errOut: errOut, env: map[string]string{}, srv: srv}
 	td.Deps = &Deps{
 		IO:     ios,
@@ -159,11 +160,11 @@ func TestListDetailsStopsAtTheDeadline(t *testing.T) {
 		if _, serr := fmt.Sscanf(last, "%d of %d entries of cluster demo are missing", &missing, &total); serr != nil || total != 500 || missing == 0 {
 			t.Fatalf("-o %s: last line %q, want the count of missing entries", f, last)
 		}
-		t.Logf("-o %s: %s (exit %d, %d bytes on stdout)", f, last, exitCode(err), td.out.Len())
+		t.Logf("-o %s: %s (exit %d, %d bytes on stdout)", f, last, cmdutil.ExitCode(err), td.out.Len())
 		if !strings.Contains(last, "before --timeout") || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("-o %s: %q does not say the deadline ended it", f, last)
 		}
-		if code := exitCode(err); code == exitOK || code == exitUsage {
+		if code := cmdutil.ExitCode(err); code == cmdutil.ExitOK || code == cmdutil.ExitUsage {
 			t.Errorf("-o %s: exit %d", f, code)
 		}
 		switch lines := strings.Count(td.out.String(), "\n"); f {
@@ -201,8 +202,8 @@ func TestListDetailsReportsEveryFailedEntry(t *testing.T) {
 	if want := "2 of 5 entries of cluster demo are missing (2 throttled after every retry)"; lines[2] != want {
 		t.Errorf("summary %q, want %q", lines[2], want)
 	}
-	if code := exitCode(err); code != exitThrottled {
-		t.Errorf("exit %d, want %d", code, exitThrottled)
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitThrottled {
+		t.Errorf("exit %d, want %d", code, cmdutil.ExitThrottled)
 	}
 	if got := strings.Count(td.out.String(), "\n"); got != 4 {
 		t.Errorf("%d table lines, want the header and 3 rows:\n%s", got, td.out)
@@ -212,8 +213,8 @@ func TestListDetailsReportsEveryFailedEntry(t *testing.T) {
 	*td.Output = output.Options{Format: output.YAML}
 	srv.FailNext("DescribeAccessEntry", 403, "AccessDeniedException", "not authorized")
 	err = runList(t.Context(), o)
-	if code := exitCode(err); code != exitAuth {
-		t.Errorf("access denied: exit %d, want %d (%v)", code, exitAuth, err)
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitAuth {
+		t.Errorf("access denied: exit %d, want %d (%v)", code, cmdutil.ExitAuth, err)
 	}
 	if !strings.HasSuffix(fmt.Sprint(err), "\n5 of 5 entries of cluster demo are missing (1 failed, 4 not described after the first failure)") {
 		t.Errorf("access denied: %v", err)

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 type diffOptions struct {
@@ -29,17 +31,8 @@ gate for CI.`,
 
   # The plan as data
   eksaccess diff -f access.yaml -o json --query 'plans[].summary'`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.complete(cmd.Context()); err != nil {
-				return err
-			}
-			opts.color = stderrColor(cmd, deps)
-			if runF == nil {
-				runF = runDiff
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runDiff),
 	}
 	opts.addFlags(cmd)
 	return cmd
@@ -59,7 +52,7 @@ func runDiff(ctx context.Context, o *diffOptions) error {
 	}
 	for _, cp := range plans {
 		if !cp.plan.InSync() {
-			return &silentError{code: exitDrift} // the plan said it all
+			return cmdutil.Silent(cmdutil.ExitDrift) // the plan said it all
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
@@ -41,26 +42,26 @@ The apply file is YAML: -o json, table and text are refused (list
 		Example: `  eksaccess export --cluster prod > access.yaml
   # A round trip changes nothing
   eksaccess export --cluster prod | eksaccess diff -f -`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := applyFileOutput(cmd, deps); err != nil {
-				return err
-			}
-			if err := requireCluster(deps, &opts.cluster); err != nil {
-				return err
-			}
-			if opts.concurrency < 1 {
-				return flagErrorf("--concurrency must be at least 1, got %d", opts.concurrency)
-			}
-			if runF == nil {
-				runF = runExport
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runExport),
 	}
-	clusterFlag(cmd, &opts.cluster)
-	cmd.Flags().IntVar(&opts.concurrency, "concurrency", bulkConcurrency, concurrencyUsage)
+	cmdutil.ClusterFlag(cmd, &opts.cluster)
+	cmd.Flags().IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *exportOptions) validate(cmd *cobra.Command) error {
+	if err := applyFileOutput(cmd, o.deps); err != nil {
+		return err
+	}
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+		return err
+	}
+	if o.concurrency < 1 {
+		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
+	}
+	return nil
 }
 
 // ownerCounts lists owners and their entry counts: "team-a: 3, no owner: 1".
@@ -87,10 +88,10 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	}
 	f, skipped := plan.FromLive(o.cluster, client.Region(), live)
 	for _, s := range skipped {
-		warn(o.deps, "left out of the file: "+s)
+		cmdutil.Warn(o.deps.IO.ErrOut, "left out of the file: "+s)
 	}
 	if owners := plan.Owners(live); len(owners) > 1 {
-		warn(o.deps, fmt.Sprintf("the entries apply manages belong to several owners (%s): the file names none; "+
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the entries apply manages belong to several owners (%s): the file names none; "+
 			"before you apply it with --prune, give it one owner and keep only that owner's entries (their %s tag)", ownerCounts(owners), plan.OwnerTagKey))
 	}
 	data, err := f.Marshal()
@@ -103,7 +104,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if len(skipped) > 0 {
 		// The file is written, but it is not the cluster's whole state: a
 		// backup job must notice.
-		return withHint(fmt.Errorf("export cluster %s: the file leaves out %d of %d entries (named above), which a file cannot state", o.cluster, len(skipped), len(live)),
+		return cmdutil.WithHint(fmt.Errorf("export cluster %s: the file leaves out %d of %d entries (named above), which a file cannot state", o.cluster, len(skipped), len(live)),
 			"apply --prune never deletes such entries; manage them with eksaccess describe, update and delete")
 	}
 	return nil

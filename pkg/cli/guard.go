@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
@@ -85,18 +86,20 @@ func (s lockoutState) recheck(ctx context.Context, client *eksapi.Client, t entr
 func lockedOutMeanwhile(done string, refusal error, restored string, restoreErr error, fix string) error {
 	msg := fmt.Sprintf("%s, but another writer changed this entry at the same time, and the two changes together lock you out: %v", done, refusal)
 	if restoreErr != nil {
-		return &exitCodeError{code: exitConflict, err: withHint(fmt.Errorf("%s; putting it back failed: %w", msg, restoreErr),
-			"put it back yourself: %s; --force skips this check", fix)}
+		return cmdutil.WithCode(cmdutil.WithHint(fmt.Errorf("%s; putting it back failed: %w", msg, restoreErr),
+			"put it back yourself: %s; --force skips this check", fix), cmdutil.ExitConflict)
+
 	}
-	return &exitCodeError{code: exitConflict, err: withHint(fmt.Errorf("%s; %s", msg, restored),
-		"nothing of yours was removed in the end; check the entry, and pass --force if you really mean to lock yourself out")}
+	return cmdutil.WithCode(cmdutil.WithHint(fmt.Errorf("%s; %s", msg, restored),
+		"nothing of yours was removed in the end; check the entry, and pass --force if you really mean to lock yourself out"), cmdutil.ExitConflict)
+
 }
 
 // callerIdentity asks STS who the caller is, for the lockout guards.
 func callerIdentity(ctx context.Context, client *eksapi.Client) (string, error) {
 	caller, err := client.CallerIdentity(ctx)
 	if err != nil {
-		return "", withHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
+		return "", cmdutil.WithHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
 	}
 	return caller, nil
 }
@@ -151,9 +154,10 @@ func guardCreate(ctx context.Context, client *eksapi.Client, req access.CreateEn
 	// In CONFIG_MAP EKS refuses the create itself, and says why.
 	before := access.EntryAccess{ConfigMap: cl.AuthenticationMode == string(modeAPIAndConfigMap)}
 	if err := access.CheckLockout(caller, req.Principal, before, after); err != nil {
-		return &exitCodeError{code: exitConflict, err: withHint(
+		return cmdutil.WithCode(cmdutil.WithHint(
 			fmt.Errorf("refusing to create access entry %s in cluster %s: %w", req.Principal, req.Cluster, err),
-			"add --policy %s (cluster scope) to keep cluster admin, or pass --force to create the entry as it is", access.ClusterAdminPolicy)}
+			"add --policy %s (cluster scope) to keep cluster admin, or pass --force to create the entry as it is", access.ClusterAdminPolicy), cmdutil.ExitConflict)
+
 	}
 	return nil
 }
@@ -171,7 +175,7 @@ func callerKind(caller string) string {
 }
 
 func lockoutError(err error) error {
-	return &exitCodeError{code: exitConflict, err: withHint(err, "use other credentials, or pass --force if you really mean to lock yourself out")}
+	return cmdutil.WithCode(cmdutil.WithHint(err, "use other credentials, or pass --force if you really mean to lock yourself out"), cmdutil.ExitConflict)
 }
 
 // guardAPIMode refuses a switch of cluster to the authentication mode API
@@ -192,9 +196,10 @@ func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.Clu
 	}
 	create := fmt.Sprintf("eksaccess create --cluster %s --principal ARN --policy %s", cluster, access.ClusterAdminPolicy)
 	if len(principals) == 0 {
-		return "", &exitCodeError{code: exitConflict, err: withHint(
+		return "", cmdutil.WithCode(cmdutil.WithHint(
 			fmt.Errorf("refusing to switch cluster %s to API: it has no access entries, so every identity, you included, would lose access to it (all of them are mapped through aws-auth)", cluster),
-			"create access entries first, for every identity in the aws-auth ConfigMap, and one with cluster admin for yourself (%s); --force skips this check", create)}
+			"create access entries first, for every identity in the aws-auth ConfigMap, and one with cluster admin for yourself (%s); --force skips this check", create), cmdutil.ExitConflict)
+
 	}
 	caller, err := callerIdentity(ctx, client)
 	if err != nil {
@@ -204,9 +209,10 @@ func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.Clu
 	if !ok {
 		// No access entry can name the account root or a federated user:
 		// whatever access such a caller has comes through aws-auth.
-		return "", &exitCodeError{code: exitConflict, err: withHint(
+		return "", cmdutil.WithCode(cmdutil.WithHint(
 			fmt.Errorf("refusing to switch cluster %s to API: you are %s, %s, which no access entry can stand for, so your access to the cluster, which can only come through aws-auth, would end", cluster, caller, callerKind(caller)),
-			"switch with the credentials of an IAM role or user whose access entry holds %s (%s); every identity mapped only through aws-auth loses access too; --force skips this check", access.ClusterAdminPolicy, create)}
+			"switch with the credentials of an IAM role or user whose access entry holds %s (%s); every identity mapped only through aws-auth loses access too; --force skips this check", access.ClusterAdminPolicy, create), cmdutil.ExitConflict)
+
 	}
 	var own access.PrincipalARN
 	var after access.EntryAccess
@@ -235,9 +241,10 @@ func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.Clu
 			what = fmt.Sprintf("your access entry %s grants no Kubernetes group and no access policy (you are %s)", own, caller)
 			fix = fmt.Sprintf("give it access first: eksaccess policy associate --cluster %s --principal %s --policy %s --cluster-scope", cluster, own, access.ClusterAdminPolicy)
 		}
-		return "", &exitCodeError{code: exitConflict, err: withHint(
+		return "", cmdutil.WithCode(cmdutil.WithHint(
 			fmt.Errorf("refusing to switch cluster %s to API: %s, so your access, which then comes only through aws-auth, would end", cluster, what),
-			"%s; every other identity mapped only through aws-auth loses access too; --force skips this check", fix)}
+			"%s; every other identity mapped only through aws-auth loses access too; --force skips this check", fix), cmdutil.ExitConflict)
+
 	}
 	if !after.ClusterAdmin() {
 		return fmt.Sprintf("your access entries in cluster %s do not hold %s at cluster scope: after the switch you have only the access they grant", cluster, access.ClusterAdminPolicy), nil

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
@@ -88,7 +88,7 @@ func TestRunUpdateRefusesAConcurrentChange(t *testing.T) {
 			if otherErr != nil {
 				t.Fatalf("the other writer: %v", otherErr)
 			}
-			checkExit(t, err, exitConflict, "run the command again")
+			checkExit(t, err, cmdutil.ExitConflict, "run the command again")
 			if !strings.Contains(err.Error(), "changed while eksaccess was updating it ("+tc.want) {
 				t.Errorf("err = %v, want it to say %q", err, tc.want)
 			}
@@ -181,7 +181,7 @@ func TestRunDeleteMissingEntryAsksNothing(t *testing.T) {
 	td := newTestDeps(t)
 	td.IO.SetTTY(true, true, true)
 	o := &deleteOptions{deps: td.Deps, entryTarget: entryTarget{cluster: "demo", principal: mustPrincipal(t, devRole)}}
-	checkExit(t, runDelete(t.Context(), o), exitNotFound, "--if-exists")
+	checkExit(t, runDelete(t.Context(), o), cmdutil.ExitNotFound, "--if-exists")
 	o.ifExists = true
 	if err := runDelete(t.Context(), o); err != nil {
 		t.Fatal(err)
@@ -191,39 +191,6 @@ func TestRunDeleteMissingEntryAsksNothing(t *testing.T) {
 	}
 	if n := opCount(td, "DeleteAccessEntry"); n != 0 {
 		t.Errorf("%d deletes", n)
-	}
-}
-
-// TestConfirm: how each outcome of a prompt ends the command. Only yes
-// goes on; declining, end of input and --timeout are exit 2 (nothing was
-// sent), Ctrl-C is the interruption, a broken terminal an error.
-func TestConfirm(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name     string
-		ok       bool
-		err      error
-		wantCode int
-		wantMsg  string
-	}{
-		{name: "yes", ok: true},
-		{name: "no", wantCode: exitUsage, wantMsg: "not deleted: declined at the prompt"},
-		{name: "end of input", err: io.EOF, wantCode: exitUsage, wantMsg: "not deleted: declined at the prompt"},
-		{name: "--timeout", err: context.DeadlineExceeded, wantCode: exitUsage, wantMsg: "not deleted: --timeout ran out before the question"},
-		{name: "Ctrl-C", err: context.Canceled, wantCode: exitInterrupted, wantMsg: "not deleted: context canceled"},
-		{name: "broken terminal", err: errors.New("input/output error"), wantCode: exitError, wantMsg: "not deleted: read confirmation: input/output error"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			td := newTestDeps(t)
-			td.Confirm = func(context.Context, string) (bool, error) { return tc.ok, tc.err }
-			err := confirm(t.Context(), td.Deps, "Delete?", "not deleted")
-			checkExit(t, err, tc.wantCode, "")
-			if tc.wantMsg != "" && (err == nil || err.Error() != tc.wantMsg) {
-				t.Errorf("err = %v, want %q", err, tc.wantMsg)
-			}
-		})
 	}
 }
 
@@ -240,11 +207,11 @@ func TestPromptThroughRoot(t *testing.T) {
 		wantN int // exit code
 	}{
 		{name: "declined", in: strings.NewReader("n\n"), args: []string{"delete", "--cluster", "demo", "--principal", devRole},
-			want: []string{"Delete access entry " + devRole + " from cluster demo, with its access policies? [y/N]: ", "[y/N]: eksaccess: not deleted: declined at the prompt\n"}, wantN: exitUsage},
+			want: []string{"Delete access entry " + devRole + " from cluster demo, with its access policies? [y/N]: ", "[y/N]: eksaccess: not deleted: declined at the prompt\n"}, wantN: cmdutil.ExitUsage},
 		{name: "auth-mode declined", in: strings.NewReader("no\n"), args: []string{"auth-mode", "--cluster", "legacy", "--set", "API_AND_CONFIG_MAP"},
-			want: []string{"eksaccess: not switched (cluster legacy stays CONFIG_MAP): declined at the prompt\n"}, wantN: exitUsage},
+			want: []string{"eksaccess: not switched (cluster legacy stays CONFIG_MAP): declined at the prompt\n"}, wantN: cmdutil.ExitUsage},
 		{name: "auth-mode to API declined", in: strings.NewReader("no\n"), args: []string{"auth-mode", "--cluster", "demo", "--set", "API"},
-			want: []string{"stops working", "eksaccess: not switched (cluster demo stays API_AND_CONFIG_MAP): declined at the prompt\n"}, wantN: exitUsage},
+			want: []string{"stops working", "eksaccess: not switched (cluster demo stays API_AND_CONFIG_MAP): declined at the prompt\n"}, wantN: cmdutil.ExitUsage},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -254,7 +221,7 @@ func TestPromptThroughRoot(t *testing.T) {
 			seedEntry(t, td, "arn:aws:iam::111122223333:user/emulator-admin", "AmazonEKSClusterAdminPolicy")
 			td.IO.In = tc.in
 			td.IO.SetTTY(true, true, true)
-			td.Confirm = terminalConfirm(td.IO)
+			td.Confirm = cmdutil.TerminalConfirm(td.IO)
 			g := &globalOptions{}
 			root := newRootCmd(td.Deps, g, BuildInfo{})
 			root.SetArgs(tc.args)
@@ -264,8 +231,8 @@ func TestPromptThroughRoot(t *testing.T) {
 			if g.cancel != nil {
 				g.cancel()
 			}
-			printError(td.errOut, err)
-			if code := exitCode(err); code != tc.wantN {
+			cmdutil.PrintError(td.errOut, err)
+			if code := cmdutil.ExitCode(err); code != tc.wantN {
 				t.Errorf("exit %d (%v), want %d", code, err, tc.wantN)
 			}
 			for _, w := range tc.want {
@@ -358,9 +325,9 @@ func TestInterruptedWritesSayTheyMayHaveApplied(t *testing.T) {
 			seedEntry(t, td, devRole, "AmazonEKSViewPolicy")
 			armed.Store(true)
 			err := tc.run(ctx, td)
-			want := exitInterrupted
+			want := cmdutil.ExitInterrupted
 			if tc.deadline {
-				want = exitError
+				want = cmdutil.ExitFailure
 			}
 			checkExit(t, err, want, tc.want)
 		})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/awsauth"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
@@ -89,30 +90,10 @@ refused.`,
   # Then compare with the cluster's access entries, and apply
   eksaccess diff -f access.yaml
   eksaccess apply -f access.yaml`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := applyFileOutput(cmd, deps); err != nil {
-				return err
-			}
-			if opts.file == "" {
-				return &FlagError{withHint(errors.New("-f is required: the aws-auth ConfigMap as a file, or - for stdin"),
-					"kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml")}
-			}
-			if err := requireCluster(deps, &opts.cluster); err != nil {
-				return withHint(err, "the apply file names the cluster it is for")
-			}
-			if opts.region != "" {
-				if err := plan.CheckRegion(opts.region); err != nil {
-					return &FlagError{fmt.Errorf("--region: %w", err)}
-				}
-			}
-			if runF == nil {
-				runF = runImportAWSAuth
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runImportAWSAuth),
 	}
-	clusterFlag(cmd, &opts.cluster)
+	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
 	f.StringVarP(&opts.file, "filename", "f", "", "the aws-auth ConfigMap, YAML or JSON, or an eksctl ClusterConfig (`FILE`, or - for stdin)")
 	// The global --region would name the region to send calls to; this
@@ -122,14 +103,34 @@ refused.`,
 	return cmd
 }
 
+// validate checks the flags; nothing here talks to AWS.
+func (o *importAWSAuthOptions) validate(cmd *cobra.Command) error {
+	if err := applyFileOutput(cmd, o.deps); err != nil {
+		return err
+	}
+	if o.file == "" {
+		return cmdutil.UsageError(cmdutil.WithHint(errors.New("-f is required: the aws-auth ConfigMap as a file, or - for stdin"),
+			"kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml"))
+	}
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+		return cmdutil.WithHint(err, "the apply file names the cluster it is for")
+	}
+	if o.region != "" {
+		if err := plan.CheckRegion(o.region); err != nil {
+			return cmdutil.UsageError(fmt.Errorf("--region: %w", err))
+		}
+	}
+	return nil
+}
+
 func runImportAWSAuth(ctx context.Context, o *importAWSAuthOptions) error {
-	name, data, err := readInput(ctx, o.file, o.deps.IO.In)
+	name, data, err := cmdutil.ReadInput(ctx, o.file, o.deps.IO.In)
 	if err != nil {
 		return err
 	}
 	res, err := awsauth.Convert(name, bytes.NewReader(data))
 	if err != nil { // not an aws-auth ConfigMap, or not readable (a directory): a bad file
-		return &FlagError{err}
+		return cmdutil.UsageError(err)
 	}
 	f := &plan.File{Clusters: []plan.Cluster{{Name: o.cluster, Region: o.region}}}
 	for _, e := range res.Entries {
@@ -158,10 +159,10 @@ func runImportAWSAuth(ctx context.Context, o *importAWSAuthOptions) error {
 func applyFileOutput(cmd *cobra.Command, deps *Deps) error {
 	const hint = "the apply file is YAML; leave -o out"
 	if f := deps.Output.Format; cmd.Flags().Changed("output") && f != output.YAML {
-		return &FlagError{withHint(fmt.Errorf("%s writes an apply file, which is YAML: -o %s is not supported", cmd.CommandPath(), f), hint)}
+		return cmdutil.UsageError(cmdutil.WithHint(fmt.Errorf("%s writes an apply file, which is YAML: -o %s is not supported", cmd.CommandPath(), f), hint))
 	}
 	if cmd.Flags().Changed("query") {
-		return &FlagError{withHint(fmt.Errorf("%s writes an apply file: --query is not supported", cmd.CommandPath()), "leave --query out; list --details -o json prints the entries as a document to query")}
+		return cmdutil.UsageError(cmdutil.WithHint(fmt.Errorf("%s writes an apply file: --query is not supported", cmd.CommandPath()), "leave --query out; list --details -o json prints the entries as a document to query"))
 	}
 	return nil
 }

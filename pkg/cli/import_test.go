@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
@@ -121,9 +122,9 @@ func TestRunImportAWSAuth_stdin(t *testing.T) {
 		stderr   string
 	}{
 		{"a ConfigMap", "kind: ConfigMap\nmetadata: {name: aws-auth}\ndata:\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/a\n      groups: [dev]\n",
-			exitOK, "# Written by eksaccess import aws-auth from <stdin>:", "1 row: 1 mapped, 0 left to EKS, 0 skipped"},
-		{"not a ConfigMap", "kind: Secret\n", exitUsage, "", ""},
-		{"empty", "", exitUsage, "", ""},
+			cmdutil.ExitOK, "# Written by eksaccess import aws-auth from <stdin>:", "1 row: 1 mapped, 0 left to EKS, 0 skipped"},
+		{"not a ConfigMap", "kind: Secret\n", cmdutil.ExitUsage, "", ""},
+		{"empty", "", cmdutil.ExitUsage, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,7 +134,7 @@ func TestRunImportAWSAuth_stdin(t *testing.T) {
 			cmd := newImportAWSAuthCmd(td.Deps, nil)
 			cmd.SilenceUsage = true // as under the root command
 			err := execArgs(t, td, cmd, "-f", "-", "--cluster", "prod")
-			if got := exitCode(err); got != tc.code {
+			if got := cmdutil.ExitCode(err); got != tc.code {
 				t.Fatalf("exit %d (%v), want %d", got, err, tc.code)
 			}
 			if tc.stdout == "" && td.out.Len() > 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -101,7 +101,7 @@ func TestNewListCmd(t *testing.T) {
 	t.Parallel()
 	runParseCases(t, newListCmd, []parseCase[listOptions]{
 		{name: "defaults", args: []string{"--cluster", "demo"}, check: func(t *testing.T, o *listOptions) {
-			if o.concurrency != bulkConcurrency || o.details || o.maxItems != 0 || o.policyRef != nil {
+			if o.concurrency != cmdutil.BulkConcurrency || o.details || o.maxItems != 0 || o.policyRef != nil {
 				t.Errorf("defaults: %+v", o)
 			}
 		}},
@@ -246,8 +246,8 @@ func TestRunDeleteConfirmation(t *testing.T) {
 	o := &deleteOptions{deps: td.Deps, entryTarget: entryTarget{cluster: "demo", principal: mustPrincipal(t, devRole)}}
 
 	err := runDelete(t.Context(), o)
-	if exitCode(err) != exitUsage || opCount(td, "DeleteAccessEntry") != 0 || !strings.Contains(err.Error(), "not deleted: declined at the prompt") {
-		t.Fatalf("declined: exit %d (%v), %d deletes", exitCode(err), err, opCount(td, "DeleteAccessEntry"))
+	if cmdutil.ExitCode(err) != cmdutil.ExitUsage || opCount(td, "DeleteAccessEntry") != 0 || !strings.Contains(err.Error(), "not deleted: declined at the prompt") {
+		t.Fatalf("declined: exit %d (%v), %d deletes", cmdutil.ExitCode(err), err, opCount(td, "DeleteAccessEntry"))
 	}
 	if len(asked) != 1 || !strings.Contains(asked[0], devRole) {
 		t.Errorf("question: %q", asked)
@@ -278,7 +278,7 @@ func TestRunDeleteGuard(t *testing.T) {
 	td.srv.SetCaller("arn:aws:sts::111122223333:assumed-role/admin/alice")
 	o := &deleteOptions{deps: td.Deps, entryTarget: entryTarget{cluster: "demo", principal: mustPrincipal(t, admin)}, yes: true}
 	err := runDelete(t.Context(), o)
-	checkExit(t, err, exitConflict, "--force")
+	checkExit(t, err, cmdutil.ExitConflict, "--force")
 	if opCount(td, "DeleteAccessEntry") != 0 {
 		t.Error("deleted despite the guard")
 	}
@@ -314,30 +314,6 @@ func TestRootEntryCanBeDescribedAndDeleted(t *testing.T) {
 	}
 }
 
-// TestTerminalConfirmEndsWithTheContext: Ctrl-C (or --timeout) at the
-// prompt ends the wait instead of leaving the process blocked on stdin.
-func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
-	t.Parallel()
-	in, never := io.Pipe() // stdin that never answers
-	defer func() { _ = never.Close() }()
-	ios := &IOStreams{In: in, Out: io.Discard, ErrOut: io.Discard}
-	ctx, cancel := context.WithCancel(t.Context())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	ok, err := terminalConfirm(ios)(ctx, "Delete?")
-	if ok || !errors.Is(err, context.Canceled) {
-		t.Fatalf("confirm = %v, %v; want false, context.Canceled", ok, err)
-	}
-
-	yes := &IOStreams{In: strings.NewReader("yes\n"), Out: io.Discard, ErrOut: io.Discard}
-	if ok, err := terminalConfirm(yes)(t.Context(), "Delete?"); !ok || err != nil {
-		t.Errorf("answer yes: %v, %v", ok, err)
-	}
-	no := &IOStreams{In: strings.NewReader("\n"), Out: io.Discard, ErrOut: io.Discard}
-	if ok, err := terminalConfirm(no)(t.Context(), "Delete?"); ok || err != nil {
-		t.Errorf("empty answer: %v, %v", ok, err)
-	}
-}
-
 // TestRunUpdateWaitsForAFreshEntry: an entry created moments ago may not
 // be visible to UpdateAccessEntry yet; update waits (bounded) for it.
 func TestRunUpdateWaitsForAFreshEntry(t *testing.T) {
@@ -366,7 +342,7 @@ func TestDisassociateGuardLastPolicy(t *testing.T) {
 	if err := disassociate("AmazonEKSViewPolicy"); err != nil {
 		t.Fatalf("a policy that is not the last: %v", err)
 	}
-	checkExit(t, disassociate("AmazonEKSAdminPolicy"), exitConflict, "--force")
+	checkExit(t, disassociate("AmazonEKSAdminPolicy"), cmdutil.ExitConflict, "--force")
 	if n := opCount(td, "DisassociateAccessPolicy"); n != 1 {
 		t.Fatalf("%d disassociations, want 1", n)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -40,37 +41,37 @@ ellipsis; -o text, json and yaml print every value whole.`,
   eksaccess list --cluster prod --associated-policy AmazonEKSClusterAdminPolicy
   # One row per entry: type, username, groups, policies with their scopes, tags
   eksaccess list --cluster prod --details`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireCluster(deps, &opts.cluster); err != nil {
-				return err
-			}
-			if opts.concurrency < 1 {
-				return flagErrorf("--concurrency must be at least 1, got %d", opts.concurrency)
-			}
-			if opts.maxItems < 0 {
-				return flagErrorf("--max-items must be positive, got %d", opts.maxItems)
-			}
-			if opts.associatedPolicy != "" {
-				ref, err := access.ParsePolicyRef(opts.associatedPolicy)
-				if err != nil {
-					return &FlagError{fmt.Errorf("--associated-policy: %w", err)}
-				}
-				opts.policyRef = &ref
-			}
-			if runF == nil {
-				runF = runList
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runList),
 	}
-	clusterFlag(cmd, &opts.cluster)
+	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
 	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN, checked against the catalog)")
 	f.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` entries (default: all)")
 	f.BoolVar(&opts.details, "details", false, "describe every entry and list its policies: one row per entry, with its tags")
-	f.IntVar(&opts.concurrency, "concurrency", bulkConcurrency, "with --details, "+concurrencyUsage)
+	f.IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, "with --details, "+cmdutil.ConcurrencyUsage)
 	return cmd
+}
+
+// validate checks the flags and parses --associated-policy; nothing here talks to AWS.
+func (o *listOptions) validate(_ *cobra.Command) error {
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+		return err
+	}
+	if o.concurrency < 1 {
+		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
+	}
+	if o.maxItems < 0 {
+		return cmdutil.UsageErrorf("--max-items must be positive, got %d", o.maxItems)
+	}
+	if o.associatedPolicy != "" {
+		ref, err := access.ParsePolicyRef(o.associatedPolicy)
+		if err != nil {
+			return cmdutil.UsageError(fmt.Errorf("--associated-policy: %w", err))
+		}
+		o.policyRef = &ref
+	}
+	return nil
 }
 
 // listDoc is ListAccessEntries' document: {"accessEntries": [...]}.

@@ -1,21 +1,16 @@
 package cli
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/eksaccess/eksaccess/pkg/access"
-	"github.com/eksaccess/eksaccess/pkg/eksapi"
-	"github.com/eksaccess/eksaccess/pkg/emulator"
-	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // TestRunRecoversPanics: a panic inside a command is one error line and the
 // contract's exit code, never a stack trace and Go's exit 2 of a crash.
 func TestRunRecoversPanics(t *testing.T) {
 	t.Parallel()
-	ios, _, out, errOut := TestStreams()
+	ios, _, out, errOut := cmdutil.TestStreams()
 	env := func(k string) string {
 		if k == "EKSACCESS_OUTPUT" {
 			panic("boom\x1b]0;title\x07")
@@ -23,8 +18,8 @@ func TestRunRecoversPanics(t *testing.T) {
 		return ""
 	}
 	code := run(t.Context(), []string{"list", "--cluster", "demo", "--region", "us-west-2", "--endpoint-url", "http://127.0.0.1:1"}, ios, BuildInfo{}, env)
-	if code != exitUsage {
-		t.Errorf("exit %d, want %d (nothing was sent)", code, exitUsage)
+	if code != cmdutil.ExitUsage {
+		t.Errorf("exit %d, want %d (nothing was sent)", code, cmdutil.ExitUsage)
 	}
 	want := "eksaccess: internal error: boom\\x1b]0;title\\x07\nhint: nothing was sent; please report this bug\n"
 	if errOut.String() != want {
@@ -33,43 +28,4 @@ func TestRunRecoversPanics(t *testing.T) {
 	if out.Len() > 0 {
 		t.Errorf("stdout = %q", out)
 	}
-}
-
-// TestReportPanicSaysWhatWasSent: after a write, exit 1 and a hint to check
-// the result; after reads only, exit 1; with nothing sent, exit 2.
-func TestReportPanicSaysWhatWasSent(t *testing.T) {
-	_, hs := emutest.Start(t, emulator.Options{})
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
-		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_MAX_ATTEMPTS": "1",
-	} {
-		t.Setenv(k, v)
-	}
-	var sent eksapi.Activity
-	client, err := eksapi.New(t.Context(), eksapi.Config{Region: "us-west-2", EndpointURL: hs.URL, Activity: &sent})
-	if err != nil {
-		t.Fatal(err)
-	}
-	check := func(stage string, wantCode int, wantHint string) {
-		t.Helper()
-		var buf strings.Builder
-		if code := reportPanic(&buf, "boom", &sent); code != wantCode {
-			t.Errorf("%s: exit %d, want %d", stage, code, wantCode)
-		}
-		if !strings.HasPrefix(buf.String(), "eksaccess: internal error: boom\n") || !strings.Contains(buf.String(), wantHint) {
-			t.Errorf("%s: stderr = %q, want the error and %q", stage, buf.String(), wantHint)
-		}
-	}
-	check("nothing sent", exitUsage, "nothing was sent")
-	if _, err := client.ListEntries(t.Context(), "demo", eksapi.ListOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	check("after a read", exitError, "nothing was changed")
-	p, _ := access.ParsePrincipalARN("arn:aws:iam::111122223333:role/dev")
-	if _, err := client.CreateEntry(t.Context(), access.CreateEntry{Cluster: "demo", Principal: p}); err != nil {
-		t.Fatal(err)
-	}
-	check("after a write", exitError, "a change was sent")
 }

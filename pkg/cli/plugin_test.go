@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/spf13/cobra"
 )
 
@@ -39,7 +40,7 @@ func TestPluginHelp(t *testing.T) {
 	var paths [][]string
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
-		paths = append(paths, commandNames(c))
+		paths = append(paths, strings.Fields(c.CommandPath())[1:])
 		for _, sub := range c.Commands() {
 			if !sub.Hidden && sub.Name() != "completion" {
 				walk(sub)
@@ -53,7 +54,7 @@ func TestPluginHelp(t *testing.T) {
 	for _, path := range paths {
 		t.Run(strings.Join(append([]string{"root"}, path...), "_"), func(t *testing.T) {
 			t.Parallel()
-			ios, _, out, errOut := TestStreams()
+			ios, _, out, errOut := cmdutil.TestStreams()
 			code := runAs(t.Context(), "kubectl eksaccess", append(path, "--help"), ios, BuildInfo{}, func(string) string { return "" })
 			if code != 0 {
 				t.Fatalf("exit %d\n%s", code, errOut)
@@ -84,14 +85,14 @@ func TestPluginExamples(t *testing.T) {
 		{"eksaccess", "  eksaccess [command]", "  eksaccess list --cluster prod -o json"},
 		{"kubectl eksaccess", "  kubectl eksaccess [command]", "  kubectl eksaccess list --cluster prod -o json"},
 	} {
-		ios, _, out, errOut := TestStreams()
+		ios, _, out, errOut := cmdutil.TestStreams()
 		if code := runAs(t.Context(), tc.name, []string{"--help"}, ios, BuildInfo{}, func(string) string { return "" }); code != 0 {
 			t.Fatalf("%s: exit %d\n%s", tc.name, code, errOut)
 		}
 		matchLines(t, tc.name+" --help", out.String(), []string{regexp.QuoteMeta(tc.wantUsage), regexp.QuoteMeta(tc.wantExample)})
 	}
 	// an example after a "(" and a command quoted in the long text
-	ios, _, out, _ := TestStreams()
+	ios, _, out, _ := cmdutil.TestStreams()
 	runAs(t.Context(), "kubectl eksaccess", []string{"apply", "--help"}, ios, BuildInfo{}, func(string) string { return "" })
 	matchLines(t, "apply --help", out.String(), []string{
 		regexp.QuoteMeta("  # Plan only (the same as kubectl eksaccess diff, without exit 7)"),
@@ -110,9 +111,9 @@ func TestPluginHints(t *testing.T) {
 		{[]string{"policy", "frob"}, `eksaccess: unknown command "frob" for "kubectl eksaccess policy"`},
 		{[]string{"list", "--nope"}, "hint: see kubectl eksaccess list --help for the flags"},
 	} {
-		ios, _, _, errOut := TestStreams()
-		if code := runAs(t.Context(), "kubectl eksaccess", tc.args, ios, BuildInfo{}, func(string) string { return "" }); code != exitUsage {
-			t.Errorf("%v: exit %d, want %d", tc.args, code, exitUsage)
+		ios, _, _, errOut := cmdutil.TestStreams()
+		if code := runAs(t.Context(), "kubectl eksaccess", tc.args, ios, BuildInfo{}, func(string) string { return "" }); code != cmdutil.ExitUsage {
+			t.Errorf("%v: exit %d, want %d", tc.args, code, cmdutil.ExitUsage)
 		}
 		matchLines(t, strings.Join(tc.args, " "), errOut.String(), []string{regexp.QuoteMeta(tc.hint)})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -41,31 +42,6 @@ arn:aws-cn:eks::aws:cluster-access-policy/NAME).`,
 		newPolicyListAssociatedCmd(deps, nil),
 	)
 	return cmd
-}
-
-// entryTarget is the --cluster and --principal pair that names one access
-// entry.
-type entryTarget struct {
-	cluster   access.ClusterName
-	principal access.PrincipalARN
-}
-
-func (t *entryTarget) addFlags(cmd *cobra.Command) {
-	clusterFlag(cmd, &t.cluster)
-	entryPrincipalFlag(cmd, &t.principal)
-}
-
-// require fills --cluster from EKSACCESS_CLUSTER, requires both flags and
-// warns about principals EKS will not recognise.
-func (t *entryTarget) require(deps *Deps) error {
-	if err := requireCluster(deps, &t.cluster); err != nil {
-		return err
-	}
-	if err := requirePrincipal(t.principal); err != nil {
-		return err
-	}
-	warn(deps, t.principal.Warnings()...)
-	return nil
 }
 
 type policyAssociateOptions struct {
@@ -110,40 +86,32 @@ identity your credentials belong to). --force skips that check.`,
   eksaccess policy associate --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       --policy arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy --namespace dev \
       -o json --query associatedAccessPolicy.accessScope`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.complete(); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runPolicyAssociate
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runPolicyAssociate),
 	}
 	opts.addFlags(cmd)
-	policyFlag(cmd, &opts.policy)
+	cmdutil.PolicyFlag(cmd, &opts.policy)
 	f := cmd.Flags()
 	f.BoolVar(&opts.clusterScope, "cluster-scope", false, "the policy applies to the whole cluster")
-	f.Var(newListValue(&opts.namespaces), "namespace", "the policy applies to this `namespace` (repeatable, or comma-separated; \"dev-*\" is a prefix)")
+	f.Var(cmdutil.NewListValue(&opts.namespaces), "namespace", "the policy applies to this `namespace` (repeatable, or comma-separated; \"dev-*\" is a prefix)")
 	f.BoolVar(&opts.force, "force", false, "associate even if that narrows your own last cluster-admin policy to namespaces")
 	return cmd
 }
 
-// complete checks the flags and builds the scope; nothing here talks to AWS.
-func (o *policyAssociateOptions) complete() error {
-	if err := o.require(o.deps); err != nil {
+// validate checks the flags and builds the scope; nothing here talks to AWS.
+func (o *policyAssociateOptions) validate(_ *cobra.Command) error {
+	if err := o.entryTarget.validate(o.deps); err != nil {
 		return err
 	}
-	if err := requirePolicy(o.policy); err != nil {
+	if err := cmdutil.RequirePolicy(o.policy); err != nil {
 		return err
 	}
 	if err := o.policy.CheckAssociable(); err != nil {
-		return &FlagError{fmt.Errorf("--policy: %w", err)}
+		return cmdutil.UsageError(fmt.Errorf("--policy: %w", err))
 	}
 	scope, err := scopeFromFlags(o.clusterScope, o.namespaces)
 	if err != nil {
-		return &FlagError{err}
+		return cmdutil.UsageError(err)
 	}
 	o.scope = scope
 	return nil
@@ -156,11 +124,11 @@ func scopeFromFlags(clusterScope bool, namespaces []string) (access.Scope, error
 	const forms = "give --cluster-scope for the whole cluster, or --namespace NS (repeatable, or comma-separated) for some namespaces"
 	switch {
 	case clusterScope && namespaces != nil:
-		return access.Scope{}, withHint(errors.New("--cluster-scope and --namespace exclude each other"), forms)
+		return access.Scope{}, cmdutil.WithHint(errors.New("--cluster-scope and --namespace exclude each other"), forms)
 	case clusterScope:
 		return access.Scope{Type: access.ScopeCluster}, nil
 	case namespaces == nil:
-		return access.Scope{}, withHint(errors.New("a scope is required"), forms)
+		return access.Scope{}, cmdutil.WithHint(errors.New("a scope is required"), forms)
 	}
 	scope := access.Scope{Type: access.ScopeNamespace, Namespaces: []string{}}
 	for _, ns := range namespaces {
@@ -203,11 +171,11 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 	}
 	if errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
 		want := access.PolicyAssociation{Policy: o.policy, Scope: o.scope}
-		return withHint(err, "if %s has no access entry in cluster %s yet, create it with the policy in one step: eksaccess create --cluster %s --principal %s --policy %s",
+		return cmdutil.WithHint(err, "if %s has no access entry in cluster %s yet, create it with the policy in one step: eksaccess create --cluster %s --principal %s --policy %s",
 			o.principal, o.cluster, o.cluster, o.principal, want)
 	}
 	if err != nil {
-		return mayHaveApplied(err, "the association", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
+		return cmdutil.MayHaveApplied(err, "the association", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
 	}
 	return o.deps.print(associationResult(o.cluster, o.principal, ap))
 }
@@ -217,12 +185,6 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 func entryExists(ctx context.Context, client *eksapi.Client, t entryTarget) bool {
 	ok, err := client.EntryExists(ctx, t.cluster, t.principal)
 	return ok && err == nil
-}
-
-// checkPolicyExists is eksapi's catalog check, warning on stderr when the
-// catalog cannot be read.
-func checkPolicyExists(ctx context.Context, deps *Deps, client *eksapi.Client, policies ...access.PolicyRef) error {
-	return client.CheckPolicies(ctx, func(msg string) { warn(deps, msg) }, policies...)
 }
 
 // associationDoc is AssociateAccessPolicy's response document.
@@ -237,7 +199,7 @@ func associationResult(cluster access.ClusterName, principal access.PrincipalARN
 		Doc: associationDoc{ClusterName: string(cluster), PrincipalARN: principal.String(), AssociatedAccessPolicy: p},
 		Table: output.Table{
 			Header: []string{"POLICY", "SCOPE", "NAMESPACES", "ASSOCIATED", "MODIFIED"},
-			Rows:   [][]string{append(associationRow(p), timestamp(p.ModifiedAt))},
+			Rows:   [][]string{append(associationRow(p), cmdutil.Timestamp(p.ModifiedAt))},
 		},
 	}
 }
@@ -248,7 +210,7 @@ func associationRow(p access.AssociatedPolicy) []string {
 		access.PolicyName(p.PolicyARN),
 		string(p.AccessScope.Type),
 		strings.Join(p.AccessScope.Namespaces, ","),
-		timestamp(p.AssociatedAt),
+		cmdutil.Timestamp(p.AssociatedAt),
 	}
 }
 
@@ -280,24 +242,24 @@ last access policy of any kind when its entry has no Kubernetes groups.
   # Remove your own cluster-admin policy on purpose
   eksaccess policy disassociate --cluster prod --principal arn:aws:iam::111122223333:role/admin \
       --policy AmazonEKSClusterAdminPolicy --force`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.require(deps); err != nil {
-				return err
-			}
-			if err := requirePolicy(opts.policy); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runPolicyDisassociate
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runPolicyDisassociate),
 	}
 	opts.addFlags(cmd)
-	policyFlag(cmd, &opts.policy)
+	cmdutil.PolicyFlag(cmd, &opts.policy)
 	cmd.Flags().BoolVar(&opts.force, "force", false, "remove it even if that locks you out (your last cluster-admin policy, or your last policy)")
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *policyDisassociateOptions) validate(_ *cobra.Command) error {
+	if err := o.entryTarget.validate(o.deps); err != nil {
+		return err
+	}
+	if err := cmdutil.RequirePolicy(o.policy); err != nil {
+		return err
+	}
+	return nil
 }
 
 func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) error {
@@ -322,13 +284,13 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 				names[i] = access.PolicyName(p.PolicyARN)
 			}
 			if s := access.SuggestPolicy(o.policy.Name(), names); s != "" && s != o.policy.Name() {
-				return withHint(err, "did you mean %s? the entry has %s", s, strings.Join(names, ", "))
+				return cmdutil.WithHint(err, "did you mean %s? the entry has %s", s, strings.Join(names, ", "))
 			}
 		}
-		return withHint(err, "eksaccess policy list-associated --cluster %s --principal %s shows the entry's policies", o.cluster, o.principal)
+		return cmdutil.WithHint(err, "eksaccess policy list-associated --cluster %s --principal %s shows the entry's policies", o.cluster, o.principal)
 	}
 	if err != nil {
-		return mayHaveApplied(err, "the disassociation", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
+		return cmdutil.MayHaveApplied(err, "the disassociation", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
 	}
 	if err := o.restoreIfLockedOut(ctx, client, guard, policyARN); err != nil {
 		return err
@@ -351,7 +313,7 @@ func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, clie
 	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithPolicy(policyARN, scope) }
 	refusal, _, err := guard.recheck(ctx, client, o.entryTarget, nil, undo)
 	if err != nil {
-		warn(o.deps, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", o.policy.Name(), err, o.cluster, o.principal))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", o.policy.Name(), err, o.cluster, o.principal))
 		return nil
 	}
 	if refusal == nil {
@@ -367,7 +329,7 @@ func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, clie
 // scopeFlags are policy associate's flags for scope.
 func scopeFlags(scope access.Scope) string {
 	if scope.Type == access.ScopeNamespace {
-		return "--namespace " + shellQuote(strings.Join(scope.Namespaces, ","))
+		return "--namespace " + cmdutil.ShellQuote(strings.Join(scope.Namespaces, ","))
 	}
 	return "--cluster-scope"
 }
@@ -387,15 +349,13 @@ func newPolicyListCmd(deps *Deps, runF func(context.Context, *policyListOptions)
 		Example: `  eksaccess policy list
   eksaccess policy list -o text | cut -f1
   eksaccess policy list -o json --query 'accessPolicies[].name'`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF == nil {
-				runF = runPolicyList
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runPolicyList),
 	}
 }
+
+// validate has nothing to check: policy list takes no flags of its own.
+func (o *policyListOptions) validate(*cobra.Command) error { return nil }
 
 // policyCatalogDoc is ListAccessPolicies' document.
 type policyCatalogDoc struct {
@@ -437,19 +397,16 @@ func newPolicyListAssociatedCmd(deps *Deps, runF func(context.Context, *policyLi
   eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev -o yaml
   eksaccess policy list-associated --cluster prod --principal arn:aws:iam::111122223333:role/dev \
       -o json --query 'associatedAccessPolicies[].policyArn'`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.require(deps); err != nil {
-				return err
-			}
-			if runF == nil {
-				runF = runPolicyListAssociated
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runPolicyListAssociated),
 	}
 	opts.addFlags(cmd)
 	return cmd
+}
+
+// validate checks the flags; nothing here talks to AWS.
+func (o *policyListAssociatedOptions) validate(_ *cobra.Command) error {
+	return o.entryTarget.validate(o.deps)
 }
 
 // associatedPoliciesDoc is ListAssociatedAccessPolicies' document.

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -153,12 +154,12 @@ func TestPolicyCmdUnknownVerb(t *testing.T) {
 	td := newTestDeps(t)
 	policyCmd := func() *cobra.Command {
 		c := newPolicyCmd(td.Deps)
-		rejectUnknownVerbs(c) // as newRootCmd does
+		cmdutil.RejectUnknownVerbs(c) // as newRootCmd does
 		return c
 	}
 	err := execArgs(t, td, policyCmd(), "lst")
 	checkUsageError(t, err, `unknown command "lst" for "policy"`)
-	checkExit(t, err, exitUsage, "did you mean list?")
+	checkExit(t, err, cmdutil.ExitUsage, "did you mean list?")
 
 	td.out.Reset()
 	if err := execArgs(t, td, policyCmd()); err != nil {
@@ -291,9 +292,9 @@ func TestRunPolicyAssociateUnknownPolicy(t *testing.T) {
 				scope:       access.Scope{Type: access.ScopeCluster},
 			}
 			err := runPolicyAssociate(t.Context(), o)
-			checkExit(t, err, exitNotFound, tc.hint)
-			if tc.policy == "NoSuchThing" && strings.Contains(strings.Join(hints(err), " "), "did you mean") {
-				t.Errorf("a far-fetched suggestion: %q", hints(err))
+			checkExit(t, err, cmdutil.ExitNotFound, tc.hint)
+			if tc.policy == "NoSuchThing" && strings.Contains(strings.Join(cmdutil.Hints(err), " "), "did you mean") {
+				t.Errorf("a far-fetched suggestion: %q", cmdutil.Hints(err))
 			}
 			if n := opCount(td, "AssociateAccessPolicy"); n != 0 {
 				t.Errorf("%d AssociateAccessPolicy calls, want 0", n)
@@ -317,7 +318,7 @@ func TestRunPolicyAssociateNoEntry(t *testing.T) {
 		scope:       access.Scope{Type: access.ScopeNamespace, Namespaces: []string{"dev", "test"}},
 	}
 	err := runPolicyAssociate(t.Context(), o)
-	checkExit(t, err, exitNotFound, "eksaccess create --cluster demo --principal "+devRole+" --policy AmazonEKSEditPolicy:namespace=dev,test")
+	checkExit(t, err, cmdutil.ExitNotFound, "eksaccess create --cluster demo --principal "+devRole+" --policy AmazonEKSEditPolicy:namespace=dev,test")
 	if n := opCount(td, "AssociateAccessPolicy"); n != 1 {
 		t.Errorf("%d AssociateAccessPolicy calls, want 1 (no retries)", n)
 	}
@@ -350,8 +351,8 @@ func TestRunPolicyAssociateCatalogDenied(t *testing.T) {
 	td.srv.FailNext("ListAccessPolicies", 403, "AccessDeniedException", "User: x is not authorized to perform: eks:ListAccessPolicies")
 	o.policy = mustPolicy(t, "AmazonEKSViewPolcy")
 	err := runPolicyAssociate(t.Context(), o)
-	checkExit(t, err, exitNotFound, "did you mean AmazonEKSViewPolicy?")
-	checkExit(t, err, exitNotFound, "allow eks:ListAccessPolicies")
+	checkExit(t, err, cmdutil.ExitNotFound, "did you mean AmazonEKSViewPolicy?")
+	checkExit(t, err, cmdutil.ExitNotFound, "allow eks:ListAccessPolicies")
 	if !strings.Contains(err.Error(), "not in the catalog eksaccess ships (taken "+access.CatalogDate+")") {
 		t.Errorf("err = %v", err)
 	}
@@ -394,7 +395,7 @@ func TestRunPolicyDisassociate(t *testing.T) {
 
 	// a second time it is not associated: not found, with a hint
 	err := runPolicyDisassociate(t.Context(), o)
-	checkExit(t, err, exitNotFound, "eksaccess policy list-associated --cluster demo --principal "+devRole)
+	checkExit(t, err, cmdutil.ExitNotFound, "eksaccess policy list-associated --cluster demo --principal "+devRole)
 }
 
 // TestRunPolicyDisassociateGuard: the caller's last cluster-admin policy is
@@ -408,8 +409,8 @@ func TestRunPolicyDisassociateGuard(t *testing.T) {
 		force    bool
 		wantCode int
 	}{
-		{name: "own last cluster admin", caller: "arn:aws:sts::111122223333:assumed-role/admin/alice", policy: "AmazonEKSClusterAdminPolicy", wantCode: exitConflict},
-		{name: "own last cluster admin, by ARN", caller: "arn:aws:sts::111122223333:assumed-role/admin/alice", policy: adminARN, wantCode: exitConflict},
+		{name: "own last cluster admin", caller: "arn:aws:sts::111122223333:assumed-role/admin/alice", policy: "AmazonEKSClusterAdminPolicy", wantCode: cmdutil.ExitConflict},
+		{name: "own last cluster admin, by ARN", caller: "arn:aws:sts::111122223333:assumed-role/admin/alice", policy: adminARN, wantCode: cmdutil.ExitConflict},
 		{name: "own last cluster admin, forced", caller: "arn:aws:sts::111122223333:assumed-role/admin/alice", policy: "AmazonEKSClusterAdminPolicy", force: true},
 		{name: "own other policy", caller: "arn:aws:sts::111122223333:assumed-role/admin/alice", policy: "AmazonEKSViewPolicy"},
 		{name: "someone else's cluster admin", caller: "arn:aws:iam::111122223333:user/bob", policy: "AmazonEKSClusterAdminPolicy"},
@@ -428,7 +429,7 @@ func TestRunPolicyDisassociateGuard(t *testing.T) {
 			}
 			err := runPolicyDisassociate(t.Context(), o)
 			wantCalls := 1
-			if tc.wantCode != exitOK {
+			if tc.wantCode != cmdutil.ExitOK {
 				checkExit(t, err, tc.wantCode, "--force")
 				wantCalls = 0
 			} else if err != nil {
@@ -542,7 +543,7 @@ func TestRunPolicyListAssociatedEmpty(t *testing.T) {
 	}
 
 	o.principal = mustPrincipal(t, "arn:aws:iam::111122223333:role/none")
-	checkExit(t, runPolicyListAssociated(t.Context(), o), exitNotFound, "")
+	checkExit(t, runPolicyListAssociated(t.Context(), o), cmdutil.ExitNotFound, "")
 }
 
 // TestPolicyThroughRoot runs the verbs through the root command: wiring,

@@ -1,11 +1,14 @@
-// Package cli holds eksaccess's commands: cobra wiring, flag parsing into
-// the request model (package access), calls through package eksapi, and
-// results handed to package output. Main is the one place that prints
-// errors and picks exit codes.
+// Package cli holds eksaccess's commands: the root and a file per verb,
+// each an options struct whose validate checks the flags offline and a
+// run that calls package eksapi and hands results to package output;
+// plus what only the commands about access entries share (entry.go,
+// guard.go, deps.go). The plumbing every command uses (streams, the
+// prompt, flag helpers, -f input, errors and exit codes) is in package
+// cmdutil. Main is the one place that prints errors and exits, with
+// cmdutil.ExitCode's code.
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -19,12 +22,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 // rootName is the program's name.
-const rootName = "eksaccess"
+const rootName = cmdutil.ProgramName
 
 // BuildInfo describes the binary (set by the linker at release time).
 type BuildInfo struct {
@@ -48,14 +52,14 @@ type globalOptions struct {
 	clusterARN, clusterRegion string
 
 	cancel context.CancelFunc // ends the --timeout context
-	clock  clock              // the --timeout clock; nil is the wall clock
+	clock  cmdutil.Clock      // the --timeout clock; nil is the wall clock
 	sent   eksapi.Activity    // what the command sent, for reportPanic
 }
 
 // Main runs eksaccess with args (without the program name) and returns the
 // exit code. It makes the root context: Ctrl-C (SIGINT) and SIGTERM cancel
 // it, and the exit code says which (130, 143).
-func Main(args []string, ios *IOStreams, build BuildInfo) int {
+func Main(args []string, ios *cmdutil.IOStreams, build BuildInfo) int {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	signals := make(chan os.Signal, 1)
@@ -67,28 +71,23 @@ func Main(args []string, ios *IOStreams, build BuildInfo) int {
 			// After the first signal, the default handling comes back: a
 			// second Ctrl-C ends the process at once.
 			signal.Stop(signals)
-			cancel(&signalError{sig})
+			cancel(&cmdutil.SignalError{Signal: sig})
 		case <-ctx.Done():
 		}
 	}()
 	return runAs(ctx, displayName(os.Args[0]), args, ios, build, os.Getenv)
 }
 
-// signalError is the cause of the root context's end when a signal ended it.
-type signalError struct{ sig os.Signal }
-
-func (e *signalError) Error() string { return "received " + e.sig.String() }
-
-func run(ctx context.Context, args []string, ios *IOStreams, build BuildInfo, env func(string) string) int {
+func run(ctx context.Context, args []string, ios *cmdutil.IOStreams, build BuildInfo, env func(string) string) int {
 	return runAs(ctx, rootName, args, ios, build, env)
 }
 
 // runAs is run with the name help gives the program (see displayName).
-func runAs(ctx context.Context, name string, args []string, ios *IOStreams, build BuildInfo, env func(string) string) (code int) {
+func runAs(ctx context.Context, name string, args []string, ios *cmdutil.IOStreams, build BuildInfo, env func(string) string) (code int) {
 	deps, g := newDeps(ios, build, env)
 	defer func() {
 		if r := recover(); r != nil {
-			code = reportPanic(ios.ErrOut, r, &g.sent)
+			code = cmdutil.ReportPanic(ios.ErrOut, r, &g.sent)
 		}
 	}()
 	root := newRootCmd(deps, g, build)
@@ -98,11 +97,11 @@ func runAs(ctx context.Context, name string, args []string, ios *IOStreams, buil
 
 // execute runs the command args name in the tree of root (whose global
 // flags fill g), prints its error and returns the exit code.
-func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []string, ios *IOStreams) int {
+func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []string, ios *cmdutil.IOStreams) int {
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
-	args, err := preflight(root, args)
+	args, err := cmdutil.Preflight(root, args)
 	if err == nil {
 		root.SetArgs(args)
 		err = root.ExecuteContext(ctx)
@@ -113,37 +112,33 @@ func execute(ctx context.Context, root *cobra.Command, g *globalOptions, args []
 	if err != nil && ctx.Err() != nil {
 		// A signal: say so, with whatever the command reported of the state
 		// it left (its hints), and exit 130 for Ctrl-C, 143 for SIGTERM.
-		code, what := exitInterrupted, "interrupted"
-		var sig *signalError
-		if errors.As(context.Cause(ctx), &sig) && sig.sig == syscall.SIGTERM {
-			code, what = exitTerminated, "terminated"
-		}
-		printError(ios.ErrOut, fmt.Errorf("%s: %w", what, err))
-		return code
+		err = cmdutil.Stopped(context.Cause(ctx), err)
+		cmdutil.PrintError(ios.ErrOut, err)
+		return cmdutil.ExitCode(err)
 	}
 	var unprinted *printFailed
 	if errors.As(err, &unprinted) && g.sent.Writes() > 0 {
-		err = withHint(err, "the change was made; only printing its result failed: describe the entry to see it, with another --query or none")
+		err = cmdutil.WithHint(err, "the change was made; only printing its result failed: describe the entry to see it, with another --query or none")
 	}
 	if err != nil {
-		printError(ios.ErrOut, err)
+		cmdutil.PrintError(ios.ErrOut, err)
 	}
-	return exitCode(err)
+	return cmdutil.ExitCode(err)
 }
 
 // Command returns the root command wired to the real world; cmd/gendocs
 // walks it to write the reference docs and shell completions.
 func Command(build BuildInfo) *cobra.Command {
-	deps, g := newDeps(System(), build, os.Getenv)
+	deps, g := newDeps(cmdutil.System(), build, os.Getenv)
 	return newRootCmd(deps, g, build)
 }
 
-func newDeps(ios *IOStreams, build BuildInfo, env func(string) string) (*Deps, *globalOptions) {
+func newDeps(ios *cmdutil.IOStreams, build BuildInfo, env func(string) string) (*Deps, *globalOptions) {
 	g := &globalOptions{}
 	deps := &Deps{
 		IO:      ios,
 		Output:  &output.Options{},
-		Confirm: terminalConfirm(ios),
+		Confirm: cmdutil.TerminalConfirm(ios),
 		Env:     env,
 	}
 	deps.Client = func(ctx context.Context) (*eksapi.Client, error) {
@@ -184,9 +179,10 @@ func (g *globalOptions) checkClusterRegion(region string) error {
 	if g.clusterRegion == "" || g.clusterRegion == region {
 		return nil
 	}
-	return &FlagError{withHint(
+	return cmdutil.UsageError(cmdutil.WithHint(
 		fmt.Errorf("cluster %s is in region %s, but the region in use is %s", access.Quote(g.clusterARN), g.clusterRegion, region),
-		"pass --region %s, or give the cluster's name alone to use %s", g.clusterRegion, region)}
+		"pass --region %s, or give the cluster's name alone to use %s", g.clusterRegion, region))
+
 }
 
 func newRootCmd(deps *Deps, g *globalOptions, build BuildInfo) *cobra.Command {
@@ -210,10 +206,10 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		SilenceUsage:               true,
 		SuggestionsMinimumDistance: 2,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return g.complete(cmd, deps)
+			return g.validate(cmd, deps)
 		},
 	}
-	root.SetFlagErrorFunc(flagError)
+	root.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
 	root.Version = versionInfo(build, readBuildInfo()).Version
 	root.Flags().Bool("version", false, "print the version (the version command says more)")
 
@@ -243,27 +239,27 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		newExportCmd(deps, nil),
 		newVersionCmd(deps, build),
 	)
-	root.SetHelpCommand(newHelpCmd())
+	root.SetHelpCommand(cmdutil.NewHelpCmd())
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
-		rejectUnknownVerbs(c)
+		cmdutil.RejectUnknownVerbs(c)
 		if c.Name() == "completion" {
 			// cobra's shells take no argument, but say so as a plain error
 			// (exit 1): a stray argument is a usage error (exit 2).
 			for _, shell := range c.Commands() {
-				shell.Args = noArgs
+				shell.Args = cmdutil.NoArgs
 			}
 		}
 	}
 	registerCompletions(root, deps)
-	guardFlags(root)
+	cmdutil.GuardFlags(root)
 	return root
 }
 
-// complete checks the global flags and fills deps.Output. It runs before
-// every command; nothing here talks to AWS.
-func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
+// validate checks the global flags and fills deps.Output and the --timeout
+// context. It runs before every command; nothing here talks to AWS.
+func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 	if !cmd.Flags().Changed("output") {
 		g.output = output.TableFormat
 		if v := deps.Env("EKSACCESS_OUTPUT"); v != "" && !ignoresOutputEnv(cmd) {
@@ -274,23 +270,23 @@ func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
 			case cmd.Name() == "version":
 				// A bad value in a job's environment must not hide which
 				// binary runs.
-				warn(deps, fmt.Sprintf("EKSACCESS_OUTPUT: %v; printing a table", err))
+				cmdutil.Warn(deps.IO.ErrOut, fmt.Sprintf("EKSACCESS_OUTPUT: %v; printing a table", err))
 			default:
-				return flagErrorf("EKSACCESS_OUTPUT: %w", err)
+				return cmdutil.UsageErrorf("EKSACCESS_OUTPUT: %w", err)
 			}
 		}
 	}
 	g.clusterARN, g.clusterRegion = clusterARN(cmd, deps)
 	if g.query != "" {
 		if err := output.CompileQuery(g.query); err != nil {
-			return flagErrorf("--query: %w", err)
+			return cmdutil.UsageErrorf("--query: %w", err)
 		}
 	}
 	if g.timeout <= 0 {
-		return flagErrorf("--timeout must be positive, got %s", g.timeout)
+		return cmdutil.UsageErrorf("--timeout must be positive, got %s", g.timeout)
 	}
 	if g.maxAttempts < 0 {
-		return flagErrorf("--max-attempts must be 1 or more (0, the default, means AWS_MAX_ATTEMPTS, else 10 per read and 3 per write), got %d", g.maxAttempts)
+		return cmdutil.UsageErrorf("--max-attempts must be 1 or more (0, the default, means AWS_MAX_ATTEMPTS, else 10 per read and 3 per write), got %d", g.maxAttempts)
 	}
 	*deps.Output = output.Options{
 		Format: g.output,
@@ -298,11 +294,7 @@ func (g *globalOptions) complete(cmd *cobra.Command, deps *Deps) error {
 		Color:  !g.noColor && deps.Env("NO_COLOR") == "" && deps.IO.IsStdoutTTY(),
 	}
 	// --timeout: its clock stops while a person is asked a question.
-	clk := g.clock
-	if clk == nil {
-		clk = realClock{}
-	}
-	ctx, cancel := withDeadline(cmd.Context(), g.timeout, clk)
+	ctx, cancel := cmdutil.WithDeadline(cmd.Context(), g.timeout, g.clock)
 	cmd.SetContext(ctx)
 	g.cancel = cancel
 	return nil
@@ -331,38 +323,10 @@ func clusterARN(cmd *cobra.Command, deps *Deps) (arn, region string) {
 	}
 	raw := deps.Env("EKSACCESS_CLUSTER")
 	if f.Changed {
-		raw = givenValue(f)
+		raw = cmdutil.GivenValue(f)
 	}
 	if _, region, err := access.ParseCluster(raw); err == nil && region != "" {
 		return raw, region
 	}
 	return "", ""
-}
-
-// terminalConfirm asks on stderr and reads a line from stdin. The read
-// runs aside, so that Ctrl-C or --timeout ends the wait at once.
-func terminalConfirm(ios *IOStreams) func(context.Context, string) (bool, error) {
-	return func(ctx context.Context, q string) (bool, error) {
-		fmt.Fprintf(ios.ErrOut, "%s [y/N]: ", output.Sanitize(q))
-		type answer struct {
-			line string
-			err  error
-		}
-		read := make(chan answer, 1)
-		go func() {
-			line, err := bufio.NewReader(ios.In).ReadString('\n')
-			read <- answer{line, err}
-		}()
-		select {
-		case <-ctx.Done():
-			fmt.Fprintln(ios.ErrOut)
-			return false, ctx.Err()
-		case a := <-read:
-			if a.err != nil && a.line == "" {
-				return false, a.err
-			}
-			v := strings.ToLower(strings.TrimSpace(a.line))
-			return v == "y" || v == "yes", nil
-		}
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
@@ -53,35 +54,35 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
 
   # Remove every group
   eksaccess update --cluster prod --principal arn:aws:iam::111122223333:role/dev --no-groups`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireCluster(deps, &opts.req.Cluster); err != nil {
-				return err
-			}
-			if err := requirePrincipal(opts.req.Principal); err != nil {
-				return err
-			}
-			opts.req.SetGroups = cmd.Flags().Changed("group")
-			opts.req.SetUsername = cmd.Flags().Changed("username")
-			opts.req.Groups = access.NormalizeGroups(opts.groups)
-			if err := opts.req.Validate(); err != nil {
-				return &FlagError{err}
-			}
-			warn(deps, opts.req.Warnings()...)
-			if runF == nil {
-				runF = runUpdate
-			}
-			return runF(cmd.Context(), opts)
-		},
+		Args: cmdutil.NoArgs,
+		RunE: runE(opts, runF, runUpdate),
 	}
-	clusterFlag(cmd, &opts.req.Cluster)
-	entryPrincipalFlag(cmd, &opts.req.Principal)
+	cmdutil.ClusterFlag(cmd, &opts.req.Cluster)
+	cmdutil.EntryPrincipalFlag(cmd, &opts.req.Principal)
 	f := cmd.Flags()
-	f.Var(newListValue(&opts.groups), "group", "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
+	f.Var(cmdutil.NewListValue(&opts.groups), "group", "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
 	f.BoolVar(&opts.req.NoGroups, "no-groups", false, "remove every Kubernetes group")
 	f.StringVar(&opts.req.Username, "username", "", "new Kubernetes `username`")
 	f.BoolVar(&opts.force, "force", false, "update even if that leaves your own entry no access")
 	return cmd
+}
+
+// validate gathers the flags into the request and checks it offline.
+func (o *updateOptions) validate(cmd *cobra.Command) error {
+	if err := cmdutil.RequireCluster(o.deps.Env, &o.req.Cluster); err != nil {
+		return err
+	}
+	if err := cmdutil.RequirePrincipal(o.req.Principal); err != nil {
+		return err
+	}
+	o.req.SetGroups = cmd.Flags().Changed("group")
+	o.req.SetUsername = cmd.Flags().Changed("username")
+	o.req.Groups = access.NormalizeGroups(o.groups)
+	if err := o.req.Validate(); err != nil {
+		return cmdutil.UsageError(err)
+	}
+	cmdutil.Warn(o.deps.IO.ErrOut, o.req.Warnings()...)
+	return nil
 }
 
 // runUpdate reads the entry, works out both fields, checks that the
@@ -100,7 +101,7 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	}
 	groups, username, err := o.req.Apply(current)
 	if err != nil {
-		return &FlagError{err}
+		return cmdutil.UsageError(err)
 	}
 	after := func(a access.EntryAccess) access.EntryAccess { return a.WithGroups(groups) }
 	guard, err := readLockout(ctx, client, t, o.force, &current, fmt.Sprintf("update access entry %s in cluster %s", t.principal, t.cluster), after)
@@ -114,9 +115,10 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 		return err
 	}
 	if changes := entryChanges(current, again); len(changes) > 0 {
-		return &exitCodeError{code: exitConflict, err: withHint(
+		return cmdutil.WithCode(cmdutil.WithHint(
 			fmt.Errorf("access entry %s in cluster %s changed while eksaccess was updating it (%s): nothing was sent, so as not to undo that change", t.principal, t.cluster, strings.Join(changes, "; ")),
-			"run the command again to apply your change to the entry as it is now (eksaccess describe --cluster %s --principal %s shows it)", t.cluster, t.principal)}
+			"run the command again to apply your change to the entry as it is now (eksaccess describe --cluster %s --principal %s shows it)", t.cluster, t.principal), cmdutil.ExitConflict)
+
 	}
 	// The entry was just described, so a not-found here is EKS's eventual
 	// consistency (an entry created moments ago): wait for it, bounded.
@@ -128,7 +130,7 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 		return err
 	})
 	if err != nil {
-		return mayHaveApplied(err, "the update", fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal))
+		return cmdutil.MayHaveApplied(err, "the update", fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal))
 	}
 	back, err := o.verify(ctx, client, t, again, updated)
 	if err != nil {
@@ -137,7 +139,7 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	if err := o.restoreIfLockedOut(ctx, client, t, guard, current, back); err != nil {
 		return err
 	}
-	return o.deps.print(entryResult(updated, nil))
+	return o.deps.print(cmdutil.EntryResult(updated, nil))
 }
 
 // verify reads the entry back after the write. EKS has no conditional
@@ -153,11 +155,12 @@ func (o *updateOptions) verify(ctx context.Context, client *eksapi.Client, t ent
 	describe := fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal)
 	switch {
 	case errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err):
-		return nil, &exitCodeError{code: exitConflict, err: withHint(
+		return nil, cmdutil.WithCode(cmdutil.WithHint(
 			fmt.Errorf("updated access entry %s in cluster %s, but another writer changed this entry at the same time: it was deleted", t.principal, t.cluster),
-			"%s shows whether it is back", describe)}
+			"%s shows whether it is back", describe), cmdutil.ExitConflict)
+
 	case err != nil:
-		warn(o.deps, fmt.Sprintf("the update was made, but reading the entry back failed, so eksaccess cannot tell whether another writer changed it at the same time: %v; %s shows it", err, describe))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading the entry back failed, so eksaccess cannot tell whether another writer changed it at the same time: %v; %s shows it", err, describe))
 		return nil, nil
 	}
 	if back.Revision == before.Revision && len(entryChanges(before, back)) == 0 {
@@ -167,9 +170,10 @@ func (o *updateOptions) verify(ctx context.Context, client *eksapi.Client, t ent
 	// own, so only the fields can show another writer's.
 	written.Revision = back.Revision
 	if changes := entryChanges(written, back); len(changes) > 0 {
-		return nil, &exitCodeError{code: exitConflict, err: withHint(
+		return nil, cmdutil.WithCode(cmdutil.WithHint(
 			fmt.Errorf("updated access entry %s in cluster %s, but another writer changed this entry at the same time: %s", t.principal, t.cluster, strings.Join(changes, "; ")),
-			"your change may have been undone: check the entry (%s) and run the command again if it should still apply", describe)}
+			"your change may have been undone: check the entry (%s) and run the command again if it should still apply", describe), cmdutil.ExitConflict)
+
 	}
 	return &back, nil
 }
@@ -186,7 +190,7 @@ func (o *updateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.C
 	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithGroups(was.KubernetesGroups) }
 	refusal, _, err := guard.recheck(ctx, client, t, back, undo)
 	if err != nil {
-		warn(o.deps, fmt.Sprintf("the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", err, t.cluster, t.principal))
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", err, t.cluster, t.principal))
 		return nil
 	}
 	if refusal == nil {
@@ -196,7 +200,7 @@ func (o *updateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.C
 	_, rerr := client.UpdateEntry(ctx, t.cluster, t.principal, was.KubernetesGroups, back.Username)
 	return lockedOutMeanwhile(fmt.Sprintf("updated access entry %s in cluster %s", t.principal, t.cluster), refusal,
 		fmt.Sprintf("its groups were set back to [%s]", strings.Join(groups, " ")), rerr,
-		fmt.Sprintf("eksaccess update --cluster %s --principal %s --group %s", t.cluster, t.principal, shellQuote(strings.Join(groups, ","))))
+		fmt.Sprintf("eksaccess update --cluster %s --principal %s --group %s", t.cluster, t.principal, cmdutil.ShellQuote(strings.Join(groups, ","))))
 }
 
 // entryChanges lists what differs between two reads of an entry in the

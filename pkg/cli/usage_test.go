@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 )
 
 // lineCase is one command line run through the whole tree, as Main runs
@@ -45,7 +45,7 @@ func runLineCases(t *testing.T, cases []lineCase) {
 			if tc.noStderr && td.errOut.Len() > 0 {
 				t.Errorf("stderr not empty:\n%s", td.errOut)
 			}
-			if code == exitUsage {
+			if code == cmdutil.ExitUsage {
 				if ops := opNames(td); len(ops) > 0 || td.clients > 0 {
 					t.Errorf("a usage error sent %v (%d clients built)", ops, td.clients)
 				}
@@ -86,40 +86,40 @@ func TestListFlags(t *testing.T) {
 	with := func(base []string, more ...string) []string { return append(append([]string{}, base...), more...) }
 	runLineCases(t, []lineCase{
 		{
-			name: "update: a newline in --group", args: with(update, "--group", "ops\nadmins,dev"), code: exitUsage,
+			name: "update: a newline in --group", args: with(update, "--group", "ops\nadmins,dev"), code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: invalid argument "ops\\nadmins,dev" for "--group" flag: "ops\\nadmins" contains a newline \(U\+000A\)`, pasteHint},
 		},
 		{
-			name: "create: a newline in --group", args: with(create, "--group", "a,b\n"), code: exitUsage,
+			name: "create: a newline in --group", args: with(create, "--group", "a,b\n"), code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: invalid argument "a,b\\n" for "--group" flag: "b\\n" contains a newline \(U\+000A\)`, pasteHint},
 		},
 		{
-			name: "associate: a newline in --namespace", args: with(associate, "--namespace", "dev\nprod,test"), code: exitUsage,
+			name: "associate: a newline in --namespace", args: with(associate, "--namespace", "dev\nprod,test"), code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: invalid argument "dev\\nprod,test" for "--namespace" flag: "dev\\nprod" contains a newline \(U\+000A\)`, pasteHint},
 		},
 		{
-			name: "a tab in --group", args: with(update, "--group", "ops\tadmins"), code: exitUsage,
+			name: "a tab in --group", args: with(update, "--group", "ops\tadmins"), code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: invalid argument "ops\\tadmins" for "--group" flag: "ops\\tadmins" contains a tab \(U\+0009\)`},
 		},
 		{
-			name: "invalid UTF-8 in --group", args: with(create, "--group", "caf\xe9"), code: exitUsage,
+			name: "invalid UTF-8 in --group", args: with(create, "--group", "caf\xe9"), code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: invalid argument "caf\\xe9" for "--group" flag: "caf\\xe9" is not valid UTF-8 \(byte 0xe9 at offset 3\)`},
 		},
 		{
-			name: "a control character in --username", args: with(update, "--username", "dev\x1b[2J"), code: exitUsage,
+			name: "a control character in --username", args: with(update, "--username", "dev\x1b[2J"), code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: --username: "dev\\x1b\[2J" contains the control character U\+001B`},
 		},
 		{
-			name: "a newline in a tag value", args: with(create, "--tag", "team=a\nb"), code: exitUsage,
+			name: "a newline in a tag value", args: with(create, "--tag", "team=a\nb"), code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: invalid argument "team=a\\nb" for "--tag" flag: value of tag "team": "a\\nb" contains a newline \(U\+000A\)`},
 		},
 		{
-			name: "commas, repeats and spaces", args: with(create, append([]string{"--group", "a, b", "--group", "c,a"}, dryRunGroups...)...), code: exitOK,
+			name: "commas, repeats and spaces", args: with(create, append([]string{"--group", "a, b", "--group", "c,a"}, dryRunGroups...)...), code: cmdutil.ExitOK,
 			stdout: []string{`    "a",`, `    "b",`, `    "c"`},
 		},
 		{
 			// pflag's CSV reading refused a bare quote
-			name: "quotes are text", args: with(create, append([]string{"--group", `o"neil,"x"`}, dryRunGroups...)...), code: exitOK,
+			name: "quotes are text", args: with(create, append([]string{"--group", `o"neil,"x"`}, dryRunGroups...)...), code: cmdutil.ExitOK,
 			stdout: []string{`    "o\\"neil",`, `    "\\"x\\""`},
 		},
 	})
@@ -133,24 +133,24 @@ func TestSingleValueFlags(t *testing.T) {
 	const other = "arn:aws:iam::111122223333:role/other"
 	runLineCases(t, []lineCase{
 		{
-			name: "delete: --principal twice", args: []string{"delete", "--cluster", "demo", "--principal", devRole, "--principal", other, "--yes"}, code: exitUsage,
+			name: "delete: --principal twice", args: []string{"delete", "--cluster", "demo", "--principal", devRole, "--principal", other, "--yes"}, code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: --principal is given twice, as "` + devRole + `" and as "` + other + `"`, `hint: give --principal once`},
 		},
 		{
-			name: "delete: --principal and --principal-arn", args: []string{"delete", "--cluster", "demo", "--principal-arn", devRole, "--principal", other, "--yes"}, code: exitUsage,
+			name: "delete: --principal and --principal-arn", args: []string{"delete", "--cluster", "demo", "--principal-arn", devRole, "--principal", other, "--yes"}, code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: --principal is given twice, as "` + devRole + `" and as "` + other + `"`},
 		},
 		{
-			name: "delete: --cluster twice", args: []string{"delete", "--cluster", "demo", "--cluster", "prod", "--principal", devRole, "--yes"}, code: exitUsage,
+			name: "delete: --cluster twice", args: []string{"delete", "--cluster", "demo", "--cluster", "prod", "--principal", devRole, "--yes"}, code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: --cluster is given twice, as "demo" and as "prod"`, `hint: give --cluster once`},
 		},
-		{name: "list: -o twice", args: []string{"list", "--cluster", "demo", "-o", "json", "--output", "yaml"}, code: exitUsage, stderr: []string{`eksaccess: --output is given twice, as "json" and as "yaml"`}},
-		{name: "update: --username twice", args: []string{"update", "--cluster", "demo", "--principal", devRole, "--username", "a", "--username", "b"}, code: exitUsage, stderr: []string{`eksaccess: --username is given twice, as "a" and as "b"`}},
-		{name: "auth-mode: --set twice", args: []string{"auth-mode", "--cluster", "demo", "--set", "API", "--set", "api_and_config_map", "--yes"}, code: exitUsage, stderr: []string{`eksaccess: --set is given twice, as "API" and as "api_and_config_map"`}},
-		{name: "global: --timeout twice", args: []string{"list", "--cluster", "demo", "--timeout", "1m", "--timeout", "2m"}, code: exitUsage, stderr: []string{`eksaccess: --timeout is given twice, as "1m" and as "2m"`}},
-		{name: "the same value twice says nothing new", args: []string{"list", "--cluster", "demo", "--cluster", "demo", "-o", "text"}, code: exitOK, stdout: []string{devRole}},
+		{name: "list: -o twice", args: []string{"list", "--cluster", "demo", "-o", "json", "--output", "yaml"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --output is given twice, as "json" and as "yaml"`}},
+		{name: "update: --username twice", args: []string{"update", "--cluster", "demo", "--principal", devRole, "--username", "a", "--username", "b"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --username is given twice, as "a" and as "b"`}},
+		{name: "auth-mode: --set twice", args: []string{"auth-mode", "--cluster", "demo", "--set", "API", "--set", "api_and_config_map", "--yes"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --set is given twice, as "API" and as "api_and_config_map"`}},
+		{name: "global: --timeout twice", args: []string{"list", "--cluster", "demo", "--timeout", "1m", "--timeout", "2m"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --timeout is given twice, as "1m" and as "2m"`}},
+		{name: "the same value twice says nothing new", args: []string{"list", "--cluster", "demo", "--cluster", "demo", "-o", "text"}, code: cmdutil.ExitOK, stdout: []string{devRole}},
 		{
-			name: "repeatable flags", code: exitOK,
+			name: "repeatable flags", code: cmdutil.ExitOK,
 			args:   []string{"create", "--cluster", "demo", "--principal", aliceUser, "--group", "a", "--group", "b", "--tag", "x=1", "--tag", "y=2", "--policy", "AmazonEKSViewPolicy", "--policy", "AmazonEKSEditPolicy:namespace=dev", "--dry-run", "-o", "json", "--query", "length(requests)"},
 			stdout: []string{"3"},
 		},
@@ -164,25 +164,25 @@ func TestEmptyValues(t *testing.T) {
 	entry := func(verb ...string) []string { return append(verb, "--cluster", "demo", "--principal", devRole) }
 	with := func(base []string, more ...string) []string { return append(base, more...) }
 	runLineCases(t, []lineCase{
-		{name: "update --group ''", args: with(entry("update"), "--group", ""), code: exitUsage, stderr: []string{`eksaccess: --group is empty`, `hint: use --no-groups to remove every group`}},
-		{name: "update --group ,", args: with(entry("update"), "--group", ","), code: exitUsage, stderr: []string{`eksaccess: --group is empty`, `hint: use --no-groups to remove every group`}},
-		{name: "create --group ''", args: with(entry("create"), "--group", " "), code: exitUsage, stderr: []string{`eksaccess: --group is empty`, `hint: leave --group out for an entry without Kubernetes groups`}},
+		{name: "update --group ''", args: with(entry("update"), "--group", ""), code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --group is empty`, `hint: use --no-groups to remove every group`}},
+		{name: "update --group ,", args: with(entry("update"), "--group", ","), code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --group is empty`, `hint: use --no-groups to remove every group`}},
+		{name: "create --group ''", args: with(entry("create"), "--group", " "), code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --group is empty`, `hint: leave --group out for an entry without Kubernetes groups`}},
 		{
-			name: "associate --namespace ''", args: with(entry("policy", "associate"), "--policy", "AmazonEKSViewPolicy", "--namespace", ""), code: exitUsage,
+			name: "associate --namespace ''", args: with(entry("policy", "associate"), "--policy", "AmazonEKSViewPolicy", "--namespace", ""), code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: --namespace is empty`, `hint: name at least one namespace \(--namespace dev, repeatable or comma-separated\), or give --cluster-scope for the whole cluster`},
 		},
-		{name: "list --associated-policy ''", args: []string{"list", "--cluster", "demo", "--associated-policy", ""}, code: exitUsage, stderr: []string{`eksaccess: --associated-policy is empty`, `hint: leave --associated-policy out to list every entry`}},
-		{name: "-o ''", args: []string{"list", "--cluster", "demo", "-o", ""}, code: exitUsage, stderr: []string{`eksaccess: --output is empty`, `hint: use -o table, -o json, -o yaml, -o text, or leave -o out for table \(or EKSACCESS_OUTPUT\)`}},
-		{name: "--max-items 0", args: []string{"list", "--cluster", "demo", "--max-items", "0"}, code: exitUsage, stderr: []string{`eksaccess: --max-items is 0`, `hint: leave --max-items out to print every entry`}},
-		{name: "--max-attempts 0", args: []string{"list", "--cluster", "demo", "--max-attempts=0"}, code: exitUsage, stderr: []string{`eksaccess: --max-attempts is 0`, `hint: leave --max-attempts out for AWS_MAX_ATTEMPTS, or 3`}},
-		{name: "--cluster ''", args: []string{"describe", "--cluster", "", "--principal", devRole}, code: exitUsage, stderr: []string{`eksaccess: --cluster is empty`, `hint: give the cluster's name, or leave --cluster out to use EKSACCESS_CLUSTER`}},
-		{name: "create --username ''", args: with(entry("create"), "--username", ""), code: exitUsage, stderr: []string{`eksaccess: --username is empty`, `hint: leave --username out, and EKS picks one from the principal`}},
-		{name: "update --username ''", args: with(entry("update"), "--username", ""), code: exitUsage, stderr: []string{`hint: leave --username out to keep the entry's username`}},
-		{name: "--policy ''", args: with(entry("policy", "disassociate"), "--policy", ""), code: exitUsage, stderr: []string{`eksaccess: --policy is empty`}},
-		{name: "--region ''", args: []string{"list", "--cluster", "demo", "--region", ""}, code: exitUsage, stderr: []string{`eksaccess: --region is empty`, `hint: leave --region out to use AWS_REGION, AWS_DEFAULT_REGION or the profile's region`}},
-		{name: "--concurrency ''", args: []string{"list", "--cluster", "demo", "--concurrency", ""}, code: exitUsage, stderr: []string{`eksaccess: --concurrency is empty`, `hint: leave --concurrency out for its default, 64`}},
+		{name: "list --associated-policy ''", args: []string{"list", "--cluster", "demo", "--associated-policy", ""}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --associated-policy is empty`, `hint: leave --associated-policy out to list every entry`}},
+		{name: "-o ''", args: []string{"list", "--cluster", "demo", "-o", ""}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --output is empty`, `hint: use -o table, -o json, -o yaml, -o text, or leave -o out for table \(or EKSACCESS_OUTPUT\)`}},
+		{name: "--max-items 0", args: []string{"list", "--cluster", "demo", "--max-items", "0"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --max-items is 0`, `hint: leave --max-items out to print every entry`}},
+		{name: "--max-attempts 0", args: []string{"list", "--cluster", "demo", "--max-attempts=0"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --max-attempts is 0`, `hint: leave --max-attempts out for AWS_MAX_ATTEMPTS, or 3`}},
+		{name: "--cluster ''", args: []string{"describe", "--cluster", "", "--principal", devRole}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --cluster is empty`, `hint: give the cluster's name, or leave --cluster out to use EKSACCESS_CLUSTER`}},
+		{name: "create --username ''", args: with(entry("create"), "--username", ""), code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --username is empty`, `hint: leave --username out, and EKS picks one from the principal`}},
+		{name: "update --username ''", args: with(entry("update"), "--username", ""), code: cmdutil.ExitUsage, stderr: []string{`hint: leave --username out to keep the entry's username`}},
+		{name: "--policy ''", args: with(entry("policy", "disassociate"), "--policy", ""), code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --policy is empty`}},
+		{name: "--region ''", args: []string{"list", "--cluster", "demo", "--region", ""}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --region is empty`, `hint: leave --region out to use AWS_REGION, AWS_DEFAULT_REGION or the profile's region`}},
+		{name: "--concurrency ''", args: []string{"list", "--cluster", "demo", "--concurrency", ""}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --concurrency is empty`, `hint: leave --concurrency out for its default, 64`}},
 		// a zero that means something is no empty value
-		{name: "--concurrency 0 keeps its own message", args: []string{"list", "--cluster", "demo", "--concurrency", "0"}, code: exitUsage, stderr: []string{`eksaccess: --concurrency must be at least 1, got 0`}},
+		{name: "--concurrency 0 keeps its own message", args: []string{"list", "--cluster", "demo", "--concurrency", "0"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: --concurrency must be at least 1, got 0`}},
 	})
 }
 
@@ -202,15 +202,15 @@ func TestHelpWins(t *testing.T) {
 		{name: "--help with an argument", args: []string{"list", "extra", "--help"}, stdout: []string{listUsage}, noStderr: true},
 		{name: "--help in a shorthand group", args: []string{"delete", "-yh"}, stdout: []string{`  eksaccess delete --cluster NAME --principal ARN \[--if-exists\] \[--yes\] \[flags\]`}},
 		{name: "--help of a group's verb", args: []string{"--region", "x", "policy", "--help", "associate"}, stdout: []string{`  eksaccess policy associate .*`}},
-		{name: "a value that is --help is a value", args: []string{"list", "--cluster", "--help"}, code: exitUsage, stderr: []string{`eksaccess: invalid argument "--help" for "--cluster" flag: .*`}},
-		{name: "--help after -- is an argument", args: []string{"list", "--cluster", "demo", "--", "--help"}, code: exitUsage, stderr: []string{`eksaccess: unexpected argument "--help": eksaccess list takes flags only \(see --help\)`}},
-		{name: "--help of an unknown command", args: []string{"--help", "craete"}, code: exitUsage, stderr: []string{`eksaccess: unknown command "craete"`, `hint: did you mean create\?`}},
+		{name: "a value that is --help is a value", args: []string{"list", "--cluster", "--help"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: invalid argument "--help" for "--cluster" flag: .*`}},
+		{name: "--help after -- is an argument", args: []string{"list", "--cluster", "demo", "--", "--help"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unexpected argument "--help": eksaccess list takes flags only \(see --help\)`}},
+		{name: "--help of an unknown command", args: []string{"--help", "craete"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unknown command "craete"`, `hint: did you mean create\?`}},
 		{name: "--version", args: []string{"--version"}, stdout: []string{`eksaccess version v1.2.3`}, noStderr: true},
 		{
-			name: "-- before the command", args: []string{"--", "delete", "--cluster", "demo", "--principal", devRole, "--yes"}, code: exitUsage,
+			name: "-- before the command", args: []string{"--", "delete", "--cluster", "demo", "--principal", devRole, "--yes"}, code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: unexpected "--" before the command: "delete" after it is not read as a command`, `hint: drop the "--": eksaccess delete \.\.\.`},
 		},
-		{name: "-- before a verb", args: []string{"policy", "--", "list"}, code: exitUsage, stderr: []string{`eksaccess: unexpected "--" before the command: "list" after it is not read as a command`, `hint: drop the "--": eksaccess policy list \.\.\.`}},
+		{name: "-- before a verb", args: []string{"policy", "--", "list"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unexpected "--" before the command: "list" after it is not read as a command`, `hint: drop the "--": eksaccess policy list \.\.\.`}},
 		{name: "-- alone", args: []string{"--"}, stdout: []string{rootUsage}},
 	})
 }
@@ -220,21 +220,21 @@ func TestHelpWins(t *testing.T) {
 func TestUnknownFlags(t *testing.T) {
 	t.Parallel()
 	runLineCases(t, []lineCase{
-		{name: "typo", args: []string{"list", "--clustr", "demo"}, code: exitUsage, stderr: []string{`eksaccess: unknown flag: --clustr`, `hint: did you mean --cluster\?`}},
-		{name: "typo of an inherited flag", args: []string{"list", "--regoin", "x"}, code: exitUsage, stderr: []string{`hint: did you mean --region\?`}},
-		{name: "prefix", args: []string{"describe", "--princ", devRole}, code: exitUsage, stderr: []string{`hint: did you mean --principal\?`}},
-		{name: "--cluster-name", args: []string{"list", "--cluster-name", "demo"}, code: exitUsage, stderr: []string{`hint: did you mean --cluster\? \(the AWS CLI's --cluster-name\)`}},
-		{name: "--cluster-name before the command", args: []string{"--cluster-name", "demo", "list"}, code: exitUsage, stderr: []string{`eksaccess: unknown flag: --cluster-name`, `hint: did you mean --cluster\? \(the AWS CLI's --cluster-name\)`}},
-		{name: "--kubernetes-groups", args: []string{"update", "--kubernetes-groups", "a"}, code: exitUsage, stderr: []string{`hint: did you mean --group\? \(the AWS CLI's --kubernetes-groups\)`}},
-		{name: "--policy-arn", args: []string{"policy", "disassociate", "--policy-arn", "x"}, code: exitUsage, stderr: []string{`hint: did you mean --policy\? \(the AWS CLI's --policy-arn\)`}},
-		{name: "--access-scope", args: []string{"policy", "associate", "--access-scope", "x"}, code: exitUsage, stderr: []string{`hint: did you mean --cluster-scope or --namespace\? \(the AWS CLI's --access-scope\)`}},
-		{name: "--access-scope on create", args: []string{"create", "--access-scope", "x"}, code: exitUsage, stderr: []string{`hint: give the scope with the policy: --policy NAME:cluster, or --policy NAME:namespace=dev,test \(the AWS CLI's --access-scope\)`}},
-		{name: "--associated-policy-arn", args: []string{"list", "--associated-policy-arn", "x"}, code: exitUsage, stderr: []string{`hint: did you mean --associated-policy\? \(the AWS CLI's --associated-policy-arn\)`}},
+		{name: "typo", args: []string{"list", "--clustr", "demo"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unknown flag: --clustr`, `hint: did you mean --cluster\?`}},
+		{name: "typo of an inherited flag", args: []string{"list", "--regoin", "x"}, code: cmdutil.ExitUsage, stderr: []string{`hint: did you mean --region\?`}},
+		{name: "prefix", args: []string{"describe", "--princ", devRole}, code: cmdutil.ExitUsage, stderr: []string{`hint: did you mean --principal\?`}},
+		{name: "--cluster-name", args: []string{"list", "--cluster-name", "demo"}, code: cmdutil.ExitUsage, stderr: []string{`hint: did you mean --cluster\? \(the AWS CLI's --cluster-name\)`}},
+		{name: "--cluster-name before the command", args: []string{"--cluster-name", "demo", "list"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unknown flag: --cluster-name`, `hint: did you mean --cluster\? \(the AWS CLI's --cluster-name\)`}},
+		{name: "--kubernetes-groups", args: []string{"update", "--kubernetes-groups", "a"}, code: cmdutil.ExitUsage, stderr: []string{`hint: did you mean --group\? \(the AWS CLI's --kubernetes-groups\)`}},
+		{name: "--policy-arn", args: []string{"policy", "disassociate", "--policy-arn", "x"}, code: cmdutil.ExitUsage, stderr: []string{`hint: did you mean --policy\? \(the AWS CLI's --policy-arn\)`}},
+		{name: "--access-scope", args: []string{"policy", "associate", "--access-scope", "x"}, code: cmdutil.ExitUsage, stderr: []string{`hint: did you mean --cluster-scope or --namespace\? \(the AWS CLI's --access-scope\)`}},
+		{name: "--access-scope on create", args: []string{"create", "--access-scope", "x"}, code: cmdutil.ExitUsage, stderr: []string{`hint: give the scope with the policy: --policy NAME:cluster, or --policy NAME:namespace=dev,test \(the AWS CLI's --access-scope\)`}},
+		{name: "--associated-policy-arn", args: []string{"list", "--associated-policy-arn", "x"}, code: cmdutil.ExitUsage, stderr: []string{`hint: did you mean --associated-policy\? \(the AWS CLI's --associated-policy-arn\)`}},
 		{name: "--principal-arn works", args: []string{"describe", "--cluster", "demo", "--principal-arn", devRole, "-o", "text", "--query", "accessEntry.principalArn"}, stdout: []string{devRole}},
-		{name: "nothing near", args: []string{"list", "--zzzzzzzz"}, code: exitUsage, stderr: []string{`eksaccess: unknown flag: --zzzzzzzz`, `hint: see eksaccess list --help for the flags`}},
-		{name: "unknown shorthand", args: []string{"list", "-x"}, code: exitUsage, stderr: []string{`eksaccess: unknown shorthand flag: 'x' in -x`, `hint: see eksaccess list --help for the flags`}},
-		{name: "unknown command", args: []string{"craete"}, code: exitUsage, stderr: []string{`eksaccess: unknown command "craete"`, `hint: did you mean create\?`}},
-		{name: "unknown verb", args: []string{"policy", "lst"}, code: exitUsage, stderr: []string{`eksaccess: unknown command "lst" for "eksaccess policy"`, `hint: did you mean list\?`}},
+		{name: "nothing near", args: []string{"list", "--zzzzzzzz"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unknown flag: --zzzzzzzz`, `hint: see eksaccess list --help for the flags`}},
+		{name: "unknown shorthand", args: []string{"list", "-x"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unknown shorthand flag: 'x' in -x`, `hint: see eksaccess list --help for the flags`}},
+		{name: "unknown command", args: []string{"craete"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unknown command "craete"`, `hint: did you mean create\?`}},
+		{name: "unknown verb", args: []string{"policy", "lst"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unknown command "lst" for "eksaccess policy"`, `hint: did you mean list\?`}},
 	})
 }
 
@@ -247,17 +247,17 @@ func TestInputEchoAndEnvironment(t *testing.T) {
 	cut := `"` + strings.Repeat("x", 200) + `"\.\.\. \(300 characters\)`
 	runLineCases(t, []lineCase{
 		{
-			name: "a long flag value", args: []string{"create", "--cluster", "demo", "--principal", long}, code: exitUsage,
+			name: "a long flag value", args: []string{"create", "--cluster", "demo", "--principal", long}, code: cmdutil.ExitUsage,
 			stderr: []string{`eksaccess: invalid argument ` + cut + ` for "--principal" flag: not an ARN: ` + cut},
 		},
-		{name: "a long type", args: []string{"create", "--type", long}, code: exitUsage, stderr: []string{`eksaccess: invalid argument ` + cut + ` for "--type" flag: unknown access-entry type ` + cut + `; valid types: .*`}},
-		{name: "a long argument", args: []string{"list", "--cluster", "demo", long}, code: exitUsage, stderr: []string{`eksaccess: unexpected argument ` + cut + `: eksaccess list takes flags only \(see --help\)`}},
-		{name: "a long command", args: []string{long}, code: exitUsage, stderr: []string{`eksaccess: unknown command ` + cut}},
+		{name: "a long type", args: []string{"create", "--type", long}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: invalid argument ` + cut + ` for "--type" flag: unknown access-entry type ` + cut + `; valid types: .*`}},
+		{name: "a long argument", args: []string{"list", "--cluster", "demo", long}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unexpected argument ` + cut + `: eksaccess list takes flags only \(see --help\)`}},
+		{name: "a long command", args: []string{long}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: unknown command ` + cut}},
 		{name: "EKSACCESS_OUTPUT=garbage: version warns", args: []string{"version"}, env: map[string]string{"EKSACCESS_OUTPUT": "garbage"}, stdout: []string{`VERSION +v1\.2\.3`}, stderr: []string{`warning: EKSACCESS_OUTPUT: .*"garbage".*; printing a table`}},
 		{name: "EKSACCESS_OUTPUT=json: version", args: []string{"version"}, env: map[string]string{"EKSACCESS_OUTPUT": "json"}, stdout: []string{`    "version": "v1\.2\.3",`}, noStderr: true},
 		{name: "EKSACCESS_OUTPUT=garbage: __complete", args: []string{"__complete", "list", "--output", ""}, env: map[string]string{"EKSACCESS_OUTPUT": "garbage"}, stdout: []string{"json", ":4"}},
 		{name: "EKSACCESS_OUTPUT=garbage: help", args: []string{"help", "list"}, env: map[string]string{"EKSACCESS_OUTPUT": "garbage"}, stdout: []string{`  eksaccess list --cluster NAME \[flags\]`}, noStderr: true},
-		{name: "EKSACCESS_OUTPUT=garbage: list", args: []string{"list", "--cluster", "demo"}, env: map[string]string{"EKSACCESS_OUTPUT": "garbage"}, code: exitUsage, stderr: []string{`eksaccess: EKSACCESS_OUTPUT: .*"garbage".*`}},
+		{name: "EKSACCESS_OUTPUT=garbage: list", args: []string{"list", "--cluster", "demo"}, env: map[string]string{"EKSACCESS_OUTPUT": "garbage"}, code: cmdutil.ExitUsage, stderr: []string{`eksaccess: EKSACCESS_OUTPUT: .*"garbage".*`}},
 		{name: "a cluster ARN", args: []string{"list", "--cluster", "arn:aws:eks:us-west-2:111122223333:cluster/demo", "-o", "text"}, stdout: []string{devRole}},
 		{name: "a cluster ARN from the environment", args: []string{"list", "-o", "text"}, env: map[string]string{"EKSACCESS_CLUSTER": "arn:aws:eks:us-west-2:111122223333:cluster/demo"}, stdout: []string{devRole}},
 		{
@@ -279,46 +279,11 @@ func TestClusterRegion(t *testing.T) {
 	g := &globalOptions{clusterARN: "arn:aws:eks:eu-west-1:111122223333:cluster/prod", clusterRegion: "eu-west-1"}
 	err := g.checkClusterRegion("us-west-2")
 	checkUsageError(t, err, `cluster "arn:aws:eks:eu-west-1:111122223333:cluster/prod" is in region eu-west-1, but the region in use is us-west-2`)
-	checkExit(t, err, exitUsage, "pass --region eu-west-1, or give the cluster's name alone to use us-west-2")
+	checkExit(t, err, cmdutil.ExitUsage, "pass --region eu-west-1, or give the cluster's name alone to use us-west-2")
 	if err := g.checkClusterRegion("eu-west-1"); err != nil {
 		t.Errorf("same region: %v", err)
 	}
 	if err := (&globalOptions{}).checkClusterRegion("eu-west-1"); err != nil {
 		t.Errorf("no cluster ARN: %v", err)
-	}
-}
-
-// TestListValue: comma-only splitting, nothing dropped, as the options
-// see it.
-func TestListValue(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   []string
-		want []string
-		err  string
-	}{
-		{in: []string{"a"}, want: []string{"a"}},
-		{in: []string{"a,b", "c"}, want: []string{"a", "b", "c"}},
-		{in: []string{" a , b "}, want: []string{" a ", " b "}}, // trimmed later, by the model
-		{in: []string{`"a,b"`}, want: []string{`"a`, `b"`}},
-		{in: []string{""}, want: []string{}},
-		{in: []string{"a", "b\nc"}, want: []string{"a"}, err: `"b\nc" contains a newline`},
-		{in: []string{"a\x00"}, want: nil, err: "U+0000"},
-	}
-	for _, tt := range tests {
-		var got []string
-		v := newListValue(&got)
-		var err error
-		for _, s := range tt.in {
-			if err = v.Set(s); err != nil {
-				break
-			}
-		}
-		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
-			t.Errorf("Set(%q): err = %v, want %q", tt.in, err, tt.err)
-		}
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("Set(%q) (-want +got):\n%s", tt.in, diff)
-		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
@@ -23,7 +24,7 @@ func newVersionCmd(deps *Deps, build BuildInfo) *cobra.Command {
 		Use:     "version",
 		Short:   "Print the version, commit, build date and Go version",
 		Example: "  eksaccess version\n  eksaccess version -o text --query version",
-		Args:    noArgs,
+		Args:    cmdutil.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			v := versionInfo(build, readBuildInfo())
 			return deps.print(output.Result{

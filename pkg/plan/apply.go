@@ -15,7 +15,8 @@ import (
 
 // ErrChangedMeanwhile: the entry changed between the plan's read and the
 // write; apply leaves it alone rather than undo another writer's change.
-var ErrChangedMeanwhile = errors.New("changed by another writer since the plan was read")
+// It is an eksapi.ErrConflict (exit 4).
+var ErrChangedMeanwhile error = &conflict{"changed by another writer since the plan was read"}
 
 // writtenMeanwhile: another writer wrote the entry while apply did (its
 // read-back after UpdateAccessEntry found other groups or username), so
@@ -31,7 +32,9 @@ func (e *writtenMeanwhile) Error() string {
 		e.principal, e.cluster, strings.Join(e.changes, "; "))
 }
 
-func (e *writtenMeanwhile) Is(target error) bool { return target == ErrChangedMeanwhile }
+func (e *writtenMeanwhile) Is(target error) bool {
+	return target == ErrChangedMeanwhile || target == eksapi.ErrConflict
+}
 
 // lockedOutMeanwhile: apply's update of the caller's own entry, with
 // another writer's change made at the same time, left the caller without
@@ -56,10 +59,20 @@ func (e *lockedOutMeanwhile) Error() string {
 	return msg
 }
 
-func (e *lockedOutMeanwhile) Is(target error) bool { return target == ErrChangedMeanwhile }
+func (e *lockedOutMeanwhile) Is(target error) bool {
+	return target == ErrChangedMeanwhile || target == eksapi.ErrConflict
+}
 
-// ErrRefused: the plan refuses the change (a type change, a lockout).
-var ErrRefused = errors.New("refused")
+// ErrRefused: the plan refuses the change (a type change, a lockout). It
+// is an eksapi.ErrConflict (exit 4).
+var ErrRefused error = &conflict{"refused"}
+
+// conflict is a sentinel of the planner that is a kind of
+// eksapi.ErrConflict: the state is not what the change needs.
+type conflict struct{ msg string }
+
+func (e *conflict) Error() string        { return e.msg }
+func (e *conflict) Is(target error) bool { return target == eksapi.ErrConflict }
 
 // Executor carries out plans against one cluster's client.
 type Executor struct {

@@ -1,8 +1,10 @@
-package cli
+package cmdutil
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
@@ -36,10 +38,36 @@ func TestPrintErrorNamesEksaccessCommands(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var b bytes.Buffer
-			printError(&b, tt.err)
+			PrintError(&b, tt.err)
 			if b.String() != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", b.String(), tt.want)
 			}
 		})
+	}
+}
+
+// Several problems print each with its own hints under it, then the hints
+// for all of them; an error with words of its own around several causes
+// prints whole.
+func TestPrintErrorKeepsHintsWithTheirProblems(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	joined := UsageError(errors.Join(
+		WithHint(errors.New("access.yaml:3: first problem"), "fix the first"),
+		WithHint(errors.New("access.yaml:9: second problem"), "fix the second"),
+	))
+
+	PrintError(&b, WithHint(joined, "for all of them"))
+	want := "eksaccess: access.yaml:3: first problem\nhint: fix the first\n" +
+		"eksaccess: access.yaml:9: second problem\nhint: fix the second\n" +
+		"hint: for all of them\n"
+	if b.String() != want {
+		t.Errorf("printed\n%s\nwant\n%s", b.String(), want)
+	}
+
+	b.Reset()
+	PrintError(&b, WithHint(fmt.Errorf("op: %w (and %w)", errors.New("a"), errors.New("b")), "h"))
+	if want := "eksaccess: op: a (and b)\nhint: h\n"; b.String() != want {
+		t.Errorf("printed %q, want %q", b.String(), want)
 	}
 }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package cli
+package cmdutil
 
 // openNonblock: systems without Unix FIFOs need no flag.
 const openNonblock = 0

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"sort"
@@ -9,17 +9,17 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
-// entryDoc is the JSON/YAML document of create, describe and update: the
+// EntryDoc is the JSON/YAML document of create, describe and update: the
 // API's own {"accessEntry": {...}}, plus the entry's policies when the
 // command knows them.
-type entryDoc struct {
+type EntryDoc struct {
 	AccessEntry              access.Entry              `json:"accessEntry"`
 	AssociatedAccessPolicies []access.AssociatedPolicy `json:"associatedAccessPolicies,omitzero"`
 }
 
-// entryResult renders one entry: the API document, and for people a
+// EntryResult renders one entry: the API document, and for people a
 // two-column field/value table.
-func entryResult(e access.Entry, policies []access.AssociatedPolicy) output.Result {
+func EntryResult(e access.Entry, policies []access.AssociatedPolicy) output.Result {
 	rows := [][]string{
 		{"PRINCIPAL", e.PrincipalARN},
 		{"TYPE", e.Type},
@@ -27,23 +27,23 @@ func entryResult(e access.Entry, policies []access.AssociatedPolicy) output.Resu
 		{"GROUPS", strings.Join(e.KubernetesGroups, ",")},
 	}
 	if policies != nil {
-		rows = append(rows, []string{"POLICIES", policySummary(policies)})
+		rows = append(rows, []string{"POLICIES", PolicySummary(policies)})
 	}
 	rows = append(rows,
-		[]string{"TAGS", tagSummary(e.Tags)},
+		[]string{"TAGS", TagSummary(e.Tags)},
 		[]string{"CLUSTER", e.ClusterName},
 		[]string{"ARN", e.AccessEntryARN},
-		[]string{"CREATED", timestamp(e.CreatedAt)},
-		[]string{"MODIFIED", timestamp(e.ModifiedAt)},
+		[]string{"CREATED", Timestamp(e.CreatedAt)},
+		[]string{"MODIFIED", Timestamp(e.ModifiedAt)},
 	)
 	return output.Result{
-		Doc:   entryDoc{AccessEntry: e, AssociatedAccessPolicies: policies},
+		Doc:   EntryDoc{AccessEntry: e, AssociatedAccessPolicies: policies},
 		Table: output.Table{Header: []string{"FIELD", "VALUE"}, Rows: rows},
 	}
 }
 
-// policySummary renders policies as "AmazonEKSViewPolicy(cluster),...".
-func policySummary(policies []access.AssociatedPolicy) string {
+// PolicySummary renders policies as "AmazonEKSViewPolicy(cluster),...".
+func PolicySummary(policies []access.AssociatedPolicy) string {
 	parts := make([]string, 0, len(policies))
 	for _, p := range policies {
 		parts = append(parts, access.PolicyName(p.PolicyARN)+"("+p.AccessScope.String()+")")
@@ -51,7 +51,8 @@ func policySummary(policies []access.AssociatedPolicy) string {
 	return strings.Join(parts, ",")
 }
 
-func tagSummary(tags map[string]string) string {
+// TagSummary renders tags as "k1=v1,k2=v2", sorted by key.
+func TagSummary(tags map[string]string) string {
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
 		keys = append(keys, k)
@@ -64,9 +65,16 @@ func tagSummary(tags map[string]string) string {
 	return strings.Join(parts, ",")
 }
 
-func timestamp(t time.Time) string {
+// Timestamp renders t in RFC 3339, UTC; the zero time is "".
+func Timestamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// SortPolicies orders policies by ARN (stable output whatever the API order).
+func SortPolicies(p []access.AssociatedPolicy) []access.AssociatedPolicy {
+	sort.Slice(p, func(i, j int) bool { return p[i].PolicyARN < p[j].PolicyARN })
+	return p
 }

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"bytes"
@@ -14,8 +14,8 @@ import (
 func TestStderrIsSanitized(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	err := withHint(fmt.Errorf("describe: InvalidParameterException: %s", "\x1b]0;pwned\x07bad\rhint: run evil"), "retry \x1b[31mnow")
-	printError(&buf, err)
+	err := WithHint(fmt.Errorf("describe: InvalidParameterException: %s", "\x1b]0;pwned\x07bad\rhint: run evil"), "retry \x1b[31mnow")
+	PrintError(&buf, err)
 	want := "eksaccess: describe: InvalidParameterException: \\x1b]0;pwned\\x07bad\\rhint: run evil\nhint: retry \\x1b[31mnow\n"
 	if buf.String() != want {
 		t.Errorf("printError wrote %q, want %q", buf.String(), want)
@@ -23,20 +23,20 @@ func TestStderrIsSanitized(t *testing.T) {
 
 	// each line of a multi-line error is its own "eksaccess:" line
 	buf.Reset()
-	printError(&buf, errors.Join(errors.New("one\u202e"), errors.New("two")))
+	PrintError(&buf, errors.Join(errors.New("one\u202e"), errors.New("two")))
 	if want := "eksaccess: one\\u202e\neksaccess: two\n"; buf.String() != want {
 		t.Errorf("printError wrote %q, want %q", buf.String(), want)
 	}
 
-	td := newTestDeps(t)
-	warn(td.Deps, "arn:aws:iam::111122223333:role/x\x1b[2J was deleted")
-	if got := td.errOut.String(); got != "warning: arn:aws:iam::111122223333:role/x\\x1b[2J was deleted\n" {
+	var errOut bytes.Buffer
+	Warn(&errOut, "arn:aws:iam::111122223333:role/x\x1b[2J was deleted")
+	if got := errOut.String(); got != "warning: arn:aws:iam::111122223333:role/x\\x1b[2J was deleted\n" {
 		t.Errorf("warn wrote %q", got)
 	}
 
 	var prompt bytes.Buffer
 	ios := &IOStreams{In: strings.NewReader("n\n"), ErrOut: &prompt}
-	if _, err := terminalConfirm(ios)(t.Context(), "Delete \x1b]0;x\x07?"); err != nil {
+	if _, err := TerminalConfirm(ios)(t.Context(), "Delete \x1b]0;x\x07?"); err != nil {
 		t.Fatal(err)
 	}
 	if got := prompt.String(); got != "Delete \\x1b]0;x\\x07? [y/N]: " {

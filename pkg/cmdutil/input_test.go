@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"context"
@@ -26,9 +26,9 @@ func TestReadInputFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{file, link} {
-		name, data, err := readInput(t.Context(), path, nil)
+		name, data, err := ReadInput(t.Context(), path, nil)
 		if err != nil || name != path || string(data) != "apiVersion: eksaccess/v1\n" {
-			t.Errorf("readInput(%s) = %q, %q, %v", path, name, data, err)
+			t.Errorf("ReadInput(%s) = %q, %q, %v", path, name, data, err)
 		}
 	}
 	cases := []struct{ path, want string }{
@@ -39,10 +39,9 @@ func TestReadInputFiles(t *testing.T) {
 		cases = append(cases, struct{ path, want string }{os.DevNull, "/dev/null is a device, not a regular file"})
 	}
 	for _, tc := range cases {
-		_, _, err := readInput(t.Context(), tc.path, nil)
-		var flagErr *FlagError
-		if !errors.As(err, &flagErr) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("readInput(%s) = %v, want a usage error containing %q", tc.path, err, tc.want)
+		_, _, err := ReadInput(t.Context(), tc.path, nil)
+		if ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ReadInput(%s) = %v, want a usage error containing %q", tc.path, err, tc.want)
 		}
 	}
 }
@@ -51,7 +50,7 @@ func TestReadInputFiles(t *testing.T) {
 // read, so that they can say the file is too large.
 func TestReadInputLimit(t *testing.T) {
 	t.Parallel()
-	_, data, err := readInput(t.Context(), "-", strings.NewReader(strings.Repeat("x", 2*maxInputSize)))
+	_, data, err := ReadInput(t.Context(), "-", strings.NewReader(strings.Repeat("x", 2*maxInputSize)))
 	if err != nil || len(data) != maxInputSize {
 		t.Errorf("read %d bytes, %v; want %d", len(data), err, maxInputSize)
 	}
@@ -68,7 +67,7 @@ func TestReadInputStdinEndsWithContext(t *testing.T) {
 		t.Cleanup(func() { _ = w.Close() })
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
-		_, _, err := readInput(ctx, "-", r)
+		_, _, err := ReadInput(ctx, "-", r)
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled (exit 130 or 143)", err)
 		}
@@ -79,12 +78,11 @@ func TestReadInputStdinEndsWithContext(t *testing.T) {
 		t.Cleanup(func() { _ = w.Close() })
 		ctx, cancel := context.WithDeadline(t.Context(), time.Unix(0, 0)) // already passed
 		defer cancel()
-		_, _, err := readInput(ctx, "-", r)
-		var flagErr *FlagError
-		if err == nil || errors.As(err, &flagErr) || !strings.Contains(err.Error(), "no end of input before --timeout") {
+		_, _, err := ReadInput(ctx, "-", r)
+		if err == nil || ExitCode(err) == ExitUsage || !strings.Contains(err.Error(), "no end of input before --timeout") {
 			t.Fatalf("err = %v, want the stdin timeout (exit 1)", err)
 		}
-		if h := hints(err); len(h) != 1 || !strings.Contains(h[0], "-f - < FILE") {
+		if h := Hints(err); len(h) != 1 || !strings.Contains(h[0], "-f - < FILE") {
 			t.Errorf("hints = %q, want the one about stdin", h)
 		}
 	})

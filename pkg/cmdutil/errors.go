@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"context"
@@ -6,67 +6,128 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 // Exit codes, as docs/guides/scripting.md lists them (the command-line
-// contract).
+// contract). ExitCode picks one for any error.
 const (
-	exitOK          = 0
-	exitError       = 1
-	exitUsage       = 2
-	exitNotFound    = 3
-	exitConflict    = 4
-	exitAuth        = 5
-	exitThrottled   = 6
-	exitDrift       = 7
-	exitInterrupted = 130 // SIGINT (Ctrl-C): 128+2
-	exitTerminated  = 143 // SIGTERM (a CI runner cancelling the job): 128+15
+	ExitOK          = 0
+	ExitFailure     = 1 // an API or network error, or any other failure
+	ExitUsage       = 2 // bad usage or input: nothing was sent
+	ExitNotFound    = 3
+	ExitConflict    = 4
+	ExitAuth        = 5
+	ExitThrottled   = 6
+	ExitDrift       = 7
+	ExitInterrupted = 130 // SIGINT (Ctrl-C): 128+2
+	ExitTerminated  = 143 // SIGTERM (a CI runner cancelling the job): 128+15
 )
 
-// FlagError is a usage or validation error: exit 2, nothing was sent.
-type FlagError struct{ err error }
-
-func (e *FlagError) Error() string { return e.err.Error() }
-func (e *FlagError) Unwrap() error { return e.err }
-
-func flagErrorf(format string, args ...any) error {
-	return &FlagError{fmt.Errorf(format, args...)}
-}
-
-// exitCodeError carries an exit code the error's kind does not imply.
-type exitCodeError struct {
-	code int
-	err  error
-}
-
-func (e *exitCodeError) Error() string { return e.err.Error() }
-func (e *exitCodeError) Unwrap() error { return e.err }
-
-// silentError has already been reported on stderr; only its code remains.
-type silentError struct{ code int }
-
-func (e *silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
-
-// hintError adds a "hint:" line to an error.
-type hintError struct {
-	err  error
+// ExitError is the one error type that says how a command ends beyond its
+// message: with exit code Code (0: the code of Err's kind, see ExitCode),
+// and with a hint (WithHint), printed under the message as a "hint: ..."
+// line. Its message is Err's: it adds no words. With no Err, the failure
+// has been reported already and only its code remains (Silent).
+//
+// Errors of other packages carry hints the same way, with a method
+// Hint() string (access.Error, eksapi's configuration errors).
+type ExitError struct {
+	Code int
+	Err  error
 	hint string
 }
 
-func (e *hintError) Error() string { return e.err.Error() }
-func (e *hintError) Unwrap() error { return e.err }
-func (e *hintError) Hint() string  { return e.hint }
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
 
-func withHint(err error, format string, args ...any) error {
+func (e *ExitError) Unwrap() error { return e.Err }
+func (e *ExitError) Hint() string  { return e.hint }
+
+// UsageError marks err as a usage or validation error: exit 2, nothing was
+// sent (nil stays nil).
+func UsageError(err error) error { return WithCode(err, ExitUsage) }
+
+// UsageErrorf is UsageError of fmt.Errorf(format, args...).
+func UsageErrorf(format string, args ...any) error {
+	return UsageError(fmt.Errorf(format, args...))
+}
+
+// WithCode gives err the exit code code, whatever its kind (nil stays nil).
+func WithCode(err error, code int) error {
 	if err == nil {
 		return nil
 	}
-	return &hintError{err: err, hint: fmt.Sprintf(format, args...)}
+	return &ExitError{Code: code, Err: err}
+}
+
+// WithHint adds a "hint:" line to err (nil stays nil).
+func WithHint(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return &ExitError{Err: err, hint: fmt.Sprintf(format, args...)}
+}
+
+// Silent is a failure the command has reported on stderr already: only
+// its exit code remains.
+func Silent(code int) error { return &ExitError{Code: code} }
+
+// SignalError is the cause of the root context's end when a signal ended
+// it (Ctrl-C, SIGTERM).
+type SignalError struct{ Signal os.Signal }
+
+func (e *SignalError) Error() string { return "received " + e.Signal.String() }
+
+// Stopped is err of a command whose context ended with cause (see
+// context.Cause): it says "terminated: ..." with exit 143 for SIGTERM, and
+// "interrupted: ..." with exit 130 otherwise (Ctrl-C).
+func Stopped(cause, err error) error {
+	code, what := ExitInterrupted, "interrupted"
+	var sig *SignalError
+	if errors.As(cause, &sig) && sig.Signal == syscall.SIGTERM {
+		code, what = ExitTerminated, "terminated"
+	}
+	return &ExitError{Code: code, Err: fmt.Errorf("%s: %w", what, err)}
+}
+
+// exitErrors calls f for each ExitError in err's tree, in the order
+// errors.As looks, until f returns true.
+func exitErrors(err error, f func(*ExitError) bool) bool {
+	for err != nil {
+		if e, ok := err.(*ExitError); ok && f(e) { //nolint:errorlint // this walks the tree itself, node by node
+			return true
+		}
+		switch u := err.(type) { //nolint:errorlint // this walks the tree itself, node by node
+		case interface{ Unwrap() []error }:
+			for _, inner := range u.Unwrap() {
+				if exitErrors(inner, f) {
+					return true
+				}
+			}
+			return false
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// silent reports whether err has been reported already (Silent).
+func silent(err error) bool {
+	return exitErrors(err, func(e *ExitError) bool { return e.Err == nil })
 }
 
 // didYouMean is the one way a hint suggests names (commands, flags,
@@ -76,11 +137,10 @@ func didYouMean(names ...string) string {
 	return "did you mean " + strings.Join(names, " or ") + "?"
 }
 
-// printError writes err as "eksaccess: ..." lines plus its hints, one
-// "hint: ..." line each.
-func printError(w io.Writer, err error) {
-	var silent *silentError
-	if errors.As(err, &silent) {
+// PrintError writes err as "eksaccess: ..." lines plus its hints, one
+// "hint: ..." line each: the one way an error reaches stderr.
+func PrintError(w io.Writer, err error) {
+	if silent(err) {
 		return
 	}
 	printed := map[string]bool{}
@@ -93,7 +153,7 @@ func printError(w io.Writer, err error) {
 	parts, outer := splitJoined(err)
 	if len(parts) < 2 {
 		printLines(w, err)
-		for _, h := range hints(err) {
+		for _, h := range Hints(err) {
 			hint(h)
 		}
 		return
@@ -137,7 +197,7 @@ func printLines(w io.Writer, err error) {
 }
 
 // splitJoined finds the errors.Join under err's wrappers that add no words
-// of their own (FlagError, exitCodeError, a hint): its parts, and those
+// of their own (ExitError): its parts, and those
 // wrappers. A wrapper that adds words ends the search: its message is
 // printed whole.
 func splitJoined(err error) (parts, outer []error) {
@@ -164,49 +224,51 @@ func splitJoined(err error) (parts, outer []error) {
 	return nil, nil
 }
 
-// warn prints non-fatal remarks on stderr.
-func warn(deps *Deps, lines ...string) {
+// Warn prints non-fatal remarks on w (stderr), a "warning: ..." line each.
+func Warn(w io.Writer, lines ...string) {
 	for _, l := range lines {
-		fmt.Fprintf(deps.IO.ErrOut, "warning: %s\n", output.Sanitize(l))
+		fmt.Fprintf(w, "warning: %s\n", output.Sanitize(l))
 	}
 }
 
-// exitCode picks the contract's exit code for err.
-func exitCode(err error) int {
-	var (
-		flagErr   *FlagError
-		codeErr   *exitCodeError
-		silentErr *silentError
-	)
+// ExitCode picks the contract's exit code for err: the one place that
+// does. The code an ExitError in err's tree carries comes first (the
+// outermost); else err's kind: bad configuration is usage, a cancelled
+// context an interruption, and eksapi's sentinels (a refusal of the
+// planner is a conflict) their own codes.
+func ExitCode(err error) int {
+	code := ExitOK
+	exitErrors(err, func(e *ExitError) bool {
+		code = e.Code
+		return code != ExitOK
+	})
 	switch {
 	case err == nil:
-		return exitOK
-	case errors.As(err, &silentErr):
-		return silentErr.code
-	case errors.As(err, &codeErr):
-		return codeErr.code
-	case errors.As(err, &flagErr), errors.Is(err, eksapi.ErrNoRegion), errors.Is(err, eksapi.ErrNoProfile), errors.Is(err, eksapi.ErrBadConfig):
-		return exitUsage
+		return ExitOK
+	case code != ExitOK:
+		return code
+	case errors.Is(err, eksapi.ErrNoRegion), errors.Is(err, eksapi.ErrNoProfile), errors.Is(err, eksapi.ErrBadConfig):
+		return ExitUsage
 	case errors.Is(err, context.Canceled):
-		return exitInterrupted
+		return ExitInterrupted
 	case errors.Is(err, eksapi.ErrNotFound):
-		return exitNotFound
+		return ExitNotFound
 	case errors.Is(err, eksapi.ErrConflict):
-		return exitConflict
+		return ExitConflict
 	case errors.Is(err, eksapi.ErrAccessDenied), errors.Is(err, eksapi.ErrNoCredentials):
-		return exitAuth
+		return ExitAuth
 	case errors.Is(err, eksapi.ErrThrottled):
-		return exitThrottled
+		return ExitThrottled
 	default:
-		return exitError
+		return ExitFailure
 	}
 }
 
-// hints returns the "hint:" lines for err: the ones errors in its chain
+// Hints returns the "hint:" lines for err: the ones errors in its chain
 // carry (what the command knows), then the one for its kind (what to do
 // about a timeout, missing credentials, a CONFIG_MAP cluster...), without
 // repeats.
-func hints(err error) []string {
+func Hints(err error) []string {
 	out := chainHints(err)
 	if h := kindHint(err); h != "" && !slices.Contains(out, h) {
 		out = append(out, h)

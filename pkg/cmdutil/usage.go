@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"errors"
@@ -13,26 +13,30 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/access"
 )
 
+// ProgramName is the program's name: the root command's, and the prefix
+// of every error line.
+const ProgramName = "eksaccess"
+
 // This file is how eksaccess reads its command line where cobra alone
 // would not do what a user expects: --help anywhere, unknown commands and
 // flags, and the errors of flag parsing.
 
-// noArgs rejects positional arguments as a usage error (exit 2).
-func noArgs(cmd *cobra.Command, args []string) error {
+// NoArgs rejects positional arguments as a usage error (exit 2).
+func NoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return flagErrorf("unexpected argument %s: %s takes flags only (see --help)", access.Quote(args[0]), cmd.CommandPath())
+		return UsageErrorf("unexpected argument %s: %s takes flags only (see --help)", access.Quote(args[0]), cmd.CommandPath())
 	}
 	return nil
 }
 
-// preflight reads the arguments before cobra does and returns the ones to
+// Preflight reads the arguments before cobra does and returns the ones to
 // execute, or a usage error:
 //   - -h or --help anywhere before "--" shows the help of the command the
 //     arguments name, whatever else they hold (cobra would first fail on
 //     another flag's value, or show the root's help for `eksaccess --help list`);
 //   - an unknown command is a usage error with a suggestion;
 //   - "--" where a command is expected is a usage error, not the root's help.
-func preflight(root *cobra.Command, args []string) ([]string, error) {
+func Preflight(root *cobra.Command, args []string) ([]string, error) {
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
 		return args, nil // cobra's hidden completion entry points: a line being typed
 	}
@@ -46,9 +50,9 @@ func preflight(root *cobra.Command, args []string) ([]string, error) {
 		word := s.afterDashes[0]
 		err := fmt.Errorf(`unexpected "--" before the command: %s after it is not read as a command`, access.Quote(word))
 		if sub := subcommand(s.cmd, word); sub != nil {
-			return nil, &FlagError{withHint(err, `drop the "--": %s ...`, sub.CommandPath())}
+			return nil, UsageError(WithHint(err, `drop the "--": %s ...`, sub.CommandPath()))
 		}
-		return nil, &FlagError{withHint(err, "see %s --help for the commands", s.cmd.CommandPath())}
+		return nil, UsageError(WithHint(err, "see %s --help for the commands", s.cmd.CommandPath()))
 	}
 	return args, nil
 }
@@ -150,13 +154,13 @@ func commandNames(c *cobra.Command) []string {
 // cobra's suggestions.
 func unknownVerb(c *cobra.Command, name string) error {
 	err := fmt.Errorf("unknown command %s for %q", access.Quote(name), c.CommandPath())
-	if !c.HasParent() && c.Name() == rootName {
+	if !c.HasParent() && c.Name() == ProgramName {
 		err = fmt.Errorf("unknown command %s", access.Quote(name))
 	}
 	if s := c.SuggestionsFor(name); len(s) > 0 {
-		return &FlagError{withHint(err, "%s", didYouMean(s...))}
+		return UsageError(WithHint(err, "%s", didYouMean(s...)))
 	}
-	return &FlagError{withHint(err, "see %s --help for the commands", c.CommandPath())}
+	return UsageError(WithHint(err, "see %s --help for the commands", c.CommandPath()))
 }
 
 // unknownSubcommand is the Args of every command group (policy,
@@ -169,9 +173,9 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 	return unknownVerb(cmd, args[0])
 }
 
-// rejectUnknownVerbs makes every command group under c treat an unknown
+// RejectUnknownVerbs makes every command group under c treat an unknown
 // verb as a usage error (see unknownSubcommand).
-func rejectUnknownVerbs(c *cobra.Command) {
+func RejectUnknownVerbs(c *cobra.Command) {
 	if !c.HasSubCommands() {
 		return
 	}
@@ -183,20 +187,20 @@ func rejectUnknownVerbs(c *cobra.Command) {
 		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	}
 	for _, sub := range c.Commands() {
-		rejectUnknownVerbs(sub)
+		RejectUnknownVerbs(sub)
 	}
 }
 
-// newHelpCmd is `eksaccess help [command]`: cobra's, except that an unknown
+// NewHelpCmd is `eksaccess help [command]`: cobra's, except that an unknown
 // topic is a usage error (exit 2) rather than help and exit 0.
-func newHelpCmd() *cobra.Command {
+func NewHelpCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "help [command]",
 		Short: "Help about any command",
 		RunE: func(c *cobra.Command, args []string) error {
 			cmd, rest, err := c.Root().Find(args)
 			if err != nil || cmd == nil || len(rest) > 0 {
-				return withHint(flagErrorf("unknown help topic %s", access.Quote(strings.Join(args, " "))), "see %s --help for the commands", c.Root().CommandPath())
+				return WithHint(UsageErrorf("unknown help topic %s", access.Quote(strings.Join(args, " "))), "see %s --help for the commands", c.Root().CommandPath())
 			}
 			return cmd.Help()
 		},
@@ -216,10 +220,10 @@ func newHelpCmd() *cobra.Command {
 	}
 }
 
-// flagError turns an error of flag parsing into a usage error (exit 2):
+// FlagErrorFunc turns an error of flag parsing into a usage error (exit 2):
 // a value guardedValue refused keeps its own message; an invalid value
 // echoes the input cut to size; an unknown flag gets a suggestion.
-func flagError(c *cobra.Command, err error) error {
+func FlagErrorFunc(c *cobra.Command, err error) error {
 	var (
 		refused  *valueError
 		invalid  *pflag.InvalidValueError
@@ -227,15 +231,15 @@ func flagError(c *cobra.Command, err error) error {
 	)
 	switch {
 	case errors.As(err, &refused):
-		return &FlagError{refused}
+		return UsageError(refused)
 	case errors.As(err, &invalid):
-		return &FlagError{&invalidValueError{flag: invalid.GetFlag(), value: invalid.GetValue(), cause: invalid.Unwrap()}}
+		return UsageError(&invalidValueError{flag: invalid.GetFlag(), value: invalid.GetValue(), cause: invalid.Unwrap()})
 	case errors.As(err, &notExist) && notExist.GetSpecifiedShortnames() == "":
-		return &FlagError{withHint(err, "%s", unknownFlagHint(c, notExist.GetSpecifiedName()))}
+		return UsageError(WithHint(err, "%s", unknownFlagHint(c, notExist.GetSpecifiedName())))
 	case errors.As(err, &notExist):
-		return &FlagError{withHint(err, "see %s --help for the flags", c.CommandPath())}
+		return UsageError(WithHint(err, "see %s --help for the flags", c.CommandPath()))
 	}
-	return &FlagError{err}
+	return UsageError(err)
 }
 
 // invalidValueError is pflag's "invalid argument" error with the value

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"context"
@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// clock is time as the --timeout deadline reads it; tests drive a fake
-// one, so that an hour at a prompt takes no time.
-type clock interface {
+// Clock is time as the --timeout deadline reads it; tests drive a fake
+// one (cmdutiltest.FakeClock), so that an hour at a prompt takes no time.
+type Clock interface {
 	Now() time.Time
 	// AfterFunc calls f once d has passed; stop cancels it and reports
 	// whether it did so before f was called.
@@ -37,7 +37,7 @@ type deadlineCtx struct {
 	context.Context // the inner context: values, and the cause of its end
 	cancel          context.CancelCauseFunc
 	done            chan struct{} // closed once the inner context is done
-	clock           clock
+	clock           Clock
 
 	mu      sync.Mutex
 	expired bool          // the time ran out
@@ -51,9 +51,13 @@ type deadlineCtx struct {
 // deadlineKey finds the deadlineCtx among a context's ancestors.
 type deadlineKey struct{}
 
-// withDeadline returns a context that ends once timeout has passed on
-// clk outside questions, or when parent ends, and its cancel function.
-func withDeadline(parent context.Context, timeout time.Duration, clk clock) (context.Context, context.CancelFunc) {
+// WithDeadline returns a context that ends once timeout has passed on
+// clk (nil: the wall clock) outside questions, or when parent ends, and
+// its cancel function.
+func WithDeadline(parent context.Context, timeout time.Duration, clk Clock) (context.Context, context.CancelFunc) {
+	if clk == nil {
+		clk = realClock{}
+	}
 	inner, cancel := context.WithCancelCause(parent)
 	d := &deadlineCtx{Context: inner, cancel: cancel, done: make(chan struct{}), clock: clk, left: timeout}
 	// Done is a channel of d's own, not the inner context's: so the

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"os"
 )
 
-// maxInputSize bounds what readInput reads: the loaders refuse more than
+// maxInputSize bounds what ReadInput reads: the loaders refuse more than
 // 4 MiB (plan.MaxFileSize, awsauth.MaxFileSize) with their own message,
 // so one byte more is all they need to see.
 const maxInputSize = 4<<20 + 1
@@ -18,7 +18,7 @@ const maxInputSize = 4<<20 + 1
 // "<stdin>:3: entries[0]...".
 const stdinName = "<stdin>"
 
-// readInput reads the -f file of apply, diff and import whole, or stdin
+// ReadInput reads the -f file of apply, diff and import whole, or stdin
 // for "-". name is what messages call it (stdinName for stdin).
 //
 // Only a regular file (or a symlink to one) is read: a FIFO would block
@@ -27,12 +27,12 @@ const stdinName = "<stdin>"
 // errors, with a hint to pipe the content to -f - instead. The read, of
 // stdin above all, runs aside and ends with ctx: Ctrl-C, SIGTERM and
 // --timeout stop a stdin that never closes.
-func readInput(ctx context.Context, path string, stdin io.Reader) (name string, data []byte, err error) {
+func ReadInput(ctx context.Context, path string, stdin io.Reader) (name string, data []byte, err error) {
 	if path == "-" {
 		data, err := readAside(ctx, stdin)
 		if errors.Is(err, context.DeadlineExceeded) {
 			// Exit 1, as any --timeout; the hint is about stdin, not the network.
-			return "", nil, withHint(errors.New("read -f - (stdin): no end of input before --timeout"),
+			return "", nil, WithHint(errors.New("read -f - (stdin): no end of input before --timeout"),
 				"give the file on stdin (-f - < FILE), or check that the command piping it to eksaccess ends")
 		}
 		if err != nil {
@@ -47,7 +47,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader) (name string, 
 		if errors.As(err, &pe) {
 			pe.Op = "open" // what the user asked for: "open x: no such file or directory"
 		}
-		return "", nil, &FlagError{fmt.Errorf("-f: %w", err)}
+		return "", nil, UsageError(fmt.Errorf("-f: %w", err))
 	}
 	if err := regular(path, st); err != nil {
 		return "", nil, err
@@ -62,7 +62,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader) (name string, 
 		if ctx.Err() != nil {
 			return "", nil, fmt.Errorf("read %s: %w", path, err)
 		}
-		return "", nil, &FlagError{fmt.Errorf("-f: read %s: %w", path, err)}
+		return "", nil, UsageError(fmt.Errorf("-f: read %s: %w", path, err))
 	}
 	return path, data, nil
 }
@@ -74,7 +74,7 @@ func readInput(ctx context.Context, path string, stdin io.Reader) (name string, 
 func openRegular(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if err != nil {
-		return nil, &FlagError{fmt.Errorf("-f: %w", err)}
+		return nil, UsageError(fmt.Errorf("-f: %w", err))
 	}
 	st, err := f.Stat()
 	if err == nil {
@@ -82,9 +82,8 @@ func openRegular(path string) (*os.File, error) {
 	}
 	if err != nil {
 		_ = f.Close()
-		var flagErr *FlagError
-		if !errors.As(err, &flagErr) {
-			err = &FlagError{fmt.Errorf("-f: %w", err)}
+		if ExitCode(err) != ExitUsage {
+			err = UsageError(fmt.Errorf("-f: %w", err))
 		}
 		return nil, err
 	}
@@ -100,7 +99,7 @@ func regular(path string, st fs.FileInfo) error {
 	what := "not a regular file"
 	switch {
 	case m.IsDir():
-		return &FlagError{fmt.Errorf("-f: %s is a directory", path)}
+		return UsageError(fmt.Errorf("-f: %s is a directory", path))
 	case m&fs.ModeNamedPipe != 0:
 		what = "a named pipe (FIFO)"
 	case m&fs.ModeSocket != 0:
@@ -108,8 +107,9 @@ func regular(path string, st fs.FileInfo) error {
 	case m&fs.ModeDevice != 0:
 		what = "a device"
 	}
-	return &FlagError{withHint(fmt.Errorf("-f: %s is %s, not a regular file", path, what),
-		"give a regular file, or send the content through stdin: -f - < %s", shellQuote(path))}
+	return UsageError(WithHint(fmt.Errorf("-f: %s is %s, not a regular file", path, what),
+		"give a regular file, or send the content through stdin: -f - < %s", ShellQuote(path)))
+
 }
 
 // readAside reads r to its end, or to maxInputSize bytes, in a goroutine of

@@ -1,9 +1,8 @@
 //go:build unix
 
-package cli
+package cmdutil
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,17 +27,16 @@ func TestReadInputRefusesFIFOs(t *testing.T) {
 	}
 	check := func(what string, err error) {
 		t.Helper()
-		var flagErr *FlagError
-		if !errors.As(err, &flagErr) || !strings.Contains(err.Error(), "is a named pipe (FIFO), not a regular file") {
+		if ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), "is a named pipe (FIFO), not a regular file") {
 			t.Errorf("%s: err = %v, want the FIFO usage error", what, err)
 		}
-		if h := hints(err); len(h) != 1 || !strings.Contains(h[0], "-f - < ") {
+		if h := Hints(err); len(h) != 1 || !strings.Contains(h[0], "-f - < ") {
 			t.Errorf("%s: hints = %q", what, h)
 		}
 	}
 	for _, path := range []string{fifo, link} {
-		_, _, err := readInput(t.Context(), path, nil)
-		check("readInput("+path+")", err)
+		_, _, err := ReadInput(t.Context(), path, nil)
+		check("ReadInput("+path+")", err)
 		f, err := openRegular(path)
 		if f != nil {
 			_ = f.Close()

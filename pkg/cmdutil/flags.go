@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"errors"
@@ -13,23 +13,23 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
-// clusterFlag adds --cluster, which also comes from EKSACCESS_CLUSTER. A
+// ClusterFlag adds --cluster, which also comes from EKSACCESS_CLUSTER. A
 // cluster ARN is accepted too; its region must be the one in use (checked
 // when the client is built, see globalOptions.checkClusterRegion).
-func clusterFlag(cmd *cobra.Command, c *access.ClusterName) {
+func ClusterFlag(cmd *cobra.Command, c *access.ClusterName) {
 	cmd.Flags().Var(c, "cluster", "EKS cluster `name` or ARN (default: EKSACCESS_CLUSTER)")
 }
 
-// principalFlag adds --principal for a new entry: the strict rules of
+// PrincipalFlag adds --principal for a new entry: the strict rules of
 // access.PrincipalARN. --principal-arn is an alias (the AWS CLI's name).
-func principalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
+func PrincipalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
 	addPrincipalFlag(cmd, p)
 }
 
-// entryPrincipalFlag adds --principal for an entry that may exist already:
+// EntryPrincipalFlag adds --principal for an entry that may exist already:
 // the account root, which EKS accepts but eksaccess will not create, can be
 // named too (see access.ParseEntryPrincipal).
-func entryPrincipalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
+func EntryPrincipalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
 	addPrincipalFlag(cmd, entryPrincipalValue{p})
 }
 
@@ -43,7 +43,7 @@ func addPrincipalFlag(cmd *cobra.Command, v pflag.Value) {
 	})
 }
 
-// entryPrincipalValue is the pflag.Value of entryPrincipalFlag.
+// entryPrincipalValue is the pflag.Value of EntryPrincipalFlag.
 type entryPrincipalValue struct{ p *access.PrincipalARN }
 
 func (v entryPrincipalValue) Set(s string) error {
@@ -74,14 +74,15 @@ func (v *policyValue) Set(s string) error {
 func (v *policyValue) String() string { return access.PolicyRef(*v).String() }
 func (v *policyValue) Type() string   { return "policy" }
 
-// policyFlag adds --policy.
-func policyFlag(cmd *cobra.Command, p *access.PolicyRef) {
+// PolicyFlag adds --policy.
+func PolicyFlag(cmd *cobra.Command, p *access.PolicyRef) {
 	cmd.Flags().Var((*policyValue)(p), "policy", "access `policy`: a short name (AmazonEKSViewPolicy) or a full ARN")
 }
 
-func requirePolicy(p access.PolicyRef) error {
+// RequirePolicy refuses an unset --policy, with a hint to list them.
+func RequirePolicy(p access.PolicyRef) error {
 	if p.Name() == "" {
-		return &FlagError{withHint(errors.New("--policy is required"), "`eksaccess policy list` shows the access policies")}
+		return UsageError(WithHint(errors.New("--policy is required"), "`eksaccess policy list` shows the access policies"))
 	}
 	return nil
 }
@@ -95,8 +96,8 @@ func requirePolicy(p access.PolicyRef) error {
 // an error rather than a shorter set of groups.
 type listValue struct{ items *[]string }
 
-// newListValue returns a listValue that appends to *items.
-func newListValue(items *[]string) *listValue { return &listValue{items} }
+// NewListValue returns a listValue that appends to *items.
+func NewListValue(items *[]string) *listValue { return &listValue{items} }
 
 func (v *listValue) Set(s string) error {
 	if s == "" {
@@ -112,12 +113,12 @@ func (v *listValue) Set(s string) error {
 		if strings.TrimSpace(p) == "" {
 			// "ops,$UNSET": a list that replaces a whole set must not
 			// lose an item without a word.
-			return withHint(fmt.Errorf("%s has an empty item between commas", access.Quote(s)), "an unset variable in a script? give every item, or leave the flag out")
+			return WithHint(fmt.Errorf("%s has an empty item between commas", access.Quote(s)), "an unset variable in a script? give every item, or leave the flag out")
 		}
 		err := access.CheckText(p)
 		switch {
 		case err != nil && strings.ContainsAny(p, "\n\r"):
-			return withHint(err, `separate the values with commas only; a file of one value a line becomes a list with "$(paste -sd, FILE)"`)
+			return WithHint(err, `separate the values with commas only; a file of one value a line becomes a list with "$(paste -sd, FILE)"`)
 		case err != nil:
 			return err
 		}
@@ -140,7 +141,7 @@ func (v *listValue) Type() string { return "stringSlice" }
 // all of them follow, whatever the command: an empty value ("", or 0 for
 // a number whose default 0 means "not set") is a usage error with a hint,
 // and a single-value flag given twice with different values is one too,
-// never "the last one wins". guardFlags installs it over the whole tree, so
+// never "the last one wins". GuardFlags installs it over the whole tree, so
 // a new command gets it for free.
 type guardedValue struct {
 	pflag.Value
@@ -200,10 +201,10 @@ type valueError struct{ msg, hint string }
 func (e *valueError) Error() string { return e.msg }
 func (e *valueError) Hint() string  { return e.hint }
 
-// guardFlags wraps the value of every flag in the tree that takes an
+// GuardFlags wraps the value of every flag in the tree that takes an
 // argument in a guardedValue. Repeatable flags (list and tag types) are
 // checked for empty values only.
-func guardFlags(root *cobra.Command) {
+func GuardFlags(root *cobra.Command) {
 	var walk func(*cobra.Command)
 	walk = func(c *cobra.Command) {
 		guard := func(f *pflag.Flag) {
@@ -230,9 +231,9 @@ func repeatable(v pflag.Value) bool {
 	return false
 }
 
-// givenValue is the first value given to f on the command line ("" when
+// GivenValue is the first value given to f on the command line ("" when
 // none): what the user typed, before the flag's type parsed it.
-func givenValue(f *pflag.Flag) string {
+func GivenValue(f *pflag.Flag) string {
 	if g, ok := f.Value.(*guardedValue); ok && len(g.given) > 0 {
 		return g.given[0]
 	}
@@ -293,24 +294,36 @@ func emptyHint(cmd *cobra.Command, f *pflag.Flag) string {
 	return fmt.Sprintf("give a value, or leave --%s out (see %s --help)", f.Name, cmd.CommandPath())
 }
 
-// requireCluster fills an unset --cluster from EKSACCESS_CLUSTER.
-func requireCluster(deps *Deps, c *access.ClusterName) error {
+// RequireCluster fills an unset --cluster from EKSACCESS_CLUSTER, read
+// through env.
+func RequireCluster(env func(string) string, c *access.ClusterName) error {
 	if *c != "" {
 		return nil
 	}
-	v := deps.Env("EKSACCESS_CLUSTER")
+	v := env("EKSACCESS_CLUSTER")
 	if v == "" {
-		return flagErrorf("--cluster is required (or set EKSACCESS_CLUSTER)")
+		return UsageErrorf("--cluster is required (or set EKSACCESS_CLUSTER)")
 	}
 	if err := c.Set(v); err != nil {
-		return &FlagError{fmt.Errorf("EKSACCESS_CLUSTER: %w", err)}
+		return UsageError(fmt.Errorf("EKSACCESS_CLUSTER: %w", err))
 	}
 	return nil
 }
 
-func requirePrincipal(p access.PrincipalARN) error {
+// RequirePrincipal refuses an unset --principal.
+func RequirePrincipal(p access.PrincipalARN) error {
 	if p.IsZero() {
-		return flagErrorf("--principal is required")
+		return UsageErrorf("--principal is required")
 	}
 	return nil
 }
+
+// BulkConcurrency bounds the entries a bulk command (apply, diff, export,
+// list --details) works on at once, per cluster. It is an upper bound: the
+// client's limiter (eksapi.Limiter) starts lower, grows while EKS answers
+// promptly and backs off when it throttles or slows down, so the default is
+// fast on an idle API and polite on a busy one.
+const BulkConcurrency = 64
+
+// ConcurrencyUsage is the help of the --concurrency flag of bulk commands.
+const ConcurrencyUsage = "work on at most `N` entries at once per cluster; eksaccess starts with fewer requests in flight and adapts to EKS's throttling and latency"

@@ -1,0 +1,68 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConfirm: how each outcome of a prompt ends the command. Only yes
+// goes on; declining, end of input and --timeout are exit 2 (nothing was
+// sent), Ctrl-C is the interruption, a broken terminal an error.
+func TestConfirm(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		ok       bool
+		err      error
+		wantCode int
+		wantMsg  string
+	}{
+		{name: "yes", ok: true},
+		{name: "no", wantCode: ExitUsage, wantMsg: "not deleted: declined at the prompt"},
+		{name: "end of input", err: io.EOF, wantCode: ExitUsage, wantMsg: "not deleted: declined at the prompt"},
+		{name: "--timeout", err: context.DeadlineExceeded, wantCode: ExitUsage, wantMsg: "not deleted: --timeout ran out before the question"},
+		{name: "Ctrl-C", err: context.Canceled, wantCode: ExitInterrupted, wantMsg: "not deleted: context canceled"},
+		{name: "broken terminal", err: errors.New("input/output error"), wantCode: ExitFailure, wantMsg: "not deleted: read confirmation: input/output error"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ask := func(context.Context, string) (bool, error) { return tc.ok, tc.err }
+			err := Confirm(t.Context(), ask, "Delete?", "not deleted")
+			if got := ExitCode(err); got != tc.wantCode {
+				t.Fatalf("exit %d (%v), want %d", got, err, tc.wantCode)
+			}
+			if tc.wantMsg != "" && (err == nil || err.Error() != tc.wantMsg) {
+				t.Errorf("err = %v, want %q", err, tc.wantMsg)
+			}
+		})
+	}
+}
+
+// TestTerminalConfirmEndsWithTheContext: Ctrl-C (or --timeout) at the
+// prompt ends the wait instead of leaving the process blocked on stdin.
+func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
+	t.Parallel()
+	in, never := io.Pipe() // stdin that never answers
+	defer func() { _ = never.Close() }()
+	ios := &IOStreams{In: in, Out: io.Discard, ErrOut: io.Discard}
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	ok, err := TerminalConfirm(ios)(ctx, "Delete?")
+	if ok || !errors.Is(err, context.Canceled) {
+		t.Fatalf("confirm = %v, %v; want false, context.Canceled", ok, err)
+	}
+
+	yes := &IOStreams{In: strings.NewReader("yes\n"), Out: io.Discard, ErrOut: io.Discard}
+	if ok, err := TerminalConfirm(yes)(t.Context(), "Delete?"); !ok || err != nil {
+		t.Errorf("answer yes: %v, %v", ok, err)
+	}
+	no := &IOStreams{In: strings.NewReader("\n"), Out: io.Discard, ErrOut: io.Discard}
+	if ok, err := TerminalConfirm(no)(t.Context(), "Delete?"); ok || err != nil {
+		t.Errorf("empty answer: %v, %v", ok, err)
+	}
+}
