@@ -107,7 +107,7 @@ func TestIAMGetRoleAndUser(t *testing.T) {
 	got.RoleId = ""
 	want := iamRole{
 		Path: "/dev/", RoleName: "admin", Arn: "arn:aws:iam::111122223333:role/dev/admin",
-		CreateDate: "2025-05-07T00:42:45Z", // the harness clock, to the second
+		CreateDate:               "2025-05-07T00:42:45Z", // the harness clock, to the second
 		AssumeRolePolicyDocument: "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A111122223333%3Aroot%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D",
 		MaxSessionDuration:       3600, RoleLastUsed: &struct{}{},
 	}
@@ -170,7 +170,9 @@ func TestIAMErrors(t *testing.T) {
 			403, "Sender", "AccessDenied", "User: " + caller + " is not authorized to perform: iam:GetUser on resource: user alice because no identity-based policy allows the iam:GetUser action"},
 		{"expired", nil, iamRequest("EXPIRED", "Action", "GetRole", "RoleName", "admin"),
 			403, "Sender", "ExpiredToken", "The security token included in the request is expired"},
-		{"throttled by the fault knobs", func(s *emulator.Server) { s.FailCall("GetRole", 1, emulator.Fault{Status: 429, Code: "TooManyRequestsException", Message: "Too Many Requests"}) },
+		{"throttled by the fault knobs", func(s *emulator.Server) {
+			s.FailCall("GetRole", 1, emulator.Fault{Status: 429, Code: "TooManyRequestsException", Message: "Too Many Requests"})
+		},
 			iamRequest("", "Action", "GetRole", "RoleName", "admin"),
 			400, "Sender", "Throttling", "Too Many Requests"},
 		{"server error by the fault knobs", func(s *emulator.Server) { s.SetFaults(0, 0, 1) },
