@@ -104,8 +104,12 @@ func TestRunSeedsIAM(t *testing.T) {
 	cancel()
 	r.wait(t)
 
+	// Seeding comes before listening: a cancelled context, so that a run
+	// that got past seeding stops at once rather than serving.
+	stopped, stop := context.WithCancel(t.Context())
+	stop()
 	var stderr bytes.Buffer
-	if code := run(t.Context(), []string{"--role", "admin", "--role", "ADMIN"}, io.Discard, &stderr); code != 1 ||
+	if code := run(stopped, []string{"--role", "admin", "--role", "ADMIN"}, io.Discard, &stderr); code != 1 ||
 		!strings.Contains(stderr.String(), "eks-emulator: seeding IAM: EntityAlreadyExists: Role with name ADMIN already exists.") {
 		t.Errorf("duplicate role: exit %d, stderr %s", code, &stderr)
 	}
