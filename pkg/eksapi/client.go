@@ -1,7 +1,7 @@
 // Package eksapi is eksaccess's thin client over aws-sdk-go-v2: it maps the
-// request model (package access) to SDK inputs, calls EKS or STS, maps the
+// request model (package access) to SDK inputs, calls EKS, STS or IAM, maps the
 // outputs back and translates errors, once, into a few kinds (ErrNotFound,
-// ErrConflict, ...). It is the only package that imports service/eks.
+// ErrConflict, ...). It is the only package that imports service/eks (and sts, iam).
 package eksapi
 
 import (
