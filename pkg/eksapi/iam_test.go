@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -310,5 +312,28 @@ func TestIAMEndpoint(t *testing.T) {
 	// ForRegion shares IAM: still there.
 	if _, err := c.ForRegion("eu-west-1").GetRole(t.Context(), "admin"); err != nil || countOps(iamSrv, "GetRole") != 2 {
 		t.Errorf("ForRegion GetRole: %v, %d requests", err, countOps(iamSrv, "GetRole"))
+	}
+}
+
+// TestIAMEndpointMismatchHint: an IAM endpoint that is not IAM (a web
+// page) is an *EndpointError whose hint names the IAM settings, not
+// --endpoint-url, which moves only EKS calls.
+func TestIAMEndpointMismatchHint(t *testing.T) {
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<html>not here</html>"))
+	}))
+	t.Cleanup(page.Close)
+	_, hs := emutest.Start(t, emulator.Options{})
+	c := newRealClient(t, hs.URL, eksapi.Config{MaxAttempts: 1}, map[string]string{"AWS_ENDPOINT_URL_IAM": page.URL})
+	_, err := c.GetRole(t.Context(), "admin")
+	var ee *eksapi.EndpointError
+	if !errors.As(err, &ee) || ee.Service != "IAM" {
+		t.Fatalf("%v: want an *EndpointError for IAM", err)
+	}
+	want := "check AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL (--endpoint-url applies to EKS only): they must point at the IAM API"
+	if ee.Hint() != want {
+		t.Errorf("hint %q, want %q", ee.Hint(), want)
 	}
 }
