@@ -89,6 +89,7 @@ type config struct {
 	log         bool
 	version     bool
 	opts        emulator.Options
+	iam         iamFlags // iam.go
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -158,6 +159,7 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.StringVar(&cfg.logFile, "log-file", "", "with --background, append the emulator's messages (and --log's) to `file`;\nwithout it they are discarded")
 	fs.BoolVar(&cfg.log, "log", false, "log every request to stderr")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	addIAMFlags(fs, &cfg.iam, &cfg.opts)
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -193,6 +195,9 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	if len(cfg.clusters) == 0 {
 		cfg.clusters = clusterFlag{{name: "demo"}}
 	}
+	if err := cfg.iam.load(); err != nil {
+		return nil, err
+	}
 	if !cfg.allowRemote {
 		if err := checkLoopback(cfg.addr); err != nil {
 			return nil, err
@@ -227,6 +232,9 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer, listening func(ur
 	srv := emulator.New(cfg.opts)
 	for _, c := range cfg.clusters {
 		srv.AddCluster(c.name, c.mode)
+	}
+	if err := srv.Seed(cfg.iam.seed); err != nil {
+		return fmt.Errorf("seeding IAM: %w", err)
 	}
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.addr)

@@ -43,9 +43,9 @@ func (e *ConfigError) withHint(format string, args ...any) error {
 	return e
 }
 
-// endpointVars are the environment variables that send EKS or STS calls
-// elsewhere, in the order the SDK reads them.
-var endpointVars = []string{"AWS_ENDPOINT_URL_EKS", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}
+// endpointVars are the environment variables that send EKS, STS or IAM
+// calls elsewhere, in the order the SDK reads them.
+var endpointVars = []string{"AWS_ENDPOINT_URL_EKS", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"}
 
 // checkSettings checks what the SDK would otherwise reject with a message
 // of its own (AWS_MAX_ATTEMPTS=abc), or accept and fail on later with a
@@ -217,8 +217,12 @@ func (e *EndpointError) Error() string {
 	return fmt.Sprintf("the endpoint at %s does not look like %s: got %s", e.Endpoint, e.Service, got)
 }
 
-// Hint says where the endpoint comes from.
+// Hint says where the endpoint comes from: --endpoint-url sends only EKS
+// calls.
 func (e *EndpointError) Hint() string {
+	if e.Service != "EKS" {
+		return "check AWS_ENDPOINT_URL_" + e.Service + " and AWS_ENDPOINT_URL (--endpoint-url applies to EKS only): they must point at the " + e.Service + " API"
+	}
 	return "check --endpoint-url, AWS_ENDPOINT_URL_" + e.Service + " and AWS_ENDPOINT_URL: they must point at the " + e.Service + " API"
 }
 

@@ -27,7 +27,7 @@ func isolate(t *testing.T, vars map[string]string) string {
 		"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "", "AWS_REGION": "", "AWS_DEFAULT_REGION": "",
 		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
 		"AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": "", "AWS_CA_BUNDLE": "", "AWS_EC2_METADATA_DISABLED": "true",
-		"AWS_ENDPOINT_URL": "", "AWS_ENDPOINT_URL_EKS": "", "AWS_ENDPOINT_URL_STS": "",
+		"AWS_ENDPOINT_URL": "", "AWS_ENDPOINT_URL_EKS": "", "AWS_ENDPOINT_URL_STS": "", "AWS_ENDPOINT_URL_IAM": "",
 	}
 	for k, v := range vars {
 		env[k] = v

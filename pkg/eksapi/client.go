@@ -1,7 +1,7 @@
 // Package eksapi is eksaccess's thin client over aws-sdk-go-v2: it maps the
-// request model (package access) to SDK inputs, calls EKS or STS, maps the
+// request model (package access) to SDK inputs, calls EKS, STS or IAM, maps the
 // outputs back and translates errors, once, into a few kinds (ErrNotFound,
-// ErrConflict, ...). It is the only package that imports service/eks.
+// ErrConflict, ...). It is the only package that imports service/eks (and sts, iam).
 package eksapi
 
 import (
@@ -20,10 +20,11 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/access"
 )
 
-// Client calls EKS (and STS, for the caller's identity).
+// Client calls EKS (and STS, for the caller's identity, and IAM: iam.go).
 type Client struct {
 	eks     *eks.Client
 	sts     *sts.Client
+	iam     *iamClient // shared by every region's Client
 	region  string
 	debug   io.Writer // --debug lines of the client's own (see debugf); nil = off
 	limiter *Limiter  // every EKS attempt passes it (limiter.go)
@@ -43,8 +44,8 @@ func New(ctx context.Context, c Config) (*Client, error) {
 
 // NewFromConfig returns a Client for an aws.Config. eksEndpoint, when set
 // (--endpoint-url), sends EKS calls there, ahead of AWS_ENDPOINT_URL_EKS;
-// STS keeps the SDK's own resolution (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
-// cfg.BaseEndpoint).
+// STS and IAM keep the SDK's own resolution (AWS_ENDPOINT_URL_STS or
+// AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL, cfg.BaseEndpoint).
 func NewFromConfig(cfg aws.Config, eksEndpoint string) *Client {
 	return newClient(cfg, eksEndpoint, nil)
 }
@@ -63,6 +64,7 @@ func newClient(cfg aws.Config, eksEndpoint string, debug io.Writer) *Client {
 	if debug != nil {
 		c.limiter.notify = func(msg string) { c.debugf("%s", msg) }
 	}
+	c.iam = newIAMClient(cfg, c.debugf, debug != nil)
 	c.eks = eks.NewFromConfig(cfg, func(o *eks.Options) {
 		if eksEndpoint != "" {
 			o.BaseEndpoint = aws.String(eksEndpoint)
@@ -81,7 +83,9 @@ func (c *Client) ForRegion(region string) *Client {
 	}
 	cfg := c.cfg.Copy()
 	cfg.Region = region
-	return newClient(cfg, c.eksEndpoint, c.debug)
+	rc := newClient(cfg, c.eksEndpoint, c.debug)
+	rc.iam = c.iam // IAM is global: one client, one limiter, one account
+	return rc
 }
 
 // Region is the region calls go to.

@@ -16,7 +16,8 @@ import (
 // The kinds of failure commands act on. Every error a Client returns wraps
 // at most one of them; match with errors.Is.
 var (
-	// ErrNotFound: the cluster, access entry, association or policy does not exist.
+	// ErrNotFound: the cluster, access entry, association, policy, or IAM
+	// role or user does not exist.
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: the resource already exists or is in use.
 	ErrConflict = errors.New("conflict")
@@ -40,7 +41,7 @@ var (
 	ErrInvalidParameter = errors.New("invalid parameter")
 )
 
-// APIError is an error answered by EKS or STS: its code, its message, and
+// APIError is an error answered by EKS, STS or IAM: its code, its message, and
 // the kind (one of the sentinels above, or nil) it stands for.
 type APIError struct {
 	Code    string
@@ -70,6 +71,11 @@ var kinds = map[string]error{
 	"NotFoundException":                   ErrNotFound,
 	"ResourceInUseException":              ErrConflict,
 	"AccessDeniedException":               ErrAccessDenied,
+	"AccessDenied":                        ErrAccessDenied, // STS, IAM
+	"NoSuchEntity":                        ErrNotFound,     // IAM
+	"ServiceFailure":                      ErrThrottled,    // IAM's 500
+	"ValidationError":                     ErrInvalidParameter,
+	"InvalidInput":                        ErrInvalidParameter,
 	"UnrecognizedClientException":         ErrAccessDenied,
 	"InvalidClientTokenId":                ErrAccessDenied,
 	"ExpiredTokenException":               ErrAccessDenied,

@@ -10,7 +10,7 @@ import (
 // real endpoint fails for that credential problem.
 const (
 	keyExpired = "EXPIRED" // 403 ExpiredTokenException
-	keyDenied  = "DENIED"  // 403 AccessDeniedException (EKS operations only)
+	keyDenied  = "DENIED"  // 403 AccessDeniedException (EKS and IAM operations; STS answers)
 	keyUnknown = "UNKNOWN" // 403 UnrecognizedClientException
 )
 
@@ -64,10 +64,7 @@ func (s *Server) authenticate(c *call) error {
 	if err != nil {
 		return err
 	}
-	service := "eks"
-	if c.op == "GetCallerIdentity" {
-		service = "sts"
-	}
+	service := cmp.Or(c.service, "eks")
 	if c.op != "" && cred.service != service { // unknown routes have no service to check
 		return newError(http.StatusForbidden, "InvalidSignatureException",
 			"Credential should be scoped to correct service: '%s'.", service)
@@ -83,10 +80,16 @@ func (s *Server) authenticate(c *call) error {
 	case keyDenied:
 		// GetCallerIdentity needs no permission: it works even for a
 		// principal that is denied everything else.
-		if c.op != "" && c.op != "GetCallerIdentity" {
+		switch {
+		case c.service == "iam":
+			return s.iamDenied(c)
+		case c.op != "" && c.op != "GetCallerIdentity":
 			return newError(http.StatusForbidden, "AccessDeniedException",
 				"User: %s is not authorized to perform: eks:%s on resource: %s", s.caller, c.op, s.resourceOf(c))
 		}
+	}
+	if c.service == "iam" && s.iam.denied {
+		return s.iamDenied(c)
 	}
 	return nil
 }

@@ -19,8 +19,10 @@
 // ListAssociatedAccessPolicies), DescribeCluster, ListClusters,
 // UpdateClusterConfig (accessConfig only) and DescribeUpdate, TagResource,
 // UntagResource and ListTagsForResource on cluster and access-entry ARNs,
-// and STS GetCallerIdentity. Anything else is answered
-// 404 UnknownOperationException.
+// STS GetCallerIdentity, and IAM GetRole, GetUser, ListRoles, CreateRole,
+// DeleteRole, CreateUser and DeleteUser. Anything else is answered
+// 404 UnknownOperationException (an unknown awsQuery Action: 400
+// InvalidAction).
 //
 // # Wire format
 //
@@ -47,14 +49,37 @@
 // with the XML GetCallerIdentityResponse, errors as an XML ErrorResponse.
 // It reports Options.Caller (see SetCaller); an assumed-role caller such as
 // arn:aws:sts::111122223333:assumed-role/Admin/alice gets a UserId of the
-// form AROA...:alice.
+// form AROA...:alice (the role's own id when IAM knows it).
+//
+// IAM is awsQuery too, on the same endpoint (Version=2010-05-08, signed for
+// "iam"), answered in the namespace https://iam.amazonaws.com/doc/2010-05-08/.
+// Roles and users (Options.Roles, Options.Users, CreateRole, CreateUser,
+// CreateSSORole, Seed with a Scenario read by ReadScenario) have a path,
+// a unique id (AROA or AIDA and 17 upper-case letters or digits) and a
+// CreateDate (ISO 8601, to the second); names are unique regardless of
+// case; a role's trust policy is sent percent-encoded. ListRoles takes
+// PathPrefix, MaxItems (1-1000, default 100) and an opaque Marker, and
+// answers IsTruncated. A missing role or user is 404 NoSuchEntity "The role
+// with name X cannot be found."; a bad name, MaxItems or Marker 400
+// ValidationError; a second principal of a name 409 EntityAlreadyExists.
+// Deleting a principal and creating it again gives a new id and a
+// CreateDate one whole second after the clock, later than anything made
+// for the old one. CreateAccessEntry records the unique id of a principal
+// IAM knows (EntryPrincipalID; EKS never returns it), and refuses a
+// deleted one as an invalid principal until it is created again.
+// SetIAMDenied (Options.DenyIAM) answers every IAM request 403
+// AccessDenied "User: <caller> is not authorized to perform: iam:GetRole on
+// resource: role X because no identity-based policy allows the iam:GetRole
+// action" while EKS and STS answer. Assumed: the resource named by
+// ListRoles and user denials, and IAM's order of a list (by name,
+// regardless of case).
 //
 // # Authentication
 //
 // Signatures are not verified, but every request must carry a SigV4
 // credential (Authorization: AWS4-HMAC-SHA256 Credential=..., or
 // X-Amz-Credential in a presigned URL) scoped to the right service ("eks",
-// or "sts" for STS), else 403 MissingAuthenticationTokenException,
+// "sts" for STS, "iam" for IAM), else 403 MissingAuthenticationTokenException,
 // IncompleteSignatureException or InvalidSignatureException. The
 // credential's region is the region of the ARNs the emulator makes, unless
 // Options.Region is set.
@@ -68,8 +93,8 @@
 //	UNKNOWN         403 UnrecognizedClientException "The security token included in the request is invalid."
 //	                (STS: InvalidClientTokenId)
 //	DENIED          403 AccessDeniedException "User: <caller> is not authorized to perform:
-//	                eks:<Op> on resource: <arn>"; STS GetCallerIdentity still succeeds, as it
-//	                needs no permission
+//	                eks:<Op> on resource: <arn>" (IAM: AccessDenied); STS GetCallerIdentity
+//	                still succeeds, as it needs no permission
 //
 // Any other key id is accepted.
 //
@@ -124,7 +149,7 @@
 // entries get no groups; EC2 and HYPERPOD_LINUX usernames. Not modelled: the
 // cluster creator's access entry (bootstrapClusterCreatorAdminPermissions is
 // reported true), entries EKS creates for node groups, per-cluster quotas,
-// principals' unique ids, and every cluster field other than name, arn,
+// and every cluster field other than name, arn,
 // createdAt, status, tags and accessConfig (the rest is stable filler).
 //
 // # Fault injection
@@ -150,7 +175,7 @@
 // bucket, read on Options.Now, and answers the others 429
 // TooManyRequestsException. After authentication the first that applies
 // wins, in this order: FailNext, FailCall, hang, rate limit, random throttle,
-// random error. All of these apply to every route, STS included; a reset
+// random error. All of these apply to every route, STS and IAM included; a reset
 // or hang needs a real connection (httptest.NewServer), not a
 // ResponseRecorder.
 //

@@ -103,16 +103,17 @@ func (s *Server) createAccessEntry(c *call) (any, error) {
 
 	now := s.now()
 	e := &accessEntry{
-		principal: p,
-		typ:       typ,
-		username:  username,
-		groups:    groups,
-		arn:       s.accessEntryARN(c, cl.name, p),
-		created:   now,
-		modified:  now,
-		visible:   now.Add(s.opts.PropagationDelay),
-		tags:      tags,
-		policies:  map[string]*association{},
+		principal:   p,
+		principalID: s.principalID(p),
+		typ:         typ,
+		username:    username,
+		groups:      groups,
+		arn:         s.accessEntryARN(c, cl.name, p),
+		created:     now,
+		modified:    now,
+		visible:     now.Add(s.opts.PropagationDelay),
+		tags:        tags,
+		policies:    map[string]*association{},
 	}
 	cl.entries[p.arn] = e
 	return s.remember(c, cl.name, token, params, accessEntryOutput{AccessEntry: e.wire(cl.name)}), nil

@@ -108,8 +108,9 @@ var queryError = map[string]struct {
 	"SerializationException":              {"MalformedQueryString", http.StatusBadRequest},
 }
 
-// queryBody renders the awsQuery error document, with the status to send.
-func (e *apiError) queryBody(requestID string) (int, []byte) {
+// queryBody renders the awsQuery error document of service ("iam", else
+// STS), with the status to send.
+func (e *apiError) queryBody(requestID, service string) (int, []byte) {
 	status, code := e.status, e.code
 	if q, ok := queryError[code]; ok {
 		status, code = q.status, q.code
@@ -118,13 +119,17 @@ func (e *apiError) queryBody(requestID string) (int, []byte) {
 	if status >= 500 {
 		kind = "Receiver"
 	}
+	namespace := "https://sts.amazonaws.com/doc/2011-06-15/"
+	if service == "iam" {
+		namespace = iamNamespace
+	}
 	doc := struct {
-		XMLName   xml.Name `xml:"https://sts.amazonaws.com/doc/2011-06-15/ ErrorResponse"`
-		Type      string   `xml:"Error>Type"`
-		Code      string   `xml:"Error>Code"`
-		Message   string   `xml:"Error>Message"`
-		RequestID string   `xml:"RequestId"`
-	}{Type: kind, Code: code, Message: e.message, RequestID: requestID}
+		XMLName   xml.Name
+		Type      string `xml:"Error>Type"`
+		Code      string `xml:"Error>Code"`
+		Message   string `xml:"Error>Message"`
+		RequestID string `xml:"RequestId"`
+	}{XMLName: xml.Name{Space: namespace, Local: "ErrorResponse"}, Type: kind, Code: code, Message: e.message, RequestID: requestID}
 	return status, marshalXML(doc)
 }
 

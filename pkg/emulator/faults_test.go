@@ -442,7 +442,7 @@ func TestParseCallFault(t *testing.T) {
 
 func TestOperations(t *testing.T) {
 	ops := emulator.Operations()
-	if len(ops) != 17 || !slices.IsSorted(ops) || !slices.Contains(ops, "GetCallerIdentity") || slices.Contains(ops, "") {
+	if len(ops) != 24 || !slices.IsSorted(ops) || !slices.Contains(ops, "GetCallerIdentity") || slices.Contains(ops, "") {
 		t.Errorf("Operations() = %v", ops)
 	}
 }

@@ -72,6 +72,15 @@ type Options struct {
 	// to API. By default that jump is rejected, as EKS was observed to do.
 	AllowDirectAPIMode bool
 
+	// Roles and Users seed IAM (iam.go); New panics on one IAM would
+	// refuse. More can be added, and deleted, with CreateRole, DeleteRole,
+	// CreateUser and DeleteUser.
+	Roles []Role
+	Users []User
+	// DenyIAM answers every IAM request 403 AccessDenied (see
+	// SetIAMDenied).
+	DenyIAM bool
+
 	// RecordLimit is how many recent requests Requests keeps; older ones
 	// are dropped. Default 10000; negative keeps none.
 	RecordLimit int
@@ -96,7 +105,7 @@ type Options struct {
 
 // Request is a request as the emulator received it.
 type Request struct {
-	Op     string // EKS operation name, "GetCallerIdentity" for STS, "" for an unknown route
+	Op     string // operation name (EKS, STS GetCallerIdentity, IAM GetRole...), "" for an unknown route
 	Method string
 	Path   string // unescaped
 	Query  url.Values
@@ -128,6 +137,7 @@ type Server struct {
 	faults       faultState  // the fault knobs of faults.go
 	after        afterFaults // FailAfter, ResetAfter (afterfault.go)
 	hooks        callHooks   // OnCall (hook.go)
+	iam          iamState    // roles and users (iam.go)
 }
 
 // New returns an emulator with no clusters; add them with AddCluster.
@@ -155,9 +165,12 @@ func New(opts Options) *Server {
 		failures:     map[string][]*apiError{},
 		tokens:       idempotencyTable{entries: map[string]idempotentResponse{}},
 		requests:     newRequestLog(opts.RecordLimit, opts.RecordBodyLimit, opts.RecordBytes),
+		iam:          newIAMState(),
 	}
+	s.iam.denied = opts.DenyIAM
 	s.routes()
 	s.faults = newFaultState(opts)
+	s.seedIAM(opts.Roles, opts.Users)
 	return s
 }
 
@@ -165,9 +178,10 @@ func New(opts Options) *Server {
 // method that answers it. Handlers run with s.mu held and return either a
 // value to encode as the 200 response or an error (normally *apiError).
 type operation struct {
-	name   string
-	query  bool // awsQuery protocol (STS) instead of rest-json
-	handle func(*call) (any, error)
+	name    string
+	service string // the SigV4 signing name: "" (eks), "sts" or "iam"
+	query   bool   // awsQuery protocol (STS, IAM) instead of rest-json
+	handle  func(*call) (any, error)
 }
 
 type route struct {
@@ -194,11 +208,40 @@ func (s *Server) routeTable() []route {
 		{"POST /tags/{resourceArn}", operation{name: "TagResource", handle: s.tagResource}},
 		{"DELETE /tags/{resourceArn}", operation{name: "UntagResource", handle: s.untagResource}},
 		{"GET /tags/{resourceArn}", operation{name: "ListTagsForResource", handle: s.listTagsForResource}},
-		// STS speaks awsQuery: POST / with a form body; presigned URLs use GET.
-		{"POST /{$}", operation{name: "GetCallerIdentity", query: true, handle: s.getCallerIdentity}},
-		{"GET /{$}", operation{name: "GetCallerIdentity", query: true, handle: s.getCallerIdentity}},
+		// STS and IAM speak awsQuery: POST / with a form body whose Action
+		// names the operation (queryTable); presigned URLs use GET.
+		{"POST /{$}", queryOperation},
+		{"GET /{$}", queryOperation},
 		{"/", unknownOperation},
 	}
+}
+
+// queryOperation stands for the awsQuery operations until the request's
+// Action picks one of queryTable.
+var queryOperation = operation{query: true}
+
+// queryTable is every awsQuery operation, by Action.
+func (s *Server) queryTable() []operation {
+	return []operation{
+		{name: "GetCallerIdentity", service: "sts", query: true, handle: s.getCallerIdentity},
+		{name: "GetRole", service: "iam", query: true, handle: s.getRole},
+		{name: "GetUser", service: "iam", query: true, handle: s.getUser},
+		{name: "ListRoles", service: "iam", query: true, handle: s.listRoles},
+		{name: "CreateRole", service: "iam", query: true, handle: s.createRole},
+		{name: "DeleteRole", service: "iam", query: true, handle: s.deleteRole},
+		{name: "CreateUser", service: "iam", query: true, handle: s.createUser},
+		{name: "DeleteUser", service: "iam", query: true, handle: s.deleteUser},
+	}
+}
+
+// queryOp is the awsQuery operation of an Action, or unknownQueryAction.
+func (s *Server) queryOp(action string) operation {
+	for _, op := range s.queryTable() {
+		if op.name == action {
+			return op
+		}
+	}
+	return unknownQueryAction
 }
 
 func (s *Server) routes() {
@@ -211,9 +254,13 @@ func (s *Server) routes() {
 // sorted: the names Options.Hang, FailNext, FailCall and the like take.
 func Operations() []string {
 	var names []string
+	ops := (&Server{}).queryTable()
 	for _, r := range (&Server{}).routeTable() {
-		if r.op.name != "" && !slices.Contains(names, r.op.name) {
-			names = append(names, r.op.name)
+		ops = append(ops, r.op)
+	}
+	for _, op := range ops {
+		if op.name != "" && !slices.Contains(names, op.name) {
+			names = append(names, op.name)
 		}
 	}
 	slices.Sort(names)
@@ -255,6 +302,7 @@ type call struct {
 	body      []byte
 	bodyErr   error
 	form      url.Values // awsQuery parameters
+	service   string     // the operation's signing name ("" for eks)
 	requestID string
 	authErr   error  // why authentication failed, or nil
 	region    string // region for ARNs
@@ -287,14 +335,12 @@ func (c *call) decode(v any) error {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 	start := time.Now()
 	body, bodyErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	c := &call{op: op.name, req: r, body: body, bodyErr: bodyErr}
+	var form url.Values
 	if op.query {
-		c.form = queryForm(r, body)
-		if c.form.Get("Action") != op.name {
-			op = unknownQueryAction
-			c.op = ""
-		}
+		form = queryForm(r, body)
+		op = s.queryOp(form.Get("Action"))
 	}
+	c := &call{op: op.name, service: op.service, req: r, body: body, bodyErr: bodyErr, form: form}
 
 	s.mu.Lock()
 	c.requestID = s.uuid()
@@ -363,7 +409,7 @@ func (s *Server) logf(r *http.Request, c *call, result string, start time.Time) 
 func writeError(w *statusWriter, c *call, op operation, e *apiError) {
 	w.code = e.code
 	if op.query {
-		status, body := e.queryBody(c.requestID)
+		status, body := e.queryBody(c.requestID, op.service)
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(status)
 		_, _ = w.Write(body)

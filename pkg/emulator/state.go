@@ -32,15 +32,19 @@ type cluster struct {
 
 type accessEntry struct {
 	principal principal
-	typ       string
-	username  string
-	groups    []string
-	arn       string
-	created   time.Time
-	modified  time.Time
-	visible   time.Time // end of the propagation delay
-	tags      map[string]string
-	policies  map[string]*association // by policy ARN
+	// principalID is the unique id IAM had for the principal when the
+	// entry was created ("" when IAM did not know it). EKS keeps it and
+	// never returns it.
+	principalID string
+	typ         string
+	username    string
+	groups      []string
+	arn         string
+	created     time.Time
+	modified    time.Time
+	visible     time.Time // end of the propagation delay
+	tags        map[string]string
+	policies    map[string]*association // by policy ARN
 }
 
 type association struct {

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/xml"
@@ -47,7 +48,7 @@ func (s *Server) getCallerIdentity(c *call) (any, error) {
 		UserID    string   `xml:"GetCallerIdentityResult>UserId"`
 		Account   string   `xml:"GetCallerIdentityResult>Account"`
 		RequestID string   `xml:"ResponseMetadata>RequestId"`
-	}{Arn: arn, UserID: userID(arn, account), Account: account, RequestID: c.requestID}
+	}{Arn: arn, UserID: cmp.Or(s.callerID(arn), userID(arn, account)), Account: account, RequestID: c.requestID}
 	return marshalXML(doc), nil
 }
 

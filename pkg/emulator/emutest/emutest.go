@@ -29,7 +29,7 @@ func Start(t testing.TB, opts emulator.Options) (*emulator.Server, *httptest.Ser
 	return srv, hs
 }
 
-// Config is an aws.Config that sends every call (EKS and STS) to url.
+// Config is an aws.Config that sends every call (EKS, STS and IAM) to url.
 func Config(url string) aws.Config {
 	return aws.Config{
 		Region:           Region,
