@@ -338,9 +338,11 @@ func TestHang(t *testing.T) {
 		if err == nil {
 			t.Fatalf("answered %d", resp.StatusCode)
 		}
-		if d := time.Since(begin); d < 100*time.Millisecond || d > 5*time.Second {
+		if d := time.Since(begin); d < 100*time.Millisecond {
 			t.Errorf("dropped after %v, want HangMax", d)
 		}
+		// the log says HangMax ended it (no upper bound in seconds: a loaded
+		// machine is slow; a hang without HangMax would never end at all)
 		if line := <-log; !strings.Contains(line, "hung for 100ms, then dropped the connection") {
 			t.Errorf("log %q", line)
 		}
