@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -75,15 +76,21 @@ func TestApplyEksctlSample(t *testing.T) {
 // 130, and stderr says what was done and what was not.
 func TestApplyInterrupted(t *testing.T) {
 	t.Parallel()
-	td := newTestDepsWith(t, emulator.Options{Latency: 40 * time.Millisecond})
+	// Ctrl-C once EKS answered the third create: some are done by then,
+	// whatever the machine's speed, and most not started.
+	ctx, cancel := context.WithCancel(t.Context())
+	var creates atomic.Int32
+	td := newTestDepsWith(t, emulator.Options{Latency: 40 * time.Millisecond, Logf: func(format string, args ...any) {
+		if strings.Contains(fmt.Sprintf(format, args...), "CreateAccessEntry -> 200") && creates.Add(1) == 3 {
+			cancel()
+		}
+	}})
 	var b strings.Builder
 	b.WriteString("apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: demo}]\nentries:\n")
 	for i := range 30 {
 		b.WriteString("  - principalArn: arn:aws:iam::111122223333:role/r" + string(rune('a'+i%26)) + strings.Repeat("x", i/26) + "\n")
 	}
 	file := writeFile(t, "many.yaml", b.String())
-	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(400*time.Millisecond, cancel)
 	code := runRoot(ctx, td, "apply", "-f", file, "--yes", "--concurrency", "2")
 	if code != exitInterrupted {
 		t.Fatalf("exit %d, want %d\n%s", code, exitInterrupted, td.errOut)

@@ -120,7 +120,7 @@ func TestNewListCmd(t *testing.T) {
 // concurrency, and
 // progress on a terminal's stderr once it takes a while.
 func TestRunListDetailsIsStableAndShowsProgress(t *testing.T) {
-	progressAfter = 20 * time.Millisecond // not parallel: it sets a package variable
+	progressAfter = 0 // at once: not parallel, it sets a package variable
 	t.Cleanup(func() { progressAfter = time.Second })
 	td := newTestDepsWith(t, emulator.Options{})
 	for _, p := range []string{"arn:aws:iam::111122223333:role/c", devRole, aliceUser, "arn:aws:iam::111122223333:role/a"} {
@@ -321,7 +321,7 @@ func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
 	defer func() { _ = never.Close() }()
 	ios := &IOStreams{In: in, Out: io.Discard, ErrOut: io.Discard}
 	ctx, cancel := context.WithCancel(t.Context())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	ios.ErrOut = writerFunc(func(p []byte) (int, error) { cancel(); return len(p), nil }) // Ctrl-C once the prompt shows
 	ok, err := terminalConfirm(ios)(ctx, "Delete?")
 	if ok || !errors.Is(err, context.Canceled) {
 		t.Fatalf("confirm = %v, %v; want false, context.Canceled", ok, err)
@@ -336,6 +336,11 @@ func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
 		t.Errorf("empty answer: %v, %v", ok, err)
 	}
 }
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // TestRunUpdateWaitsForAFreshEntry: an entry created moments ago may not
 // be visible to UpdateAccessEntry yet; update waits (bounded) for it.
