@@ -13,7 +13,13 @@ trap cleanup EXIT
 
 "$bin/eks-emulator" --cluster demo --url-file "$tmp/url" 2>"$tmp/emulator.log" &
 emu_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/url" ] && break; sleep 0.05; done
+# Wait for its URL for as long as it runs (a loaded machine is slow to
+# start it); a minute is only a guard against one that never listens.
+for _ in $(seq 1200); do
+	[ -s "$tmp/url" ] && break
+	kill -0 "$emu_pid" 2>/dev/null || break
+	sleep 0.05
+done
 [ -s "$tmp/url" ] || { echo "demo: the emulator did not start:" >&2; cat "$tmp/emulator.log" >&2; exit 1; }
 
 # Point eksaccess at the emulator with throw-away credentials, and keep any
