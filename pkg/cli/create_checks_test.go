@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -130,6 +132,10 @@ func TestCreateUnknownOutcomeNamesTheToken(t *testing.T) {
 			td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/access-entries") {
+						// Whole, so that the emulator records it whole
+						// however soon the client gives up after the signal.
+						body, _ := io.ReadAll(r.Body)
+						r.Body = io.NopCloser(bytes.NewReader(body))
 						select {
 						case created <- struct{}{}:
 						default:
