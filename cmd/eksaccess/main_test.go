@@ -98,6 +98,9 @@ func setupEmulator(env *testscript.Env) error {
 		"AWS_EC2_METADATA_DISABLED":   "true",
 		"AWS_MAX_ATTEMPTS":            "1",
 		"NO_COLOR":                    "",
+		// A -race binary sleeps 1 s at exit (for late race reports): a
+		// second per command, most of TestScripts' time, spent idle.
+		"GORACE": strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0"),
 	} {
 		env.Setenv(k, v)
 	}
