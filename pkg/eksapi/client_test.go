@@ -323,7 +323,9 @@ func TestNoCredentialsFailsFast(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	// One metadata call, abandoned: its token request and, after the SDK's
-	// own short wait for the token, at most its IMDSv1 fallback.
+	// own short wait for the token, at most its IMDSv1 fallback. (A machine
+	// so loaded that the call's deadline passes before a request reaches
+	// the server shows fewer; more is the SDK's retrying.)
 	puts, gets := 0, 0
 	for _, r := range imds {
 		switch r {
@@ -335,8 +337,8 @@ func TestNoCredentialsFailsFast(t *testing.T) {
 			t.Errorf("metadata request %q", r)
 		}
 	}
-	if puts != 1 || gets > 1 {
-		t.Errorf("the metadata service was asked %q, want one token request and at most one fallback", imds)
+	if puts > 1 || gets > 1 {
+		t.Errorf("the metadata service was asked %q, want at most one token request and one fallback", imds)
 	}
 	if reqs := srv.Requests(); len(reqs) != 0 {
 		t.Errorf("%d requests reached EKS without credentials", len(reqs))
