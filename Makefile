@@ -21,7 +21,10 @@ build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/eks-emulator ./cmd/eks-emulator
 
 ## demo: build, start the emulator on a free loopback port, create, describe, list, stop
-demo: build
+## (it says so before building: a first build is minutes of silent compiling)
+demo:
+	@echo "demo: building eksaccess and eks-emulator into $(BIN)/ (the first build downloads modules and takes a few minutes)..."
+	@$(MAKE) --no-print-directory -s build
 	@bash scripts/demo.sh $(BIN)
 
 ## test: vet, formatting, and every test with the race detector

@@ -242,7 +242,11 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer, listening func(ur
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	hs := newHTTPServer(ctx, srv, cfg.opts)
+	var h http.Handler = srv
+	if wrapHandler != nil {
+		h = wrapHandler(h)
+	}
+	hs := newHTTPServer(ctx, h, cfg.opts)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 
@@ -270,6 +274,10 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer, listening func(ur
 	fmt.Fprintln(stderr, "eks-emulator: stopped")
 	return nil
 }
+
+// wrapHandler, set by tests only, sees every request before the emulator:
+// a test waits there for a request to arrive instead of sleeping.
+var wrapHandler func(http.Handler) http.Handler
 
 // newHTTPServer bounds every phase of a connection, so that slow or stuck
 // clients cannot hold the emulator's resources: headers and bodies must

@@ -190,6 +190,19 @@ func TestRunServes(t *testing.T) {
 
 // TestRunFaults drives the fault flags through the running command.
 func TestRunFaults(t *testing.T) {
+	arrived := make(chan struct{}, 1) // the hung request reached the emulator
+	wrapHandler = func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/clusters/demo/access-entries" {
+				select {
+				case arrived <- struct{}{}:
+				default:
+				}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	t.Cleanup(func() { wrapHandler = nil }) // not parallel: it sets a package variable
 	ctx, cancel := context.WithCancel(t.Context())
 	r := startRun(t, ctx, "--fail", "DescribeCluster:2:503", "--repeat-page-token", "ListClusters", "--hang", "ListAccessEntries", "--rate-limit", "1000")
 	status := func(path string) (int, string) {
@@ -215,7 +228,9 @@ func TestRunFaults(t *testing.T) {
 		t.Errorf("ListClusters tokens %q then %q, want the same one twice", token, again)
 	}
 
-	// A hung request is released when the command stops.
+	// A hung request is released when the command stops: the command
+	// stops cleanly (its shutdown waits for no hang), and so does the
+	// request, unanswered.
 	hung := make(chan error, 1)
 	go func() {
 		resp, err := signedGet(t.Context(), r.url+"/clusters/demo/access-entries")
@@ -224,15 +239,16 @@ func TestRunFaults(t *testing.T) {
 		}
 		hung <- err
 	}()
-	time.Sleep(100 * time.Millisecond)
-	begin := time.Now()
+	<-arrived
 	cancel()
-	if err := <-hung; err == nil {
-		t.Error("the hung request was answered")
-	}
 	r.wait(t)
-	if d := time.Since(begin); d > 3*time.Second {
-		t.Errorf("stopping took %v with a request hanging", d)
+	select {
+	case err := <-hung:
+		if err == nil {
+			t.Error("the hung request was answered")
+		}
+	case <-time.After(time.Minute): // a guard: the shutdown ended every request
+		t.Fatal("the hung request outlived the command")
 	}
 }
 
@@ -265,11 +281,11 @@ func TestSlowClientIsCut(t *testing.T) {
 	if _, err := conn.Write([]byte("GET /clusters HTTP/1.1\r\nHost: x\r\n")); err != nil {
 		t.Fatal(err)
 	}
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	begin := time.Now()
-	_, err = io.ReadAll(conn)
-	if err != nil || time.Since(begin) > 3*time.Second {
-		t.Errorf("connection not closed by the server: %v after %v", err, time.Since(begin))
+	// A guard far beyond ReadHeaderTimeout: only a server that never cuts
+	// the connection meets it.
+	_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
+	if _, err = io.ReadAll(conn); err != nil {
+		t.Errorf("connection not closed by the server: %v", err)
 	}
 }
 
@@ -295,7 +311,7 @@ func startRun(t *testing.T, ctx context.Context, args ...string) *running {
 	urlFile := filepath.Join(t.TempDir(), "url")
 	r := &running{done: make(chan int, 1), stderr: &syncBuffer{}}
 	go func() { r.done <- run(ctx, append(args, "--url-file", urlFile), &bytes.Buffer{}, r.stderr) }()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute) // a guard: a loaded machine starts slowly
 	for {
 		b, err := os.ReadFile(urlFile)
 		if err == nil {
@@ -311,7 +327,7 @@ func startRun(t *testing.T, ctx context.Context, args ...string) *running {
 		case <-time.After(10 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("no url file after 10s")
+			t.Fatal("no url file after a minute")
 		}
 	}
 }
@@ -324,7 +340,7 @@ func (r *running) wait(t *testing.T) string {
 		if code != 0 {
 			t.Errorf("exit %d", code)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute): // a guard: shutdown itself gives up after 5s
 		t.Fatal("run did not stop")
 	}
 	return r.stderr.String()

@@ -298,7 +298,8 @@ func iamAction(op string) string {
 // cmdDoc holds the guides' own checks and setups:
 //
 //	doc calls ACTION...     the requests since `emu reset` need exactly these IAM actions
-//	doc appears ARN DELAY   IAM does not know ARN yet; it appears after DELAY (propagation)
+//	doc appears ARN DELAY   IAM does not know ARN yet; it appears DELAY after the first
+//	                        create that names it (propagation)
 func cmdDoc(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: doc calls|appears ...")
@@ -330,9 +331,7 @@ func cmdDoc(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		d, err := time.ParseDuration(args[2])
 		ts.Check(err)
-		srv.SetPrincipalMissing(args[1], true)
-		timer := time.AfterFunc(d, func() { srv.SetPrincipalMissing(args[1], false) })
-		ts.Defer(func() { timer.Stop() })
+		srv.SetPrincipalAppearsAfter(args[1], d)
 	default:
 		ts.Fatalf("unknown doc command %q", args[0])
 	}

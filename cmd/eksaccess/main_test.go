@@ -53,8 +53,9 @@ func TestScripts(t *testing.T) {
 }
 
 const (
-	emuKey = "emulator"
-	ctxKey = "context" // the test's context, for requests a command sends itself
+	emuKey   = "emulator"
+	clockKey = "emulator clock"
+	ctxKey   = "context" // the test's context, for requests a command sends itself
 	// hooksKey holds the script's emu on writes and what became of them.
 	hooksKey = "hooks"
 )
@@ -83,7 +84,13 @@ func scriptSetup(t *testing.T) func(*testscript.Env) error {
 // (API_AND_CONFIG_MAP) and "legacy" (CONFIG_MAP), and points the AWS
 // environment at it, inside the script's work dir so no profile leaks in.
 func setupEmulator(env *testscript.Env) error {
-	srv := emulator.New(emulator.Options{})
+	clock := &rateClock{}
+	srv := emulator.New(emulator.Options{Now: clock.now, Logf: func(format string, args ...any) {
+		if strings.Contains(fmt.Sprintf(format, args...), " -> 429 ") {
+			clock.start()
+		}
+	}})
+	env.Values[clockKey] = clock
 	srv.AddCluster("demo", "API_AND_CONFIG_MAP")
 	srv.AddCluster("legacy", "CONFIG_MAP")
 	hs := httptest.NewServer(srv)
@@ -105,6 +112,9 @@ func setupEmulator(env *testscript.Env) error {
 		"AWS_EC2_METADATA_DISABLED":   "true",
 		"AWS_MAX_ATTEMPTS":            "1",
 		"NO_COLOR":                    "",
+		// A -race binary sleeps 1 s at exit (for late race reports): a
+		// second per command, most of TestScripts' time, spent idle.
+		"GORACE": strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0"),
 	} {
 		env.Setenv(k, v)
 	}
@@ -126,6 +136,7 @@ func setupEmulator(env *testscript.Env) error {
 //	emu hang OP [off]         OP requests (OP "all": every one) hang until the client gives up
 //	emu repeattoken OP [off]  the list OP answers a page with the nextToken it was asked with
 //	emu ratelimit RPS [BURST] admit RPS requests a second (bursts of BURST), 429 beyond; 0: no limit
+//	                          (the bucket refills from the first 429 on: see rateClock)
 //	emu entries CLUSTER N     create N access entries, role/entry-0001..., through the wire
 //	                          (they count as requests: emu reset after)
 //	emu create CLUSTER FILE   create an entry from a CreateAccessEntry body, as another client would
@@ -227,6 +238,12 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		if len(args) == 3 {
 			burst, err = strconv.Atoi(args[2])
 			ts.Check(err)
+		}
+		clock := ts.Value(clockKey).(*rateClock)
+		if rps > 0 {
+			clock.stop()
+		} else {
+			clock.start()
 		}
 		srv.SetRateLimit(rps, burst)
 	case "entries":
@@ -469,4 +486,34 @@ func shapeDiff(path string, a, b any) []string {
 		}
 	}
 	return diffs
+}
+
+// rateClock is the script emulator's clock: real time, except that `emu
+// ratelimit` stops it until the first request is throttled. The rate
+// limit's token bucket refills on this clock, so the limit is met however
+// slowly a loaded machine sends its requests.
+type rateClock struct {
+	mu      sync.Mutex
+	stopped time.Time // zero: running
+}
+
+func (c *rateClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.stopped.IsZero() {
+		return c.stopped
+	}
+	return time.Now()
+}
+
+func (c *rateClock) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = time.Now()
+}
+
+func (c *rateClock) start() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = time.Time{}
 }

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -100,12 +102,13 @@ func TestCreateUnknownOutcomeNamesTheToken(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		run  func(t *testing.T, td *testDeps, o *createOptions) error
+		// created is told when the create reached the emulator
+		run  func(t *testing.T, td *testDeps, o *createOptions, created <-chan struct{}) error
 		code int
 	}{
 		{
 			name: "5xx",
-			run: func(t *testing.T, td *testDeps, o *createOptions) error {
+			run: func(t *testing.T, td *testDeps, o *createOptions, _ <-chan struct{}) error {
 				td.srv.FailNext("CreateAccessEntry", 500, "ServerException", "An internal error occurred.")
 				return runCreate(t.Context(), o)
 			},
@@ -113,11 +116,11 @@ func TestCreateUnknownOutcomeNamesTheToken(t *testing.T) {
 		},
 		{
 			name: "timeout",
-			run: func(t *testing.T, td *testDeps, o *createOptions) error {
-				td.srv.SetFaults(2*time.Second, 0, 0)
-				ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
-				defer cancel()
-				o.force = true // no lockout guard: its STS call would meet the latency first
+			run: func(t *testing.T, td *testDeps, o *createOptions, created <-chan struct{}) error {
+				// --timeout runs out while the create is on its way.
+				td.srv.FailCall("CreateAccessEntry", 1, emulator.Fault{Hang: true})
+				ctx := withExpiry(t.Context())
+				go func() { <-created; ctx.expire() }()
 				return runCreate(ctx, o)
 			},
 			code: cmdutil.ExitFailure,
@@ -126,8 +129,23 @@ func TestCreateUnknownOutcomeNamesTheToken(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			td := newTestDeps(t)
-			err := tt.run(t, td, createOpts(t, td, devRole))
+			created := make(chan struct{}, 1)
+			td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/access-entries") {
+						// Whole, so that the emulator records it whole
+						// however soon the client gives up after the signal.
+						body, _ := io.ReadAll(r.Body)
+						r.Body = io.NopCloser(bytes.NewReader(body))
+						select {
+						case created <- struct{}{}:
+						default:
+						}
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			err := tt.run(t, td, createOpts(t, td, devRole), created)
 			tokens := sentTokens(t, td)
 			if len(tokens) != 1 {
 				t.Fatalf("tokens sent: %q", tokens)

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -226,12 +228,21 @@ func TestAssociateAfterRealPropagationDelay(t *testing.T) {
 // entry may or may not exist; the error says how to finish.
 func TestInterruptedCreateSaysWhatToDo(t *testing.T) {
 	t.Parallel()
-	td := newTestDepsWith(t, emulator.Options{Latency: 2 * time.Second})
+	// --timeout runs out while the create is on its way (never answered).
+	ctx := withExpiry(t.Context())
+	td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/access-entries") {
+				_, _ = io.Copy(io.Discard, r.Body) // so that the server notices the client hanging up
+				ctx.expire()
+				<-r.Context().Done()
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
 	p, _ := access.ParsePrincipalARN("arn:aws:iam::111122223333:role/slow")
-	// --force: no lockout guard, whose STS call would meet the latency first
-	o := &createOptions{deps: td.Deps, req: access.CreateEntry{Cluster: "demo", Principal: p}, force: true}
-	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-	defer cancel()
+	o := &createOptions{deps: td.Deps, req: access.CreateEntry{Cluster: "demo", Principal: p}}
 	err := runCreate(ctx, o)
 	if err == nil {
 		t.Fatal("create succeeded despite the interrupt")

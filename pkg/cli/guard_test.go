@@ -294,9 +294,9 @@ func TestInterruptedWritesSayTheyMayHaveApplied(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
+			expiring := withExpiry(t.Context())
 			if tc.deadline {
-				ctx, cancel = context.WithTimeout(t.Context(), time.Second)
-				defer cancel()
+				ctx = expiring
 			}
 			var once sync.Once
 			var armed atomic.Bool // after the seed
@@ -304,12 +304,14 @@ func TestInterruptedWritesSayTheyMayHaveApplied(t *testing.T) {
 			td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if armed.Load() && tc.write(r) {
-						// The write is on its way: Ctrl-C now, or let the
-						// deadline pass; it never gets an answer.
+						// The write is on its way: Ctrl-C now, or the
+						// deadline passes now; it never gets an answer.
 						// (The body is read so that the server notices the
 						// client hanging up.)
 						_, _ = io.Copy(io.Discard, r.Body)
-						if !tc.deadline {
+						if tc.deadline {
+							expiring.expire()
+						} else {
 							once.Do(cancel)
 						}
 						select {

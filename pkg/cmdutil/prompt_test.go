@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestConfirm: how each outcome of a prompt ends the command. Only yes
@@ -51,7 +50,7 @@ func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
 	defer func() { _ = never.Close() }()
 	ios := &IOStreams{In: in, Out: io.Discard, ErrOut: io.Discard}
 	ctx, cancel := context.WithCancel(t.Context())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	ios.ErrOut = writerFunc(func(p []byte) (int, error) { cancel(); return len(p), nil }) // Ctrl-C once the prompt shows
 	ok, err := TerminalConfirm(ios)(ctx, "Delete?")
 	if ok || !errors.Is(err, context.Canceled) {
 		t.Fatalf("confirm = %v, %v; want false, context.Canceled", ok, err)
@@ -66,3 +65,8 @@ func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
 		t.Errorf("empty answer: %v, %v", ok, err)
 	}
 }
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -116,7 +116,9 @@ func TestNoClientWideRetryQuota(t *testing.T) {
 }
 
 // TestAttemptTimeout: a request that never gets an answer costs one
-// attempt, then the call is retried, well within the command's deadline.
+// attempt, which the client abandons on its own, then the call is retried
+// and succeeds. The call's deadline is only a guard: without the attempt
+// timeout the call would wait for the black hole until it ends.
 func TestAttemptTimeout(t *testing.T) {
 	srv, _ := emutest.Start(t, emulator.Options{})
 	var seen atomic.Int32
@@ -129,17 +131,16 @@ func TestAttemptTimeout(t *testing.T) {
 	}))
 	t.Cleanup(hs.Close)
 	c := newRealClient(t, hs.URL, eksapi.Config{AttemptTimeout: 300 * time.Millisecond}, nil)
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	start := time.Now()
 	if _, err := c.ListEntries(ctx, "demo", eksapi.ListOptions{}); err != nil {
 		t.Fatalf("err = %v after %s", err, time.Since(start))
 	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("took %s; one silent connection should cost about the attempt timeout", d)
-	}
-	if n := seen.Load(); n != 2 {
-		t.Errorf("%d requests, want 2", n)
+	// 2: the black hole's and the answered retry. (A machine so loaded
+	// that an answer takes over the attempt timeout retries once more.)
+	if n := seen.Load(); n < 2 {
+		t.Errorf("%d requests, want the black hole's and a retry", n)
 	}
 }
 

@@ -161,7 +161,9 @@
 // SetFaults changes them at run time. FailNext queues a specific error for
 // the next request of one operation. Options.PropagationDelay makes a new
 // entry invisible to AssociateAccessPolicy and UpdateAccessEntry for a while
-// (404, as EKS's eventual consistency does).
+// (404, as EKS's eventual consistency does), and SetPrincipalAppearsAfter
+// a principal unknown to CreateAccessEntry (IAM's); both delays count from
+// the first request that meets them, so that a slow client still does.
 //
 // FailCall (Options.Failures) makes the Nth request of an operation, or of
 // any (AllOperations), get a Fault: an AWS error (ParseFault reads "500",

@@ -37,10 +37,21 @@ func (s *Server) accessCluster(c *call) (*cluster, error) {
 // propagated set, an entry still inside its propagation delay is not found.
 func (s *Server) entry(c *call, cl *cluster, propagated bool) (*accessEntry, error) {
 	e, ok := cl.entries[c.req.PathValue("principalArn")]
-	if !ok || (propagated && s.now().Before(e.visible)) {
+	if !ok || (propagated && !s.propagated(e)) {
 		return nil, resourceNotFound(msgEntryNotFound)
 	}
 	return e, nil
+}
+
+// propagated reports whether e's propagation delay has passed. The delay
+// starts at the first request that asks (not at the creation), so that it
+// is met however long the client took to send that request.
+func (s *Server) propagated(e *accessEntry) bool {
+	now := s.now()
+	if e.pending > 0 {
+		e.visible, e.pending = now.Add(e.pending), 0
+	}
+	return !now.Before(e.visible)
 }
 
 func (s *Server) createAccessEntry(c *call) (any, error) {
@@ -111,7 +122,7 @@ func (s *Server) createAccessEntry(c *call) (any, error) {
 		arn:         s.accessEntryARN(c, cl.name, p),
 		created:     now,
 		modified:    now,
-		visible:     now.Add(s.opts.PropagationDelay),
+		pending:     s.opts.PropagationDelay,
 		tags:        tags,
 		policies:    map[string]*association{},
 	}

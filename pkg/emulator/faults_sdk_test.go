@@ -102,11 +102,14 @@ func TestRateLimitThroughTheSDK(t *testing.T) {
 func testRateLimit(t *testing.T, adaptive bool) {
 	const entries, rps = 40, 50
 	var throttled atomic.Int64
-	srv := emulator.New(emulator.Options{Logf: func(format string, args ...any) {
-		if line := fmt.Sprintf(format, args...); strings.Contains(line, "-> 429 TooManyRequestsException") {
-			throttled.Add(1)
-		}
-	}})
+	srv := emulator.New(emulator.Options{
+		Logf: func(format string, args ...any) {
+			if line := fmt.Sprintf(format, args...); strings.Contains(line, "-> 429 TooManyRequestsException") {
+				throttled.Add(1)
+			}
+		},
+		Now: frozenUntil(func() bool { return throttled.Load() > 0 }),
+	})
 	srv.AddCluster("demo", "")
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
@@ -145,9 +148,33 @@ func testRateLimit(t *testing.T, adaptive bool) {
 	if throttled.Load() == 0 {
 		t.Error("8 concurrent clients were never throttled at 50 requests a second")
 	}
-	// 10 at once, then 50 a second: no faster than that.
+	// 10 at once, then 50 a second: no faster than that (the emulator's
+	// clock runs no faster than the real one).
 	if min := time.Duration(float64(entries-10) / rps * float64(time.Second)); elapsed < min*9/10 {
 		t.Errorf("%d describes in %v, faster than the limit allows (%v)", entries, elapsed, min)
 	}
 	t.Logf("%d describes in %v, %d throttled", entries, elapsed, throttled.Load())
+}
+
+// frozenUntil is a clock that stands still until started() is true, then
+// runs in real time from where it stood: the rate limit's bucket gets no
+// token back until the first request was throttled, however slowly a
+// loaded machine sends the requests, so the limit is surely hit.
+func frozenUntil(started func() bool) func() time.Time {
+	var (
+		mu    sync.Mutex
+		since time.Time
+	)
+	at := time.Now()
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		if since.IsZero() {
+			if !started() {
+				return at
+			}
+			since = time.Now()
+		}
+		return at.Add(time.Since(since))
+	}
 }

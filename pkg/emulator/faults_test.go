@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strings"
@@ -309,14 +310,13 @@ func TestHang(t *testing.T) {
 	t.Run("until the client gives up", func(t *testing.T) {
 		t.Parallel()
 		srv, url, log := served(t, emulator.Options{Hang: []string{"DescribeCluster"}})
-		begin := time.Now()
-		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+		// The client gives up once its request is sent (not after a time,
+		// which a loaded machine may spend before sending it).
+		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		if _, err := get(ctx, url+"/clusters/demo"); !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("error %v, want the client's deadline", err)
-		}
-		if d := time.Since(begin); d < 200*time.Millisecond {
-			t.Errorf("answered after %v", d)
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { cancel() }})
+		if _, err := get(ctx, url+"/clusters/demo"); !errors.Is(err, context.Canceled) {
+			t.Errorf("error %v, want the client's giving up", err)
 		}
 		if line := <-log; !strings.Contains(line, "DescribeCluster -> hung until the client gave up") {
 			t.Errorf("log %q", line)
@@ -338,9 +338,11 @@ func TestHang(t *testing.T) {
 		if err == nil {
 			t.Fatalf("answered %d", resp.StatusCode)
 		}
-		if d := time.Since(begin); d < 100*time.Millisecond || d > 5*time.Second {
+		if d := time.Since(begin); d < 100*time.Millisecond {
 			t.Errorf("dropped after %v, want HangMax", d)
 		}
+		// the log says HangMax ended it (no upper bound in seconds: a loaded
+		// machine is slow; a hang without HangMax would never end at all)
 		if line := <-log; !strings.Contains(line, "hung for 100ms, then dropped the connection") {
 			t.Errorf("log %q", line)
 		}

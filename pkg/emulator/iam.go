@@ -245,7 +245,7 @@ func (s *Server) deletePrincipal(kind, name string) error {
 	}
 	delete(s.iam.table(kind), key)
 	for _, partition := range []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"} {
-		s.missing[s.iamARN(partition, p)] = true
+		s.missing[s.iamARN(partition, p)] = &unknownPrincipal{}
 	}
 	return nil
 }

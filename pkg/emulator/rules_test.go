@@ -358,6 +358,40 @@ func TestPropagationDelay(t *testing.T) {
 	h.ok(update)
 }
 
+// TestPropagationDelayCountsFromTheFirstRequest: the delay starts at the
+// first request that should not see the entry, not at its creation, so a
+// client that was slow to send it (a loaded machine) still meets it.
+func TestPropagationDelayCountsFromTheFirstRequest(t *testing.T) {
+	h := newHarness(t, emulator.Options{PropagationDelay: 3 * time.Second})
+	h.create("demo", `{"principalArn":"`+adminRole+`"}`)
+	update := request{method: "POST", path: entryPath("demo", adminRole), body: `{}`}
+
+	h.clock.Advance(time.Minute) // long past creation + delay
+	wantError(t, h.do(update), 404, "ResourceNotFoundException", msgEntryNotFound)
+	h.clock.Advance(3*time.Second - time.Millisecond)
+	wantError(t, h.do(update), 404, "ResourceNotFoundException", msgEntryNotFound)
+	h.clock.Advance(time.Millisecond)
+	h.ok(update)
+}
+
+// TestPrincipalAppearsAfter: a principal IAM does not know yet is refused
+// until the delay has passed since the first CreateAccessEntry naming it,
+// however long after SetPrincipalAppearsAfter that request comes.
+func TestPrincipalAppearsAfter(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	h.srv.SetPrincipalAppearsAfter(adminRole, 2*time.Second)
+	create := createReq(`{"principalArn":"` + adminRole + `"}`)
+
+	h.clock.Advance(time.Minute) // long past the call + delay
+	wantError(t, h.do(create), 400, "InvalidParameterException", msgInvalidPrincipal)
+	h.clock.Advance(2*time.Second - time.Millisecond)
+	wantError(t, h.do(create), 400, "InvalidParameterException", msgInvalidPrincipal)
+	h.clock.Advance(time.Millisecond)
+	h.ok(create)
+	h.ok(request{method: "DELETE", path: entryPath("demo", adminRole)})
+	h.ok(create) // known for good now
+}
+
 func TestUpdateClusterConfigRules(t *testing.T) {
 	cfg := func(cluster, body string) request {
 		return request{method: "POST", path: "/clusters/" + cluster + "/update-config", body: body}

@@ -66,7 +66,9 @@ type Options struct {
 
 	// PropagationDelay keeps a freshly created access entry invisible to
 	// AssociateAccessPolicy and UpdateAccessEntry for this long: they answer
-	// 404 as EKS does while the entry propagates.
+	// 404 as EKS does while the entry propagates. The delay counts from the
+	// first of those requests for the entry, not from its creation, so a
+	// client meets it however slowly it sends that request.
 	PropagationDelay time.Duration
 	// AllowDirectAPIMode allows UpdateClusterConfig from CONFIG_MAP straight
 	// to API. By default that jump is rejected, as EKS was observed to do.
@@ -130,9 +132,9 @@ type Server struct {
 	faultRNG     *rand.Rand // decides random faults
 	idRNG        *rand.Rand // makes UUIDs and request ids
 	clusters     map[string]*cluster
-	missing      map[string]bool        // principal ARNs IAM does not know
-	failures     map[string][]*apiError // FailNext queue per operation
-	tokens       idempotencyTable       // clientRequestToken replay table
+	missing      map[string]*unknownPrincipal // principal ARNs IAM does not know (yet)
+	failures     map[string][]*apiError       // FailNext queue per operation
+	tokens       idempotencyTable             // clientRequestToken replay table
 	requests     requestLog
 	faults       faultState  // the fault knobs of faults.go
 	after        afterFaults // FailAfter, ResetAfter (afterfault.go)
@@ -161,7 +163,7 @@ func New(opts Options) *Server {
 		faultRNG:     rand.New(rand.NewPCG(seed, 0xfa017)),
 		idRNG:        rand.New(rand.NewPCG(seed, 0x1d5)),
 		clusters:     map[string]*cluster{},
-		missing:      map[string]bool{},
+		missing:      map[string]*unknownPrincipal{},
 		failures:     map[string][]*apiError{},
 		tokens:       idempotencyTable{entries: map[string]idempotentResponse{}},
 		requests:     newRequestLog(opts.RecordLimit, opts.RecordBodyLimit, opts.RecordBytes),
@@ -505,10 +507,50 @@ func (s *Server) SetPrincipalMissing(principalARN string, missing bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if missing {
-		s.missing[principalARN] = true
+		s.missing[principalARN] = &unknownPrincipal{}
 	} else {
 		delete(s.missing, principalARN)
 	}
+}
+
+// SetPrincipalAppearsAfter makes IAM not know principalARN for d, as a
+// role created moments ago is unknown to EKS until IAM propagates it:
+// CreateAccessEntry for it answers as with SetPrincipalMissing until d
+// has passed (on Options.Now) since the first such request. Counting from
+// that request rather than from this call, a client meets the delay
+// however slowly it comes.
+func (s *Server) SetPrincipalAppearsAfter(principalARN string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.missing[principalARN] = &unknownPrincipal{after: d}
+}
+
+// unknownPrincipal is a principal IAM does not know: for good (after 0),
+// or until after has passed since the first request that asked (until).
+type unknownPrincipal struct {
+	after time.Duration
+	until time.Time
+}
+
+// principalUnknown reports whether IAM does not know arn now; the first
+// call for a principal that appears after a delay starts that delay.
+func (s *Server) principalUnknown(arn string) bool {
+	u, ok := s.missing[arn]
+	switch {
+	case !ok:
+		return false
+	case u.after <= 0:
+		return true
+	}
+	now := s.now()
+	if u.until.IsZero() {
+		u.until = now.Add(u.after)
+	}
+	if now.Before(u.until) {
+		return true
+	}
+	delete(s.missing, arn)
+	return false
 }
 
 // FailNext queues one error for the next request of operation op (an EKS

@@ -42,9 +42,13 @@ type accessEntry struct {
 	arn         string
 	created     time.Time
 	modified    time.Time
-	visible     time.Time // end of the propagation delay
-	tags        map[string]string
-	policies    map[string]*association // by policy ARN
+	// The propagation delay: pending until the first request that should
+	// not see the entry starts it (visible = that request's time + pending),
+	// so that a slow client meets it too.
+	pending  time.Duration
+	visible  time.Time
+	tags     map[string]string
+	policies map[string]*association // by policy ARN
 }
 
 type association struct {

@@ -96,7 +96,7 @@ func (s *Server) checkPrincipal(c *call, raw string) (principal, error) {
 	// path-less SSO role ARN names no principal (observed).
 	ssoWithoutPath := p.kind == "role" && strings.HasPrefix(p.name, "AWSReservedSSO_") &&
 		!strings.HasPrefix(p.path, "aws-reserved/sso.amazonaws.com/")
-	if p.partition != c.partition || ssoWithoutPath || s.missing[raw] {
+	if p.partition != c.partition || ssoWithoutPath || s.principalUnknown(raw) {
 		return principal{}, invalidParameter(msgInvalidPrincipal) // observed
 	}
 	return p, nil
