@@ -22,6 +22,10 @@ const (
 	FieldUsername  Field = "username" // UpdateAccessEntry
 	FieldGroups    Field = "groups"   // UpdateAccessEntry
 	FieldTag       Field = "tag"      // TagResource, UntagResource
+
+	// FieldPolicies is the entry's access policies, in the errors of the
+	// rules (Error.Field); Compare reports policies as PolicyChanges.
+	FieldPolicies Field = "policies"
 )
 
 // Change is one field in which an existing entry differs from the request.
@@ -245,7 +249,7 @@ func tagChanges(want, have map[string]string) []Change {
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		w, inWant := want[k]
 		h, inHave := have[k]
-		if isAWSReserved(k) || inWant && inHave && w == h || !inWant && IsApplyTag(k, h) {
+		if IsAWSTag(k) || inWant && inHave && w == h || !inWant && IsApplyTag(k, h) {
 			continue
 		}
 		c := Change{Field: FieldTag, Key: k}

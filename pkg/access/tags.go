@@ -149,16 +149,18 @@ func checkTag(k, v string) error {
 		return errorf("tag key %s is %d characters; the limit is %d", Quote(k), utf8.RuneCountInString(k), maxTagKey)
 	case utf8.RuneCountInString(v) > maxTagValue:
 		return errorf("value of tag %s is %d characters; the limit is %d", Quote(k), utf8.RuneCountInString(v), maxTagValue)
-	case isAWSReserved(k):
+	case IsAWSTag(k):
 		return errorf("tag key %s is reserved: keys beginning with %q are for AWS use", Quote(k), reservedTagPrefix)
-	case isAWSReserved(v):
+	case IsAWSTag(v):
 		return errorf("value of tag %s is reserved: values beginning with %q are for AWS use", Quote(k), reservedTagPrefix)
 	}
 	return nil
 }
 
-// isAWSReserved reports whether s begins with "aws:" in any case.
-func isAWSReserved(s string) bool { return hasPrefixFold(s, reservedTagPrefix) }
+// IsAWSTag reports whether s begins with "aws:" in any case: a tag key
+// (or value) reserved for AWS, which no request may set and which export
+// and apply leave alone.
+func IsAWSTag(s string) bool { return hasPrefixFold(s, reservedTagPrefix) }
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)

@@ -41,15 +41,15 @@ func (u UpdateEntry) Validate() error {
 		if len(u.Groups) == 0 {
 			errs = append(errs, newError("--group has no group name", "use --no-groups to remove every group"))
 		}
-		for _, g := range u.Groups {
-			errs = append(errs, checkGroup(g))
+		for i, g := range u.Groups {
+			errs = append(errs, FlagWords.CheckGroup(i, g))
 		}
 	}
 	if u.SetUsername {
 		if u.Username == "" {
 			errs = append(errs, errorf("--username is empty"))
 		} else {
-			errs = append(errs, checkUsername(u.Username))
+			errs = append(errs, FlagWords.CheckUsername(u.Username))
 		}
 	}
 	return errors.Join(errs...)

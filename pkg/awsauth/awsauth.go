@@ -8,7 +8,9 @@
 // its gaps: Fargate and hybrid-node rows are recognised, groups next to
 // system:masters are kept, usernames the access-entry API would reject are
 // fixed or left out (and said so), malformed ARNs are reported, never a
-// panic.
+// panic. Every rule about an entry (ARNs, reserved prefixes, session
+// variables, default usernames) is package access's; this package only
+// decides what to make of a row.
 package awsauth
 
 import (
@@ -682,8 +684,8 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 		row.What = fmt.Sprintf(format, args...)
 		c.res.Rows = append(c.res.Rows, row)
 	}
-	if isServiceLinked(arnText) {
-		skip("it is not migratable: %s is a service-linked role, and EKS does not allow access entries for service-linked roles", roleName(arnText))
+	if name, ok := access.ServiceLinkedRole(arnText); ok {
+		skip("it is not migratable: %s is a service-linked role, and EKS does not allow access entries for service-linked roles", name)
 		return
 	}
 	p, err := access.ParsePrincipalARN(arnText)
@@ -699,7 +701,7 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 	if likely, ok := p.LikelySSOARN(); ok {
 		// aws-auth names IAM Identity Center roles without their path; an
 		// access entry needs it, and a file without it does not apply.
-		row.Notes = append(row.Notes, fmt.Sprintf("an IAM Identity Center role without its path: written as %s; check it with aws iam get-role --role-name %s --query Role.Arn (the path may also hold your Identity Center instance's region)", likely, principalName(p)))
+		row.Notes = append(row.Notes, fmt.Sprintf("an IAM Identity Center role without its path: written as %s; check it with aws iam get-role --role-name %s --query Role.Arn (the path may also hold your Identity Center instance's region)", likely, p.Name()))
 		p = likely
 	}
 
@@ -767,7 +769,7 @@ func (c *converter) standard(row Row, p access.PrincipalARN, username string, gr
 		switch {
 		case g == mastersGroup:
 			admin = true
-		case reservedPrefix(g) != "":
+		case access.ReservedPrefix(g) != "":
 			dropped = append(dropped, g)
 		default:
 			e.Groups = append(e.Groups, g)
@@ -784,7 +786,7 @@ func (c *converter) standard(row Row, p access.PrincipalARN, username string, gr
 	}
 	if len(dropped) > 0 {
 		row.Notes = append(row.Notes, fmt.Sprintf("%s %s dropped: access entries cannot carry groups beginning with %s; bind the RBAC role to one of the other groups, or to the username",
-			plural(len(dropped), "group", "groups"), strings.Join(dropped, ", "), strings.Join(reservedPrefixes, ", ")))
+			plural(len(dropped), "group", "groups"), strings.Join(dropped, ", "), access.ReservedPrefixes()))
 	}
 	e.Username = c.username(&row, p, username)
 
@@ -810,18 +812,18 @@ func (c *converter) standard(row Row, p access.PrincipalARN, username string, gr
 // or "" (the EKS default) when the access-entry rules reject it and no
 // fix exists. It notes what it changed.
 func (c *converter) username(row *Row, p access.PrincipalARN, u string) string {
-	if u == "" || validUsername(p, u) {
+	if u == "" || access.FlagWords.CheckUsername(u) == nil {
 		if v := unpromised(u); v != "" {
 			row.Notes = append(row.Notes, fmt.Sprintf("username %q uses %s, which the access-entry docs do not promise to render (they name {{SessionName}} and {{SessionNameRaw}}); check the username in the cluster's audit log after apply", u, v))
 		}
 		return u
 	}
-	if prefix := reservedPrefix(u); prefix != "" {
+	if prefix := access.ReservedPrefix(u); prefix != "" {
 		row.Notes = append(row.Notes, fmt.Sprintf("username %q left out, so EKS's default applies (%s): access entries reject usernames beginning with %q; RBAC bindings that name %q need the new name",
 			u, defaultUsername(p), prefix, u))
 		return ""
 	}
-	if fix := fixSession(p, u); fix != "" && validUsername(p, fix) {
+	if fix := fixSession(p, u); fix != "" && access.FlagWords.CheckUsername(fix) == nil {
 		row.Notes = append(row.Notes, fmt.Sprintf("username %q became %q: access entries need a \":\" before {{SessionName}}; RBAC bindings that name the old username need the new one", u, fix))
 		return fix
 	}
@@ -829,29 +831,17 @@ func (c *converter) username(row *Row, p access.PrincipalARN, u string) string {
 	return ""
 }
 
-// validUsername asks the request model whether u is a valid username.
-func validUsername(p access.PrincipalARN, u string) bool {
-	return access.CreateEntry{Cluster: "x", Principal: p, Username: u}.Validate() == nil
-}
-
-var sessionVars = []string{"{{SessionName}}", "{{SessionNameRaw}}"}
-
 // fixSession puts the ":" access entries need before the first session
 // variable: it takes the place of a separator that is there ("admin-"),
 // or is added; a username that begins with the variable gets the
 // principal's name in front.
 func fixSession(p access.PrincipalARN, u string) string {
-	first := -1
-	for _, v := range sessionVars {
-		if i := strings.Index(u, v); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
-	}
+	first, _ := access.SessionVariable(u)
 	switch {
 	case first < 0:
 		return ""
 	case first == 0:
-		return principalName(p) + ":" + u
+		return p.Name() + ":" + u
 	case strings.ContainsRune("-_.@=,+", rune(u[first-1])):
 		return u[:first-1] + ":" + u[first:]
 	}
@@ -869,22 +859,13 @@ func unpromised(u string) string {
 	return ""
 }
 
+// defaultUsername names, for the report, the username EKS picks
+// (access.DefaultUsername).
 func defaultUsername(p access.PrincipalARN) string {
 	if p.IsRole() {
-		return fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/{{SessionName}}", p.Partition(), p.Account(), principalName(p))
+		return access.DefaultUsername(p)
 	}
 	return "the user's ARN"
-}
-
-var reservedPrefixes = []string{"system:", "eks:", "aws:", "amazon:", "iam:"}
-
-func reservedPrefix(s string) string {
-	for _, p := range reservedPrefixes {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
-			return p
-		}
-	}
-	return ""
 }
 
 // add appends a mapped row and its entry, once the request model accepts
@@ -938,7 +919,7 @@ func (c *converter) finish() {
 			continue
 		}
 		entries = append(entries, e)
-		if _, rest, isRole := strings.Cut(e.Principal.String(), ":role/"); isRole && !strings.Contains(rest, "/") {
+		if e.Principal.IsRole() && e.Principal.Path() == "" {
 			roles++
 		}
 	}
@@ -957,14 +938,3 @@ func without(list []string, drop ...string) []string {
 	}
 	return out
 }
-
-// isServiceLinked reports whether arn names a service-linked role.
-func isServiceLinked(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && parts[2] == "iam" && strings.HasPrefix(parts[5], "role/aws-service-role/")
-}
-
-func roleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
-
-// principalName is the role's or user's name, without its path.
-func principalName(p access.PrincipalARN) string { return roleName(p.String()) }

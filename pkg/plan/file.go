@@ -262,6 +262,9 @@ var eksctlSchema = schema{
 	accessConfigKeys: []string{"authenticationMode", "bootstrapClusterCreatorAdminPermissions", "accessEntries"},
 }
 
+// words is how the request model's rules name this format's fields.
+func (s schema) words() access.Words { return access.FileWords(s.username, s.policy) }
+
 // loader walks a parsed file and collects every problem.
 type loader struct {
 	name string
@@ -732,14 +735,14 @@ func (l *loader) entry(n *yaml.Node, field string, s schema, cluster access.Clus
 	}
 	groups := m["kubernetesGroups"]
 	if groups != nil {
-		e.Groups = l.groups(groups, join(field, "kubernetesGroups"), e.Type)
+		e.Groups = l.groups(groups, join(field, "kubernetesGroups"), s, e.Type)
 	}
 	user := m[s.username]
 	if user != nil {
 		if u, sok := l.str(user, join(field, s.username)); sok {
 			e.Username = u
 			if u != "" && !e.Type.IsNode() {
-				if err := checkUsername(u); err != nil {
+				if err := s.words().CheckUsername(u); err != nil {
 					l.fail(user, join(field, s.username), err)
 				}
 			}
@@ -753,7 +756,23 @@ func (l *loader) entry(n *yaml.Node, field string, s schema, cluster access.Clus
 		e.Policies = l.policies(policies, join(field, "accessPolicies"), s, e.Principal)
 	}
 	if e.Type.IsNode() {
-		l.nodeRules(e, field, s, pn, groups, user, policies)
+		// Each problem at the line of the field it is about.
+		for _, err := range s.words().NodeProblems(e.Type, e.Principal, e.Groups, e.Username, e.Policies) {
+			var ae *access.Error
+			errors.As(err, &ae)
+			switch f, i := ae.Field(); {
+			case f == access.FieldPrincipal:
+				l.fail(pn, join(field, s.principal), err)
+			case f == access.FieldGroups:
+				l.fail(groups, join(field, "kubernetesGroups"), err)
+			case f == access.FieldUsername:
+				l.fail(user, join(field, s.username), err)
+			case i >= 0:
+				l.fail(policies.Content[i], index(join(field, "accessPolicies"), i), err)
+			default:
+				l.fail(policies, join(field, "accessPolicies"), err)
+			}
+		}
 	}
 	if len(l.errs) > known {
 		return e, pn, false
@@ -767,35 +786,8 @@ func (l *loader) entry(n *yaml.Node, field string, s schema, cluster access.Clus
 	return e, pn, true
 }
 
-// nodeRules checks what node types (anything but STANDARD) may not have.
-func (l *loader) nodeRules(e Entry, field string, s schema, pn, groups, user, policies *yaml.Node) {
-	if pn != nil && !e.Principal.IsRole() {
-		l.failf(pn, join(field, s.principal), "node entries are for the IAM role the nodes run with", "type %s needs an IAM role, but %s is not one", e.Type, e.Principal)
-	}
-	if len(e.Groups) > 0 {
-		l.failf(groups, join(field, "kubernetesGroups"), "leave kubernetesGroups out", "type %s takes no kubernetesGroups: EKS sets the groups of node entries", e.Type)
-	}
-	if e.Username != "" {
-		l.failf(user, join(field, s.username), "leave "+s.username+" out", "type %s takes no %s: EKS sets the username of node entries", e.Type, s.username)
-	}
-	const autoNode = "AmazonEKSAutoNodePolicy"
-	switch {
-	case len(e.Policies) == 0:
-	case e.Type != access.TypeEC2:
-		l.failf(policies, join(field, "accessPolicies"), "access policies are for STANDARD entries", "type %s takes no accessPolicies", e.Type)
-	default:
-		for i, p := range e.Policies {
-			if p.Policy.Name() != autoNode || p.Scope.Type != access.ScopeCluster {
-				l.failf(policies.Content[i], index(join(field, "accessPolicies"), i),
-					"Auto Mode node entries take only "+autoNode+" at cluster scope",
-					"type %s cannot have policy %s with scope %s", e.Type, p.Policy.Name(), p.Scope)
-			}
-		}
-	}
-}
-
 // groups reads kubernetesGroups: no empty, repeated or reserved names.
-func (l *loader) groups(n *yaml.Node, field string, t access.EntryType) []string {
+func (l *loader) groups(n *yaml.Node, field string, s schema, t access.EntryType) []string {
 	var out []string
 	first := map[string]int{}
 	for i, item := range l.list(n, field) {
@@ -805,7 +797,7 @@ func (l *loader) groups(n *yaml.Node, field string, t access.EntryType) []string
 			continue
 		}
 		if t := strings.TrimSpace(g); t == "" {
-			g = t // only spaces: the empty name, which checkGroup refuses
+			g = t // only spaces: the empty name, which CheckGroup refuses
 		} else if t != g {
 			// EKS keeps such a name as it is; trimming it would rename
 			// the group, and every RBAC binding of it would stop matching.
@@ -817,8 +809,8 @@ func (l *loader) groups(n *yaml.Node, field string, t access.EntryType) []string
 			continue
 		}
 		first[g] = item.Line
-		if !t.IsNode() { // node types take no groups at all: nodeRules says so once
-			if err := checkGroup(g); err != nil {
+		if !t.IsNode() { // node types take no groups at all: NodeProblems says so once
+			if err := s.words().CheckGroup(i, g); err != nil {
 				l.fail(item, path, err)
 				continue
 			}
@@ -907,9 +899,8 @@ func (l *loader) policies(n *yaml.Node, field string, s schema, principal access
 			ok = false
 		} else {
 			a.Policy = ref
-			if !principal.IsZero() && !strings.HasPrefix(principal.PolicyARN(ref), "arn:"+principal.Partition()+":") {
-				l.failf(pn, join(path, s.policy), "write the short name "+ref.Name()+" to get the principal's partition",
-					"policy %s is not in partition %q of the principal", v, principal.Partition())
+			if err := s.words().CheckPolicyPartition(i, principal, ref); err != nil {
+				l.fail(pn, join(path, s.policy), err)
 				ok = false
 			}
 		}
@@ -1000,61 +991,6 @@ func (l *loader) scope(n *yaml.Node, field string, s schema) (access.Scope, bool
 		return scope, false
 	}
 	return scope, true
-}
-
-// reservedPrefixes begin usernames and groups that EKS keeps for
-// Kubernetes and AWS (the request model's rule, in the file's words).
-var reservedPrefixes = []string{"system:", "eks:", "aws:", "amazon:", "iam:"}
-
-func reservedPrefix(s string) string {
-	for _, p := range reservedPrefixes {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
-			return p
-		}
-	}
-	return ""
-}
-
-var sessionVars = []string{"{{SessionName}}", "{{SessionNameRaw}}"}
-
-// checkUsername: no reserved prefix, and a ":" somewhere before
-// {{SessionName}} or {{SessionNameRaw}}.
-func checkUsername(u string) error {
-	if p := reservedPrefix(u); p != "" {
-		return problem("leave it out for the EKS default, or pick a name without the reserved prefixes "+strings.Join(reservedPrefixes, ", "),
-			"username %q must not begin with %q", u, p)
-	}
-	first, variable := len(u), ""
-	for _, v := range sessionVars {
-		if i := strings.Index(u, v); i >= 0 && i < first {
-			first, variable = i, v
-		}
-	}
-	if variable != "" && !strings.Contains(u[:first], ":") {
-		example := u[:first] + ":" + u[first:]
-		if first == 0 {
-			example = "NAME:" + u
-		}
-		return problem(fmt.Sprintf("EKS requires it, e.g. %q", example), "username %q needs a %q before %s", u, ":", variable)
-	}
-	return nil
-}
-
-// checkGroup: not empty, no reserved prefix.
-func checkGroup(g string) error {
-	if g == "" {
-		return problem("", "group name is empty")
-	}
-	p := reservedPrefix(g)
-	switch {
-	case p == "":
-		return nil
-	case strings.EqualFold(g, "system:masters"):
-		return problem("for cluster-admin access associate a policy instead: accessPolicies: [{policyArn: AmazonEKSClusterAdminPolicy, accessScope: {type: cluster}}]",
-			"group %q is invalid: it cannot start with %q", g, p)
-	}
-	return problem("group names beginning with "+strings.Join(reservedPrefixes, ", ")+" are reserved; pick another name",
-		"group %q is invalid: it cannot start with %q", g, p)
 }
 
 // The own format's documents, in the order Marshal writes the keys.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 )
@@ -293,7 +292,7 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 	// Compare looks at tags only when some are requested.
 	if w.Tags != nil && len(w.Tags) == 0 {
 		for _, k := range slices.Sorted(maps.Keys(have.Tags)) {
-			if k != ManagedTagKey && k != OwnerTagKey && !isAWSTag(k) {
+			if k != ManagedTagKey && k != OwnerTagKey && !access.IsAWSTag(k) {
 				d.Changes = append(d.Changes, access.Change{Field: access.FieldTag, Key: k, Have: have.Tags[k]})
 			}
 		}
@@ -444,5 +443,3 @@ func unstatable(cluster access.ClusterName, l *Live) error {
 	_, err := stated(cluster, *l)
 	return err
 }
-
-func isAWSTag(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
