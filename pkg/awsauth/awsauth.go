@@ -129,34 +129,9 @@ func plural(n int, one, more string) string {
 }
 
 // Error is a problem that makes the file unusable: not an aws-auth
-// ConfigMap, or not YAML. It names the file and, where known, the line.
-type Error struct {
-	File  string
-	Line  int
-	Field string
-	Err   error
-	hint  string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// Hint is what the user should do ("" for nothing); the CLI prints it as
-// "hint: ...".
-func (e *Error) Hint() string { return e.hint }
+// ConfigMap, or not YAML. It names the file and, where known, the line;
+// its Hint says what to do.
+type Error = yamlerr.Error
 
 const getHint = "give the ConfigMap as kubectl prints it: kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml"
 
@@ -184,7 +159,7 @@ func Convert(name string, r io.Reader) (*Result, error) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, &Error{File: name, Err: fmt.Errorf("file larger than %d MiB", MaxFileSize>>20), hint: getHint}
+		return nil, &Error{File: name, Err: yamlerr.Problem(getHint, "file larger than %d MiB", MaxFileSize>>20)}
 	}
 	c := &converter{name: name}
 	root, err := c.document(data)
@@ -237,7 +212,7 @@ func (c *converter) fail(n *yaml.Node, field, hint, format string, args ...any) 
 	if n != nil {
 		line = n.Line
 	}
-	return &Error{File: c.name, Line: line, Field: field, Err: fmt.Errorf(format, args...), hint: hint}
+	return &Error{File: c.name, Line: line, Field: field, Err: yamlerr.Problem(hint, format, args...)}
 }
 
 // document parses data as one YAML document, no deeper than maxDepth.
@@ -258,7 +233,7 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 	default:
 		return nil, c.fail(&next, "", getHint, `more than one YAML document ("---")`)
 	}
-	if n := tooDeep(&doc); n != nil {
+	if n := yamlerr.TooDeep(&doc, maxDepth); n != nil {
 		return nil, c.fail(n, "", "", "nested deeper than %d levels", maxDepth)
 	}
 	if len(doc.Content) == 0 {
@@ -275,26 +250,7 @@ func (c *converter) syntax(data []byte, err error) error {
 	if hint == "" {
 		hint = getHint
 	}
-	return &Error{File: c.name, Line: line, Err: errors.New(problem), hint: hint}
-}
-
-func tooDeep(doc *yaml.Node) *yaml.Node {
-	type item struct {
-		n     *yaml.Node
-		depth int
-	}
-	stack := []item{{doc, 0}}
-	for len(stack) > 0 {
-		it := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if it.depth > maxDepth {
-			return it.n
-		}
-		for _, ch := range it.n.Content {
-			stack = append(stack, item{ch, it.depth + 1})
-		}
-	}
-	return nil
+	return &Error{File: c.name, Line: line, Err: yamlerr.Problem(hint, "%s", problem)}
 }
 
 // plain checks that n may be read: no anchors or aliases (kubectl never
@@ -432,14 +388,10 @@ func (c *converter) configMap(root *yaml.Node) (map[string]*yaml.Node, error) {
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
 
+// kindName names what n is, in "not a YAML %s".
 func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "mapping"
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.ScalarNode:
-		return "string"
+	if name, ok := map[yaml.Kind]string{yaml.MappingNode: "mapping", yaml.SequenceNode: "list", yaml.ScalarNode: "string"}[n.Kind]; ok {
+		return name
 	}
 	return "document"
 }
@@ -473,14 +425,14 @@ func (c *converter) section(key string, v *yaml.Node) error {
 		// they are the file's, shifted. Other styles (JSON's "...") hold
 		// the rows on one line of the file.
 		if n > 0 && v.Style == yaml.LiteralStyle {
-			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: errors.New(problem), hint: hint}
+			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: yamlerr.Problem(hint, "%s", problem)}
 		}
 		if n > 0 {
 			return c.fail(v, field, hint, "%s (line %d of the %s string)", problem, n, key)
 		}
 		return c.fail(v, field, hint, "%s (in the %s string)", problem, key)
 	}
-	if n := tooDeep(&doc); n != nil {
+	if n := yamlerr.TooDeep(&doc, maxDepth); n != nil {
 		return c.fail(v, field, "", "nested deeper than %d levels", maxDepth)
 	}
 	if len(doc.Content) == 0 {
@@ -724,39 +676,38 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 
 // node converts a node role (username system:node:{{EC2PrivateDNSName}}).
 func (c *converter) node(row Row, p access.PrincipalARN, groups []string) {
-	if !p.IsRole() {
-		row.Outcome = Skipped
-		row.What = "its username is " + nodeUsername + ", which only node roles have, but it is not a role"
-		c.res.Rows = append(c.res.Rows, row)
-		return
-	}
 	t := access.TypeEC2Linux
 	if slices.Contains(groups, windowsGroup) {
 		t = access.TypeEC2Windows
 	}
-	if extra := without(groups, "system:bootstrappers", "system:nodes", windowsGroup); len(extra) > 0 {
-		row.Notes = append(row.Notes, fmt.Sprintf("groups %s dropped: EKS sets the groups of node entries", strings.Join(extra, ", ")))
-	}
-	row.Notes = append(row.Notes, "if this role belongs to a managed node group, EKS created this entry itself when access entries were turned on, and apply finds it in place; self-managed and Karpenter nodes need it")
-	c.add(row, access.CreateEntry{Principal: p, Type: t},
+	c.nodeRole(row, p, t, nodeUsername, without(groups, "system:bootstrappers", "system:nodes", windowsGroup),
+		"if this role belongs to a managed node group, EKS created this entry itself when access entries were turned on, and apply finds it in place; self-managed and Karpenter nodes need it",
 		fmt.Sprintf("%s: a node role (username %s)", t, nodeUsername))
 }
 
 // hybrid converts an EKS Hybrid Nodes role (username
 // system:node:{{SessionName}} without system:node-proxier).
 func (c *converter) hybrid(row Row, p access.PrincipalARN, groups []string) {
+	c.nodeRole(row, p, access.TypeHybridLinux, sessionUsername, without(groups, "system:bootstrappers", "system:nodes"),
+		"a HYBRID_LINUX entry needs a cluster with remote networks for hybrid nodes; if this role is something else, change its type in the file",
+		fmt.Sprintf("%s: an EKS Hybrid Nodes role (username %s without %s)", access.TypeHybridLinux, sessionUsername, proxierGroup))
+}
+
+// nodeRole converts a row whose username only node roles have into a node
+// entry of type t: EKS sets its groups, so extra groups are dropped (and
+// said so).
+func (c *converter) nodeRole(row Row, p access.PrincipalARN, t access.EntryType, username string, extra []string, note, what string) {
 	if !p.IsRole() {
 		row.Outcome = Skipped
-		row.What = "its username is " + sessionUsername + ", which only node roles have, but it is not a role"
+		row.What = "its username is " + username + ", which only node roles have, but it is not a role"
 		c.res.Rows = append(c.res.Rows, row)
 		return
 	}
-	if extra := without(groups, "system:bootstrappers", "system:nodes"); len(extra) > 0 {
+	if len(extra) > 0 {
 		row.Notes = append(row.Notes, fmt.Sprintf("groups %s dropped: EKS sets the groups of node entries", strings.Join(extra, ", ")))
 	}
-	row.Notes = append(row.Notes, "a HYBRID_LINUX entry needs a cluster with remote networks for hybrid nodes; if this role is something else, change its type in the file")
-	c.add(row, access.CreateEntry{Principal: p, Type: access.TypeHybridLinux},
-		fmt.Sprintf("%s: an EKS Hybrid Nodes role (username %s without %s)", access.TypeHybridLinux, sessionUsername, proxierGroup))
+	row.Notes = append(row.Notes, note)
+	c.add(row, access.CreateEntry{Principal: p, Type: t}, what)
 }
 
 // standard converts any other row: system:masters becomes the cluster

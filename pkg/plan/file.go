@@ -111,39 +111,9 @@ func cloneTags(t access.Tags) access.Tags {
 // Load returns every problem it finds, joined with errors.Join; each is
 // an *Error wrapping the rule's own error (an *access.Error where the
 // request model's rules apply, with its hint).
-type Error struct {
-	File  string
-	Line  int    // 0 when the problem has no line (the file is too large)
-	Field string // the path of the field, "" for the file as a whole
-	Err   error
-}
+type Error = yamlerr.Error
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// hintError is a problem found here, with a hint ("" for none) that the
-// CLI prints as "hint: ...".
-type hintError struct{ msg, hint string }
-
-func (e *hintError) Error() string { return e.msg }
-func (e *hintError) Hint() string  { return e.hint }
-
-func problem(hint, format string, args ...any) error {
-	return &hintError{msg: fmt.Sprintf(format, args...), hint: hint}
-}
+func problem(hint, format string, args ...any) error { return yamlerr.Problem(hint, format, args...) }
 
 // Load reads a desired-state file, in eksaccess's format (apiVersion
 // eksaccess/v1, kind AccessConfig) or eksctl's (apiVersion
@@ -196,7 +166,7 @@ func parseDocument(name string, data []byte) (*yaml.Node, error) {
 	default:
 		return nil, &Error{File: name, Line: next.Line, Err: problem("put all clusters and entries in one document", `more than one YAML document ("---")`)}
 	}
-	if n := tooDeep(&doc); n != nil {
+	if n := yamlerr.TooDeep(&doc, maxDepth); n != nil {
 		return nil, &Error{File: name, Line: n.Line, Err: fmt.Errorf("nested deeper than %d levels", maxDepth)}
 	}
 	if len(doc.Content) == 0 {
@@ -210,27 +180,6 @@ func parseDocument(name string, data []byte) (*yaml.Node, error) {
 func syntaxError(name string, data []byte, err error) *Error {
 	line, what := yamlerr.Locate(data, err)
 	return &Error{File: name, Line: line, Err: errors.New(what)}
-}
-
-// tooDeep returns the first node nested deeper than maxDepth, or nil. It
-// walks the whole tree (iteratively) but never follows an alias.
-func tooDeep(doc *yaml.Node) *yaml.Node {
-	type item struct {
-		n     *yaml.Node
-		depth int
-	}
-	stack := []item{{doc, 0}}
-	for len(stack) > 0 {
-		it := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if it.depth > maxDepth {
-			return it.n
-		}
-		for _, c := range it.n.Content {
-			stack = append(stack, item{c, it.depth + 1})
-		}
-	}
-	return nil
 }
 
 // schema is the key names of one format.
