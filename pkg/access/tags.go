@@ -38,7 +38,7 @@ func (t *Tags) Set(s string) error {
 	if several := severalTags(k, v); several != nil {
 		flags := make([]string, len(several))
 		for i, kv := range several {
-			flags[i] = "--tag " + shellWord(kv)
+			flags[i] = "--tag " + ShellWord(kv)
 		}
 		return newError(fmt.Sprintf("tag %s looks like several tags in one", Quote(s)), "give --tag once per tag: "+strings.Join(flags, " "))
 	}
@@ -88,9 +88,9 @@ func severalTags(k, v string) []string {
 	return out
 }
 
-// shellWord quotes s for a POSIX shell when it needs it, so a hint can be
-// pasted as it is.
-func shellWord(s string) string {
+// ShellWord quotes s for a POSIX shell when it needs it, so a hint that
+// shows a command line can be pasted as it is.
+func ShellWord(s string) string {
 	safe := func(r rune) bool {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
 	}

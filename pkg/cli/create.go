@@ -368,16 +368,8 @@ func conflictHints(r access.CreateEntry, e access.Entry, d access.Diff) []string
 	return hints
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	safe := func(r rune) bool {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
-	}
-	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !safe(r) }) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// shellQuote quotes s for a POSIX shell when it needs it (access.ShellWord).
+func shellQuote(s string) string { return access.ShellWord(s) }
 
 func policiesOrNil(req access.CreateEntry, have []access.AssociatedPolicy) []access.AssociatedPolicy {
 	if len(req.Policies) == 0 {
