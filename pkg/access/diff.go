@@ -163,10 +163,10 @@ func (r CreateEntry) Compare(e Entry, have []AssociatedPolicy) Diff {
 	if e.ClusterName != "" && e.ClusterName != string(r.Cluster) {
 		change(FieldCluster, string(r.Cluster), e.ClusterName)
 	}
-	if e.PrincipalARN != "" && e.PrincipalARN != r.Principal.String() {
-		change(FieldPrincipal, r.Principal.String(), e.PrincipalARN)
+	if !e.PrincipalARN.IsZero() && !e.PrincipalARN.Equal(r.Principal) {
+		change(FieldPrincipal, r.Principal.String(), e.PrincipalARN.String())
 	}
-	if want, got := r.Type.OrDefault(), EntryType(e.Type).OrDefault(); want != got {
+	if want, got := r.Type.OrDefault(), e.Type.OrDefault(); want != got {
 		change(FieldType, string(want), string(got))
 	}
 	if r.Username != "" && r.Username != e.Username {

@@ -59,11 +59,11 @@ func FuzzCreateEntry(f *testing.F) {
 		// what r asks for.
 		e := access.Entry{
 			ClusterName:      cluster,
-			PrincipalARN:     r.Principal.String(),
+			PrincipalARN:     r.Principal,
 			KubernetesGroups: r.Groups,
 			Username:         r.Username,
 			Tags:             r.Tags,
-			Type:             string(r.Type.OrDefault()),
+			Type:             r.Type.OrDefault(),
 		}
 		var have []access.AssociatedPolicy
 		for _, p := range r.Policies {

@@ -183,6 +183,20 @@ func (p PrincipalARN) String() string { return p.raw }
 // Type names the flag's value in help (pflag.Value).
 func (p PrincipalARN) Type() string { return "arn" }
 
+// MarshalText writes the ARN as given, so an Entry prints its principal
+// as a string in JSON and YAML.
+func (p PrincipalARN) MarshalText() ([]byte, error) { return []byte(p.raw), nil }
+
+// UnmarshalText reads an ARN as EKS (or a document eksaccess printed)
+// has it, unchecked: see UncheckedPrincipalARN.
+func (p *PrincipalARN) UnmarshalText(b []byte) error {
+	*p = UncheckedPrincipalARN(string(b))
+	return nil
+}
+
+// Equal reports whether p and o are the same ARN, as given.
+func (p PrincipalARN) Equal(o PrincipalARN) bool { return p.raw == o.raw }
+
 // IsZero reports whether no ARN was set.
 func (p PrincipalARN) IsZero() bool { return p.raw == "" }
 

@@ -1,7 +1,9 @@
 package access_test
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
@@ -177,4 +179,28 @@ func assoc(t *testing.T, s string) access.PolicyAssociation {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestEntryJSON: the typed principal and type of an Entry print as the
+// API's strings, and read back as they were (an ARN eksaccess would not
+// create included: EKS has it).
+func TestEntryJSON(t *testing.T) {
+	t.Parallel()
+	for _, arn := range []string{"arn:aws:iam::111122223333:role/dev/admin", "arn:aws:iam::111122223333:root", ""} {
+		e := access.Entry{PrincipalARN: access.UncheckedPrincipalARN(arn), Type: "HYPERPOD_LINUX"}
+		b, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `"principalArn":"` + arn + `"`; !strings.Contains(string(b), want) || !strings.Contains(string(b), `"type":"HYPERPOD_LINUX"`) {
+			t.Errorf("%s lacks %s or the type", b, want)
+		}
+		var back access.Entry
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if !back.PrincipalARN.Equal(e.PrincipalARN) || back.Type != e.Type || back.PrincipalARN.IsZero() != (arn == "") {
+			t.Errorf("%s read back as %q %q", b, back.PrincipalARN, back.Type)
+		}
+	}
 }

@@ -69,7 +69,7 @@ func (u UpdateEntry) Warnings() []string {
 // that "no groups" is sent as an empty list. Only STANDARD entries can be
 // updated; for any other type Apply returns an error.
 func (u UpdateEntry) Apply(e Entry) (groups []string, username string, err error) {
-	if t := EntryType(e.Type).OrDefault(); t != TypeStandard {
+	if t := e.Type.OrDefault(); t != TypeStandard {
 		return nil, "", errorf("update applies to STANDARD entries only; %s entries are managed by EKS", t)
 	}
 	switch {

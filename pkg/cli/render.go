@@ -21,8 +21,8 @@ type entryDoc struct {
 // two-column field/value table.
 func entryResult(e access.Entry, policies []access.AssociatedPolicy) output.Result {
 	rows := [][]string{
-		{"PRINCIPAL", e.PrincipalARN},
-		{"TYPE", e.Type},
+		{"PRINCIPAL", e.PrincipalARN.String()},
+		{"TYPE", e.Type.String()},
 		{"USERNAME", e.Username},
 		{"GROUPS", strings.Join(e.KubernetesGroups, ",")},
 	}

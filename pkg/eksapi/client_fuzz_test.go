@@ -192,11 +192,11 @@ func FuzzEntryResponse(f *testing.F) {
 		}
 		got.CreatedAt, got.ModifiedAt, got.Revision = time.Time{}, time.Time{}, ""
 		want := access.Entry{
-			ClusterName: jsonString(cluster), PrincipalARN: jsonString(principal),
+			ClusterName: jsonString(cluster), PrincipalARN: access.UncheckedPrincipalARN(jsonString(principal)),
 			KubernetesGroups: []string{jsonString(group)},
 			AccessEntryARN:   jsonString("arn:aws:eks:us-west-2:111122223333:access-entry/" + cluster),
 			Tags:             map[string]string{jsonString(tagKey): jsonString(tagValue)},
-			Username:         jsonString(username), Type: jsonString(typ),
+			Username:         jsonString(username), Type: access.EntryType(jsonString(typ)),
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("DescribeEntry of\n%s\n= %#v\nwant %#v", body, got, want)

@@ -38,7 +38,7 @@ func FuzzPrintEntry(f *testing.F) {
 	f.Fuzz(func(t *testing.T, cluster, principal, username, group, tagKey, tagValue string, created int64) {
 		e := access.Entry{
 			ClusterName:      cluster,
-			PrincipalARN:     principal,
+			PrincipalARN:     access.UncheckedPrincipalARN(principal),
 			KubernetesGroups: []string{group},
 			AccessEntryARN:   "arn:aws:eks:us-west-2:111122223333:access-entry/" + cluster,
 			CreatedAt:        time.UnixMilli(created % (1 << 44)).UTC(), // years 1413-2527: RFC 3339 has four-digit years
@@ -47,7 +47,7 @@ func FuzzPrintEntry(f *testing.F) {
 			Type:             "STANDARD",
 		}
 		describe := output.Table{Header: []string{"FIELD", "VALUE"}, Rows: [][]string{
-			{"PRINCIPAL", e.PrincipalARN}, {"USERNAME", e.Username}, {"GROUPS", group},
+			{"PRINCIPAL", e.PrincipalARN.String()}, {"USERNAME", e.Username}, {"GROUPS", group},
 			{"TAGS", tagKey + "=" + tagValue}, {"CLUSTER", e.ClusterName}, {"CREATED", e.CreatedAt.Format(time.RFC3339)},
 		}}
 		details := output.Table{
@@ -135,7 +135,7 @@ func FuzzQuery(f *testing.F) {
 		var v any
 		if json.Unmarshal(doc, &v) != nil {
 			v = entryDoc{AccessEntry: access.Entry{
-				ClusterName: "demo", PrincipalARN: "arn:aws:iam::111122223333:role/dev",
+				ClusterName: "demo", PrincipalARN: access.UncheckedPrincipalARN("arn:aws:iam::111122223333:role/dev"),
 				KubernetesGroups: []string{"dev", "ops"}, Tags: map[string]string{"team": "a"},
 				Username: "dev:{{SessionName}}", Type: "STANDARD", CreatedAt: time.Unix(1746578565, 0).UTC(),
 			}}
@@ -313,7 +313,7 @@ func checkNoTerminalControls(t *testing.T, format string, out []byte) {
 func checkEntry(t *testing.T, format string, got, printed access.Entry) {
 	t.Helper()
 	want := printed
-	want.ClusterName, want.PrincipalARN, want.Username = jsonString(printed.ClusterName), jsonString(printed.PrincipalARN), jsonString(printed.Username)
+	want.ClusterName, want.PrincipalARN, want.Username = jsonString(printed.ClusterName), access.UncheckedPrincipalARN(jsonString(printed.PrincipalARN.String())), jsonString(printed.Username)
 	want.AccessEntryARN = jsonString(printed.AccessEntryARN)
 	want.KubernetesGroups = []string{jsonString(printed.KubernetesGroups[0])}
 	want.Tags = map[string]string{}

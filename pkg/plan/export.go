@@ -70,11 +70,11 @@ func stated(cluster access.ClusterName, l Live) (Entry, error) {
 }
 
 func entryFromLive(l Live) (Entry, error) {
-	p, err := access.ParsePrincipalARN(l.PrincipalARN)
+	p, err := access.ParsePrincipalARN(l.PrincipalARN.String())
 	if err != nil {
 		return Entry{}, err
 	}
-	t := access.EntryType(l.Type).OrDefault()
+	t := l.Type.OrDefault()
 	e := Entry{Principal: p, Type: t}
 	if !t.IsNode() {
 		e.Groups = slices.Clone(l.KubernetesGroups)

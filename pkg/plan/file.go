@@ -1,11 +1,17 @@
 // Package plan holds eksaccess's desired-state files: the model of an
 // apply file (clusters and the access entries they should have), the
 // loader for eksaccess's own format and eksctl's ClusterConfig, and the
-// writer of the own format.
+// writer of the own format; the planner that compares a file with a
+// cluster's live entries (plan.go), its rendering (render.go), and, for
+// now, the read of the live state and the executor that applies a plan
+// (live.go, apply.go: the only files that reach the network).
 //
-// It is pure: it reads the io.Reader it is given and nothing else, and
-// builds its entries from package access, so every rule of the request
-// model applies to a file too.
+// The file format is pure: Load reads the io.Reader it is given and
+// nothing else. Every rule about an entry is package access's (its
+// rulebook): the loader reads the YAML and says where a value came from,
+// the rules come from access, in the file's words (access.FileWords).
+// Entries are typed from the file to the wire and back (access.PrincipalARN,
+// access.EntryType).
 package plan
 
 import (
@@ -942,34 +948,27 @@ func (l *loader) scope(n *yaml.Node, field string, s schema) (access.Scope, bool
 	return scope, true
 }
 
-// The own format's documents, in the order Marshal writes the keys.
+// The own format's documents, in the order Marshal writes the keys. A
+// policy is an AssociationDoc, the shape a plan's create has too.
 type (
 	fileDoc struct {
-		APIVersion string       `yaml:"apiVersion"`
-		Kind       string       `yaml:"kind"`
-		Owner      string       `yaml:"owner,omitempty"`
-		Clusters   []clusterDoc `yaml:"clusters"`
-		Entries    []entryDoc   `yaml:"entries"`
+		APIVersion string        `yaml:"apiVersion"`
+		Kind       string        `yaml:"kind"`
+		Owner      string        `yaml:"owner,omitempty"`
+		Clusters   []fileCluster `yaml:"clusters"`
+		Entries    []fileEntry   `yaml:"entries"`
 	}
-	clusterDoc struct {
-		Name   string `yaml:"name"`
-		Region string `yaml:"region,omitempty"`
+	fileCluster struct {
+		Name   access.ClusterName `yaml:"name"`
+		Region string             `yaml:"region,omitempty"`
 	}
-	entryDoc struct {
-		PrincipalARN string            `yaml:"principalArn"`
-		Type         string            `yaml:"type,omitempty"`
-		Groups       []string          `yaml:"kubernetesGroups,omitempty"`
-		Username     string            `yaml:"username,omitempty"`
-		Tags         map[string]string `yaml:"tags,omitempty"`
-		Policies     []policyDoc       `yaml:"accessPolicies,omitempty"`
-	}
-	policyDoc struct {
-		PolicyARN string   `yaml:"policyArn"`
-		Scope     scopeDoc `yaml:"accessScope"`
-	}
-	scopeDoc struct {
-		Type       string   `yaml:"type"`
-		Namespaces []string `yaml:"namespaces,omitempty"`
+	fileEntry struct {
+		PrincipalARN access.PrincipalARN `yaml:"principalArn"`
+		Type         access.EntryType    `yaml:"type,omitempty"`
+		Groups       []string            `yaml:"kubernetesGroups,omitempty"`
+		Username     string              `yaml:"username,omitempty"`
+		Tags         map[string]string   `yaml:"tags,omitempty"`
+		Policies     []AssociationDoc    `yaml:"accessPolicies,omitempty"`
 	}
 )
 
@@ -983,28 +982,28 @@ type (
 // Marshal checks it, and fails rather than write a file Load would refuse
 // (no cluster, an entry the request model rejects).
 func (f *File) Marshal() ([]byte, error) {
-	doc := fileDoc{APIVersion: APIVersion, Kind: Kind, Owner: f.Owner, Clusters: []clusterDoc{}, Entries: []entryDoc{}}
+	doc := fileDoc{APIVersion: APIVersion, Kind: Kind, Owner: f.Owner, Clusters: []fileCluster{}, Entries: []fileEntry{}}
 	for _, c := range f.Clusters {
-		doc.Clusters = append(doc.Clusters, clusterDoc{Name: string(c.Name), Region: c.Region})
+		doc.Clusters = append(doc.Clusters, fileCluster(c))
 	}
 	for _, e := range f.Entries {
-		ed := entryDoc{
-			PrincipalARN: e.Principal.String(),
-			Type:         string(e.Type),
+		ed := fileEntry{
+			PrincipalARN: e.Principal,
+			Type:         e.Type,
 			Groups:       slices.Sorted(slices.Values(e.Groups)),
 			Username:     e.Username,
 			Tags:         e.Tags,
 		}
 		for _, p := range e.Policies {
-			ed.Policies = append(ed.Policies, policyDoc{
-				PolicyARN: p.Policy.Name(),
-				Scope:     scopeDoc{Type: string(p.Scope.Type), Namespaces: slices.Sorted(slices.Values(p.Scope.Namespaces))},
+			ed.Policies = append(ed.Policies, AssociationDoc{
+				PolicyARN:   p.Policy.Name(),
+				AccessScope: access.Scope{Type: p.Scope.Type, Namespaces: slices.Sorted(slices.Values(p.Scope.Namespaces))},
 			})
 		}
-		slices.SortFunc(ed.Policies, func(a, b policyDoc) int { return strings.Compare(a.PolicyARN, b.PolicyARN) })
+		slices.SortFunc(ed.Policies, func(a, b AssociationDoc) int { return strings.Compare(a.PolicyARN, b.PolicyARN) })
 		doc.Entries = append(doc.Entries, ed)
 	}
-	slices.SortStableFunc(doc.Entries, func(a, b entryDoc) int { return strings.Compare(a.PrincipalARN, b.PrincipalARN) })
+	slices.SortStableFunc(doc.Entries, func(a, b fileEntry) int { return strings.Compare(a.PrincipalARN.String(), b.PrincipalARN.String()) })
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)

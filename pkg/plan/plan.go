@@ -226,7 +226,7 @@ func CreatesOwnWithoutAdmin(caller string, want []access.CreateEntry, live []Liv
 	}
 	exists := make(map[string]bool, len(live))
 	for _, l := range live {
-		exists[l.PrincipalARN] = true
+		exists[l.PrincipalARN.String()] = true
 	}
 	return slices.ContainsFunc(want, func(w access.CreateEntry) bool {
 		return access.IsCaller(caller, w.Principal) && !exists[w.Principal.String()] && !access.NewEntryAccess(w).ClusterAdmin()
@@ -241,7 +241,7 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 	p := Plan{Cluster: cluster, Region: region, Owner: o.Owner}
 	byPrincipal := make(map[string]*Live, len(live))
 	for i := range live {
-		byPrincipal[live[i].PrincipalARN] = &live[i]
+		byPrincipal[live[i].PrincipalARN.String()] = &live[i]
 	}
 	named := make(map[string]bool, len(want))
 	for i := range want {
@@ -257,7 +257,7 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 	}
 	for i := range live {
 		l := &live[i]
-		if named[l.PrincipalARN] {
+		if named[l.PrincipalARN.String()] {
 			continue
 		}
 		p.Changes = append(p.Changes, planUnnamed(cluster, l, o))
@@ -342,7 +342,7 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 }
 
 func planDelete(cluster access.ClusterName, l *Live, o Options) Change {
-	p := access.UncheckedPrincipalARN(l.PrincipalARN)
+	p := l.PrincipalARN
 	c := Change{Principal: p, Action: ActionKeep, Have: l}
 	c.Prune, c.Reason = PruneDecision(cluster, *l, o)
 	if c.Prune.Deletes() {
@@ -371,8 +371,8 @@ func PruneDecision(cluster access.ClusterName, l Live, o Options) (PruneReason, 
 	switch {
 	case !o.Prune:
 		return PruneNotAsked, "not in the file (--prune would delete it if it belongs to this file)"
-	case access.EntryType(l.Type).IsNode():
-		return PruneNode, "not in the file; a " + l.Type + " entry is never pruned (nodes would stop joining)"
+	case l.Type.IsNode():
+		return PruneNode, "not in the file; a " + l.Type.String() + " entry is never pruned (nodes would stop joining)"
 	case l.Owned() && l.Owner() != o.Owner:
 		return PruneOtherOwner, "not in the file; it belongs to " + OwnerName(l.Owner()) + ", and this file is " + OwnerName(o.Owner) + ": never pruned by this file"
 	case !l.Managed() && !o.PruneUnmanaged:
