@@ -38,8 +38,8 @@ func (l Live) Owner() string { return l.Tags[OwnerTagKey] }
 // tag or an owner tag. Its owner is then Owner().
 func (l Live) Owned() bool { return l.Managed() || l.Owner() != "" }
 
-// OwnerName is owner as plans and messages print it.
-func OwnerName(owner string) string {
+// ownerName is owner as plans and messages print it.
+func ownerName(owner string) string {
 	if owner == "" {
 		return "the default owner (files without owner:)"
 	}
@@ -316,7 +316,7 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 	foreign := have.Owned() && have.Owner() != o.Owner
 	if foreign && have.Owner() == "" && have.Managed() {
 		foreign = false
-		c.Reason = "adopted: apply created it for " + OwnerName("") + "; from now on it belongs to " + OwnerName(o.Owner)
+		c.Reason = "adopted: apply created it for " + ownerName("") + "; from now on it belongs to " + ownerName(o.Owner)
 		d.Changes = append(d.Changes, access.Change{Field: access.FieldTag, Key: OwnerTagKey, Want: o.Owner})
 	}
 	c.Diff = d
@@ -327,7 +327,7 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 		c.Action = ActionRefuse
 		c.Reason = fmt.Sprintf("the entry belongs to %s (tag %s=%s), and this file is %s: a file never changes another owner's entry; "+
 			"state it in one file only, or hand it over: remove it from the other file, and its %s tag (aws eks untag-resource --resource-arn %s --tag-keys %s)",
-			OwnerName(have.Owner()), OwnerTagKey, have.Owner(), OwnerName(o.Owner), OwnerTagKey, have.AccessEntryARN, OwnerTagKey)
+			ownerName(have.Owner()), OwnerTagKey, have.Owner(), ownerName(o.Owner), OwnerTagKey, have.AccessEntryARN, OwnerTagKey)
 	case d.Has(access.FieldType):
 		c.Action = ActionRefuse
 		c.Reason = fmt.Sprintf("the type is %s and cannot change: delete the entry and apply again to re-create it as %s", have.Type, w.Type.OrDefault())
@@ -374,7 +374,7 @@ func PruneDecision(cluster access.ClusterName, l Live, o Options) (PruneReason, 
 	case l.Type.IsNode():
 		return PruneNode, "not in the file; a " + l.Type.String() + " entry is never pruned (nodes would stop joining)"
 	case l.Owned() && l.Owner() != o.Owner:
-		return PruneOtherOwner, "not in the file; it belongs to " + OwnerName(l.Owner()) + ", and this file is " + OwnerName(o.Owner) + ": never pruned by this file"
+		return PruneOtherOwner, "not in the file; it belongs to " + ownerName(l.Owner()) + ", and this file is " + ownerName(o.Owner) + ": never pruned by this file"
 	case !l.Managed() && !o.PruneUnmanaged:
 		return PruneUnmanaged, "not in the file; not managed by eksaccess (no " + ManagedTagKey + "=" + ManagedTagValue + " tag), so --prune leaves it (--prune-unmanaged deletes it)"
 	}
@@ -386,7 +386,7 @@ func PruneDecision(cluster access.ClusterName, l Live, o Options) (PruneReason, 
 	if !l.Managed() {
 		return PruneOrphan, "not in the file; not managed by eksaccess, and --prune-unmanaged deletes it"
 	}
-	return PruneOwn, "not in the file; managed by eksaccess for " + OwnerName(o.Owner) + ", so --prune deletes it"
+	return PruneOwn, "not in the file; managed by eksaccess for " + ownerName(o.Owner) + ", so --prune deletes it"
 }
 
 // ChangedOwnership reports whether live entry now no longer belongs where
