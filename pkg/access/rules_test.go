@@ -16,7 +16,7 @@ func TestWords(t *testing.T) {
 	t.Parallel()
 	file := access.FileWords("kubernetesUsername", "policyARN")
 	role, user := mustPrincipal(t, "arn:aws:iam::111122223333:role/node"), mustPrincipal(t, "arn:aws:iam::111122223333:user/bob")
-	view := assoc(t, "AmazonEKSViewPolicy:cluster")
+	view := mustAssoc(t, "AmazonEKSViewPolicy:cluster")
 	cases := []struct {
 		name       string
 		err        func(access.Words) error
@@ -65,7 +65,7 @@ func TestWords(t *testing.T) {
 		},
 		{
 			name: "Auto Mode entry with another policy", err: func(w access.Words) error {
-				return errors.Join(w.NodeProblems(access.TypeEC2, role, nil, "", []access.PolicyAssociation{assoc(t, "AmazonEKSAutoNodePolicy:cluster"), view})...)
+				return errors.Join(w.NodeProblems(access.TypeEC2, role, nil, "", []access.PolicyAssociation{mustAssoc(t, "AmazonEKSAutoNodePolicy:cluster"), view})...)
 			},
 			flag:  want{"--policy AmazonEKSViewPolicy:cluster cannot be used with --type EC2", "--policy AmazonEKSAutoNodePolicy:cluster"},
 			file:  want{"type EC2 cannot have policy AmazonEKSViewPolicy with scope cluster", "AmazonEKSAutoNodePolicy at cluster scope"},
@@ -73,7 +73,7 @@ func TestWords(t *testing.T) {
 		},
 		{
 			name: "policy of another partition", err: func(w access.Words) error {
-				return w.CheckPolicyPartition(3, mustPrincipal(t, "arn:aws-cn:iam::111122223333:role/a"), assoc(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy").Policy)
+				return w.CheckPolicyPartition(3, mustPrincipal(t, "arn:aws-cn:iam::111122223333:role/a"), mustAssoc(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy").Policy)
 			},
 			flag:  want{`--policy arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy is not in partition "aws-cn" of the principal`, "give the short name AmazonEKSViewPolicy"},
 			file:  want{`policy arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy is not in partition "aws-cn" of the principal`, "write the short name AmazonEKSViewPolicy"},
@@ -170,15 +170,6 @@ func TestServiceLinkedRole(t *testing.T) {
 			t.Errorf("ServiceLinkedRole(%q) = %q, %v; want %q, %v", tc.in, name, ok, tc.name, tc.ok)
 		}
 	}
-}
-
-func assoc(t *testing.T, s string) access.PolicyAssociation {
-	t.Helper()
-	a, err := access.ParsePolicyAssociation(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
 }
 
 // TestEntryJSON: the typed principal and type of an Entry print as the
