@@ -368,7 +368,7 @@ func TestCreateEntryCompare(t *testing.T) {
 	entry := func(mod func(*access.Entry)) access.Entry {
 		e := access.Entry{
 			ClusterName:      "demo",
-			PrincipalARN:     roleARN,
+			PrincipalARN:     access.UncheckedPrincipalARN(roleARN),
 			KubernetesGroups: []string{},
 			Tags:             map[string]string{},
 			Username:         "arn:aws:sts::" + acct + ":assumed-role/admin/{{SessionName}}",
@@ -395,8 +395,8 @@ func TestCreateEntryCompare(t *testing.T) {
 
 		// identity
 		{name: "other cluster", entry: entry(func(e *access.Entry) { e.ClusterName = "prod" }), diffs: []string{`cluster: want "demo", have "prod"`}},
-		{name: "other principal", entry: entry(func(e *access.Entry) { e.PrincipalARN = userARN }), diffs: []string{`principal: want "` + roleARN + `", have "` + userARN + `"`}},
-		{name: "entry without identity fields", entry: entry(func(e *access.Entry) { e.ClusterName, e.PrincipalARN = "", "" })},
+		{name: "other principal", entry: entry(func(e *access.Entry) { e.PrincipalARN = access.UncheckedPrincipalARN(userARN) }), diffs: []string{`principal: want "` + roleARN + `", have "` + userARN + `"`}},
+		{name: "entry without identity fields", entry: entry(func(e *access.Entry) { e.ClusterName, e.PrincipalARN = "", access.PrincipalARN{} })},
 		{name: "unset type is STANDARD", entry: entry(nil), req: access.CreateEntry{Type: ""}},
 		{name: "entry without type is STANDARD", entry: entry(func(e *access.Entry) { e.Type = "" }), req: access.CreateEntry{Type: access.TypeStandard}},
 		{name: "type differs", entry: entry(func(e *access.Entry) { e.Type = "EC2_LINUX" }), diffs: []string{"type: want STANDARD, have EC2_LINUX"}},
@@ -512,7 +512,7 @@ func TestCreateEntryCompare(t *testing.T) {
 		{
 			name:  "short names take the principal's partition",
 			req:   access.CreateEntry{Principal: cnRole, Policies: mustAssocs(t, "AmazonEKSViewPolicy")},
-			entry: entry(func(e *access.Entry) { e.PrincipalARN = cnRole.String() }),
+			entry: entry(func(e *access.Entry) { e.PrincipalARN = cnRole }),
 			have:  []access.AssociatedPolicy{assoc(cnView, clusterScope)},
 		},
 		{

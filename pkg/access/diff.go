@@ -22,6 +22,10 @@ const (
 	FieldUsername  Field = "username" // UpdateAccessEntry
 	FieldGroups    Field = "groups"   // UpdateAccessEntry
 	FieldTag       Field = "tag"      // TagResource, UntagResource
+
+	// FieldPolicies is the entry's access policies, in the errors of the
+	// rules (Error.Field); Compare reports policies as PolicyChanges.
+	FieldPolicies Field = "policies"
 )
 
 // Change is one field in which an existing entry differs from the request.
@@ -159,10 +163,10 @@ func (r CreateEntry) Compare(e Entry, have []AssociatedPolicy) Diff {
 	if e.ClusterName != "" && e.ClusterName != string(r.Cluster) {
 		change(FieldCluster, string(r.Cluster), e.ClusterName)
 	}
-	if e.PrincipalARN != "" && e.PrincipalARN != r.Principal.String() {
-		change(FieldPrincipal, r.Principal.String(), e.PrincipalARN)
+	if !e.PrincipalARN.IsZero() && !e.PrincipalARN.Equal(r.Principal) {
+		change(FieldPrincipal, r.Principal.String(), e.PrincipalARN.String())
 	}
-	if want, got := r.Type.OrDefault(), EntryType(e.Type).OrDefault(); want != got {
+	if want, got := r.Type.OrDefault(), e.Type.OrDefault(); want != got {
 		change(FieldType, string(want), string(got))
 	}
 	if r.Username != "" && r.Username != e.Username {
@@ -245,7 +249,7 @@ func tagChanges(want, have map[string]string) []Change {
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		w, inWant := want[k]
 		h, inHave := have[k]
-		if isAWSReserved(k) || inWant && inHave && w == h || !inWant && IsApplyTag(k, h) {
+		if IsAWSTag(k) || inWant && inHave && w == h || !inWant && IsApplyTag(k, h) {
 			continue
 		}
 		c := Change{Field: FieldTag, Key: k}

@@ -24,7 +24,7 @@ func TestCompareStructure(t *testing.T) {
 		Policies: mustAssocs(t, "AmazonEKSViewPolicy:namespace=dev", editARN, "AmazonEKSClusterAdminPolicy"),
 	}
 	entry := access.Entry{
-		ClusterName: "prod", PrincipalARN: userARN, Type: "EC2", Username: "y",
+		ClusterName: "prod", PrincipalARN: access.UncheckedPrincipalARN(userARN), Type: "EC2", Username: "y",
 		KubernetesGroups: []string{"c"}, Tags: map[string]string{"team": "b", "old": "1", "aws:x": "y"},
 	}
 	have := []access.AssociatedPolicy{
@@ -107,7 +107,7 @@ func TestCompareStructure(t *testing.T) {
 func TestDiffEmpty(t *testing.T) {
 	t.Parallel()
 	req := access.CreateEntry{Cluster: "demo", Principal: mustPrincipal(t, roleARN), Policies: mustAssocs(t, "AmazonEKSViewPolicy")}
-	entry := access.Entry{ClusterName: "demo", PrincipalARN: roleARN, Type: "STANDARD"}
+	entry := access.Entry{ClusterName: "demo", PrincipalARN: access.UncheckedPrincipalARN(roleARN), Type: "STANDARD"}
 	tests := []struct {
 		name                  string
 		have                  []access.AssociatedPolicy

@@ -3,6 +3,16 @@
 // tags, policy references and scopes) and the result types the commands
 // print.
 //
+// It is the one rulebook of an entry: every rule about a principal, a
+// type, a username, a group, a tag, a policy or a scope lives here, and
+// the flags, the apply-file loader (package plan) and the aws-auth import
+// (package awsauth) call it. The rules of an entry's fields (reserved
+// prefixes, session variables, node types, a policy's partition, the
+// default username) are in rules.go; they name the field in the caller's
+// words (Words: flags or a file's keys) and say which field a problem is
+// about (Error.Field), so that each caller adds only where the value came
+// from.
+//
 // It is pure: no SDK service packages, no cobra, no I/O. Single-value rules
 // run in the Set methods (so the types double as pflag.Value flag values and
 // a bad flag fails at parse time naming the flag); rules that span fields

@@ -25,7 +25,6 @@ func hasReservedPrefix(s string) bool {
 // to change on the entry EKS would make from it.
 func FuzzCreateEntry(f *testing.F) {
 	f.Fuzz(func(t *testing.T, cluster, principal, typ, group1, group2, username, tag, policy string) {
-		skipKnownFinding(t, "FuzzCreateEntry", cluster, principal, typ, group1, group2, username, tag, policy)
 		r := access.CreateEntry{
 			Cluster:  access.ClusterName(cluster),
 			Type:     access.EntryType(typ),
@@ -60,11 +59,11 @@ func FuzzCreateEntry(f *testing.F) {
 		// what r asks for.
 		e := access.Entry{
 			ClusterName:      cluster,
-			PrincipalARN:     r.Principal.String(),
+			PrincipalARN:     r.Principal,
 			KubernetesGroups: r.Groups,
 			Username:         r.Username,
 			Tags:             r.Tags,
-			Type:             string(r.Type.OrDefault()),
+			Type:             r.Type.OrDefault(),
 		}
 		var have []access.AssociatedPolicy
 		for _, p := range r.Policies {
@@ -82,7 +81,6 @@ func FuzzCreateEntry(f *testing.F) {
 // for (groups never nil).
 func FuzzUpdateEntry(f *testing.F) {
 	f.Fuzz(func(t *testing.T, cluster, principal, group1, group2, username string, flags uint8) {
-		skipKnownFinding(t, "FuzzUpdateEntry", cluster, principal, group1, group2, username, flags)
 		u := access.UpdateEntry{
 			Cluster:     access.ClusterName(cluster),
 			Groups:      access.NormalizeGroups([]string{group1, group2}),

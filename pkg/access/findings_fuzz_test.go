@@ -2,8 +2,6 @@ package access_test
 
 import (
 	"errors"
-	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -16,38 +14,6 @@ import (
 // lives next to the tests of what it fuzzes (principal_fuzz_test.go, ...);
 // `make fuzz` runs them all, and plain `go test` runs their seed corpora
 // (testdata/fuzz/FuzzXxx/).
-
-// knownFindings are fuzz inputs that still break a property, keyed by
-// fuzzInput(target, args...) (the corpus file's values, in order), with
-// what goes wrong and where it is fixed.
-// Their corpus files stay as regression tests: remove the entry once the
-// fix is merged, and the input must pass.
-var knownFindings = map[string]string{}
-
-// skipKnownFinding skips the test when target's input is a known finding.
-func skipKnownFinding(t *testing.T, target string, args ...any) {
-	t.Helper()
-	if what, ok := knownFindings[fuzzInput(target, args...)]; ok {
-		t.Skip("known finding: " + what)
-	}
-}
-
-// fuzzInput spells one input of a target the way knownFindings keys it:
-// FuzzTags("a=\x00", "").
-func fuzzInput(target string, args ...any) string {
-	parts := make([]string, len(args))
-	for i, a := range args {
-		switch a := a.(type) {
-		case string:
-			parts[i] = strconv.Quote(a)
-		case []byte:
-			parts[i] = "[]byte(" + strconv.Quote(string(a)) + ")"
-		default:
-			parts[i] = fmt.Sprint(a)
-		}
-	}
-	return target + "(" + strings.Join(parts, ", ") + ")"
-}
 
 // wantValidationError fails unless err is the package's kind of error:
 // every error in its errors.Join tree an *access.Error with a message.

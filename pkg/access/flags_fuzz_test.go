@@ -15,7 +15,6 @@ import (
 // *access.Error and keeps the previous value.
 func FuzzClusterNameAndType(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
-		skipKnownFinding(t, "FuzzClusterNameAndType", s)
 
 		c := access.ClusterName("previous")
 		if err := c.Set(s); err != nil {

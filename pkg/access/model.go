@@ -27,6 +27,10 @@ import (
 type Error struct {
 	msg  string
 	hint string
+	// field and index say which field of an entry the problem is about
+	// (see Field); the rules of rules.go set them.
+	field Field
+	index int
 }
 
 // newError returns an *Error with message msg and hint hint ("" for none).
@@ -47,6 +51,12 @@ func prefixed(prefix string, err error) error {
 }
 
 func (e *Error) Error() string { return e.msg }
+
+// Field is the field of an entry the problem is about, "" when the rule
+// is not about one field; index is the item of a list field (a group, a
+// policy), -1 for the field as a whole. A caller that reads the entry
+// from a file places the problem at that field's line.
+func (e *Error) Field() (field Field, index int) { return e.field, e.index }
 
 // Hint is what the user should do instead ("" when there is nothing to add).
 func (e *Error) Hint() string { return e.hint }

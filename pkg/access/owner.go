@@ -54,7 +54,7 @@ func CheckOwner(s string) error {
 			return newError("owner "+Quote(s)+" has "+Quote(string(r))+": use letters, digits and . _ - : / = + @", hint)
 		}
 	}
-	if isAWSReserved(s) {
+	if IsAWSTag(s) {
 		return newError("owner "+Quote(s)+" is reserved: tag values beginning with "+Quote(reservedTagPrefix)+" are for AWS use", hint)
 	}
 	// The rule every tag obeys, as a backstop.

@@ -19,8 +19,8 @@ const (
 
 // Scope is where an access policy applies.
 type Scope struct {
-	Type       ScopeType `json:"type"`
-	Namespaces []string  `json:"namespaces"`
+	Type       ScopeType `json:"type" yaml:"type"`
+	Namespaces []string  `json:"namespaces" yaml:"namespaces,omitempty"` // in an apply file, left out when empty
 }
 
 const (

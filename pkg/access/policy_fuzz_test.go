@@ -12,7 +12,6 @@ import (
 // ARN in any partition is an access-policy ARN of that name.
 func FuzzPolicyRef(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
-		skipKnownFinding(t, "FuzzPolicyRef", s)
 		ref, err := access.ParsePolicyRef(s)
 		if err != nil {
 			wantValidationError(t, err)
@@ -59,7 +58,6 @@ func checkPolicyRef(t *testing.T, s string, ref access.PolicyRef) {
 // String(); a rejected one is an *access.Error and the zero Scope.
 func FuzzScope(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
-		skipKnownFinding(t, "FuzzScope", s)
 		scope, err := access.ParseScope(s)
 		if err != nil {
 			wantValidationError(t, err)
@@ -96,7 +94,6 @@ func checkScope(t *testing.T, from string, scope access.Scope) {
 // a separator or a space.
 func FuzzScopeValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, typ, ns1, ns2 string) {
-		skipKnownFinding(t, "FuzzScopeValidate", typ, ns1, ns2)
 		for _, scope := range []access.Scope{
 			{Type: access.ScopeType(typ)},
 			{Type: access.ScopeType(typ), Namespaces: []string{ns1}},
@@ -132,7 +129,6 @@ func FuzzScopeValidate(f *testing.F) {
 // appends nothing.
 func FuzzPolicyAssociation(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
-		skipKnownFinding(t, "FuzzPolicyAssociation", s)
 		a, err := access.ParsePolicyAssociation(s)
 
 		var list access.PolicyAssociations

@@ -165,11 +165,37 @@ func checkPartition(s, partition string) error {
 	return nil
 }
 
+// ServiceLinkedRole reports whether s is the ARN of a service-linked role
+// (role/aws-service-role/...), which EKS takes no access entry for, and
+// returns the role's name. ParsePrincipalARN refuses such ARNs; this tells
+// them apart for a caller that reports them otherwise (the aws-auth import).
+func ServiceLinkedRole(s string) (name string, ok bool) {
+	a, err := arn.Parse(s)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/aws-service-role/") {
+		return "", false
+	}
+	return a.Resource[strings.LastIndexByte(a.Resource, '/')+1:], true
+}
+
 // String returns the ARN as given ("" when unset).
 func (p PrincipalARN) String() string { return p.raw }
 
 // Type names the flag's value in help (pflag.Value).
 func (p PrincipalARN) Type() string { return "arn" }
+
+// MarshalText writes the ARN as given, so an Entry prints its principal
+// as a string in JSON and YAML.
+func (p PrincipalARN) MarshalText() ([]byte, error) { return []byte(p.raw), nil }
+
+// UnmarshalText reads an ARN as EKS (or a document eksaccess printed)
+// has it, unchecked: see UncheckedPrincipalARN.
+func (p *PrincipalARN) UnmarshalText(b []byte) error {
+	*p = UncheckedPrincipalARN(string(b))
+	return nil
+}
+
+// Equal reports whether p and o are the same ARN, as given.
+func (p PrincipalARN) Equal(o PrincipalARN) bool { return p.raw == o.raw }
 
 // IsZero reports whether no ARN was set.
 func (p PrincipalARN) IsZero() bool { return p.raw == "" }
@@ -179,6 +205,21 @@ func (p PrincipalARN) IsRole() bool { return strings.HasPrefix(p.parsed.Resource
 
 // IsUser reports whether the principal is an IAM user.
 func (p PrincipalARN) IsUser() bool { return strings.HasPrefix(p.parsed.Resource, "user/") }
+
+// Name is the role's or user's name, without its path.
+func (p PrincipalARN) Name() string {
+	return p.parsed.Resource[strings.LastIndexByte(p.parsed.Resource, '/')+1:]
+}
+
+// Path is the role's or user's IAM path without the slashes around it
+// ("" for none, "dev" for role/dev/admin).
+func (p PrincipalARN) Path() string {
+	_, rest, _ := strings.Cut(p.parsed.Resource, "/")
+	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
+		return rest[:i]
+	}
+	return ""
+}
 
 // Partition is the ARN's partition (aws, aws-cn, aws-us-gov).
 func (p PrincipalARN) Partition() string { return p.parsed.Partition }
@@ -239,8 +280,7 @@ func (p PrincipalARN) LikelySSOARN() (likely PrincipalARN, ok bool) {
 	if p.Verify() == nil {
 		return PrincipalARN{}, false
 	}
-	name := p.parsed.Resource[strings.LastIndexByte(p.parsed.Resource, '/')+1:]
-	full := arn.ARN{Partition: p.Partition(), Service: "iam", AccountID: p.Account(), Resource: "role/" + ssoPath + name}
+	full := arn.ARN{Partition: p.Partition(), Service: "iam", AccountID: p.Account(), Resource: "role/" + ssoPath + p.Name()}
 	likely, err := ParsePrincipalARN(full.String())
 	return likely, err == nil
 }

@@ -38,7 +38,7 @@ func (t *Tags) Set(s string) error {
 	if several := severalTags(k, v); several != nil {
 		flags := make([]string, len(several))
 		for i, kv := range several {
-			flags[i] = "--tag " + shellWord(kv)
+			flags[i] = "--tag " + ShellWord(kv)
 		}
 		return newError(fmt.Sprintf("tag %s looks like several tags in one", Quote(s)), "give --tag once per tag: "+strings.Join(flags, " "))
 	}
@@ -88,9 +88,9 @@ func severalTags(k, v string) []string {
 	return out
 }
 
-// shellWord quotes s for a POSIX shell when it needs it, so a hint can be
-// pasted as it is.
-func shellWord(s string) string {
+// ShellWord quotes s for a POSIX shell when it needs it, so a hint that
+// shows a command line can be pasted as it is.
+func ShellWord(s string) string {
 	safe := func(r rune) bool {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
 	}
@@ -149,16 +149,18 @@ func checkTag(k, v string) error {
 		return errorf("tag key %s is %d characters; the limit is %d", Quote(k), utf8.RuneCountInString(k), maxTagKey)
 	case utf8.RuneCountInString(v) > maxTagValue:
 		return errorf("value of tag %s is %d characters; the limit is %d", Quote(k), utf8.RuneCountInString(v), maxTagValue)
-	case isAWSReserved(k):
+	case IsAWSTag(k):
 		return errorf("tag key %s is reserved: keys beginning with %q are for AWS use", Quote(k), reservedTagPrefix)
-	case isAWSReserved(v):
+	case IsAWSTag(v):
 		return errorf("value of tag %s is reserved: values beginning with %q are for AWS use", Quote(k), reservedTagPrefix)
 	}
 	return nil
 }
 
-// isAWSReserved reports whether s begins with "aws:" in any case.
-func isAWSReserved(s string) bool { return hasPrefixFold(s, reservedTagPrefix) }
+// IsAWSTag reports whether s begins with "aws:" in any case: a tag key
+// (or value) reserved for AWS, which no request may set and which export
+// and apply leave alone.
+func IsAWSTag(s string) bool { return hasPrefixFold(s, reservedTagPrefix) }
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)

@@ -6,17 +6,19 @@ import (
 
 // Entry is an access entry as EKS returns it. The JSON keys are the EKS
 // API's (and the AWS CLI's), so `--query accessEntry.accessEntryArn` means
-// what it means to `aws eks`.
+// what it means to `aws eks`. The principal and the type are typed as in a
+// request: the principal as EKS has it (UncheckedPrincipalARN), the type
+// as EKS names it (a type newer than eksaccess is kept as it is).
 type Entry struct {
 	ClusterName      string            `json:"clusterName"`
-	PrincipalARN     string            `json:"principalArn"`
+	PrincipalARN     PrincipalARN      `json:"principalArn"`
 	KubernetesGroups []string          `json:"kubernetesGroups"`
 	AccessEntryARN   string            `json:"accessEntryArn"`
 	CreatedAt        time.Time         `json:"createdAt,omitzero"`
 	ModifiedAt       time.Time         `json:"modifiedAt,omitzero"`
 	Tags             map[string]string `json:"tags"`
 	Username         string            `json:"username"`
-	Type             string            `json:"type"`
+	Type             EntryType         `json:"type"`
 
 	// Revision changes with every write of the entry: modifiedAt as EKS
 	// sent it, to the nanosecond (CreatedAt and ModifiedAt are printed to

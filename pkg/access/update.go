@@ -41,15 +41,15 @@ func (u UpdateEntry) Validate() error {
 		if len(u.Groups) == 0 {
 			errs = append(errs, newError("--group has no group name", "use --no-groups to remove every group"))
 		}
-		for _, g := range u.Groups {
-			errs = append(errs, checkGroup(g))
+		for i, g := range u.Groups {
+			errs = append(errs, FlagWords.CheckGroup(i, g))
 		}
 	}
 	if u.SetUsername {
 		if u.Username == "" {
 			errs = append(errs, errorf("--username is empty"))
 		} else {
-			errs = append(errs, checkUsername(u.Username))
+			errs = append(errs, FlagWords.CheckUsername(u.Username))
 		}
 	}
 	return errors.Join(errs...)
@@ -69,7 +69,7 @@ func (u UpdateEntry) Warnings() []string {
 // that "no groups" is sent as an empty list. Only STANDARD entries can be
 // updated; for any other type Apply returns an error.
 func (u UpdateEntry) Apply(e Entry) (groups []string, username string, err error) {
-	if t := EntryType(e.Type).OrDefault(); t != TypeStandard {
+	if t := e.Type.OrDefault(); t != TypeStandard {
 		return nil, "", errorf("update applies to STANDARD entries only; %s entries are managed by EKS", t)
 	}
 	switch {

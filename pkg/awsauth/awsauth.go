@@ -8,7 +8,9 @@
 // its gaps: Fargate and hybrid-node rows are recognised, groups next to
 // system:masters are kept, usernames the access-entry API would reject are
 // fixed or left out (and said so), malformed ARNs are reported, never a
-// panic.
+// panic. Every rule about an entry (ARNs, reserved prefixes, session
+// variables, default usernames) is package access's; this package only
+// decides what to make of a row.
 package awsauth
 
 import (
@@ -127,34 +129,9 @@ func plural(n int, one, more string) string {
 }
 
 // Error is a problem that makes the file unusable: not an aws-auth
-// ConfigMap, or not YAML. It names the file and, where known, the line.
-type Error struct {
-	File  string
-	Line  int
-	Field string
-	Err   error
-	hint  string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// Hint is what the user should do ("" for nothing); the CLI prints it as
-// "hint: ...".
-func (e *Error) Hint() string { return e.hint }
+// ConfigMap, or not YAML. It names the file and, where known, the line;
+// its Hint says what to do.
+type Error = yamlerr.Error
 
 const getHint = "give the ConfigMap as kubectl prints it: kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml"
 
@@ -182,7 +159,7 @@ func Convert(name string, r io.Reader) (*Result, error) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, &Error{File: name, Err: fmt.Errorf("file larger than %d MiB", MaxFileSize>>20), hint: getHint}
+		return nil, &Error{File: name, Err: yamlerr.Problem(getHint, "file larger than %d MiB", MaxFileSize>>20)}
 	}
 	c := &converter{name: name}
 	root, err := c.document(data)
@@ -235,7 +212,7 @@ func (c *converter) fail(n *yaml.Node, field, hint, format string, args ...any) 
 	if n != nil {
 		line = n.Line
 	}
-	return &Error{File: c.name, Line: line, Field: field, Err: fmt.Errorf(format, args...), hint: hint}
+	return &Error{File: c.name, Line: line, Field: field, Err: yamlerr.Problem(hint, format, args...)}
 }
 
 // document parses data as one YAML document, no deeper than maxDepth.
@@ -256,7 +233,7 @@ func (c *converter) document(data []byte) (*yaml.Node, error) {
 	default:
 		return nil, c.fail(&next, "", getHint, `more than one YAML document ("---")`)
 	}
-	if n := tooDeep(&doc); n != nil {
+	if n := yamlerr.TooDeep(&doc, maxDepth); n != nil {
 		return nil, c.fail(n, "", "", "nested deeper than %d levels", maxDepth)
 	}
 	if len(doc.Content) == 0 {
@@ -273,26 +250,7 @@ func (c *converter) syntax(data []byte, err error) error {
 	if hint == "" {
 		hint = getHint
 	}
-	return &Error{File: c.name, Line: line, Err: errors.New(problem), hint: hint}
-}
-
-func tooDeep(doc *yaml.Node) *yaml.Node {
-	type item struct {
-		n     *yaml.Node
-		depth int
-	}
-	stack := []item{{doc, 0}}
-	for len(stack) > 0 {
-		it := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if it.depth > maxDepth {
-			return it.n
-		}
-		for _, ch := range it.n.Content {
-			stack = append(stack, item{ch, it.depth + 1})
-		}
-	}
-	return nil
+	return &Error{File: c.name, Line: line, Err: yamlerr.Problem(hint, "%s", problem)}
 }
 
 // plain checks that n may be read: no anchors or aliases (kubectl never
@@ -430,14 +388,10 @@ func (c *converter) configMap(root *yaml.Node) (map[string]*yaml.Node, error) {
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
 
+// kindName names what n is, in "not a YAML %s".
 func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "mapping"
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.ScalarNode:
-		return "string"
+	if name, ok := map[yaml.Kind]string{yaml.MappingNode: "mapping", yaml.SequenceNode: "list", yaml.ScalarNode: "string"}[n.Kind]; ok {
+		return name
 	}
 	return "document"
 }
@@ -471,14 +425,14 @@ func (c *converter) section(key string, v *yaml.Node) error {
 		// they are the file's, shifted. Other styles (JSON's "...") hold
 		// the rows on one line of the file.
 		if n > 0 && v.Style == yaml.LiteralStyle {
-			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: errors.New(problem), hint: hint}
+			return &Error{File: c.name, Line: v.Line + n, Field: field, Err: yamlerr.Problem(hint, "%s", problem)}
 		}
 		if n > 0 {
 			return c.fail(v, field, hint, "%s (line %d of the %s string)", problem, n, key)
 		}
 		return c.fail(v, field, hint, "%s (in the %s string)", problem, key)
 	}
-	if n := tooDeep(&doc); n != nil {
+	if n := yamlerr.TooDeep(&doc, maxDepth); n != nil {
 		return c.fail(v, field, "", "nested deeper than %d levels", maxDepth)
 	}
 	if len(doc.Content) == 0 {
@@ -682,8 +636,8 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 		row.What = fmt.Sprintf(format, args...)
 		c.res.Rows = append(c.res.Rows, row)
 	}
-	if isServiceLinked(arnText) {
-		skip("it is not migratable: %s is a service-linked role, and EKS does not allow access entries for service-linked roles", roleName(arnText))
+	if name, ok := access.ServiceLinkedRole(arnText); ok {
+		skip("it is not migratable: %s is a service-linked role, and EKS does not allow access entries for service-linked roles", name)
 		return
 	}
 	p, err := access.ParsePrincipalARN(arnText)
@@ -699,7 +653,7 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 	if likely, ok := p.LikelySSOARN(); ok {
 		// aws-auth names IAM Identity Center roles without their path; an
 		// access entry needs it, and a file without it does not apply.
-		row.Notes = append(row.Notes, fmt.Sprintf("an IAM Identity Center role without its path: written as %s; check it with aws iam get-role --role-name %s --query Role.Arn (the path may also hold your Identity Center instance's region)", likely, principalName(p)))
+		row.Notes = append(row.Notes, fmt.Sprintf("an IAM Identity Center role without its path: written as %s; check it with aws iam get-role --role-name %s --query Role.Arn (the path may also hold your Identity Center instance's region)", likely, p.Name()))
 		p = likely
 	}
 
@@ -722,39 +676,38 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 
 // node converts a node role (username system:node:{{EC2PrivateDNSName}}).
 func (c *converter) node(row Row, p access.PrincipalARN, groups []string) {
-	if !p.IsRole() {
-		row.Outcome = Skipped
-		row.What = "its username is " + nodeUsername + ", which only node roles have, but it is not a role"
-		c.res.Rows = append(c.res.Rows, row)
-		return
-	}
 	t := access.TypeEC2Linux
 	if slices.Contains(groups, windowsGroup) {
 		t = access.TypeEC2Windows
 	}
-	if extra := without(groups, "system:bootstrappers", "system:nodes", windowsGroup); len(extra) > 0 {
-		row.Notes = append(row.Notes, fmt.Sprintf("groups %s dropped: EKS sets the groups of node entries", strings.Join(extra, ", ")))
-	}
-	row.Notes = append(row.Notes, "if this role belongs to a managed node group, EKS created this entry itself when access entries were turned on, and apply finds it in place; self-managed and Karpenter nodes need it")
-	c.add(row, access.CreateEntry{Principal: p, Type: t},
+	c.nodeRole(row, p, t, nodeUsername, without(groups, "system:bootstrappers", "system:nodes", windowsGroup),
+		"if this role belongs to a managed node group, EKS created this entry itself when access entries were turned on, and apply finds it in place; self-managed and Karpenter nodes need it",
 		fmt.Sprintf("%s: a node role (username %s)", t, nodeUsername))
 }
 
 // hybrid converts an EKS Hybrid Nodes role (username
 // system:node:{{SessionName}} without system:node-proxier).
 func (c *converter) hybrid(row Row, p access.PrincipalARN, groups []string) {
+	c.nodeRole(row, p, access.TypeHybridLinux, sessionUsername, without(groups, "system:bootstrappers", "system:nodes"),
+		"a HYBRID_LINUX entry needs a cluster with remote networks for hybrid nodes; if this role is something else, change its type in the file",
+		fmt.Sprintf("%s: an EKS Hybrid Nodes role (username %s without %s)", access.TypeHybridLinux, sessionUsername, proxierGroup))
+}
+
+// nodeRole converts a row whose username only node roles have into a node
+// entry of type t: EKS sets its groups, so extra groups are dropped (and
+// said so).
+func (c *converter) nodeRole(row Row, p access.PrincipalARN, t access.EntryType, username string, extra []string, note, what string) {
 	if !p.IsRole() {
 		row.Outcome = Skipped
-		row.What = "its username is " + sessionUsername + ", which only node roles have, but it is not a role"
+		row.What = "its username is " + username + ", which only node roles have, but it is not a role"
 		c.res.Rows = append(c.res.Rows, row)
 		return
 	}
-	if extra := without(groups, "system:bootstrappers", "system:nodes"); len(extra) > 0 {
+	if len(extra) > 0 {
 		row.Notes = append(row.Notes, fmt.Sprintf("groups %s dropped: EKS sets the groups of node entries", strings.Join(extra, ", ")))
 	}
-	row.Notes = append(row.Notes, "a HYBRID_LINUX entry needs a cluster with remote networks for hybrid nodes; if this role is something else, change its type in the file")
-	c.add(row, access.CreateEntry{Principal: p, Type: access.TypeHybridLinux},
-		fmt.Sprintf("%s: an EKS Hybrid Nodes role (username %s without %s)", access.TypeHybridLinux, sessionUsername, proxierGroup))
+	row.Notes = append(row.Notes, note)
+	c.add(row, access.CreateEntry{Principal: p, Type: t}, what)
 }
 
 // standard converts any other row: system:masters becomes the cluster
@@ -767,7 +720,7 @@ func (c *converter) standard(row Row, p access.PrincipalARN, username string, gr
 		switch {
 		case g == mastersGroup:
 			admin = true
-		case reservedPrefix(g) != "":
+		case access.ReservedPrefix(g) != "":
 			dropped = append(dropped, g)
 		default:
 			e.Groups = append(e.Groups, g)
@@ -784,7 +737,7 @@ func (c *converter) standard(row Row, p access.PrincipalARN, username string, gr
 	}
 	if len(dropped) > 0 {
 		row.Notes = append(row.Notes, fmt.Sprintf("%s %s dropped: access entries cannot carry groups beginning with %s; bind the RBAC role to one of the other groups, or to the username",
-			plural(len(dropped), "group", "groups"), strings.Join(dropped, ", "), strings.Join(reservedPrefixes, ", ")))
+			plural(len(dropped), "group", "groups"), strings.Join(dropped, ", "), access.ReservedPrefixes()))
 	}
 	e.Username = c.username(&row, p, username)
 
@@ -810,18 +763,18 @@ func (c *converter) standard(row Row, p access.PrincipalARN, username string, gr
 // or "" (the EKS default) when the access-entry rules reject it and no
 // fix exists. It notes what it changed.
 func (c *converter) username(row *Row, p access.PrincipalARN, u string) string {
-	if u == "" || validUsername(p, u) {
+	if u == "" || access.FlagWords.CheckUsername(u) == nil {
 		if v := unpromised(u); v != "" {
 			row.Notes = append(row.Notes, fmt.Sprintf("username %q uses %s, which the access-entry docs do not promise to render (they name {{SessionName}} and {{SessionNameRaw}}); check the username in the cluster's audit log after apply", u, v))
 		}
 		return u
 	}
-	if prefix := reservedPrefix(u); prefix != "" {
+	if prefix := access.ReservedPrefix(u); prefix != "" {
 		row.Notes = append(row.Notes, fmt.Sprintf("username %q left out, so EKS's default applies (%s): access entries reject usernames beginning with %q; RBAC bindings that name %q need the new name",
 			u, defaultUsername(p), prefix, u))
 		return ""
 	}
-	if fix := fixSession(p, u); fix != "" && validUsername(p, fix) {
+	if fix := fixSession(p, u); fix != "" && access.FlagWords.CheckUsername(fix) == nil {
 		row.Notes = append(row.Notes, fmt.Sprintf("username %q became %q: access entries need a \":\" before {{SessionName}}; RBAC bindings that name the old username need the new one", u, fix))
 		return fix
 	}
@@ -829,29 +782,17 @@ func (c *converter) username(row *Row, p access.PrincipalARN, u string) string {
 	return ""
 }
 
-// validUsername asks the request model whether u is a valid username.
-func validUsername(p access.PrincipalARN, u string) bool {
-	return access.CreateEntry{Cluster: "x", Principal: p, Username: u}.Validate() == nil
-}
-
-var sessionVars = []string{"{{SessionName}}", "{{SessionNameRaw}}"}
-
 // fixSession puts the ":" access entries need before the first session
 // variable: it takes the place of a separator that is there ("admin-"),
 // or is added; a username that begins with the variable gets the
 // principal's name in front.
 func fixSession(p access.PrincipalARN, u string) string {
-	first := -1
-	for _, v := range sessionVars {
-		if i := strings.Index(u, v); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
-	}
+	first, _ := access.SessionVariable(u)
 	switch {
 	case first < 0:
 		return ""
 	case first == 0:
-		return principalName(p) + ":" + u
+		return p.Name() + ":" + u
 	case strings.ContainsRune("-_.@=,+", rune(u[first-1])):
 		return u[:first-1] + ":" + u[first:]
 	}
@@ -869,22 +810,13 @@ func unpromised(u string) string {
 	return ""
 }
 
+// defaultUsername names, for the report, the username EKS picks
+// (access.DefaultUsername).
 func defaultUsername(p access.PrincipalARN) string {
 	if p.IsRole() {
-		return fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/{{SessionName}}", p.Partition(), p.Account(), principalName(p))
+		return access.DefaultUsername(p)
 	}
 	return "the user's ARN"
-}
-
-var reservedPrefixes = []string{"system:", "eks:", "aws:", "amazon:", "iam:"}
-
-func reservedPrefix(s string) string {
-	for _, p := range reservedPrefixes {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
-			return p
-		}
-	}
-	return ""
 }
 
 // add appends a mapped row and its entry, once the request model accepts
@@ -938,7 +870,7 @@ func (c *converter) finish() {
 			continue
 		}
 		entries = append(entries, e)
-		if _, rest, isRole := strings.Cut(e.Principal.String(), ":role/"); isRole && !strings.Contains(rest, "/") {
+		if e.Principal.IsRole() && e.Principal.Path() == "" {
 			roles++
 		}
 	}
@@ -957,14 +889,3 @@ func without(list []string, drop ...string) []string {
 	}
 	return out
 }
-
-// isServiceLinked reports whether arn names a service-linked role.
-func isServiceLinked(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && parts[2] == "iam" && strings.HasPrefix(parts[5], "role/aws-service-role/")
-}
-
-func roleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
-
-// principalName is the role's or user's name, without its path.
-func principalName(p access.PrincipalARN) string { return roleName(p.String()) }

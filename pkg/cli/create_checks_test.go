@@ -269,7 +269,7 @@ func TestConflictHints(t *testing.T) {
 		return access.CreateEntry{Cluster: "demo", Principal: mustPrincipal(t, devRole)}
 	}
 	existing := access.Entry{
-		ClusterName: "demo", PrincipalARN: devRole, Type: "STANDARD", AccessEntryARN: entryARN,
+		ClusterName: "demo", PrincipalARN: access.UncheckedPrincipalARN(devRole), Type: "STANDARD", AccessEntryARN: entryARN,
 		Username: "u", KubernetesGroups: []string{"dev"}, Tags: map[string]string{"team": "b", "old": "1"},
 	}
 	target := "--cluster demo --principal " + devRole

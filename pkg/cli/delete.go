@@ -80,7 +80,7 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 	if err := guardLockout(ctx, client, o.entryTarget, o.force, &entry, fmt.Sprintf("delete access entry %s in cluster %s", o.principal, o.cluster), gone); err != nil {
 		return err
 	}
-	typ := access.EntryType(entry.Type).OrDefault()
+	typ := entry.Type.OrDefault()
 	if typ.IsNode() {
 		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("access entry %s is of type %s: once it is deleted, nodes that use this role stop joining cluster %s, and nodes already in it lose their access", o.principal, typ, o.cluster))
 	}

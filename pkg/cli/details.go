@@ -70,7 +70,7 @@ func detailsResult(entries []detailedEntry) output.Result {
 	rows := make([][]string, 0, len(entries))
 	for _, e := range entries {
 		rows = append(rows, []string{
-			e.PrincipalARN, e.Type, e.Username,
+			e.PrincipalARN.String(), e.Type.String(), e.Username,
 			strings.Join(e.KubernetesGroups, ","), cmdutil.PolicySummary(e.AssociatedAccessPolicies),
 			cmdutil.TagSummary(e.Tags),
 		})

@@ -256,8 +256,8 @@ func emptyHint(cmd *cobra.Command, f *pflag.Flag) string {
 		return "leave --associated-policy out to list every entry"
 	case "max-items":
 		return "leave --max-items out to print every entry"
-	case "max-attempts":
-		return "leave --max-attempts out for AWS_MAX_ATTEMPTS, or 3"
+	case "max-attempts": // the default of root.go's --max-attempts
+		return "leave --max-attempts out for AWS_MAX_ATTEMPTS, else 10 attempts per read and 3 per write"
 	case "output":
 		return "use -o " + strings.Join(output.Formats(), ", -o ") + ", or leave -o out for table (or EKSACCESS_OUTPUT)"
 	case "cluster":
@@ -275,8 +275,6 @@ func emptyHint(cmd *cobra.Command, f *pflag.Flag) string {
 		return "write --tag KEY=VALUE, or --tag KEY= for an empty value"
 	case "type":
 		return "leave --type out for STANDARD"
-	case "client-request-token":
-		return "leave --client-request-token out, and the SDK generates one"
 	case "set":
 		return "leave --set out to show the mode"
 	case "query":

@@ -21,8 +21,8 @@ type EntryDoc struct {
 // two-column field/value table.
 func EntryResult(e access.Entry, policies []access.AssociatedPolicy) output.Result {
 	rows := [][]string{
-		{"PRINCIPAL", e.PrincipalARN},
-		{"TYPE", e.Type},
+		{"PRINCIPAL", e.PrincipalARN.String()},
+		{"TYPE", e.Type.String()},
 		{"USERNAME", e.Username},
 		{"GROUPS", strings.Join(e.KubernetesGroups, ",")},
 	}

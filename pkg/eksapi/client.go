@@ -450,7 +450,7 @@ func entryFrom(e *types.AccessEntry) access.Entry {
 	}
 	out := access.Entry{
 		ClusterName:      aws.ToString(e.ClusterName),
-		PrincipalARN:     aws.ToString(e.PrincipalArn),
+		PrincipalARN:     access.UncheckedPrincipalARN(aws.ToString(e.PrincipalArn)),
 		KubernetesGroups: e.KubernetesGroups,
 		AccessEntryARN:   aws.ToString(e.AccessEntryArn),
 		CreatedAt:        utc(e.CreatedAt),
@@ -458,7 +458,7 @@ func entryFrom(e *types.AccessEntry) access.Entry {
 		Revision:         revision(e.ModifiedAt),
 		Tags:             e.Tags,
 		Username:         aws.ToString(e.Username),
-		Type:             aws.ToString(e.Type),
+		Type:             access.EntryType(aws.ToString(e.Type)),
 	}
 	if out.KubernetesGroups == nil {
 		out.KubernetesGroups = []string{}

@@ -64,7 +64,7 @@ func TestCreateEntryMapsEveryField(t *testing.T) {
 	got.CreatedAt, got.ModifiedAt, got.AccessEntryARN, got.Revision = time.Time{}, time.Time{}, "", ""
 	want := access.Entry{
 		ClusterName:      "demo",
-		PrincipalARN:     "arn:aws:iam::111122223333:role/team/dev",
+		PrincipalARN:     access.UncheckedPrincipalARN("arn:aws:iam::111122223333:role/team/dev"),
 		KubernetesGroups: []string{"dev", "readers"},
 		Tags:             map[string]string{"team": "platform"},
 		Username:         "dev:{{SessionName}}",

@@ -28,7 +28,7 @@ type Config struct {
 	// AttemptTimeout bounds each HTTP attempt (connect, send, the whole
 	// answer), so that a connection that never answers costs one attempt,
 	// which is then retried, rather than the whole --timeout. 0 means
-	// DefaultAttemptTimeout.
+	// defaultAttemptTimeout (30s).
 	AttemptTimeout time.Duration
 }
 
@@ -50,7 +50,7 @@ func LoadConfig(ctx context.Context, c Config) (aws.Config, error) {
 	}
 	attemptTimeout := c.AttemptTimeout
 	if attemptTimeout <= 0 {
-		attemptTimeout = DefaultAttemptTimeout
+		attemptTimeout = defaultAttemptTimeout
 	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithAppID("eksaccess/" + c.Version),

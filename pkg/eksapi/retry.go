@@ -38,7 +38,7 @@ const (
 	ReadAttempts          = 10
 	WriteAttempts         = retry.DefaultMaxAttempts // 3
 	MaxBackoff            = 20 * time.Second
-	DefaultAttemptTimeout = 30 * time.Second
+	defaultAttemptTimeout = 30 * time.Second
 )
 
 // newRetryer returns the retryer for mode ("" = standard) and attempts

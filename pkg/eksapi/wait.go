@@ -17,8 +17,8 @@ import (
 const (
 	// EntryPropagationWait bounds the wait for a new entry to be seen.
 	EntryPropagationWait = 30 * time.Second
-	// PrincipalPropagationWait bounds the wait for IAM to propagate a new principal.
-	PrincipalPropagationWait = 15 * time.Second
+	// principalPropagationWait bounds the wait for IAM to propagate a new principal.
+	principalPropagationWait = 15 * time.Second
 
 	firstRetryDelay = 250 * time.Millisecond
 	maxRetryDelay   = 4 * time.Second
@@ -73,12 +73,12 @@ func (w Waiter) ForEntry(ctx context.Context, what string, exists func(context.C
 }
 
 // ForPrincipal calls call until it succeeds or fails with anything but
-// EKS's "invalid principal", for at most PrincipalPropagationWait: IAM may
+// EKS's "invalid principal", for at most principalPropagationWait: IAM may
 // still be propagating a role or user created moments ago.
 func (w Waiter) ForPrincipal(ctx context.Context, principal string, call func() error) error {
 	check := func(err error) (bool, error) { return IsUnknownPrincipal(err), err }
-	notice := fmt.Sprintf("EKS does not know the principal %s yet; waiting up to %s for IAM to propagate it", principal, PrincipalPropagationWait)
-	return w.retry(ctx, PrincipalPropagationWait, notice, check, call)
+	notice := fmt.Sprintf("EKS does not know the principal %s yet; waiting up to %s for IAM to propagate it", principal, principalPropagationWait)
+	return w.retry(ctx, principalPropagationWait, notice, check, call)
 }
 
 // retry runs call until check says stop or wait has passed. When ctx ends

@@ -12,45 +12,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 )
-
-// knownFindings are fuzz inputs that still break a property, keyed by
-// fuzzInput(target, args...) (the corpus file's values, in order), with
-// what goes wrong and where it is fixed. Their corpus files stay as
-// regression tests: remove the entry once the fix is merged, and the input
-// must pass.
-var knownFindings = map[string]string{}
-
-// skipKnownFinding skips the test when target's input is a known finding.
-func skipKnownFinding(t *testing.T, target string, args ...any) {
-	t.Helper()
-	if what, ok := knownFindings[fuzzInput(target, args...)]; ok {
-		t.Skip("known finding: " + what)
-	}
-}
-
-// fuzzInput spells one input of a target the way knownFindings keys it:
-// FuzzServeHTTP("GET", "/clusters", []byte(""), 1, "AKID").
-func fuzzInput(target string, args ...any) string {
-	parts := make([]string, len(args))
-	for i, a := range args {
-		switch a := a.(type) {
-		case string:
-			parts[i] = strconv.Quote(a)
-		case []byte:
-			parts[i] = "[]byte(" + strconv.Quote(string(a)) + ")"
-		default:
-			parts[i] = fmt.Sprint(a)
-		}
-	}
-	return target + "(" + strings.Join(parts, ", ") + ")"
-}
 
 // The entry every fuzzed request finds in cluster "demo", with a policy and
 // a tag, so that describe, update, delete, policy and tag routes reach
@@ -82,7 +49,6 @@ const (
 // header.
 func FuzzServeHTTP(f *testing.F) {
 	f.Fuzz(func(t *testing.T, method, target string, body []byte, auth uint8, key string) {
-		skipKnownFinding(t, "FuzzServeHTTP", method, target, body, auth, key)
 		req, ok := readRequest(method, target, body, auth, key)
 		if !ok {
 			return // net/http answers 400 before any handler runs

@@ -22,14 +22,14 @@ type Table struct {
 	// Fit, when positive, is the width in columns the table format keeps
 	// within: the columns listed in Shrink (by index, the first shrunk
 	// first) are narrowed, each to no less than its header or
-	// MinShrinkWidth, their longer cells cut and ended with "…". Text,
+	// minShrinkWidth (12), their longer cells cut and ended with "…". Text,
 	// JSON and YAML always print every cell whole.
 	Fit    int
 	Shrink []int
 }
 
-// MinShrinkWidth is the narrowest a column in Table.Shrink gets.
-const MinShrinkWidth = 12
+// minShrinkWidth is the narrowest a column in Table.Shrink gets.
+const minShrinkWidth = 12
 
 // Result is what a command hands to Print: the API-shaped document (a value
 // with json tags, such as {"accessEntry": {...}}) and its table rendering.

@@ -99,7 +99,7 @@ func fit(header []string, rows [][]string, width int, shrink []int) {
 		if c < 0 || c >= ncol {
 			continue
 		}
-		least := MinShrinkWidth
+		least := minShrinkWidth
 		if header != nil {
 			least = max(least, cellWidth(header[c]))
 		}

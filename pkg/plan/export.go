@@ -70,20 +70,20 @@ func stated(cluster access.ClusterName, l Live) (Entry, error) {
 }
 
 func entryFromLive(l Live) (Entry, error) {
-	p, err := access.ParsePrincipalARN(l.PrincipalARN)
+	p, err := access.ParsePrincipalARN(l.PrincipalARN.String())
 	if err != nil {
 		return Entry{}, err
 	}
-	t := access.EntryType(l.Type).OrDefault()
+	t := l.Type.OrDefault()
 	e := Entry{Principal: p, Type: t}
 	if !t.IsNode() {
 		e.Groups = slices.Clone(l.KubernetesGroups)
-		if l.Username != defaultUsername(p) {
+		if l.Username != access.DefaultUsername(p) {
 			e.Username = l.Username
 		}
 	}
 	for k, v := range l.Tags {
-		if k == ManagedTagKey || k == OwnerTagKey || strings.HasPrefix(strings.ToLower(k), "aws:") {
+		if k == ManagedTagKey || k == OwnerTagKey || access.IsAWSTag(k) {
 			continue
 		}
 		if e.Tags == nil {
@@ -104,15 +104,4 @@ func entryFromLive(l Live) (Entry, error) {
 	}
 	slices.SortFunc(e.Policies, func(a, b access.PolicyAssociation) int { return strings.Compare(a.Policy.Name(), b.Policy.Name()) })
 	return e, nil
-}
-
-// defaultUsername is the username EKS gives a STANDARD entry created
-// without one (docs/design/access-entry-api.md §4.3): the user's ARN, or
-// for a role its session form without the path.
-func defaultUsername(p access.PrincipalARN) string {
-	if !p.IsRole() {
-		return p.String()
-	}
-	name := p.String()[strings.LastIndexByte(p.String(), '/')+1:]
-	return "arn:" + p.Partition() + ":sts::" + p.Account() + ":assumed-role/" + name + "/{{SessionName}}"
 }

@@ -1,11 +1,17 @@
 // Package plan holds eksaccess's desired-state files: the model of an
 // apply file (clusters and the access entries they should have), the
 // loader for eksaccess's own format and eksctl's ClusterConfig, and the
-// writer of the own format.
+// writer of the own format; the planner that compares a file with a
+// cluster's live entries (plan.go), its rendering (render.go), and, for
+// now, the read of the live state and the executor that applies a plan
+// (live.go, apply.go: the only files that reach the network).
 //
-// It is pure: it reads the io.Reader it is given and nothing else, and
-// builds its entries from package access, so every rule of the request
-// model applies to a file too.
+// The file format is pure: Load reads the io.Reader it is given and
+// nothing else. Every rule about an entry is package access's (its
+// rulebook): the loader reads the YAML and says where a value came from,
+// the rules come from access, in the file's words (access.FileWords).
+// Entries are typed from the file to the wire and back (access.PrincipalARN,
+// access.EntryType).
 package plan
 
 import (
@@ -111,39 +117,9 @@ func cloneTags(t access.Tags) access.Tags {
 // Load returns every problem it finds, joined with errors.Join; each is
 // an *Error wrapping the rule's own error (an *access.Error where the
 // request model's rules apply, with its hint).
-type Error struct {
-	File  string
-	Line  int    // 0 when the problem has no line (the file is too large)
-	Field string // the path of the field, "" for the file as a whole
-	Err   error
-}
+type Error = yamlerr.Error
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// hintError is a problem found here, with a hint ("" for none) that the
-// CLI prints as "hint: ...".
-type hintError struct{ msg, hint string }
-
-func (e *hintError) Error() string { return e.msg }
-func (e *hintError) Hint() string  { return e.hint }
-
-func problem(hint, format string, args ...any) error {
-	return &hintError{msg: fmt.Sprintf(format, args...), hint: hint}
-}
+func problem(hint, format string, args ...any) error { return yamlerr.Problem(hint, format, args...) }
 
 // Load reads a desired-state file, in eksaccess's format (apiVersion
 // eksaccess/v1, kind AccessConfig) or eksctl's (apiVersion
@@ -196,7 +172,7 @@ func parseDocument(name string, data []byte) (*yaml.Node, error) {
 	default:
 		return nil, &Error{File: name, Line: next.Line, Err: problem("put all clusters and entries in one document", `more than one YAML document ("---")`)}
 	}
-	if n := tooDeep(&doc); n != nil {
+	if n := yamlerr.TooDeep(&doc, maxDepth); n != nil {
 		return nil, &Error{File: name, Line: n.Line, Err: fmt.Errorf("nested deeper than %d levels", maxDepth)}
 	}
 	if len(doc.Content) == 0 {
@@ -210,27 +186,6 @@ func parseDocument(name string, data []byte) (*yaml.Node, error) {
 func syntaxError(name string, data []byte, err error) *Error {
 	line, what := yamlerr.Locate(data, err)
 	return &Error{File: name, Line: line, Err: errors.New(what)}
-}
-
-// tooDeep returns the first node nested deeper than maxDepth, or nil. It
-// walks the whole tree (iteratively) but never follows an alias.
-func tooDeep(doc *yaml.Node) *yaml.Node {
-	type item struct {
-		n     *yaml.Node
-		depth int
-	}
-	stack := []item{{doc, 0}}
-	for len(stack) > 0 {
-		it := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if it.depth > maxDepth {
-			return it.n
-		}
-		for _, c := range it.n.Content {
-			stack = append(stack, item{c, it.depth + 1})
-		}
-	}
-	return nil
 }
 
 // schema is the key names of one format.
@@ -261,6 +216,9 @@ var eksctlSchema = schema{
 	scopeKeys:        []string{"type", "namespaces"},
 	accessConfigKeys: []string{"authenticationMode", "bootstrapClusterCreatorAdminPermissions", "accessEntries"},
 }
+
+// words is how the request model's rules name this format's fields.
+func (s schema) words() access.Words { return access.FileWords(s.username, s.policy) }
 
 // loader walks a parsed file and collects every problem.
 type loader struct {
@@ -732,14 +690,14 @@ func (l *loader) entry(n *yaml.Node, field string, s schema, cluster access.Clus
 	}
 	groups := m["kubernetesGroups"]
 	if groups != nil {
-		e.Groups = l.groups(groups, join(field, "kubernetesGroups"), e.Type)
+		e.Groups = l.groups(groups, join(field, "kubernetesGroups"), s, e.Type)
 	}
 	user := m[s.username]
 	if user != nil {
 		if u, sok := l.str(user, join(field, s.username)); sok {
 			e.Username = u
 			if u != "" && !e.Type.IsNode() {
-				if err := checkUsername(u); err != nil {
+				if err := s.words().CheckUsername(u); err != nil {
 					l.fail(user, join(field, s.username), err)
 				}
 			}
@@ -753,7 +711,23 @@ func (l *loader) entry(n *yaml.Node, field string, s schema, cluster access.Clus
 		e.Policies = l.policies(policies, join(field, "accessPolicies"), s, e.Principal)
 	}
 	if e.Type.IsNode() {
-		l.nodeRules(e, field, s, pn, groups, user, policies)
+		// Each problem at the line of the field it is about.
+		for _, err := range s.words().NodeProblems(e.Type, e.Principal, e.Groups, e.Username, e.Policies) {
+			var ae *access.Error
+			errors.As(err, &ae)
+			switch f, i := ae.Field(); {
+			case f == access.FieldPrincipal:
+				l.fail(pn, join(field, s.principal), err)
+			case f == access.FieldGroups:
+				l.fail(groups, join(field, "kubernetesGroups"), err)
+			case f == access.FieldUsername:
+				l.fail(user, join(field, s.username), err)
+			case i >= 0:
+				l.fail(policies.Content[i], index(join(field, "accessPolicies"), i), err)
+			default:
+				l.fail(policies, join(field, "accessPolicies"), err)
+			}
+		}
 	}
 	if len(l.errs) > known {
 		return e, pn, false
@@ -767,35 +741,8 @@ func (l *loader) entry(n *yaml.Node, field string, s schema, cluster access.Clus
 	return e, pn, true
 }
 
-// nodeRules checks what node types (anything but STANDARD) may not have.
-func (l *loader) nodeRules(e Entry, field string, s schema, pn, groups, user, policies *yaml.Node) {
-	if pn != nil && !e.Principal.IsRole() {
-		l.failf(pn, join(field, s.principal), "node entries are for the IAM role the nodes run with", "type %s needs an IAM role, but %s is not one", e.Type, e.Principal)
-	}
-	if len(e.Groups) > 0 {
-		l.failf(groups, join(field, "kubernetesGroups"), "leave kubernetesGroups out", "type %s takes no kubernetesGroups: EKS sets the groups of node entries", e.Type)
-	}
-	if e.Username != "" {
-		l.failf(user, join(field, s.username), "leave "+s.username+" out", "type %s takes no %s: EKS sets the username of node entries", e.Type, s.username)
-	}
-	const autoNode = "AmazonEKSAutoNodePolicy"
-	switch {
-	case len(e.Policies) == 0:
-	case e.Type != access.TypeEC2:
-		l.failf(policies, join(field, "accessPolicies"), "access policies are for STANDARD entries", "type %s takes no accessPolicies", e.Type)
-	default:
-		for i, p := range e.Policies {
-			if p.Policy.Name() != autoNode || p.Scope.Type != access.ScopeCluster {
-				l.failf(policies.Content[i], index(join(field, "accessPolicies"), i),
-					"Auto Mode node entries take only "+autoNode+" at cluster scope",
-					"type %s cannot have policy %s with scope %s", e.Type, p.Policy.Name(), p.Scope)
-			}
-		}
-	}
-}
-
 // groups reads kubernetesGroups: no empty, repeated or reserved names.
-func (l *loader) groups(n *yaml.Node, field string, t access.EntryType) []string {
+func (l *loader) groups(n *yaml.Node, field string, s schema, t access.EntryType) []string {
 	var out []string
 	first := map[string]int{}
 	for i, item := range l.list(n, field) {
@@ -805,7 +752,7 @@ func (l *loader) groups(n *yaml.Node, field string, t access.EntryType) []string
 			continue
 		}
 		if t := strings.TrimSpace(g); t == "" {
-			g = t // only spaces: the empty name, which checkGroup refuses
+			g = t // only spaces: the empty name, which CheckGroup refuses
 		} else if t != g {
 			// EKS keeps such a name as it is; trimming it would rename
 			// the group, and every RBAC binding of it would stop matching.
@@ -817,8 +764,8 @@ func (l *loader) groups(n *yaml.Node, field string, t access.EntryType) []string
 			continue
 		}
 		first[g] = item.Line
-		if !t.IsNode() { // node types take no groups at all: nodeRules says so once
-			if err := checkGroup(g); err != nil {
+		if !t.IsNode() { // node types take no groups at all: NodeProblems says so once
+			if err := s.words().CheckGroup(i, g); err != nil {
 				l.fail(item, path, err)
 				continue
 			}
@@ -907,9 +854,8 @@ func (l *loader) policies(n *yaml.Node, field string, s schema, principal access
 			ok = false
 		} else {
 			a.Policy = ref
-			if !principal.IsZero() && !strings.HasPrefix(principal.PolicyARN(ref), "arn:"+principal.Partition()+":") {
-				l.failf(pn, join(path, s.policy), "write the short name "+ref.Name()+" to get the principal's partition",
-					"policy %s is not in partition %q of the principal", v, principal.Partition())
+			if err := s.words().CheckPolicyPartition(i, principal, ref); err != nil {
+				l.fail(pn, join(path, s.policy), err)
 				ok = false
 			}
 		}
@@ -1002,89 +948,27 @@ func (l *loader) scope(n *yaml.Node, field string, s schema) (access.Scope, bool
 	return scope, true
 }
 
-// reservedPrefixes begin usernames and groups that EKS keeps for
-// Kubernetes and AWS (the request model's rule, in the file's words).
-var reservedPrefixes = []string{"system:", "eks:", "aws:", "amazon:", "iam:"}
-
-func reservedPrefix(s string) string {
-	for _, p := range reservedPrefixes {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
-			return p
-		}
-	}
-	return ""
-}
-
-var sessionVars = []string{"{{SessionName}}", "{{SessionNameRaw}}"}
-
-// checkUsername: no reserved prefix, and a ":" somewhere before
-// {{SessionName}} or {{SessionNameRaw}}.
-func checkUsername(u string) error {
-	if p := reservedPrefix(u); p != "" {
-		return problem("leave it out for the EKS default, or pick a name without the reserved prefixes "+strings.Join(reservedPrefixes, ", "),
-			"username %q must not begin with %q", u, p)
-	}
-	first, variable := len(u), ""
-	for _, v := range sessionVars {
-		if i := strings.Index(u, v); i >= 0 && i < first {
-			first, variable = i, v
-		}
-	}
-	if variable != "" && !strings.Contains(u[:first], ":") {
-		example := u[:first] + ":" + u[first:]
-		if first == 0 {
-			example = "NAME:" + u
-		}
-		return problem(fmt.Sprintf("EKS requires it, e.g. %q", example), "username %q needs a %q before %s", u, ":", variable)
-	}
-	return nil
-}
-
-// checkGroup: not empty, no reserved prefix.
-func checkGroup(g string) error {
-	if g == "" {
-		return problem("", "group name is empty")
-	}
-	p := reservedPrefix(g)
-	switch {
-	case p == "":
-		return nil
-	case strings.EqualFold(g, "system:masters"):
-		return problem("for cluster-admin access associate a policy instead: accessPolicies: [{policyArn: AmazonEKSClusterAdminPolicy, accessScope: {type: cluster}}]",
-			"group %q is invalid: it cannot start with %q", g, p)
-	}
-	return problem("group names beginning with "+strings.Join(reservedPrefixes, ", ")+" are reserved; pick another name",
-		"group %q is invalid: it cannot start with %q", g, p)
-}
-
-// The own format's documents, in the order Marshal writes the keys.
+// The own format's documents, in the order Marshal writes the keys. A
+// policy is an AssociationDoc, the shape a plan's create has too.
 type (
 	fileDoc struct {
-		APIVersion string       `yaml:"apiVersion"`
-		Kind       string       `yaml:"kind"`
-		Owner      string       `yaml:"owner,omitempty"`
-		Clusters   []clusterDoc `yaml:"clusters"`
-		Entries    []entryDoc   `yaml:"entries"`
+		APIVersion string        `yaml:"apiVersion"`
+		Kind       string        `yaml:"kind"`
+		Owner      string        `yaml:"owner,omitempty"`
+		Clusters   []fileCluster `yaml:"clusters"`
+		Entries    []fileEntry   `yaml:"entries"`
 	}
-	clusterDoc struct {
-		Name   string `yaml:"name"`
-		Region string `yaml:"region,omitempty"`
+	fileCluster struct {
+		Name   access.ClusterName `yaml:"name"`
+		Region string             `yaml:"region,omitempty"`
 	}
-	entryDoc struct {
-		PrincipalARN string            `yaml:"principalArn"`
-		Type         string            `yaml:"type,omitempty"`
-		Groups       []string          `yaml:"kubernetesGroups,omitempty"`
-		Username     string            `yaml:"username,omitempty"`
-		Tags         map[string]string `yaml:"tags,omitempty"`
-		Policies     []policyDoc       `yaml:"accessPolicies,omitempty"`
-	}
-	policyDoc struct {
-		PolicyARN string   `yaml:"policyArn"`
-		Scope     scopeDoc `yaml:"accessScope"`
-	}
-	scopeDoc struct {
-		Type       string   `yaml:"type"`
-		Namespaces []string `yaml:"namespaces,omitempty"`
+	fileEntry struct {
+		PrincipalARN access.PrincipalARN `yaml:"principalArn"`
+		Type         access.EntryType    `yaml:"type,omitempty"`
+		Groups       []string            `yaml:"kubernetesGroups,omitempty"`
+		Username     string              `yaml:"username,omitempty"`
+		Tags         map[string]string   `yaml:"tags,omitempty"`
+		Policies     []AssociationDoc    `yaml:"accessPolicies,omitempty"`
 	}
 )
 
@@ -1098,28 +982,28 @@ type (
 // Marshal checks it, and fails rather than write a file Load would refuse
 // (no cluster, an entry the request model rejects).
 func (f *File) Marshal() ([]byte, error) {
-	doc := fileDoc{APIVersion: APIVersion, Kind: Kind, Owner: f.Owner, Clusters: []clusterDoc{}, Entries: []entryDoc{}}
+	doc := fileDoc{APIVersion: APIVersion, Kind: Kind, Owner: f.Owner, Clusters: []fileCluster{}, Entries: []fileEntry{}}
 	for _, c := range f.Clusters {
-		doc.Clusters = append(doc.Clusters, clusterDoc{Name: string(c.Name), Region: c.Region})
+		doc.Clusters = append(doc.Clusters, fileCluster(c))
 	}
 	for _, e := range f.Entries {
-		ed := entryDoc{
-			PrincipalARN: e.Principal.String(),
-			Type:         string(e.Type),
+		ed := fileEntry{
+			PrincipalARN: e.Principal,
+			Type:         e.Type,
 			Groups:       slices.Sorted(slices.Values(e.Groups)),
 			Username:     e.Username,
 			Tags:         e.Tags,
 		}
 		for _, p := range e.Policies {
-			ed.Policies = append(ed.Policies, policyDoc{
-				PolicyARN: p.Policy.Name(),
-				Scope:     scopeDoc{Type: string(p.Scope.Type), Namespaces: slices.Sorted(slices.Values(p.Scope.Namespaces))},
+			ed.Policies = append(ed.Policies, AssociationDoc{
+				PolicyARN:   p.Policy.Name(),
+				AccessScope: access.Scope{Type: p.Scope.Type, Namespaces: slices.Sorted(slices.Values(p.Scope.Namespaces))},
 			})
 		}
-		slices.SortFunc(ed.Policies, func(a, b policyDoc) int { return strings.Compare(a.PolicyARN, b.PolicyARN) })
+		slices.SortFunc(ed.Policies, func(a, b AssociationDoc) int { return strings.Compare(a.PolicyARN, b.PolicyARN) })
 		doc.Entries = append(doc.Entries, ed)
 	}
-	slices.SortStableFunc(doc.Entries, func(a, b entryDoc) int { return strings.Compare(a.PrincipalARN, b.PrincipalARN) })
+	slices.SortStableFunc(doc.Entries, func(a, b fileEntry) int { return strings.Compare(a.PrincipalARN.String(), b.PrincipalARN.String()) })
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)

@@ -390,6 +390,12 @@ func TestLoad_errors(t *testing.T) {
 		// username
 		{"reserved username", ownRole + "    username: system:admin\n", []string{`access.yaml:6: entries[0].username: username "system:admin" must not begin with "system:"`}, "leave it out for the EKS default"},
 		{"session name without a colon", ownRole + "    username: admin-{{SessionName}}\n", []string{`entries[0].username: username "admin-{{SessionName}}" needs a ":" before {{SessionName}}`}, `"admin-:{{SessionName}}"`},
+		// The request model's text rules, named in the file's words at the
+		// field's line (they used to come from the backstop, in flag words,
+		// at the entry's line).
+		{"username with a tab", ownRole + "    username: \"dev\\tops\"\n", []string{`access.yaml:6: entries[0].username: username: "dev\tops" contains a tab (U+0009)`}, ""},
+		{"group with a newline", ownRole + "    kubernetesGroups: [\"dev\\nops\"]\n", []string{`access.yaml:6: entries[0].kubernetesGroups[0]: group: "dev\nops" contains a newline (U+000A)`}, ""},
+		{"eksctl system:masters", eksctl + "accessConfig:\n  accessEntries:\n    - principalARN: " + role + "\n      kubernetesGroups: [system:masters]\n", []string{`access.yaml:7: accessConfig.accessEntries[0].kubernetesGroups[0]: group "system:masters" is invalid`}, "accessPolicies: [{policyARN: AmazonEKSClusterAdminPolicy"},
 		{"eksctl username without a colon", eksctl + "accessConfig:\n  accessEntries:\n    - principalARN: " + role + "\n      kubernetesUsername: '{{SessionNameRaw}}'\n", []string{`access.yaml:7: accessConfig.accessEntries[0].kubernetesUsername: username "{{SessionNameRaw}}" needs a ":"`}, `"NAME:{{SessionNameRaw}}"`},
 
 		// tags

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 )
@@ -39,8 +38,8 @@ func (l Live) Owner() string { return l.Tags[OwnerTagKey] }
 // tag or an owner tag. Its owner is then Owner().
 func (l Live) Owned() bool { return l.Managed() || l.Owner() != "" }
 
-// OwnerName is owner as plans and messages print it.
-func OwnerName(owner string) string {
+// ownerName is owner as plans and messages print it.
+func ownerName(owner string) string {
 	if owner == "" {
 		return "the default owner (files without owner:)"
 	}
@@ -227,7 +226,7 @@ func CreatesOwnWithoutAdmin(caller string, want []access.CreateEntry, live []Liv
 	}
 	exists := make(map[string]bool, len(live))
 	for _, l := range live {
-		exists[l.PrincipalARN] = true
+		exists[l.PrincipalARN.String()] = true
 	}
 	return slices.ContainsFunc(want, func(w access.CreateEntry) bool {
 		return access.IsCaller(caller, w.Principal) && !exists[w.Principal.String()] && !access.NewEntryAccess(w).ClusterAdmin()
@@ -242,7 +241,7 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 	p := Plan{Cluster: cluster, Region: region, Owner: o.Owner}
 	byPrincipal := make(map[string]*Live, len(live))
 	for i := range live {
-		byPrincipal[live[i].PrincipalARN] = &live[i]
+		byPrincipal[live[i].PrincipalARN.String()] = &live[i]
 	}
 	named := make(map[string]bool, len(want))
 	for i := range want {
@@ -258,7 +257,7 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 	}
 	for i := range live {
 		l := &live[i]
-		if named[l.PrincipalARN] {
+		if named[l.PrincipalARN.String()] {
 			continue
 		}
 		p.Changes = append(p.Changes, planUnnamed(cluster, l, o))
@@ -293,7 +292,7 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 	// Compare looks at tags only when some are requested.
 	if w.Tags != nil && len(w.Tags) == 0 {
 		for _, k := range slices.Sorted(maps.Keys(have.Tags)) {
-			if k != ManagedTagKey && k != OwnerTagKey && !isAWSTag(k) {
+			if k != ManagedTagKey && k != OwnerTagKey && !access.IsAWSTag(k) {
 				d.Changes = append(d.Changes, access.Change{Field: access.FieldTag, Key: k, Have: have.Tags[k]})
 			}
 		}
@@ -317,7 +316,7 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 	foreign := have.Owned() && have.Owner() != o.Owner
 	if foreign && have.Owner() == "" && have.Managed() {
 		foreign = false
-		c.Reason = "adopted: apply created it for " + OwnerName("") + "; from now on it belongs to " + OwnerName(o.Owner)
+		c.Reason = "adopted: apply created it for " + ownerName("") + "; from now on it belongs to " + ownerName(o.Owner)
 		d.Changes = append(d.Changes, access.Change{Field: access.FieldTag, Key: OwnerTagKey, Want: o.Owner})
 	}
 	c.Diff = d
@@ -328,7 +327,7 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 		c.Action = ActionRefuse
 		c.Reason = fmt.Sprintf("the entry belongs to %s (tag %s=%s), and this file is %s: a file never changes another owner's entry; "+
 			"state it in one file only, or hand it over: remove it from the other file, and its %s tag (aws eks untag-resource --resource-arn %s --tag-keys %s)",
-			OwnerName(have.Owner()), OwnerTagKey, have.Owner(), OwnerName(o.Owner), OwnerTagKey, have.AccessEntryARN, OwnerTagKey)
+			ownerName(have.Owner()), OwnerTagKey, have.Owner(), ownerName(o.Owner), OwnerTagKey, have.AccessEntryARN, OwnerTagKey)
 	case d.Has(access.FieldType):
 		c.Action = ActionRefuse
 		c.Reason = fmt.Sprintf("the type is %s and cannot change: delete the entry and apply again to re-create it as %s", have.Type, w.Type.OrDefault())
@@ -343,7 +342,7 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 }
 
 func planDelete(cluster access.ClusterName, l *Live, o Options) Change {
-	p := access.UncheckedPrincipalARN(l.PrincipalARN)
+	p := l.PrincipalARN
 	c := Change{Principal: p, Action: ActionKeep, Have: l}
 	c.Prune, c.Reason = PruneDecision(cluster, *l, o)
 	if c.Prune.Deletes() {
@@ -372,10 +371,10 @@ func PruneDecision(cluster access.ClusterName, l Live, o Options) (PruneReason, 
 	switch {
 	case !o.Prune:
 		return PruneNotAsked, "not in the file (--prune would delete it if it belongs to this file)"
-	case access.EntryType(l.Type).IsNode():
-		return PruneNode, "not in the file; a " + l.Type + " entry is never pruned (nodes would stop joining)"
+	case l.Type.IsNode():
+		return PruneNode, "not in the file; a " + l.Type.String() + " entry is never pruned (nodes would stop joining)"
 	case l.Owned() && l.Owner() != o.Owner:
-		return PruneOtherOwner, "not in the file; it belongs to " + OwnerName(l.Owner()) + ", and this file is " + OwnerName(o.Owner) + ": never pruned by this file"
+		return PruneOtherOwner, "not in the file; it belongs to " + ownerName(l.Owner()) + ", and this file is " + ownerName(o.Owner) + ": never pruned by this file"
 	case !l.Managed() && !o.PruneUnmanaged:
 		return PruneUnmanaged, "not in the file; not managed by eksaccess (no " + ManagedTagKey + "=" + ManagedTagValue + " tag), so --prune leaves it (--prune-unmanaged deletes it)"
 	}
@@ -387,7 +386,7 @@ func PruneDecision(cluster access.ClusterName, l Live, o Options) (PruneReason, 
 	if !l.Managed() {
 		return PruneOrphan, "not in the file; not managed by eksaccess, and --prune-unmanaged deletes it"
 	}
-	return PruneOwn, "not in the file; managed by eksaccess for " + OwnerName(o.Owner) + ", so --prune deletes it"
+	return PruneOwn, "not in the file; managed by eksaccess for " + ownerName(o.Owner) + ", so --prune deletes it"
 }
 
 // ChangedOwnership reports whether live entry now no longer belongs where
@@ -444,5 +443,3 @@ func unstatable(cluster access.ClusterName, l *Live) error {
 	_, err := stated(cluster, *l)
 	return err
 }
-
-func isAWSTag(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }

@@ -57,7 +57,7 @@ func live(p, typ string, groups []string, tags map[string]string, policies ...ac
 	}
 	return Live{
 		Entry: access.Entry{
-			ClusterName: "prod", PrincipalARN: p, Type: typ, KubernetesGroups: groups, Tags: tags, Username: "generated",
+			ClusterName: "prod", PrincipalARN: access.UncheckedPrincipalARN(p), Type: access.EntryType(typ), KubernetesGroups: groups, Tags: tags, Username: "generated",
 			AccessEntryARN: "arn:aws:eks:us-west-2:111122223333:access-entry/prod/x",
 		},
 		AssociatedAccessPolicies: policies,

@@ -102,7 +102,7 @@ func createLines(w access.CreateEntry) []line {
 
 // deleteLines are what a delete removes: the entry and its policies.
 func deleteLines(have *Live) []line {
-	out := []line{{'-', "delete entry (" + have.Type + ")"}}
+	out := []line{{'-', "delete entry (" + have.Type.String() + ")"}}
 	for _, hp := range have.AssociatedAccessPolicies {
 		out = append(out, line{'-', "- policy " + access.PolicyName(hp.PolicyARN) + " (" + hp.AccessScope.String() + ")"})
 	}
@@ -217,17 +217,19 @@ type PolicyDoc struct {
 
 // EntryDoc is the entry a create makes.
 type EntryDoc struct {
-	Type             string            `json:"type"`
+	Type             access.EntryType  `json:"type"`
 	KubernetesGroups []string          `json:"kubernetesGroups"`
 	Username         string            `json:"username,omitempty"`
 	Tags             map[string]string `json:"tags"`
 	AccessPolicies   []AssociationDoc  `json:"accessPolicies"`
 }
 
-// AssociationDoc is one policy a create associates.
+// AssociationDoc is one policy association as data: one a plan's create
+// makes (JSON, namespaces [] for cluster scope), and one of an apply
+// file's entries (YAML, namespaces left out for cluster scope).
 type AssociationDoc struct {
-	PolicyARN   string       `json:"policyArn"`
-	AccessScope access.Scope `json:"accessScope"`
+	PolicyARN   string       `json:"policyArn" yaml:"policyArn"`
+	AccessScope access.Scope `json:"accessScope" yaml:"accessScope"`
 }
 
 // Doc returns p as data. Entries in sync and kept are left out.
@@ -245,7 +247,7 @@ func (p Plan) Doc() Doc {
 			if groups == nil {
 				groups = []string{}
 			}
-			cd.Entry = &EntryDoc{Type: string(w.Type.OrDefault()), KubernetesGroups: groups, Username: w.Username, Tags: w.Tags, AccessPolicies: []AssociationDoc{}}
+			cd.Entry = &EntryDoc{Type: w.Type.OrDefault(), KubernetesGroups: groups, Username: w.Username, Tags: w.Tags, AccessPolicies: []AssociationDoc{}}
 			for _, pa := range w.Policies {
 				cd.Entry.AccessPolicies = append(cd.Entry.AccessPolicies, AssociationDoc{PolicyARN: w.Principal.PolicyARN(pa.Policy), AccessScope: *apiScope(pa.Scope)})
 			}

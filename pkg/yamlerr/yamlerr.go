@@ -1,6 +1,8 @@
-// Package yamlerr turns the YAML parser's errors into what eksaccess says
-// about a file it cannot parse: the line and the kind of problem, never
-// the file's text.
+// Package yamlerr is what eksaccess says about a YAML file it reads (an
+// apply file, an aws-auth ConfigMap): the place of a problem (Error: file,
+// line, field) with its hint, the depth guard both loaders share
+// (TooDeep), and the parser's own errors turned into the line and the
+// kind of problem, never the file's text.
 //
 // go.yaml.in/yaml/v3 quotes the file in some of its errors (an alias
 // names its anchor: "unknown anchor 'ghp_...' referenced"; a type error
