@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -31,7 +33,7 @@ type planOptions struct {
 	verbose        bool
 	color          bool // the plan on stderr in colour (stderrColor)
 
-	loaded *plan.File
+	loaded *accessfile.File
 	caller string // who runs the command (STS), for the lockout checks; "" with --force
 }
 
@@ -62,7 +64,7 @@ func (o *planOptions) validate(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	loaded, err := plan.Load(name, bytes.NewReader(data))
+	loaded, err := accessfile.Load(name, bytes.NewReader(data))
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -73,7 +75,7 @@ func (o *planOptions) validate(cmd *cobra.Command) error {
 
 // clusterPlan is one cluster's plan, or why it could not be made.
 type clusterPlan struct {
-	target plan.Cluster
+	target accessfile.Cluster
 	client *eksapi.Client
 	plan   plan.Plan
 	err    error
@@ -130,7 +132,7 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 	return out, nil
 }
 
-func clusterLabel(c plan.Cluster) string {
+func clusterLabel(c accessfile.Cluster) string {
 	if c.Region == "" {
 		return string(c.Name)
 	}
@@ -150,7 +152,7 @@ func (o *planOptions) planOne(ctx context.Context, cp *clusterPlan, opts plan.Op
 	if cp.err = checkPolicyExists(ctx, o.deps, cp.client, refs...); cp.err != nil {
 		return
 	}
-	live, err := plan.ReadLive(ctx, cp.client, name, plan.ReadOptions{Concurrency: o.concurrency})
+	live, err := apply.ReadLive(ctx, cp.client, name, apply.ReadOptions{Concurrency: o.concurrency})
 	if err != nil {
 		cp.err = err
 		return
@@ -402,8 +404,8 @@ type applyDoc struct {
 
 // applyAll applies every cluster's plan concurrently; the progress line
 // on a terminal counts entries across clusters.
-func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total int) []*plan.Result {
-	results := make([]*plan.Result, len(plans))
+func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total int) []*apply.Result {
+	results := make([]*apply.Result, len(plans))
 	var done atomic.Int64
 	progress := cmdutil.NewProgress(o.deps.IO, progressAfter, "applied", "changes", total)
 	defer progress.Stop()
@@ -415,7 +417,7 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			x := plan.Executor{
+			x := apply.Executor{
 				Client:      cp.client,
 				Waiter:      eksapi.Waiter{Notify: func(msg string) { cmdutil.Warn(o.deps.IO.ErrOut, msg) }},
 				Concurrency: o.concurrency,
@@ -443,7 +445,7 @@ func clusterNames(plans []clusterPlan) string {
 	return "clusters " + strings.Join(names, ", ")
 }
 
-func anyFailed(results []*plan.Result) bool {
+func anyFailed(results []*apply.Result) bool {
 	for _, r := range results {
 		if r != nil && len(r.Failed()) > 0 {
 			return true
@@ -457,7 +459,7 @@ func anyFailed(results []*plan.Result) bool {
 // failures: a failed entry with what was done of it; stopped (Ctrl-C,
 // --timeout), an entry whose writes were on their way "may have been
 // applied", and one never begun "not started".
-func resultErrors(ctx context.Context, results []*plan.Result) error {
+func resultErrors(ctx context.Context, results []*apply.Result) error {
 	code := 0
 	var errs, notStarted []error
 	refusedOnly, anyDone := true, false
@@ -483,7 +485,7 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 				errs = append(errs, fmt.Errorf("%s%s: %w", what, done, out.Err))
 			}
 			code = max(code, cmdutil.ExitCode(out.Err))
-			refusedOnly = refusedOnly && errors.Is(out.Err, plan.ErrRefused)
+			refusedOnly = refusedOnly && errors.Is(out.Err, apply.ErrRefused)
 		}
 	}
 	if len(errs)+len(notStarted) == 0 {
@@ -548,7 +550,7 @@ type clusterSummary struct {
 }
 
 // summarize says what became of each cluster's plan.
-func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
+func summarize(plans []clusterPlan, results []*apply.Result) []clusterSummary {
 	sums := []clusterSummary{}
 	for i, cp := range plans {
 		s := clusterSummary{Cluster: string(cp.target.Name), Region: cp.client.Region(), Errors: []string{}, Result: "in sync"}
@@ -577,7 +579,7 @@ func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
 					s.Errors = append(s.Errors, out.Principal+": may have been applied; run it again to converge")
 				default:
 					s.Failed++
-					if errors.Is(out.Err, plan.ErrRefused) {
+					if errors.Is(out.Err, apply.ErrRefused) {
 						s.refused++
 					}
 					s.Errors = append(s.Errors, out.Principal+": "+out.Err.Error())
@@ -600,7 +602,7 @@ func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
 // reportResults says on stderr, a line per cluster apply worked on, what
 // became of its changes: "cluster demo (us-west-2): 3 created, 1 updated,
 // 0 deleted", and what did not finish.
-func (o *applyOptions) reportResults(sums []clusterSummary, results []*plan.Result) {
+func (o *applyOptions) reportResults(sums []clusterSummary, results []*apply.Result) {
 	for i, s := range sums {
 		if results[i] == nil {
 			continue

@@ -1,4 +1,4 @@
-package plan
+package apply
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // ErrChangedMeanwhile: the entry changed between the plan's read and the
@@ -94,7 +95,7 @@ type Executor struct {
 // Outcome is what became of one entry's change.
 type Outcome struct {
 	Principal string
-	Action    Action
+	Action    plan.Action
 	// Done lists the writes that took effect, in order ("create entry",
 	// "associate AmazonEKSViewPolicy").
 	Done []string
@@ -133,10 +134,10 @@ func (r Result) Failed() []Outcome {
 // x.Concurrency entries at a time. A failure does not stop the others;
 // when ctx ends, entries not begun are not begun, and those in flight end
 // with ctx's error. A second Apply of a plan built afresh makes no write.
-func (x Executor) Apply(ctx context.Context, p Plan) Result {
-	var work []Change
+func (x Executor) Apply(ctx context.Context, p plan.Plan) Result {
+	var work []plan.Change
 	for _, c := range p.Changes {
-		if c.Action == ActionCreate || c.Action == ActionUpdate || c.Action == ActionDelete || c.Action == ActionRefuse {
+		if c.Action == plan.ActionCreate || c.Action == plan.ActionUpdate || c.Action == plan.ActionDelete || c.Action == plan.ActionRefuse {
 			work = append(work, c)
 		}
 	}
@@ -158,7 +159,7 @@ func (x Executor) Apply(ctx context.Context, p Plan) Result {
 				o := &res.Outcomes[i]
 				o.Started = true
 				o.Err = x.apply(ctx, p.Cluster, work[i], o)
-				if x.Progress != nil && work[i].Action != ActionRefuse {
+				if x.Progress != nil && work[i].Action != plan.ActionRefuse {
 					x.Progress(int(done.Add(1)), changes)
 				}
 			}
@@ -173,15 +174,15 @@ func (x Executor) Apply(ctx context.Context, p Plan) Result {
 	return res
 }
 
-func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
+func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {
 	switch c.Action {
-	case ActionRefuse:
+	case plan.ActionRefuse:
 		return fmt.Errorf("%w: %s", ErrRefused, c.Reason)
-	case ActionCreate:
+	case plan.ActionCreate:
 		return x.create(ctx, *c.Want, o)
-	case ActionDelete:
+	case plan.ActionDelete:
 		return x.delete(ctx, cluster, c, o)
-	case ActionUpdate:
+	case plan.ActionUpdate:
 		return x.update(ctx, cluster, c, o)
 	}
 	return nil
@@ -219,14 +220,14 @@ func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) 
 // delete re-reads the entry first: if it changed hands since the plan's
 // read (another file adopted it), it stops (ErrChangedMeanwhile) rather
 // than delete another owner's entry.
-func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
+func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {
 	now, err := x.Client.DescribeEntry(ctx, cluster, c.Principal)
 	if err != nil {
 		return err
 	}
-	if ChangedOwnership(c.Have.Entry, now) {
+	if plan.ChangedOwnership(c.Have.Entry, now) {
 		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): apply again to plan from its new state",
-			c.Principal, cluster, ErrChangedMeanwhile, ManagedTagKey, OwnerTagKey)
+			c.Principal, cluster, ErrChangedMeanwhile, plan.ManagedTagKey, plan.OwnerTagKey)
 	}
 	if err := x.Client.DeleteEntry(ctx, cluster, c.Principal); err != nil {
 		return err
@@ -249,7 +250,7 @@ func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c Chan
 // undone this change (ErrChangedMeanwhile either way). EKS has no
 // conditional write: a change landing between that last read and the
 // write is overwritten unseen.
-func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
+func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {
 	now, err := x.Client.DescribeEntry(ctx, cluster, c.Principal)
 	if err != nil {
 		return err
@@ -258,10 +259,10 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 		return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
 			c.Principal, cluster, ErrChangedMeanwhile, now.Revision)
 	}
-	if ChangedOwnership(c.Have.Entry, now) {
+	if plan.ChangedOwnership(c.Have.Entry, now) {
 		// Another file adopted it meanwhile: not this file's to change.
 		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): apply again to plan from its new state",
-			c.Principal, cluster, ErrChangedMeanwhile, ManagedTagKey, OwnerTagKey)
+			c.Principal, cluster, ErrChangedMeanwhile, plan.ManagedTagKey, plan.OwnerTagKey)
 	}
 	for _, pc := range c.Diff.Policies {
 		if pc.Action == access.PolicyRemove {
@@ -344,7 +345,7 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 // grants now and, when the lockout rule would have refused this change
 // from there, puts back what this change removed (the policies at their
 // scopes, the groups) and fails with a lockedOutMeanwhile.
-func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c Change, read access.Entry) error {
+func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c plan.Change, read access.Entry) error {
 	if x.Caller == "" || !access.IsCaller(x.Caller, c.Principal) {
 		return nil
 	}
