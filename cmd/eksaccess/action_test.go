@@ -923,3 +923,62 @@ func selfSignedFor(t *testing.T, host string) (tls.Certificate, []byte) {
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
+
+// TestReleaseWorkflowCanSign: the release workflow may mint the OIDC token
+// cosign's keyless signature needs, installs cosign, runs the goreleaser
+// the Makefile pins, and is the workflow whose identity the action checks
+// (.github/workflows/..., at a v* tag). Without id-token: write, the sign
+// step of a real release fails.
+func TestReleaseWorkflowCanSign(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "release.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		On struct {
+			Push struct{ Tags []string }
+		}
+		Permissions map[string]string
+		Jobs        map[string]struct {
+			Steps []struct {
+				Uses string
+				With map[string]string
+			}
+		}
+	}
+	if err := yaml.Unmarshal(raw, &wf); err != nil {
+		t.Fatal(err)
+	}
+	if wf.Permissions["id-token"] != "write" || wf.Permissions["contents"] != "write" {
+		t.Errorf("permissions %v: want id-token: write and contents: write", wf.Permissions)
+	}
+	if !slices.Contains(wf.On.Push.Tags, "v*.*.*") {
+		t.Errorf("runs on tags %v, want v*.*.*", wf.On.Push.Tags)
+	}
+	makefile, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned := regexp.MustCompile(`(?m)^GORELEASER_VERSION := (\S+)$`).FindSubmatch(makefile)
+	if pinned == nil {
+		t.Fatal("no GORELEASER_VERSION in the Makefile")
+	}
+	var cosign, goreleaser bool
+	for _, job := range wf.Jobs {
+		for _, s := range job.Steps {
+			switch {
+			case strings.HasPrefix(s.Uses, "sigstore/cosign-installer@"):
+				cosign = true
+			case strings.HasPrefix(s.Uses, "goreleaser/goreleaser-action@"):
+				goreleaser = true
+				if s.With["version"] != string(pinned[1]) {
+					t.Errorf("goreleaser-action runs %q, the Makefile pins %s", s.With["version"], pinned[1])
+				}
+			}
+		}
+	}
+	if !cosign || !goreleaser {
+		t.Errorf("cosign installed %v, goreleaser run %v: want both", cosign, goreleaser)
+	}
+}
