@@ -90,6 +90,11 @@ type Executor struct {
 	// Caller is the identity running apply (plan.Options.Caller), for the
 	// check after an update of its own entry; "" skips it (--force).
 	Caller string
+
+	// Single: the executor carries out a single command's change (create,
+	// delete), not a plan of many: its notices need not name the entry, and
+	// its user runs the command, not apply, again. Do sets it.
+	Single bool
 }
 
 // Outcome is what became of one entry's change.
@@ -104,6 +109,11 @@ type Outcome struct {
 	// Started is false when apply stopped (Ctrl-C, --timeout) before it
 	// began this entry.
 	Started bool
+	// Entry is the entry a create made, and Policies the associations it
+	// made, as EKS answered them (for a single command to print; with Err,
+	// what exists of a create that stopped half-way).
+	Entry    access.Entry
+	Policies []access.AssociatedPolicy
 }
 
 // InFlight reports whether the entry's writes were on their way when apply
@@ -159,6 +169,9 @@ func (x Executor) Apply(ctx context.Context, p plan.Plan) Result {
 				o := &res.Outcomes[i]
 				o.Started = true
 				o.Err = x.apply(ctx, p.Cluster, work[i], o)
+				if work[i].Action == plan.ActionCreate && len(o.Done) == 0 && errors.Is(o.Err, eksapi.ErrConflict) {
+					o.Err = fmt.Errorf("%w (it was created while apply ran: apply again to reconcile it)", o.Err)
+				}
 				if x.Progress != nil && work[i].Action != plan.ActionRefuse {
 					x.Progress(int(done.Add(1)), changes)
 				}
@@ -172,6 +185,32 @@ func (x Executor) Apply(ctx context.Context, p plan.Plan) Result {
 		}
 	}
 	return res
+}
+
+// Do carries out one change for a single command (create, delete): a
+// one-entry plan, on Apply's path for an entry. Its errors are the API's,
+// for the command to word; Outcome says what was done.
+func (x Executor) Do(ctx context.Context, cluster access.ClusterName, c plan.Change) Outcome {
+	x.Single = true
+	o := Outcome{Principal: c.Principal.String(), Action: c.Action, Started: true}
+	o.Err = x.apply(ctx, cluster, c, &o)
+	return o
+}
+
+// entry names the entry a notice is about: apply has several in flight.
+func (x Executor) entry(what string, p access.PrincipalARN) string {
+	if x.Single {
+		return what
+	}
+	return what + " " + p.String()
+}
+
+// again says how to go on after the entry changed meanwhile.
+func (x Executor) again() string {
+	if x.Single {
+		return "describe it, and run the command again if it is still what you mean"
+	}
+	return "apply again to plan from its new state"
 }
 
 func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {
@@ -188,31 +227,48 @@ func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c plan.
 	return nil
 }
 
+// create makes entry w, then associates its policies (Associate). Right
+// after IAM creates a role or user EKS may not know it yet: the create
+// waits for it (eksapi.Waiter), unless the principal already looks wrong
+// (access.PrincipalARN.Verify, sent with --no-verify-principal), where
+// EKS's "invalid principal" is no delay worth waiting out. w's
+// ClientRequestToken goes with every attempt.
 func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) error {
-	var entry access.Entry
-	err := x.Waiter.ForPrincipal(ctx, w.Principal.String(), func() error {
+	call := func() error {
 		var err error
-		entry, err = x.Client.CreateEntry(ctx, w)
+		o.Entry, err = x.Client.CreateEntry(ctx, w)
 		return err
-	})
-	if errors.Is(err, eksapi.ErrConflict) {
-		return fmt.Errorf("%w (it was created while apply ran: apply again to reconcile it)", err)
+	}
+	var err error
+	if w.Principal.Verify() != nil {
+		err = call()
+	} else {
+		err = x.Waiter.ForPrincipal(ctx, w.Principal.String(), call)
 	}
 	if err != nil {
 		return err
 	}
-	_ = entry
 	o.Done = append(o.Done, "create entry")
-	for _, pa := range w.Policies {
-		arn := w.Principal.PolicyARN(pa.Policy)
-		err := x.Waiter.ForEntry(ctx, "the new entry "+w.Principal.String(), nil, func() error {
-			_, err := x.Client.AssociatePolicy(ctx, w.Cluster, w.Principal, arn, pa.Scope)
+	return x.Associate(ctx, w.Cluster, w.Principal, w.Policies, o)
+}
+
+// Associate associates policies with a new entry, one by one, waiting for
+// EKS to see the entry (eksapi.Waiter); it stops at the first failure.
+// o.Policies gets each association as EKS answered it, o.Done its step.
+func (x Executor) Associate(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN, policies []access.PolicyAssociation, o *Outcome) error {
+	for _, pa := range policies {
+		arn := p.PolicyARN(pa.Policy)
+		var ap access.AssociatedPolicy
+		err := x.Waiter.ForEntry(ctx, x.entry("the new entry", p), nil, func() error {
+			var err error
+			ap, err = x.Client.AssociatePolicy(ctx, cluster, p, arn, pa.Scope)
 			return err
 		})
 		if err != nil {
 			return err
 		}
 		o.Done = append(o.Done, "associate "+pa.Policy.Name())
+		o.Policies = append(o.Policies, ap)
 	}
 	return nil
 }
@@ -226,8 +282,8 @@ func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c plan
 		return err
 	}
 	if plan.ChangedOwnership(c.Have.Entry, now) {
-		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): apply again to plan from its new state",
-			c.Principal, cluster, ErrChangedMeanwhile, plan.ManagedTagKey, plan.OwnerTagKey)
+		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): %s",
+			c.Principal, cluster, ErrChangedMeanwhile, plan.ManagedTagKey, plan.OwnerTagKey, x.again())
 	}
 	if err := x.Client.DeleteEntry(ctx, cluster, c.Principal); err != nil {
 		return err
@@ -261,8 +317,8 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan
 	}
 	if plan.ChangedOwnership(c.Have.Entry, now) {
 		// Another file adopted it meanwhile: not this file's to change.
-		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): apply again to plan from its new state",
-			c.Principal, cluster, ErrChangedMeanwhile, plan.ManagedTagKey, plan.OwnerTagKey)
+		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): %s",
+			c.Principal, cluster, ErrChangedMeanwhile, plan.ManagedTagKey, plan.OwnerTagKey, x.again())
 	}
 	for _, pc := range c.Diff.Policies {
 		if pc.Action == access.PolicyRemove {
