@@ -477,16 +477,10 @@ func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p acce
 		return &writtenMeanwhile{principal: p, cluster: cluster, changes: []string{"it was deleted"}}
 	case err != nil:
 		return nil
-	case back.Revision == before.Revision && !changedMeanwhile(before, back):
+	case ReadFromBefore(before, back):
 		return nil
 	}
-	var changes []string
-	if a, b := sortedCopy(wrote.KubernetesGroups), sortedCopy(back.KubernetesGroups); !slices.Equal(slices.Compact(a), slices.Compact(b)) {
-		changes = append(changes, fmt.Sprintf("kubernetesGroups [%s] -> [%s]", strings.Join(a, " "), strings.Join(b, " ")))
-	}
-	if wrote.Username != back.Username {
-		changes = append(changes, fmt.Sprintf("username %q -> %q", wrote.Username, back.Username))
-	}
+	changes := Overwritten(wrote, back)
 	if len(changes) == 0 {
 		return nil
 	}
@@ -494,14 +488,5 @@ func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p acce
 }
 
 // changedMeanwhile reports whether the entry read now differs from the one
-// the plan was built on in what apply would write.
-func changedMeanwhile(then, now access.Entry) bool {
-	return then.Revision != now.Revision || then.Username != now.Username ||
-		!slices.Equal(sortedCopy(then.KubernetesGroups), sortedCopy(now.KubernetesGroups))
-}
-
-func sortedCopy(s []string) []string {
-	out := slices.Clone(s)
-	slices.Sort(out)
-	return out
-}
+// the plan was built on in what apply would write (Changes).
+func changedMeanwhile(then, now access.Entry) bool { return len(Changes(then, now)) > 0 }

@@ -126,7 +126,7 @@ func TestExecutorUpdateLeavesAnEntryChangedMeanwhile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := sortedCopy(e.KubernetesGroups); !slices.Equal(got, tc.groups) || e.Username != tc.username {
+			if got := sorted(e.KubernetesGroups); !slices.Equal(got, tc.groups) || e.Username != tc.username {
 				t.Errorf("entry has groups %v, username %q; want %v, %q", got, e.Username, tc.groups, tc.username)
 			}
 		})
