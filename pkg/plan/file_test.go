@@ -293,6 +293,11 @@ func TestLoad_errors(t *testing.T) {
 		{"empty", "", []string{"access.yaml: file is empty"}, "apiVersion: eksaccess/v1"},
 		{"only comments", "# nothing\n", []string{"access.yaml: file is empty"}, ""},
 		{"syntax error", "apiVersion: [\n", []string{"access.yaml:1: not valid YAML: did not find expected node content"}, ""},
+		// yaml/v3 names no line for these: Load does
+		{"a scanner error on line 1", "apiVersion: a: b\nkind: AccessConfig\nclusters: [{name: prod}]\nentries: []\n", []string{"access.yaml:1: not valid YAML: mapping values are not allowed in this context"}, ""},
+		{"the same on line 5", "kind: AccessConfig\nclusters: [{name: prod}]\nentries: []\n\napiVersion: a: b\n", []string{"access.yaml:5: not valid YAML: mapping values are not allowed in this context"}, ""},
+		{"a control character", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: \x01prod}]\n", []string{"access.yaml:3: not valid YAML: control characters are not allowed"}, ""},
+		{"bytes that are not UTF-8", "apiVersion: eksaccess/v1\n\nkind: Access\xffConfig\n", []string{"access.yaml:3: not valid YAML: invalid leading UTF-8 octet"}, ""},
 		{"two documents", own + "entries: []\n---\n" + own, []string{`access.yaml:5: more than one YAML document`}, "one document"},
 		{"a list at the top", "- a\n", []string{`access.yaml:1: want a mapping (key: value) at the top, not a list`}, ""},
 		{"a string", "hello", []string{`access.yaml:1: want a mapping (key: value) at the top, not a string`}, ""},
