@@ -172,8 +172,9 @@ func TestApplyStopped(t *testing.T) {
 	}
 }
 
-// Several problems print each with its own hints under it, then the hints
-// for all of them; an error with words of its own around several causes
+// Several problems print each with its own hint line under it, the hints
+// for all of them joined to the last one's (one hint line an error, never
+// two in a row); an error with words of its own around several causes
 // prints whole.
 func TestPrintErrorKeepsHintsWithTheirProblems(t *testing.T) {
 	t.Parallel()
@@ -184,8 +185,7 @@ func TestPrintErrorKeepsHintsWithTheirProblems(t *testing.T) {
 	)}
 	printError(&b, withHint(joined, "for all of them"))
 	want := "eksaccess: access.yaml:3: first problem\nhint: fix the first\n" +
-		"eksaccess: access.yaml:9: second problem\nhint: fix the second\n" +
-		"hint: for all of them\n"
+		"eksaccess: access.yaml:9: second problem\nhint: fix the second; for all of them\n"
 	if b.String() != want {
 		t.Errorf("printed\n%s\nwant\n%s", b.String(), want)
 	}

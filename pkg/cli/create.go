@@ -286,7 +286,8 @@ func finishExisting(ctx context.Context, o *createOptions, client *eksapi.Client
 	}
 	diff := o.req.Compare(existing, have)
 	if conflicts := diff.Conflicts(); !conflicts.Empty() {
-		err := fmt.Errorf("access entry %s in cluster %s exists and differs from the request:\n%s", o.req.Principal, o.req.Cluster, conflicts)
+		// One line, the differences joined: errors are one line (the contract).
+		err := fmt.Errorf("access entry %s in cluster %s exists and differs from the request: %s", o.req.Principal, o.req.Cluster, strings.Join(conflicts.Lines(), "; "))
 		hints := conflictHints(o.req, existing, conflicts)
 		for i := len(hints) - 1; i >= 0; i-- {
 			err = withHint(err, "%s", hints[i])
@@ -423,13 +424,16 @@ type partialCreateError struct {
 	cause      error
 }
 
+// Error is one line (errors are, by the contract): "access entry ARN
+// exists in cluster C (ENTRY-ARN); associated: P(scope),...; not
+// associated: P,...; CAUSE".
 func (e *partialCreateError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "access entry %s exists in cluster %s (%s)\n", e.entry.PrincipalARN, e.entry.ClusterName, e.entry.AccessEntryARN)
+	fmt.Fprintf(&b, "access entry %s exists in cluster %s (%s); ", e.entry.PrincipalARN, e.entry.ClusterName, e.entry.AccessEntryARN)
 	if len(e.associated) > 0 {
-		fmt.Fprintf(&b, "associated: %s\n", policySummary(e.associated))
+		fmt.Fprintf(&b, "associated: %s; ", policySummary(e.associated))
 	}
-	fmt.Fprintf(&b, "not associated: %s\n", strings.Join(e.pending, ","))
+	fmt.Fprintf(&b, "not associated: %s; ", strings.Join(e.pending, ","))
 	b.WriteString(e.cause.Error())
 	return b.String()
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -32,6 +34,36 @@ func TestPrintErrorNamesEksaccessCommands(t *testing.T) {
 				"hint: `eksaccess policy list` lists the access policies\n"},
 		{"other messages are left whole", &eksapi.APIError{Code: "ResourceNotFoundException", Message: "The specified association could not be found."},
 			"eksaccess: ResourceNotFoundException: The specified association could not be found.\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var b bytes.Buffer
+			printError(&b, tt.err)
+			if b.String() != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", b.String(), tt.want)
+			}
+		})
+	}
+}
+
+// TestPrintErrorOneHintLine: an error is one "eksaccess:" line and at most
+// one "hint:" line, its hints (the command's, then its kind's: a timeout,
+// missing credentials) joined on it; a repeated hint is said once.
+func TestPrintErrorOneHintLine(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"a hint and a timeout", withHint(fmt.Errorf("create access entry x: %w", context.DeadlineExceeded), "re-run with --if-not-exists"),
+			"eksaccess: create access entry x: context deadline exceeded\n" +
+				"hint: re-run with --if-not-exists; the command ran past --timeout; raise it, or check the network and --endpoint-url\n"},
+		{"two hints in the chain and missing credentials", withHint(withHint(fmt.Errorf("get caller identity: %w", eksapi.ErrNoCredentials), "inner"), "outer"),
+			"eksaccess: get caller identity: " + eksapi.ErrNoCredentials.Error() + "\n" +
+				"hint: outer; inner; configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); `aws sts get-caller-identity` checks them\n"},
+		{"the same hint twice", withHint(withHint(errors.New("x"), "same"), "same"), "eksaccess: x\nhint: same\n"},
+		{"no hint", errors.New("x"), "eksaccess: x\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
