@@ -318,6 +318,7 @@ func TestLoad_errors(t *testing.T) {
 		{"owner not a name", own + "owner: team a\nentries: []\n", []string{`access.yaml:4: owner: owner "team a" has " "`}, "owner: team-payments"},
 		{"owner a list", own + "owner: [a]\nentries: []\n", []string{"access.yaml:4: owner: want a string, not a list"}, ""},
 		{"owner reserved", own + "owner: aws:x\nentries: []\n", []string{`owner "aws:x" is reserved`}, ""},
+		{"owner with a control character: the field named once", own + "owner: \"team\\u202eevil\"\nentries: []\n", []string{`access.yaml:4: owner: owner "team\u202eevil" contains`}, ""},
 		{"owner tag in an entry", ownRole + "    tags: {eksaccess/owner: team-a}\n", []string{"access.yaml:6: entries[0].tags.eksaccess/owner: tag eksaccess/owner is apply's own"}, "owner: NAME"},
 		{"eksctl owner annotation invalid", "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod, annotations: {eksaccess/owner: -x}}\naccessConfig: {accessEntries: []}\n",
 			[]string{`access.yaml:3: metadata.annotations.eksaccess/owner: owner "-x" must begin with a letter or a digit`}, ""},
