@@ -55,8 +55,9 @@ warn() {
 # split_words STRING: sets words to STRING's words, split as a POSIX shell
 # splits a command line (blanks and newlines separate; '...' keeps everything
 # literally; "..." too, where \ escapes only " \ $ and `; elsewhere \ escapes
-# the next character, and \ before a newline joins the lines) but expanding
-# nothing: no eval, no globs, no variables, no command substitution.
+# the next character; \ before a newline joins the lines, inside "..." too;
+# a \ that ends STRING is kept, as sh keeps it) but expanding nothing: no
+# eval, no globs, no variables, no command substitution.
 # Returns 1 on an unterminated quote.
 split_words() {
 	local s=$1 n=${#1} i=0 c quote='' word='' inword=0
@@ -71,6 +72,8 @@ split_words() {
 			elif [ "$c" = '\' ] && [ $((i + 1)) -lt "$n" ] && [[ "${s:i+1:1}" == [\"\\\$\`] ]]; then
 				i=$((i + 1))
 				word+=${s:i:1}
+			elif [ "$c" = '\' ] && [ "${s:i+1:1}" = $'\n' ]; then
+				i=$((i + 1)) # a backslash-newline joins the lines, in quotes too
 			else
 				word+=$c
 			fi
@@ -85,7 +88,9 @@ split_words() {
 			"'" | '"') quote=$c inword=1 ;;
 			'\')
 				i=$((i + 1))
-				if [ "$i" -lt "$n" ] && [ "${s:i:1}" != $'\n' ]; then
+				if [ "$i" -ge "$n" ]; then
+					word+='\' inword=1 # a \ that ends the input stays, as sh keeps it
+				elif [ "${s:i:1}" != $'\n' ]; then
 					word+=${s:i:1}
 					inword=1
 				fi
@@ -296,7 +301,14 @@ echo "+ eksaccess$(printf ' %q' "${args[@]}")" >&2
 code=$(cat "$run/exit-code" 2>/dev/null) || code=1
 
 case "$code" in
-0) result=in-sync meaning="Success: the cluster matches (or the change was applied)." ;;
+0)
+	result=in-sync
+	case "${command[0]}" in
+	diff) meaning="Success: the cluster matches the file." ;;
+	apply) meaning="Success: apply made the cluster match the file (or it matched already; with --dry-run, nothing was sent)." ;;
+	*) meaning="Success: eksaccess ${command[*]} finished." ;;
+	esac
+	;;
 1) result=error meaning="An AWS API or network error: see the output." ;;
 2) result=invalid meaning="Bad input (a flag, an ARN or the file): nothing was sent." ;;
 3) result=not-found meaning="Not found: the cluster, the access entry or the policy (check the region)." ;;

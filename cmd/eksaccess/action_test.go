@@ -250,8 +250,11 @@ func TestActionExitCodes(t *testing.T) {
 		result  string
 		meaning string
 	}{
-		{0, "diff", "in-sync", "the cluster matches"},
-		{0, "apply", "ok", "the change was applied"},
+		{0, "diff", "in-sync", "Success: the cluster matches the file."},
+		{0, "apply", "ok", "Success: apply made the cluster match the file"},
+		// the summary of a command that is neither diff nor apply says
+		// nothing of a cluster matching a file
+		{0, "policy list", "ok", "Success: eksaccess policy list finished."},
 		{1, "diff", "error", "network error"},
 		{2, "diff", "invalid", "nothing was sent"},
 		{3, "diff", "not-found", "check the region"},
@@ -278,7 +281,10 @@ func TestActionExitCodes(t *testing.T) {
 			if !strings.HasPrefix(r.summary, heading) || !strings.Contains(r.summary, tt.meaning) {
 				t.Errorf("summary lacks %q and %q:\n%s", heading, tt.meaning, r.summary)
 			}
-			wantArgs := "stub eksaccess [" + tt.command + "] [-f] [access.yaml] [--cluster] [prod] [--region] [eu-west-1] [--prune]\n"
+			if tt.command != "diff" && tt.command != "apply" && strings.Contains(r.summary, "matches") {
+				t.Errorf("the summary of %s speaks of a match:\n%s", tt.command, r.summary)
+			}
+			wantArgs := "stub eksaccess [" + strings.ReplaceAll(tt.command, " ", "] [") + "] [-f] [access.yaml] [--cluster] [prod] [--region] [eu-west-1] [--prune]\n"
 			for _, want := range []string{wantArgs, "stub plan line"} {
 				if !strings.Contains(r.summary, want) {
 					t.Errorf("summary lacks the output line %q:\n%s", want, r.summary)
@@ -321,6 +327,14 @@ func TestActionArgs(t *testing.T) {
 			`[update] [--username] [a b] [--group] [] [--query] ['x']`},
 		{"newlines separate, a backslash-newline joins", "diff", "--region eu-west-1\n--prune \\\n--yes\r\n",
 			"[diff] [--region] [eu-west-1] [--prune] [--yes]"},
+		// POSIX: inside "..." a backslash-newline is removed too
+		{"a backslash-newline in double quotes joins", "create", "--username \"a\\\nb\" --group \"c\\\\\nd\"",
+			"[create] [--username] [ab] [--group] [c\\\nd]"},
+		// POSIX sh keeps a backslash that ends the input: sh -c 'printf %s a\' prints a\
+		{"a backslash that ends the input is kept", "diff", `--query a\`,
+			`[diff] [--query] [a\]`},
+		{"a lone backslash at the end is a word", "diff", `--query \`,
+			`[diff] [--query] [\]`},
 		{"no tilde, no command substitution", "list", "--profile ~ `id` $(id)",
 			"[list] [--profile] [~] [`id`] [$(id)]"},
 		{"a command with its subcommand", "policy list", "-o json",

@@ -38,7 +38,9 @@ func CheckOwner(s string) error {
 		return newError("owner is empty", "leave owner out for the default owner (files without one), or "+hint)
 	}
 	if err := CheckText(s); err != nil {
-		return newError("owner: "+err.Error(), hint)
+		// `owner "x" contains ...`, the shape of the messages below: a
+		// loader prefixes its field, "owner: ", once.
+		return newError("owner "+err.Error(), hint)
 	}
 	if n := utf8.RuneCountInString(s); n > maxOwner {
 		return newError(fmt.Sprintf("owner is %d characters; the limit is %d", n, maxOwner), hint)

@@ -28,19 +28,44 @@ type Tags map[string]string
 // One flag-only guard: a value that reads as the AWS CLI's --tags
 // shorthand ("team=a,env=prod", where every piece is a valid tag of its
 // own) is refused with a hint that gives each tag its own --tag, since
-// it would otherwise make one tag "team" = "a,env=prod". A value whose
+// it would otherwise make one tag "team" = "a,env=prod", or the whole
+// value to --tag-literal (LiteralTag) when it is one tag. A value whose
 // pieces are not all valid tags (",=" in "0=,=") is one tag, as in a file.
-func (t *Tags) Set(s string) error {
+func (t *Tags) Set(s string) error { return t.set(s, true) }
+
+// LiteralTag is the --tag-literal flag value: one tag "k=v" (split at the
+// first "=") added to Tags as it is, without the guard against the AWS
+// CLI's shorthand: for a value that holds ",KEY=" (a URL's query string),
+// which --tag refuses as several tags.
+type LiteralTag struct{ Tags *Tags }
+
+// Set parses one --tag-literal value and adds it (pflag.Value).
+func (l LiteralTag) Set(s string) error { return l.Tags.set(s, false) }
+
+// String is the tags' (pflag.Value).
+func (l LiteralTag) String() string {
+	if l.Tags == nil {
+		return ""
+	}
+	return l.Tags.String()
+}
+
+// Type names the flag's value in help (pflag.Value).
+func (LiteralTag) Type() string { return "key=value" }
+
+func (t *Tags) set(s string, guard bool) error {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok {
 		return newError(fmt.Sprintf("tag %s has no %q", Quote(s), "="), "write KEY=VALUE, or KEY= for an empty value")
 	}
-	if several := severalTags(k, v); several != nil {
+	if several := severalTags(k, v); guard && several != nil {
 		flags := make([]string, len(several))
 		for i, kv := range several {
 			flags[i] = "--tag " + ShellWord(kv)
 		}
-		return newError(fmt.Sprintf("tag %s looks like several tags in one", Quote(s)), "give --tag once per tag: "+strings.Join(flags, " "))
+		return newError(fmt.Sprintf("tag %s looks like several tags in one", Quote(s)),
+			"give --tag once per tag: "+strings.Join(flags, " ")+
+				"; or, if it is one tag whose value holds the commas, give it as --tag-literal "+ShellWord(s))
 	}
 	if err := checkTag(k, v); err != nil {
 		return err

@@ -86,7 +86,22 @@ func severalTagsHint(t *testing.T, err error) []string {
 	if !strings.Contains(err.Error(), "looks like several tags in one") || len(hints) != 1 || !strings.HasPrefix(hints[0], prefix) {
 		return nil
 	}
-	words := shellWords(t, strings.TrimPrefix(hints[0], prefix))
+	// "...; or, if it is one tag whose value holds the commas, give it as
+	// --tag-literal KV": KV, through --tag-literal, is the tag Set refused.
+	const literal = "; or, if it is one tag whose value holds the commas, give it as --tag-literal "
+	pairs, lit, ok := strings.Cut(strings.TrimPrefix(hints[0], prefix), literal)
+	if !ok {
+		t.Fatalf("hint %q names no --tag-literal", hints[0])
+	}
+	if lw := shellWords(t, lit); len(lw) != 1 {
+		t.Fatalf("hint %q: want one --tag-literal value, got %q", hints[0], lw)
+	} else {
+		var one access.Tags
+		if err := (access.LiteralTag{Tags: &one}).Set(lw[0]); err != nil {
+			t.Fatalf("hint %q: --tag-literal %q is refused: %v", hints[0], lw[0], err)
+		}
+	}
+	words := shellWords(t, pairs)
 	if len(words)%2 != 0 {
 		t.Fatalf("hint %q: want --tag VALUE pairs", hints[0])
 	}

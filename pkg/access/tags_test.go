@@ -29,7 +29,8 @@ func TestTagsSet(t *testing.T) {
 		{name: "comma then empty key", in: []string{"k=a,=b"}, want: access.Tags{"k": "a,=b"}},
 		{name: "comma then reserved key", in: []string{"k=a,aws:x=b"}, want: access.Tags{"k": "a,aws:x=b"}},
 		{name: "comma, no second tag", in: []string{"note=a,b"}, want: access.Tags{"note": "a,b"}},
-		{name: "AWS CLI shorthand", in: []string{"team=a,env=prod"}, err: want{`tag "team=a,env=prod" looks like several tags in one`, "give --tag once per tag: --tag team=a --tag env=prod"}},
+		{name: "AWS CLI shorthand", in: []string{"team=a,env=prod"}, err: want{`tag "team=a,env=prod" looks like several tags in one`, "give --tag once per tag: --tag team=a --tag env=prod; or, if it is one tag whose value holds the commas, give it as --tag-literal team=a,env=prod"}},
+		{name: "a URL with a query string", in: []string{"url=http://x/?a=b,c=d"}, err: want{"looks like several tags in one", "give it as --tag-literal 'url=http://x/?a=b,c=d'"}},
 		{name: "AWS CLI shorthand, value with comma", in: []string{"team=a,b,env=prod"}, err: want{"looks like several tags in one", "give --tag once per tag: --tag team=a,b --tag env=prod"}},
 		{name: "AWS CLI shorthand, quoted for the shell", in: []string{"it's=a b,c=d"}, err: want{"looks like several tags in one", `give --tag once per tag: --tag 'it'\''s=a b' --tag c=d`}},
 		{name: "aws without colon", in: []string{"awsx=aws"}, want: access.Tags{"awsx": "aws"}},
@@ -59,6 +60,43 @@ func TestTagsSet(t *testing.T) {
 			var err error
 			for _, s := range tt.in {
 				err = tags.Set(s)
+			}
+			checkError(t, err, tt.err)
+			if diff := cmp.Diff(tt.want, tags); diff != "" {
+				t.Errorf("tags mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLiteralTag: --tag-literal adds one tag as it is, its value holding
+// ",KEY=" that --tag refuses as several tags; every other rule holds.
+func TestLiteralTag(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   []string
+		want access.Tags
+		err  want
+	}{
+		{name: "a URL with a query string", in: []string{"url=http://x/?a=b,c=d"}, want: access.Tags{"url": "http://x/?a=b,c=d"}},
+		{name: "what --tag reads as shorthand", in: []string{"team=a,env=prod"}, want: access.Tags{"team": "a,env=prod"}},
+		{name: "beside --tag", in: []string{"a=1", "url=x,y=z"}, want: access.Tags{"a": "1", "url": "x,y=z"}},
+		{name: "no equals sign", in: []string{"team"}, err: want{`tag "team" has no "="`, "write KEY=VALUE, or KEY= for an empty value"}},
+		{name: "aws: value", in: []string{"team=aws:x,b=c"}, err: want{`value of tag "team" is reserved`, noHint}},
+		{name: "same key, other value", in: []string{"a=1", "a=2,b=c"}, want: access.Tags{"a": "1"}, err: want{`tag "a" given twice`, noHint}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var tags access.Tags
+			var err error
+			for i, s := range tt.in {
+				if i == 0 && len(tt.in) > 1 {
+					err = tags.Set(s) // the first by --tag
+					continue
+				}
+				err = access.LiteralTag{Tags: &tags}.Set(s)
 			}
 			checkError(t, err, tt.err)
 			if diff := cmp.Diff(tt.want, tags); diff != "" {

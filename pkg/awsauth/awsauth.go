@@ -396,6 +396,32 @@ func kindName(n *yaml.Node) string {
 	return "document"
 }
 
+// listHint says what the value of data.KEY holds: a YAML list of rows.
+func listHint(key string) string {
+	switch key {
+	case "mapUsers":
+		return "the value must be a YAML list: - userarn: ARN ..."
+	case "mapAccounts":
+		return `the value must be a YAML list of account IDs: - "111122223333"`
+	default:
+		return "the value must be a YAML list: - rolearn: ARN ..."
+	}
+}
+
+// syntaxHint is the hint for a YAML syntax error inside the data.KEY
+// string: for a flow list or mapping left open ([a, b or {a: b), to close
+// it (the value is a list all right); else what the value holds.
+func syntaxHint(key string, err error) string {
+	_, problem := yamlerr.Describe(err)
+	switch {
+	case strings.HasSuffix(problem, "did not find expected ',' or ']'"):
+		return "close the list that [ opens with ], after its last item (groups: [a, b])"
+	case strings.HasSuffix(problem, "did not find expected ',' or '}'"):
+		return "close the mapping that { opens with }, after its last key (- {rolearn: ARN, username: NAME})"
+	}
+	return listHint(key)
+}
+
 // section parses one map* string (a YAML list inside the ConfigMap) and
 // converts its rows.
 func (c *converter) section(key string, v *yaml.Node) error {
@@ -414,7 +440,7 @@ func (c *converter) section(key string, v *yaml.Node) error {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(v.Value), &doc); err != nil {
-		const hint = "the value must be a YAML list: - rolearn: ARN ..."
+		hint := syntaxHint(key, err)
 		// The problem never reaches the user as the parser says it: it
 		// may quote the row (yamlerr.Locate).
 		n, problem := yamlerr.Locate([]byte(v.Value), err)
@@ -446,7 +472,7 @@ func (c *converter) section(key string, v *yaml.Node) error {
 		return nil
 	}
 	if list.Kind != yaml.SequenceNode {
-		return c.fail(v, field, "the value must be a YAML list: - rolearn: ARN ...", "want a YAML list, not a %s", kindName(list))
+		return c.fail(v, field, listHint(key), "want a YAML list, not a %s", kindName(list))
 	}
 	for i, item := range list.Content {
 		src := fmt.Sprintf("%s[%d]", key, i)

@@ -575,6 +575,7 @@ func TestConvert_syntax(t *testing.T) {
 	const meta = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n"
 	cases := []struct {
 		name, src, want, hint string
+		notHint               string // a hint that must not be given
 	}{
 		{
 			name: "a key of the ConfigMap indented too little",
@@ -605,6 +606,34 @@ func TestConvert_syntax(t *testing.T) {
 			name: "an unclosed list in a row",
 			src:  meta + "data:\n  mapUsers: |\n    - userarn: " + acct + "user/a\n    - userarn: " + acct + "user/b\n      groups: [a\n    - userarn: " + acct + "user/c\n",
 			want: "aws-auth.yaml:10: data.mapUsers[1]: not valid YAML: did not find expected ',' or ']'",
+			hint: "close the list that [ opens with ]", notHint: "rolearn",
+		},
+		{
+			name: "an unclosed list in the first row of mapUsers",
+			src:  meta + "data:\n  mapRoles: |\n    - rolearn: " + acct + "role/a\n  mapUsers: |\n    - userarn: " + acct + "user/a\n      groups: [x, y\n",
+			want: "aws-auth.yaml:11: data.mapUsers[0]: not valid YAML: did not find expected ',' or ']'",
+			hint: "close the list that [ opens with ]", notHint: "must be a YAML list",
+		},
+		{
+			name: "an unclosed mapping in a row",
+			src:  meta + "data:\n  mapRoles: |\n    - {rolearn: " + acct + "role/a, username: a\n",
+			want: "aws-auth.yaml:8: data.mapRoles[0]: not valid YAML: did not find expected ',' or '}'",
+			hint: "close the mapping that { opens with }", notHint: "must be a YAML list",
+		},
+		{
+			name: "a mapUsers row's key indented too little: the hint names userarn",
+			src:  meta + "data:\n  mapUsers: |\n    - userarn: " + acct + "user/a\n     groups: [b]\n",
+			want: "aws-auth.yaml:9: data.mapUsers[0]: not valid YAML: did not find expected '-' indicator", hint: "- userarn: ARN", notHint: "rolearn",
+		},
+		{
+			name: "a mapAccounts row's key indented too little: the hint names account IDs",
+			src:  meta + "data:\n  mapAccounts: |\n    - \"111122223333\"\n     - x: [b]\n",
+			want: "aws-auth.yaml:9: data.mapAccounts[0]: not valid YAML: did not find expected '-' indicator", hint: "list of account IDs", notHint: "rolearn",
+		},
+		{
+			name: "a syntax error on the first line of the block names the row",
+			src:  meta + "data:\n  mapRoles: |\n    - rolearn: a: b\n",
+			want: "aws-auth.yaml:8: data.mapRoles[0]: not valid YAML: mapping values are not allowed in this context", hint: "- rolearn: ARN",
 		},
 		{
 			name: "an unclosed quote",
@@ -630,6 +659,9 @@ func TestConvert_syntax(t *testing.T) {
 			}
 			if !strings.Contains(e.Hint(), tc.hint) {
 				t.Errorf("hint %q lacks %q", e.Hint(), tc.hint)
+			}
+			if tc.notHint != "" && strings.Contains(e.Hint(), tc.notHint) {
+				t.Errorf("hint %q has %q", e.Hint(), tc.notHint)
 			}
 		})
 	}

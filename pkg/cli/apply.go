@@ -44,7 +44,7 @@ func (o *planOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.pruneUnmanaged, "prune-unmanaged", false, "with --prune, also delete entries apply did not create (still never node entries, nor another owner's)")
 	f.BoolVar(&o.force, "force", false, "skip the lockout check: allow changes that remove your own access")
 	f.IntVar(&o.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
-	f.BoolVar(&o.verbose, "verbose", false, "also list the entries the plan leaves alone, and why")
+	f.BoolVar(&o.verbose, "verbose", false, "also list the entries the plan leaves alone, and why (-o json/yaml: under ignored, with a prune code)")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml", "json")
 }
 
@@ -208,18 +208,23 @@ func (o *planOptions) machineOutput() bool {
 // could be, nothing is printed: an empty list of plans would read as
 // "nothing to do".
 func (o *planOptions) printPlans(plans []clusterPlan) error {
-	docs := planDocs(plans)
+	docs := planDocs(plans, o.verbose)
 	if !o.machineOutput() || len(docs) == 0 && len(plans) > 0 {
 		return nil
 	}
 	return o.deps.print(output.Result{Doc: applyDoc{Plans: docs}})
 }
 
-// planDocs are the plans as data.
-func planDocs(plans []clusterPlan) []plan.Doc {
+// planDocs are the plans as data; verbose adds the entries each leaves
+// alone, and why (plan.VerboseDoc).
+func planDocs(plans []clusterPlan, verbose bool) []plan.Doc {
 	docs := make([]plan.Doc, 0, len(plans))
 	for _, cp := range plans {
-		if cp.err == nil {
+		switch {
+		case cp.err != nil:
+		case verbose:
+			docs = append(docs, cp.plan.VerboseDoc())
+		default:
 			docs = append(docs, cp.plan.Doc())
 		}
 	}
@@ -340,7 +345,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	summary := summaryResult(sums)
 	switch {
 	case o.machineOutput():
-		if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans), Clusters: sums}}); err != nil {
+		if err := o.deps.print(output.Result{Doc: applyDoc{Plans: planDocs(plans, o.verbose), Clusters: sums}}); err != nil {
 			return err
 		}
 	case len(plans) > 1 || anyFailed(results):

@@ -62,6 +62,12 @@ An IAM Identity Center role named without its aws-reserved/sso.amazonaws.com/
 path is refused (exit 2) with the ARN to use: EKS knows such roles only by
 their full ARN. --no-verify-principal sends it as written.
 
+--tag takes one tag, KEY=VALUE, split at the first "=". A value that reads
+as the AWS CLI's shorthand for several tags (--tag team=a,env=prod) is
+refused: give each its own --tag. A value that truly holds ",KEY=" (a URL's
+query string) is given with --tag-literal 'url=https://x/?a=b,c=d', which
+takes it whole.
+
 Each create sends an idempotency token (--client-request-token, or one
 eksaccess makes). When the outcome is unknown (a 5xx after all retries, a
 network error, a timeout), the error names the token: re-running with it, or
@@ -96,6 +102,7 @@ refuses that (exit 4, nothing sent) unless --force.`,
 	f.Var(cmdutil.NewListValue(&opts.groups), "group", "Kubernetes `group` (repeatable, or comma-separated)")
 	f.StringVar(&opts.req.Username, "username", "", "Kubernetes `username` (default: EKS picks one from the principal)")
 	f.Var(&opts.tags, "tag", "tag as `key=value` (repeatable; key= for an empty value)")
+	f.Var(access.LiteralTag{Tags: &opts.tags}, "tag-literal", "one tag as `key=value`, the value taken whole even where --tag would read \",KEY=\" as another tag (repeatable)")
 	f.StringVar(&opts.req.ClientRequestToken, "client-request-token", "", "idempotency `token`, 33 to 126 characters (default: eksaccess generates one)")
 	f.Var(&opts.policies, "policy", "access policy to associate after the create, as `NAME[:SCOPE]`; SCOPE is cluster (the default) or namespace=a,b (repeatable)")
 	f.BoolVar(&opts.ifNotExists, "if-not-exists", false, "succeed when an identical entry exists; finish its missing policies")
@@ -272,7 +279,8 @@ func finishExisting(ctx context.Context, o *createOptions, client *eksapi.Client
 	}
 	diff := o.req.Compare(existing, have)
 	if conflicts := diff.Conflicts(); !conflicts.Empty() {
-		err := fmt.Errorf("access entry %s in cluster %s exists and differs from the request:\n%s", o.req.Principal, o.req.Cluster, conflicts)
+		// One line, the differences joined: errors are one line (the contract).
+		err := fmt.Errorf("access entry %s in cluster %s exists and differs from the request: %s", o.req.Principal, o.req.Cluster, strings.Join(conflicts.Lines(), "; "))
 		hints := conflictHints(o.req, existing, conflicts)
 		for i := len(hints) - 1; i >= 0; i-- {
 			err = cmdutil.WithHint(err, "%s", hints[i])
@@ -383,13 +391,16 @@ type partialCreateError struct {
 	cause      error
 }
 
+// Error is one line (errors are, by the contract): "access entry ARN
+// exists in cluster C (ENTRY-ARN); associated: P(scope),...; not
+// associated: P,...; CAUSE".
 func (e *partialCreateError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "access entry %s exists in cluster %s (%s)\n", e.entry.PrincipalARN, e.entry.ClusterName, e.entry.AccessEntryARN)
+	fmt.Fprintf(&b, "access entry %s exists in cluster %s (%s); ", e.entry.PrincipalARN, e.entry.ClusterName, e.entry.AccessEntryARN)
 	if len(e.associated) > 0 {
-		fmt.Fprintf(&b, "associated: %s\n", cmdutil.PolicySummary(e.associated))
+		fmt.Fprintf(&b, "associated: %s; ", cmdutil.PolicySummary(e.associated))
 	}
-	fmt.Fprintf(&b, "not associated: %s\n", strings.Join(e.pending, ","))
+	fmt.Fprintf(&b, "not associated: %s; ", strings.Join(e.pending, ","))
 	b.WriteString(e.cause.Error())
 	return b.String()
 }

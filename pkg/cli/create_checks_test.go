@@ -237,10 +237,13 @@ func TestCreateReportsPoliciesAssociatedBeforeAFailure(t *testing.T) {
 	})
 	err := runCreate(t.Context(), createOpts(t, td, devRole, "AmazonEKSViewPolicy", "AmazonEKSEditPolicy:namespace=dev"))
 	checkExit(t, err, cmdutil.ExitFailure, "--if-not-exists")
-	for _, want := range []string{"\nassociated: AmazonEKSViewPolicy(cluster)\n", "\nnot associated: AmazonEKSEditPolicy\n", "Refused."} {
+	for _, want := range []string{"; associated: AmazonEKSViewPolicy(cluster); ", "; not associated: AmazonEKSEditPolicy; ", "Refused."} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("%q is more than one line", err)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,32 +67,72 @@ const detailsWidth = 120
 // detailsResult renders `list --details`: {"accessEntries": [entry+policies]}
 // and one row per entry. The table fits detailsWidth columns: long
 // usernames are cut first (the default ones are long ARNs), then tags,
-// groups and policies; the principal, which names the entry, never is.
-// -o text and the documents keep every value whole.
+// groups and policies, and last the principal, in its middle so that its
+// account and role name stay visible. The table's TAGS shows the entry's
+// own tags first and apply's bookkeeping tags as one word at the end (see
+// compactTags). -o text and the documents keep every value whole.
 func detailsResult(entries []detailedEntry) output.Result {
 	rows := make([][]string, 0, len(entries))
+	compact := make([][]string, 0, len(entries))
 	for _, e := range entries {
-		rows = append(rows, []string{
+		row := []string{
 			e.PrincipalARN.String(), e.Type.String(), e.Username,
 			strings.Join(e.KubernetesGroups, ","), cmdutil.PolicySummary(e.AssociatedAccessPolicies),
 			cmdutil.TagSummary(e.Tags),
-		})
+		}
+		rows = append(rows, row)
+		short := slices.Clone(row)
+		short[colTags] = compactTags(e.Tags)
+		compact = append(compact, short)
 	}
-	const (
-		colUsername = 2
-		colGroups   = 3
-		colPolicies = 4
-		colTags     = 5
-	)
 	return output.Result{
 		Doc: struct {
 			AccessEntries []detailedEntry `json:"accessEntries"`
 		}{entries},
 		Table: output.Table{
-			Header: []string{"PRINCIPAL", "TYPE", "USERNAME", "GROUPS", "POLICIES", "TAGS"},
-			Rows:   rows,
-			Fit:    detailsWidth,
-			Shrink: []int{colUsername, colTags, colGroups, colPolicies},
+			Header:  []string{"PRINCIPAL", "TYPE", "USERNAME", "GROUPS", "POLICIES", "TAGS"},
+			Rows:    rows,
+			Compact: compact,
+			Fit:     detailsWidth,
+			Shrink:  []int{colUsername, colTags, colGroups, colPolicies, colPrincipal},
+			Middle:  []int{colPrincipal},
 		},
+	}
+}
+
+// The columns of the `list --details` table.
+const (
+	colPrincipal = 0
+	colUsername  = 2
+	colGroups    = 3
+	colPolicies  = 4
+	colTags      = 5
+)
+
+// compactTags renders tags for the `list --details` table: the entry's own
+// tags, k=v sorted by key, then apply's bookkeeping as one word without
+// "=" (so it never reads as a tag): "managed" for managed-by=eksaccess,
+// "managed:OWNER" when the entry also carries eksaccess/owner=OWNER. An
+// owner tag without the managed tag is an ordinary tag: prune does not
+// touch such an entry.
+func compactTags(tags map[string]string) string {
+	own := maps.Clone(tags)
+	marker := ""
+	if tags[access.ManagedTagKey] == access.ManagedTagValue {
+		delete(own, access.ManagedTagKey)
+		marker = "managed"
+		if owner, ok := tags[access.OwnerTagKey]; ok {
+			delete(own, access.OwnerTagKey)
+			marker += ":" + owner
+		}
+	}
+	s := cmdutil.TagSummary(own)
+	switch {
+	case marker == "":
+		return s
+	case s == "":
+		return marker
+	default:
+		return s + "," + marker
 	}
 }

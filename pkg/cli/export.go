@@ -32,8 +32,9 @@ not the one EKS would pick, tags and every policy with its scope.
 
 Applying the file to the same cluster changes nothing, so export is how a
 cluster comes under a file: export, edit, diff, apply. When the entries
-apply manages all belong to one owner (their eksaccess/owner tag), the file
-names it (owner:); when they belong to several, it names none and says so. Node entries are
+owned by apply files (tag eksaccess/owner, or managed-by=eksaccess for the
+default owner) all belong to one owner, the file names it (owner:); when
+they belong to several, it names none and says so. Node entries are
 written without the groups and username EKS sets for them; an entry a file
 cannot state (an account root) is left out with a warning, and export
 then exits 1 after writing the file: it is not the whole state.
@@ -92,8 +93,11 @@ func runExport(ctx context.Context, o *exportOptions) error {
 		cmdutil.Warn(o.deps.IO.ErrOut, "left out of the file: "+s)
 	}
 	if owners := plan.Owners(live); len(owners) > 1 {
-		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the entries apply manages belong to several owners (%s): the file names none; "+
-			"before you apply it with --prune, give it one owner and keep only that owner's entries (their %s tag)", ownerCounts(owners), plan.OwnerTagKey))
+		// Owners counts what the planner treats as owned: the managed tag
+		// or an owner tag (an entry tagged eksaccess/owner by hand too).
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the entries owned by apply files (tag %s, or %s=%s) belong to several owners (%s): the file names none; "+
+			"before you apply it with --prune, give it one owner and keep only that owner's entries (their %s tag)",
+			plan.OwnerTagKey, plan.ManagedTagKey, plan.ManagedTagValue, ownerCounts(owners), plan.OwnerTagKey))
 	}
 	data, err := f.Marshal()
 	if err != nil {

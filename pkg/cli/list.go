@@ -34,8 +34,11 @@ func newListCmd(deps *Deps, runF func(context.Context, *listOptions) error) *cob
 
 --details describes every entry: one row each with its type, username,
 groups, policies (with their scopes) and tags. The table keeps within 120
-columns, cutting long usernames (then tags, groups, policies) with an
-ellipsis; -o text, json and yaml print every value whole.`,
+columns, cutting long usernames (then tags, groups, policies, and last the
+principal, in its middle so its account and role name stay) with an
+ellipsis. Its TAGS shows the entry's own tags first and apply's bookkeeping
+tags as one word: "managed" (managed-by=eksaccess) or "managed:OWNER" (with
+eksaccess/owner=OWNER). -o text, json and yaml print every value whole.`,
 		Example: `  eksaccess list --cluster prod
   eksaccess ls --cluster prod -o text | wc -l
   eksaccess list --cluster prod --associated-policy AmazonEKSClusterAdminPolicy

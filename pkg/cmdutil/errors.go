@@ -137,43 +137,51 @@ func didYouMean(names ...string) string {
 	return "did you mean " + strings.Join(names, " or ") + "?"
 }
 
-// PrintError writes err as "eksaccess: ..." lines plus its hints, one
-// "hint: ..." line each: the one way an error reaches stderr.
+// PrintError writes err as an "eksaccess: ..." line and at most one
+// "hint: ..." line under it: an error's several hints (what the command
+// knows, then what to do about its kind) are joined on that line with
+// "; ". Several problems joined (a bad file, several failed entries) are
+// a line each, each with its own hint line; the hints for all of them
+// join the last one's. It is the one way an error reaches stderr.
 func PrintError(w io.Writer, err error) {
 	if silent(err) {
 		return
 	}
 	printed := map[string]bool{}
-	hint := func(h string) {
-		if !printed[h] {
-			printed[h] = true
-			fmt.Fprintf(w, "hint: %s\n", output.Sanitize(h))
+	hint := func(hs []string) {
+		var fresh []string
+		for _, h := range hs {
+			if !printed[h] {
+				printed[h] = true
+				fresh = append(fresh, h)
+			}
+		}
+		if len(fresh) > 0 {
+			fmt.Fprintf(w, "hint: %s\n", output.Sanitize(strings.Join(fresh, "; ")))
 		}
 	}
 	parts, outer := splitJoined(err)
 	if len(parts) < 2 {
 		printLines(w, err)
-		for _, h := range Hints(err) {
-			hint(h)
-		}
+		hint(Hints(err))
 		return
 	}
-	// Several problems (a bad file, several failed entries): each with its
-	// own hints right under it, then the hints for all of them.
-	for _, part := range parts {
+	last := parts[len(parts)-1]
+	for _, part := range parts[:len(parts)-1] {
 		printLines(w, part)
-		for _, h := range chainHints(part) {
-			hint(h)
-		}
+		hint(chainHints(part))
 	}
+	printLines(w, last)
+	lastHints := chainHints(last)
 	for _, e := range outer {
-		if h, ok := e.(interface{ Hint() string }); ok && h.Hint() != "" {
-			hint(h.Hint())
+		if h, ok := e.(interface{ Hint() string }); ok && h.Hint() != "" && !slices.Contains(lastHints, h.Hint()) {
+			lastHints = append(lastHints, h.Hint())
 		}
 	}
-	if h := kindHint(err); h != "" {
-		hint(h)
+	if h := kindHint(err); h != "" && !slices.Contains(lastHints, h) {
+		lastHints = append(lastHints, h)
 	}
+	hint(lastHints)
 }
 
 // awsCLIAdvice is the advice EKS puts in its messages, which names AWS CLI

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -46,8 +47,9 @@ func TestPrintErrorNamesEksaccessCommands(t *testing.T) {
 	}
 }
 
-// Several problems print each with its own hints under it, then the hints
-// for all of them; an error with words of its own around several causes
+// Several problems print each with its own hint line under it, the hints
+// for all of them joined to the last one's (one hint line an error, never
+// two in a row); an error with words of its own around several causes
 // prints whole.
 func TestPrintErrorKeepsHintsWithTheirProblems(t *testing.T) {
 	t.Parallel()
@@ -59,8 +61,7 @@ func TestPrintErrorKeepsHintsWithTheirProblems(t *testing.T) {
 
 	PrintError(&b, WithHint(joined, "for all of them"))
 	want := "eksaccess: access.yaml:3: first problem\nhint: fix the first\n" +
-		"eksaccess: access.yaml:9: second problem\nhint: fix the second\n" +
-		"hint: for all of them\n"
+		"eksaccess: access.yaml:9: second problem\nhint: fix the second; for all of them\n"
 	if b.String() != want {
 		t.Errorf("printed\n%s\nwant\n%s", b.String(), want)
 	}
@@ -69,5 +70,35 @@ func TestPrintErrorKeepsHintsWithTheirProblems(t *testing.T) {
 	PrintError(&b, WithHint(fmt.Errorf("op: %w (and %w)", errors.New("a"), errors.New("b")), "h"))
 	if want := "eksaccess: op: a (and b)\nhint: h\n"; b.String() != want {
 		t.Errorf("printed %q, want %q", b.String(), want)
+	}
+}
+
+// TestPrintErrorOneHintLine: an error is one "eksaccess:" line and at most
+// one "hint:" line, its hints (the command's, then its kind's: a timeout,
+// missing credentials) joined on it; a repeated hint is said once.
+func TestPrintErrorOneHintLine(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"a hint and a timeout", WithHint(fmt.Errorf("create access entry x: %w", context.DeadlineExceeded), "re-run with --if-not-exists"),
+			"eksaccess: create access entry x: context deadline exceeded\n" +
+				"hint: re-run with --if-not-exists; the command ran past --timeout; raise it, or check the network and --endpoint-url\n"},
+		{"two hints in the chain and missing credentials", WithHint(WithHint(fmt.Errorf("get caller identity: %w", eksapi.ErrNoCredentials), "inner"), "outer"),
+			"eksaccess: get caller identity: " + eksapi.ErrNoCredentials.Error() + "\n" +
+				"hint: outer; inner; configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); `aws sts get-caller-identity` checks them\n"},
+		{"the same hint twice", WithHint(WithHint(errors.New("x"), "same"), "same"), "eksaccess: x\nhint: same\n"},
+		{"no hint", errors.New("x"), "eksaccess: x\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var b bytes.Buffer
+			PrintError(&b, tt.err)
+			if b.String() != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", b.String(), tt.want)
+			}
+		})
 	}
 }

@@ -34,6 +34,12 @@ func TestTableFit(t *testing.T) {
 			"A  USER\nx  日本日本日本…\n", 16},
 		{"short cells are left whole", Table{Header: []string{"a", "user"}, Rows: [][]string{{"x", "bee"}, {"y", long}}, Fit: 20, Shrink: []int{1}},
 			"A  USER\nx  bee\ny  arn:aws:sts::111…\n", 20},
+		{"a Middle column keeps both ends", Table{Header: []string{"a", "principal"}, Rows: [][]string{{"x", "arn:aws:iam::111122223333:role/" + strings.Repeat("x", 40) + "-end"}}, Fit: 33, Shrink: []int{1}, Middle: []int{1}},
+			"A  PRINCIPAL\nx  arn:aws:iam::1…xxxxxxxxxxx-end\n", 33},
+		{"Middle with wide characters", Table{Header: []string{"a", "user"}, Rows: [][]string{{"x", strings.Repeat("日本", 10)}}, Fit: 16, Shrink: []int{1}, Middle: []int{1}},
+			"A  USER\nx  日本日…本日本\n", 16},
+		{"Compact rows in the table, Rows in text", Table{Header: []string{"a", "tags"}, Rows: [][]string{{"x", "managed-by=eksaccess,team=a"}}, Compact: [][]string{{"x", "team=a,managed"}}},
+			"A  TAGS\nx  team=a,managed\n", 17},
 		{"a column that is not there is skipped", Table{Header: []string{"a", "user"}, Rows: [][]string{{"x", long}}, Fit: 20, Shrink: []int{7, -1, 1}},
 			"A  USER\nx  arn:aws:sts::111…\n", 20},
 	} {

@@ -26,6 +26,14 @@ type Table struct {
 	// JSON and YAML always print every cell whole.
 	Fit    int
 	Shrink []int
+	// Middle lists the Shrink columns that are cut in the middle instead
+	// of at the end, "arn:aws:iam::1111…/team/admin", so that both ends of
+	// a value (an ARN's account and its role name) stay visible.
+	Middle []int
+	// Compact, when set, holds the rows the table format prints instead
+	// of Rows: a shorter rendering of the same records for people (one row
+	// for each row of Rows). Text keeps Rows, every value whole.
+	Compact [][]string
 }
 
 // minShrinkWidth is the narrowest a column in Table.Shrink gets.

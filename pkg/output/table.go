@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -21,12 +22,15 @@ const (
 // borders or rules, an upper-case header, two spaces between columns and no
 // trailing spaces. A table without rows renders as nothing.
 func renderTable(t Table, color bool) ([]byte, error) {
+	if t.Compact != nil {
+		t.Rows = t.Compact
+	}
 	header, rows := normalize(t, tableCell)
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	if t.Fit > 0 {
-		fit(header, rows, t.Fit, t.Shrink)
+		fit(header, rows, t.Fit, t.Shrink, t.Middle)
 	}
 	var buf bytes.Buffer
 	tbl := tablewriter.NewTable(&buf,
@@ -76,8 +80,9 @@ const columnGap = 2
 
 // fit narrows the columns in shrink, in that order, until the table is at
 // most width wide (or they are as narrow as they get), cutting their longer
-// cells with an ellipsis. header and rows are changed in place.
-func fit(header []string, rows [][]string, width int, shrink []int) {
+// cells with an ellipsis: at the end, or in the middle for the columns in
+// middle. header and rows are changed in place.
+func fit(header []string, rows [][]string, width int, shrink, middle []int) {
 	ncol := len(rows[0])
 	widths := make([]int, ncol)
 	for i := range ncol {
@@ -109,8 +114,12 @@ func fit(header []string, rows [][]string, width int, shrink []int) {
 		}
 		widths[c] -= cut
 		total -= cut
+		cutCell := truncateCell
+		if slices.Contains(middle, c) {
+			cutCell = truncateMiddle
+		}
 		for _, r := range rows {
-			r[c] = truncateCell(r[c], widths[c])
+			r[c] = cutCell(r[c], widths[c])
 		}
 	}
 }
@@ -143,6 +152,41 @@ func truncateCell(s string, width int) string {
 			used += rw
 		}
 		lines[i] = b.String() + "…"
+	}
+	return strings.Join(lines, "\n")
+}
+
+// truncateMiddle cuts each line of s wider than width to width by putting
+// an ellipsis in its middle: the first (width-1)/2 columns, "…", and as
+// many of the last columns as fit in the rest.
+func truncateMiddle(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		if twwidth.Width(line) <= width {
+			continue
+		}
+		runes := []rune(line)
+		headRoom := (width - 1) / 2
+		var head strings.Builder
+		used := 0
+		for _, r := range runes {
+			rw := twwidth.Width(string(r))
+			if used+rw > headRoom {
+				break
+			}
+			head.WriteRune(r)
+			used += rw
+		}
+		tailRoom := width - 1 - used
+		start := len(runes)
+		for tail := 0; start > 0; start-- {
+			rw := twwidth.Width(string(runes[start-1]))
+			if tail+rw > tailRoom {
+				break
+			}
+			tail += rw
+		}
+		lines[i] = head.String() + "…" + string(runes[start:])
 	}
 	return strings.Join(lines, "\n")
 }

@@ -13,8 +13,8 @@ import (
 // entry with its type, its username when not the one EKS would pick,
 // its groups (not for node entries, whose groups EKS sets), its tags (but
 // aws: tags and apply's own) and its policies with their scopes; and the
-// owner of the entries apply manages when they all have the same one (see
-// Owners). Applying it to the same cluster changes nothing. Entries a file
+// owner of the entries owned by apply files when they all have the same
+// one (see Owners). Applying it to the same cluster changes nothing. Entries a file
 // cannot state (an account root, which eksaccess will not create) are left
 // out and named in skipped.
 func FromLive(cluster access.ClusterName, region string, live []Live) (f *accessfile.File, skipped []string) {
@@ -37,8 +37,10 @@ func FromLive(cluster access.ClusterName, region string, live []Live) (f *access
 }
 
 // Owners counts live's entries that belong to an apply file, by owner
-// ("" the default owner); entries no file owns are not counted. One owner
-// means the entries apply manages came from one file, whose owner export
+// ("" the default owner); entries no file owns are not counted. An entry
+// is owned (Live.Owned) when it carries the managed tag or an owner tag:
+// one tagged eksaccess/owner by hand is its owner's, as the planner
+// treats it. One owner means the owned entries came from one file, whose owner export
 // writes; several mean several files share the cluster, and a file naming
 // any one of them would not be the cluster's whole state.
 func Owners(live []Live) map[string]int {

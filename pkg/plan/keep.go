@@ -25,6 +25,7 @@ func planUnnamed(cluster access.ClusterName, l *Live, o Options) Change {
 		c.Reason = "not in the file; --prune would refuse to delete it: " + c.Reason
 	}
 	c.Action = ActionKeep
+	c.WithPrune = c.Prune
 	c.Prune = PruneNotAsked // the reason says what --prune would do
 	return c
 }

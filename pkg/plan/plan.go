@@ -76,6 +76,9 @@ type Change struct {
 	// state ("" for the entries it states), for a renderer that words it
 	// its own way; Reason is the same in a sentence.
 	Prune PruneReason
+	// WithPrune is, when Prune is PruneNotAsked, the decision --prune
+	// would make (what Reason words).
+	WithPrune PruneReason
 }
 
 // PruneReason is the rule that decides what --prune does to an entry the

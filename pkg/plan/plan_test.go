@@ -600,6 +600,79 @@ func TestDoc(t *testing.T) {
 	}
 }
 
+// TestVerboseDoc: the plan as data with --verbose lists the entries the
+// file does not name and the plan leaves alone, each with what --prune
+// decides (a stable code) and why; a prune deletion carries its code too.
+// Without --verbose the document is as before.
+func TestVerboseDoc(t *testing.T) {
+	t.Parallel()
+	const (
+		handmade = "arn:aws:iam::111122223333:role/handmade"
+		other    = "arn:aws:iam::111122223333:role/other"
+	)
+	managedTags := map[string]string{ManagedTagKey: ManagedTagValue}
+	want := []access.CreateEntry{{Principal: mustPrincipal(t, dev)}}
+	lv := []Live{
+		live(dev, "STANDARD", nil, managedTags),
+		live(handmade, "STANDARD", nil, nil),
+		live(nodes, "EC2_LINUX", nil, nil),
+		live(ops, "STANDARD", nil, managedTags),
+		live(other, "STANDARD", nil, map[string]string{ManagedTagKey: ManagedTagValue, OwnerTagKey: "team-b"}),
+	}
+	type row struct{ ARN, Prune string }
+	ignored := func(d Doc) []row {
+		var out []row
+		for _, i := range d.Ignored {
+			if i.Reason == "" {
+				t.Errorf("%s: no reason", i.PrincipalARN)
+			}
+			out = append(out, row{i.PrincipalARN, string(i.Prune)})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name    string
+		opts    Options
+		ignored []row
+		deleted []row
+	}{
+		{"without --prune: what --prune would do", Options{}, []row{{handmade, "unmanaged"}, {nodes, "node"}, {ops, "own"}, {other, "other-owner"}}, nil},
+		{"with --prune", Options{Prune: true}, []row{{handmade, "unmanaged"}, {nodes, "node"}, {other, "other-owner"}}, []row{{ops, "own"}}},
+		{"with --prune-unmanaged", Options{Prune: true, PruneUnmanaged: true}, []row{{nodes, "node"}, {other, "other-owner"}}, []row{{handmade, "orphan"}, {ops, "own"}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := Build("prod", "", want, lv, tt.opts)
+			d := p.VerboseDoc()
+			if diff := cmp.Diff(tt.ignored, ignored(d)); diff != "" {
+				t.Errorf("ignored (-want +got):\n%s", diff)
+			}
+			if d.Summary.Ignored != len(d.Ignored) {
+				t.Errorf("summary.ignored %d, %d listed", d.Summary.Ignored, len(d.Ignored))
+			}
+			var deleted []row
+			for _, c := range d.Changes {
+				if c.Action == ActionDelete {
+					deleted = append(deleted, row{c.PrincipalARN, string(c.Prune)})
+				}
+			}
+			if diff := cmp.Diff(tt.deleted, deleted); diff != "" {
+				t.Errorf("deleted (-want +got):\n%s", diff)
+			}
+			if plain := p.Doc(); plain.Ignored != nil {
+				t.Errorf("Doc lists the ignored entries: %v", plain.Ignored)
+			}
+			js, err := json.Marshal(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(js), `"ignored":[{"principalArn":"`+handmade+`","prune":"`) && tt.ignored[0].ARN == handmade {
+				t.Errorf("json: %s", js)
+			}
+		})
+	}
+}
+
 // Build is linear: 5,000 entries plan in well under a second even on a
 // slow machine (a quadratic diff would take minutes). The figure itself is
 // BenchmarkBuild's.

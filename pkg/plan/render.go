@@ -188,6 +188,23 @@ type Doc struct {
 	InSync  bool        `json:"inSync"`
 	Summary Summary     `json:"summary"`
 	Changes []ChangeDoc `json:"changes"`
+	// Ignored are the entries the file does not name that the plan leaves
+	// alone (summary.ignored counts them), each with what --prune does to
+	// it: in VerboseDoc only (diff and apply --verbose).
+	Ignored []IgnoredDoc `json:"ignored,omitempty"`
+}
+
+// IgnoredDoc is an entry the file does not name and the plan leaves
+// alone, and why.
+type IgnoredDoc struct {
+	PrincipalARN string `json:"principalArn"`
+	// Prune is what --prune decides for it, one of the PruneReason
+	// values but not-asked: node, other-owner, unmanaged and unstatable
+	// keep it; own and orphan (the latter with --prune-unmanaged)
+	// delete it, unless the lockout rule refuses.
+	Prune PruneReason `json:"prune"`
+	// Reason says the same in a sentence, as the text plan does.
+	Reason string `json:"reason"`
 }
 
 // ChangeDoc is one entry's change as data.
@@ -198,6 +215,9 @@ type ChangeDoc struct {
 	Policies     []PolicyDoc `json:"policies,omitempty"`
 	Entry        *EntryDoc   `json:"entry,omitempty"`
 	Reason       string      `json:"reason,omitempty"`
+	// Prune is why --prune deletes an entry the file does not name: own
+	// or orphan (a PruneReason); empty for the entries the file names.
+	Prune PruneReason `json:"prune,omitempty"`
 }
 
 // FieldDoc is one field change.
@@ -233,6 +253,9 @@ func (p Plan) Doc() Doc {
 			continue
 		}
 		cd := ChangeDoc{PrincipalARN: c.Principal.String(), Action: c.Action, Reason: c.Reason}
+		if c.Have != nil && c.Want == nil {
+			cd.Prune = c.pruneRule()
+		}
 		switch c.Action {
 		case ActionCreate:
 			w := c.Want
@@ -266,6 +289,28 @@ func (p Plan) Doc() Doc {
 		d.Changes = append(d.Changes, cd)
 	}
 	return d
+}
+
+// VerboseDoc is Doc plus the entries the plan leaves alone, each with
+// what --prune does to it and why (Doc.Ignored): the data of the text
+// plan's --verbose lines.
+func (p Plan) VerboseDoc() Doc {
+	d := p.Doc()
+	for _, c := range p.Changes {
+		if c.Action == ActionKeep {
+			d.Ignored = append(d.Ignored, IgnoredDoc{PrincipalARN: c.Principal.String(), Prune: c.pruneRule(), Reason: c.Reason})
+		}
+	}
+	return d
+}
+
+// pruneRule is what --prune decides for c, an entry the file does not
+// name, given or not.
+func (c Change) pruneRule() PruneReason {
+	if c.Prune == PruneNotAsked && c.WithPrune != "" {
+		return c.WithPrune
+	}
+	return c.Prune
 }
 
 // apiScope is s as the API prints it: namespaces [] rather than null.

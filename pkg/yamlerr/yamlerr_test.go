@@ -108,3 +108,42 @@ func TestDescribeUnknownMessages(t *testing.T) {
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// TestLocate: the line of a syntax error, also where yaml/v3 names none:
+// the scanner's problems on the first line, and the reader's (a control
+// character, bytes that are not UTF-8), whose line it never names.
+func TestLocate(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, src string
+		line      int
+		want      string
+	}{
+		{"a mapping value on line 1", "apiVersion: a: b\nkind: AccessConfig\n", 1, "not valid YAML: mapping values are not allowed in this context"},
+		{"a mapping value on line 5", "a: 1\nb: 2\nc: 3\nd: 4\napiVersion: a: b\n", 5, "not valid YAML: mapping values are not allowed in this context"},
+		{"a tab on line 1", "\t- b\n", 1, "not valid YAML: found character that cannot start any token"},
+		{"a tab on line 2", "a:\n\t- b\n", 2, "not valid YAML: found character that cannot start any token"},
+		{"a row with two colons", "- rolearn: a: b\n", 1, "not valid YAML: mapping values are not allowed in this context"},
+		{"a control character on line 1", "a: \x01\n", 1, "not valid YAML: control characters are not allowed"},
+		{"a control character on line 3", "a: 1\n\nb: x\x7f\n", 3, "not valid YAML: control characters are not allowed"},
+		{"a control character after the byte-order mark", "\xef\xbb\xbfa: 1\nb: \x1b\n", 2, "not valid YAML: control characters are not allowed"},
+		{"a C1 control", "a: 1\nb: \u0080\n", 2, "not valid YAML: control characters are not allowed"},
+		{"not UTF-8 on line 2", "a: 1\nb: \xff\n", 2, "not valid YAML: invalid leading UTF-8 octet"},
+		{"an unclosed flow list on line 1", "[a\n", 1, "not valid YAML: did not find expected ',' or ']'"},
+		{"an alias without its anchor: no line", "a: 1\nb: *x\n", 0, "not valid YAML: an alias (*NAME) refers to an anchor (&NAME) not defined before it"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var doc yaml.Node
+			err := yaml.Unmarshal([]byte(tc.src), &doc)
+			if err == nil {
+				t.Fatal("the parser took it")
+			}
+			line, problem := yamlerr.Locate([]byte(tc.src), err)
+			if line != tc.line || problem != tc.want {
+				t.Errorf("Locate(%q) = %d, %q; want %d, %q", err, line, problem, tc.line, tc.want)
+			}
+		})
+	}
+}
