@@ -394,75 +394,24 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan
 }
 
 // keepCallersAccess runs after an update of the caller's own entry that
-// took something away (a policy, groups). The plan's lockout check saw
-// only this change; EKS has no conditional write, so another writer may
-// have taken the rest of the caller's access at the same time (each
-// change leaving the other's access in place). It reads what the entry
-// grants now and, when the lockout rule would have refused this change
-// from there, puts back what this change removed (the policies at their
-// scopes, the groups) and fails with a lockedOutMeanwhile.
+// took something away (a policy, groups): PutBack, failing with a
+// lockedOutMeanwhile when it had to put something back. read is the entry
+// as read before the update.
 func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c plan.Change, read access.Entry) error {
-	if x.Caller == "" || !access.IsCaller(x.Caller, c.Principal) {
-		return nil
-	}
-	var removed []access.PolicyChange
+	var taken Taken
 	for _, pc := range c.Diff.Policies {
 		if pc.Action == access.PolicyRemove {
-			removed = append(removed, pc)
+			taken.Policies = append(taken.Policies, access.AssociatedPolicy{PolicyARN: pc.PolicyARN, AccessScope: pc.Have})
 		}
 	}
-	regrouped := c.Diff.Has(access.FieldGroups)
-	if len(removed) == 0 && !regrouped {
-		return nil
+	if c.Diff.Has(access.FieldGroups) {
+		taken.Regrouped, taken.Groups = true, read.KubernetesGroups
 	}
-	now, entry, err := x.readAccess(ctx, cluster, c.Principal)
-	if err != nil {
+	l, err := PutBack(ctx, x.Client, x.Caller, cluster, c.Principal, taken, nil)
+	if err != nil || l == nil {
 		return nil // the writes were made; a failed read says nothing either way
 	}
-	undo := now
-	for _, pc := range removed {
-		undo = undo.WithPolicy(pc.PolicyARN, pc.Have)
-	}
-	if regrouped {
-		undo = undo.WithGroups(read.KubernetesGroups)
-	}
-	refusal := access.CheckLockout(x.Caller, c.Principal, undo, now)
-	if refusal == nil {
-		return nil
-	}
-	e := &lockedOutMeanwhile{principal: c.Principal, cluster: cluster, refusal: refusal}
-	for _, pc := range removed {
-		if _, err := x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Have); err != nil {
-			e.failed = errors.Join(e.failed, fmt.Errorf("%s: %w", pc.Policy.Name(), err))
-			continue
-		}
-		e.restored = append(e.restored, fmt.Sprintf("%s at scope %s", pc.Policy.Name(), pc.Have))
-	}
-	if regrouped && now.Exists {
-		if _, err := x.Client.UpdateEntry(ctx, cluster, c.Principal, read.KubernetesGroups, entry.Username); err != nil {
-			e.failed = errors.Join(e.failed, fmt.Errorf("groups: %w", err))
-		} else {
-			e.restored = append(e.restored, fmt.Sprintf("groups [%s]", strings.Join(read.KubernetesGroups, " ")))
-		}
-	}
-	return e
-}
-
-// readAccess reads what entry p grants now: its groups and its policies;
-// an entry that does not exist grants nothing.
-func (x Executor) readAccess(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN) (access.EntryAccess, access.Entry, error) {
-	entry, err := x.Client.DescribeEntry(ctx, cluster, p)
-	if errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
-		return access.EntryAccess{}, entry, nil
-	}
-	if err != nil {
-		return access.EntryAccess{}, entry, err
-	}
-	policies, err := x.Client.ListAssociatedPolicies(ctx, cluster, p)
-	if err != nil {
-		return access.EntryAccess{}, entry, err
-	}
-	return access.EntryAccess{Exists: true, Groups: entry.KubernetesGroups, Policies: policies}, entry, nil
+	return &lockedOutMeanwhile{principal: c.Principal, cluster: cluster, refusal: l.Refusal, restored: l.Restored, failed: l.failed()}
 }
 
 // verify reads the entry back after apply's UpdateAccessEntry: groups or

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -310,19 +311,17 @@ func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, clie
 		return nil // not the caller's entry, --force, or the guard did not see the policy
 	}
 	scope := guard.before.Policies[i].AccessScope
-	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithPolicy(policyARN, scope) }
-	refusal, _, err := guard.recheck(ctx, client, o.entryTarget, nil, undo)
+	l, err := guard.putBack(ctx, client, o.entryTarget, apply.Taken{Policies: []access.AssociatedPolicy{{PolicyARN: policyARN, AccessScope: scope}}}, nil)
 	if err != nil {
 		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", o.policy.Name(), err, o.cluster, o.principal))
 		return nil
 	}
-	if refusal == nil {
+	if l == nil {
 		return nil
 	}
 	done := fmt.Sprintf("disassociated %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)
-	_, rerr := client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, scope)
-	return lockedOutMeanwhile(done, refusal,
-		fmt.Sprintf("%s was associated again at scope %s", o.policy.Name(), scope), rerr,
+	return lockedOutMeanwhile(done, l.Refusal,
+		fmt.Sprintf("%s was associated again at scope %s", o.policy.Name(), scope), restoreError(l),
 		fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy %s %s", o.cluster, o.principal, o.policy, scopeFlags(scope)))
 }
 

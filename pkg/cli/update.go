@@ -185,19 +185,17 @@ func (o *updateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.C
 	if !guard.own || back == nil {
 		return nil
 	}
-	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithGroups(was.KubernetesGroups) }
-	refusal, _, err := guard.recheck(ctx, client, t, back, undo)
+	l, err := guard.putBack(ctx, client, t, apply.Taken{Regrouped: true, Groups: was.KubernetesGroups}, back)
 	if err != nil {
 		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", err, t.cluster, t.principal))
 		return nil
 	}
-	if refusal == nil {
+	if l == nil {
 		return nil
 	}
 	groups := sortedGroups(was.KubernetesGroups)
-	_, rerr := client.UpdateEntry(ctx, t.cluster, t.principal, was.KubernetesGroups, back.Username)
-	return lockedOutMeanwhile(fmt.Sprintf("updated access entry %s in cluster %s", t.principal, t.cluster), refusal,
-		fmt.Sprintf("its groups were set back to [%s]", strings.Join(groups, " ")), rerr,
+	return lockedOutMeanwhile(fmt.Sprintf("updated access entry %s in cluster %s", t.principal, t.cluster), l.Refusal,
+		fmt.Sprintf("its groups were set back to [%s]", strings.Join(groups, " ")), restoreError(l),
 		fmt.Sprintf("eksaccess update --cluster %s --principal %s --group %s", t.cluster, t.principal, cmdutil.ShellQuote(strings.Join(groups, ","))))
 }
 
