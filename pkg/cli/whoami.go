@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -146,9 +147,13 @@ type clusterView struct {
 // line per check that could not be made.
 type iamReader struct {
 	client *eksapi.Client
+	mu     sync.Mutex // exists runs for several clusters at once (who)
 	denied bool
 	lines  []string
 }
+
+// add records a warning line.
+func (r *iamReader) add(line string) { r.lines = append(r.lines, line) }
 
 func (r *iamReader) warnings() []string {
 	if r.lines == nil {
@@ -165,7 +170,7 @@ func (r *iamReader) unchecked(err error, consequence string) bool {
 		return false
 	}
 	r.denied = r.denied || errors.Is(err, eksapi.ErrAccessDenied)
-	r.lines = append(r.lines, u.Warning()+": "+consequence)
+	r.add(u.Warning() + ": " + consequence)
 	return true
 }
 
@@ -190,7 +195,7 @@ func (r *iamReader) restore(ctx context.Context, id access.Identity) (access.Ide
 	case r.unchecked(err, fmt.Sprintf("its path and creation date are unknown, so an entry of its name under any path counts as its own, and a %s created again after its entry goes unnoticed", id.Kind)):
 		return id, nil
 	case errors.Is(err, eksapi.ErrNotFound):
-		r.lines = append(r.lines, fmt.Sprintf("IAM has no %s %s (deleted since the credentials were issued?): its path and creation date are unknown", id.Kind, id.Name))
+		r.add(fmt.Sprintf("IAM has no %s %s (deleted since the credentials were issued?): its path and creation date are unknown", id.Kind, id.Name))
 		return id, nil
 	}
 	return id, err
@@ -199,6 +204,8 @@ func (r *iamReader) restore(ctx context.Context, id access.Identity) (access.Ide
 // exists says whether IAM has the role of principal (for an IAM Identity
 // Center role an entry names), without asking once IAM refused.
 func (r *iamReader) exists(ctx context.Context, principal string) (access.PrincipalState, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.denied {
 		return access.PrincipalUnknown, nil
 	}
