@@ -109,16 +109,18 @@ func checksAfterWrites() []checkAfterWrite {
 			seed: func(t *testing.T, td *testDeps) {
 				seedWithGroups(t, td, adminRole, []string{"ops", "extra"}, "AmazonEKSViewPolicy")
 			},
-			args:    applyFile("  - principalArn: " + adminRole + "\n    kubernetesGroups: [ops]\n    accessPolicies: [{policyArn: AmazonEKSViewPolicy, accessScope: {type: cluster}}]\n"),
-			write:   isUpdateEntry, read: isDescribe,
+			args:  applyFile("  - principalArn: " + adminRole + "\n    kubernetesGroups: [ops]\n    accessPolicies: [{policyArn: AmazonEKSViewPolicy, accessScope: {type: cluster}}]\n"),
+			write: isUpdateEntry, read: isDescribe,
 			stopped: "eksaccess: cluster demo: update " + adminRole + ": the change was made (done: update groups and username), but apply stopped before checking whether another writer took the rest of your access at the same time, or whether another writer changed it at the same time; " + by(adminRole, " --with-policies") + "\n",
 			warned:  "warning: cluster demo: update " + adminRole + ": the change was made, but apply could not check whether another writer took the rest of your access at the same time (reading the entry back failed: ",
 			wrote:   groupsAre(adminRole, "ops"),
 		},
 		{
-			name:  "update: the read-back for another writer",
-			seed:  func(t *testing.T, td *testDeps) { seedWithGroups(t, td, devRole, []string{"a"}) },
-			args:  func(*testing.T) []string { return []string{"update", "--cluster", "demo", "--principal", devRole, "--group", "b"} },
+			name: "update: the read-back for another writer",
+			seed: func(t *testing.T, td *testDeps) { seedWithGroups(t, td, devRole, []string{"a"}) },
+			args: func(*testing.T) []string {
+				return []string{"update", "--cluster", "demo", "--principal", devRole, "--group", "b"}
+			},
 			write: isUpdateEntry, read: isDescribe,
 			stopped: "updated access entry " + devRole + " in cluster demo, but eksaccess stopped before reading it back, so it did not check whether another writer changed it at the same time: ",
 			warned:  "warning: the update was made, but reading the entry back failed, so eksaccess cannot tell whether another writer changed it at the same time: ",
@@ -129,8 +131,10 @@ func checksAfterWrites() []checkAfterWrite {
 			seed: func(t *testing.T, td *testDeps) {
 				seedWithGroups(t, td, adminRole, []string{"ops"}, "AmazonEKSViewPolicy")
 			},
-			args:    func(*testing.T) []string { return []string{"update", "--cluster", "demo", "--principal", adminRole, "--group", "other"} },
-			write:   isUpdateEntry, read: isListPolicies,
+			args: func(*testing.T) []string {
+				return []string{"update", "--cluster", "demo", "--principal", adminRole, "--group", "other"}
+			},
+			write: isUpdateEntry, read: isListPolicies,
 			stopped: "updated access entry " + adminRole + " in cluster demo, but eksaccess stopped before reading your access back, so it did not check whether another writer took the rest of it at the same time: ",
 			warned:  "warning: the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: ",
 			wrote:   groupsAre(adminRole, "other"),
