@@ -13,6 +13,7 @@ import (
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // adminCaller is a session of adminRole.
@@ -287,6 +288,128 @@ func TestChecksAfterAWriteFailed(t *testing.T) {
 				t.Errorf("warnings %q, want one starting %q, with the cause and the command to check by hand\n%s", warnings, tc.warned, td.errOut)
 			}
 			tc.wrote(t, td)
+		})
+	}
+}
+
+// TestApplyStoppedSaysWhatWasWritten: stopped (Ctrl-C) while an entry's
+// work is under way, apply says "may have been applied" only when one of
+// its writes was on its way. Stopped in the read before a delete (the
+// check that it did not change hands), nothing was written: "not
+// started", as for the entries never begun. Stopped in the read between
+// an update's writes, those made are named and the rest were not sent.
+// The stop is Ctrl-C as the request to stop in arrives; it never gets an
+// answer. The question (a terminal) arms it: the plan's reads come before.
+func TestApplyStoppedSaysWhatWasWritten(t *testing.T) {
+	t.Parallel()
+	m1, m2 := "arn:aws:iam::111122223333:role/m1", "arn:aws:iam::111122223333:role/m2"
+	managed := func(t *testing.T, td *testDeps) {
+		client, err := td.Client(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{m1, m2} {
+			req := access.CreateEntry{Cluster: "demo", Principal: mustPrincipal(t, p), Tags: access.Tags{plan.ManagedTagKey: plan.ManagedTagValue}}
+			if _, err := client.CreateEntry(t.Context(), req); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	isDelete := func(r *http.Request) bool {
+		return r.Method == http.MethodDelete && !strings.Contains(r.URL.Path, "/access-policies")
+	}
+	cases := []struct {
+		name string
+		seed func(*testing.T, *testDeps)
+		file string
+		// stop: the request to stop in; n: the how-manieth of them
+		stop      func(*http.Request) bool
+		n         int
+		want      []string // lines of stderr
+		never     []string
+		deletions int // DeleteAccessEntry requests answered
+	}{
+		{
+			name: "in the read before a delete", seed: managed, file: "entries:\n  - principalArn: " + devRole + "\n",
+			stop: isDescribe, n: 1,
+			want: []string{
+				"cluster demo (us-west-2): 1 created, 0 updated, 0 deleted; 2 not started\n",
+				"eksaccess: cluster demo: delete " + m1 + ": not started\n",
+				"eksaccess: cluster demo: delete " + m2 + ": not started\n",
+			},
+			never: []string{"may have been applied"},
+		},
+		{
+			name: "while the delete is on its way", seed: managed, file: "entries:\n  - principalArn: " + devRole + "\n",
+			stop: isDelete, n: 1,
+			want: []string{
+				"cluster demo (us-west-2): 1 created, 0 updated, 0 deleted; 1 may have been applied, 1 not started\n",
+				"eksaccess: cluster demo: delete " + m1 + ": may have been applied; run it again to converge\n",
+				"eksaccess: cluster demo: delete " + m2 + ": not started\n",
+			},
+		},
+		{
+			name: "in the read between an update's writes",
+			seed: func(t *testing.T, td *testDeps) { seedWithGroups(t, td, devRole, []string{"a"}) },
+			file: "entries:\n  - principalArn: " + devRole + "\n    kubernetesGroups: [b]\n    accessPolicies: [{policyArn: AmazonEKSViewPolicy, accessScope: {type: cluster}}]\n",
+			stop: isDescribe, n: 2,
+			want: []string{
+				"cluster demo (us-west-2): 0 created, 0 updated, 0 deleted; 1 stopped part-way\n",
+				"eksaccess: cluster demo: update " + devRole + ": stopped part-way (done: add AmazonEKSViewPolicy), the rest not sent; run it again to converge\n",
+			},
+			never: []string{"may have been applied"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancelCause(t.Context())
+			defer cancel(nil)
+			var armed atomic.Bool
+			var seen atomic.Int32
+			testDone := make(chan struct{})
+			td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if armed.Load() && tc.stop(r) && int(seen.Add(1)) >= tc.n {
+						_, _ = io.Copy(io.Discard, r.Body)
+						cancel(&signalError{os.Interrupt})
+						select { // never answered
+						case <-r.Context().Done():
+						case <-testDone:
+						}
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			t.Cleanup(func() { close(testDone) }) // before the server's Close
+			tc.seed(t, td)
+			td.srv.ResetRequests()
+			td.IO.SetTTY(true, false, true)
+			td.Confirm = func(context.Context, string) (bool, error) { armed.Store(true); return true, nil }
+			file := writeFile(t, "access.yaml", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: demo}]\n"+tc.file)
+			g := &globalOptions{}
+			args := []string{"apply", "-f", file, "--prune", "--concurrency", "1", "--force"}
+			if code := execute(ctx, newRootCmd(td.Deps, g, BuildInfo{}), g, args, td.IO); code != exitInterrupted {
+				t.Errorf("exit %d, want %d\n%s", code, exitInterrupted, td.errOut)
+			}
+			if !armed.Load() || seen.Load() < int32(tc.n) {
+				t.Fatalf("apply never reached the request to stop in\n%s", td.errOut)
+			}
+			stderr := td.errOut.String()
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			for _, n := range tc.never {
+				if strings.Contains(stderr, n) || strings.Contains(td.out.String(), n) {
+					t.Errorf("output says %q:\n%s\n%s", n, td.out, stderr)
+				}
+			}
+			if n := opCount(td, "DeleteAccessEntry"); n != tc.deletions {
+				t.Errorf("%d DeleteAccessEntry requests answered, want %d", n, tc.deletions)
+			}
 		})
 	}
 }
