@@ -187,10 +187,10 @@ func write(o *Outcome, call func() error) error {
 // the change stands, and the checks not made are reported beside it.
 func unchecked(ctx context.Context, o *Outcome, err error, checks ...Check) error {
 	o.Unchecked = append(o.Unchecked, checks...)
-	if ctx.Err() != nil || stopped(err) {
-		if stopped(err) {
-			return err
-		}
+	switch {
+	case stopped(err):
+		return err
+	case ctx.Err() != nil:
 		return ctx.Err()
 	}
 	o.UncheckedErr = errors.Join(o.UncheckedErr, err)
