@@ -303,7 +303,7 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 
 // restoreIfLockedOut checks, after the disassociation from the caller's
 // own entry, that another writer did not take the rest of its access at
-// the same time (lockoutState.recheck); if so it associates the policy
+// the same time (apply.PutBack); if so it associates the policy
 // again, at the scope the guard read, and says so (exit 4).
 func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.Client, guard lockoutState, policyARN string) error {
 	i := slices.IndexFunc(guard.before.Policies, func(p access.AssociatedPolicy) bool { return p.PolicyARN == policyARN })
@@ -313,7 +313,12 @@ func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, clie
 	scope := guard.before.Policies[i].AccessScope
 	l, err := guard.putBack(ctx, client, o.entryTarget, apply.Taken{Policies: []access.AssociatedPolicy{{PolicyARN: policyARN, AccessScope: scope}}}, nil)
 	if err != nil {
-		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", o.policy.Name(), err, o.cluster, o.principal))
+		check := fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", o.cluster, o.principal)
+		if cmdutil.StoppedBy(ctx, err) {
+			return cmdutil.WithHint(fmt.Errorf("disassociated %s from %s in cluster %s, but eksaccess stopped before reading your access back, so it did not check whether another writer took the rest of it at the same time: %w", o.policy.Name(), o.principal, o.cluster, cmdutil.StopErr(ctx, err)),
+				"the disassociation was made; check by hand: %s", check)
+		}
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; check by hand: %s", o.policy.Name(), err, check))
 		return nil
 	}
 	if l == nil {
