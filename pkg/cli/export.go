@@ -59,8 +59,9 @@ per policy, each with an import block, so that terraform plan adopts the
 live entries instead of failing with 409 ResourceInUseException. It
 writes every entry, the account root's too: Terraform can state them.
 
-The apply file is YAML: -o json, table and text are refused (list
---details -o json prints the entries as a JSON document).`,
+The apply file and the ClusterConfig are YAML: -o json, table and text
+are refused (list --details -o json prints the entries as a JSON
+document); with --format terraform, -o is refused.`,
 		Example: `  eksaccess export --cluster prod > access.yaml
   # A round trip changes nothing
   eksaccess export --cluster prod | eksaccess diff -f -
@@ -73,7 +74,7 @@ The apply file is YAML: -o json, table and text are refused (list
 	}
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	cmd.Flags().IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
-	cmd.Flags().StringVar(&opts.format, "format", exportEksaccess, "the file to write: "+strings.Join(exportFormats, ", "))
+	cmd.Flags().StringVar(&opts.format, "format", exportEksaccess, "the file's `format`: eksaccess (an apply file), eksctl (a ClusterConfig) or terraform (HCL with import blocks)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(exportFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

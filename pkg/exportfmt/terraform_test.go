@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
@@ -413,22 +412,6 @@ func TestQuote(t *testing.T) {
 			t.Errorf("quote(%q) = %s reads back as %q", s, quote(s), got)
 		}
 	}
-}
-
-func FuzzQuote(f *testing.F) {
-	for _, s := range []string{"${x}", "%{y}", "$${", `\"`, "\x00", "{{SessionName}}"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if !utf8.ValidString(s) {
-			t.Skip("EKS's JSON carries UTF-8 only")
-		}
-		// Terraform's strings are in Unicode NFC (cty normalizes every
-		// string), whatever the escaping.
-		if got, want := evalQuoted(t, quote(s)), cty.NormalizeString(s); got != want {
-			t.Errorf("quote(%q) = %s reads back as %q, want %q", s, quote(s), got, want)
-		}
-	})
 }
 
 func evalQuoted(t *testing.T, quoted string) string {
