@@ -30,14 +30,14 @@ type (
 		AccessEntries []eksctlEntry `yaml:"accessEntries"` // [] states that the cluster has none
 	}
 	eksctlEntry struct {
-		PrincipalARN       access.PrincipalARN `yaml:"principalARN"`
+		PrincipalARN       access.PrincipalARN `yaml:"principalARN"` //nolint:tagliatelle // eksctl's key
 		Type               access.EntryType    `yaml:"type,omitempty"`
 		KubernetesGroups   []string            `yaml:"kubernetesGroups,omitempty"`
 		KubernetesUsername string              `yaml:"kubernetesUsername,omitempty"`
 		AccessPolicies     []eksctlPolicy      `yaml:"accessPolicies,omitempty"`
 	}
 	eksctlPolicy struct {
-		PolicyARN   string       `yaml:"policyARN"`
+		PolicyARN   string       `yaml:"policyARN"` //nolint:tagliatelle // eksctl's key
 		AccessScope access.Scope `yaml:"accessScope"`
 	}
 )

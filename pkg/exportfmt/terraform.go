@@ -260,15 +260,18 @@ func policyShortName(arn string) string {
 func sanitize(s string) string {
 	b := []byte(s)
 	for i, c := range b {
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+		if !isLetter(c) && !isDigit(c) && c != '_' && c != '-' {
 			b[i] = '_'
 		}
 	}
-	if len(b) == 0 || !('a' <= b[0] && b[0] <= 'z' || 'A' <= b[0] && b[0] <= 'Z' || b[0] == '_') {
+	if len(b) == 0 || isDigit(b[0]) || b[0] == '-' {
 		return "_" + string(b)
 	}
 	return string(b)
 }
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 
 // uniqueNames names n things, given each one's base name and the key that
 // identifies it: a base name shared by several things gets a hash of each
