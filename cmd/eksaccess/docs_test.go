@@ -289,8 +289,11 @@ func splitComment(line string) (code, comment string) {
 
 // iamAction is the IAM action that authorizes an emulator operation.
 func iamAction(op string) string {
-	if op == "GetCallerIdentity" {
+	switch op {
+	case "GetCallerIdentity":
 		return "sts:GetCallerIdentity"
+	case "GetRole", "GetUser", "ListRoles", "CreateRole", "DeleteRole", "CreateUser", "DeleteUser":
+		return "iam:" + op
 	}
 	return "eks:" + op
 }

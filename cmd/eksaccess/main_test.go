@@ -149,6 +149,14 @@ func setupEmulator(env *testscript.Env) error {
 //	                            delete CLUSTER ARN
 //	                          (it counts as a request, as another client's would)
 //	emu fired                 every WRITE registered with emu on was sent, and succeeded
+//	emu role [/PATH/]NAME     IAM: create a role (dev/admin: role admin under /dev/)
+//	emu user [/PATH/]NAME     IAM: create a user
+//	emu deleterole NAME       IAM: delete a role (its entries stay, holding its old ID)
+//	emu recreaterole NAME     IAM: delete a role and create it again, same path: a new
+//	                          unique ID, a later CreateDate (and the clock moves past it)
+//	emu ssorole SET VAR       IAM: provision the Identity Center role of permission set
+//	                          SET (again: a new suffix); $VAR is its ARN, $VAR_NAME its name
+//	emu denyiam on|off        IAM: answer every request 403 AccessDenied (EKS, STS answer)
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	srv := ts.Value(emuKey).(*emulator.Server)
 	if len(args) == 0 {
@@ -276,6 +284,8 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		srv.OnCall(op, n, func() { hooks.done(i, w.send(ctx, srv, region)) })
 	case "fired":
 		ts.Check(ts.Value(hooksKey).(*hookLog).check())
+	case "role", "user", "deleterole", "recreaterole", "ssorole", "denyiam":
+		cmdEmuIAM(ts, srv, args)
 	default:
 		ts.Fatalf("unknown emu command %q", args[0])
 	}
@@ -488,22 +498,31 @@ func shapeDiff(path string, a, b any) []string {
 	return diffs
 }
 
-// rateClock is the script emulator's clock: real time, except that `emu
-// ratelimit` stops it until the first request is throttled. The rate
+// rateClock is the script emulator's clock: real time (moved ahead by emu
+// recreaterole), except that `emu ratelimit` stops it until the first
+// request is throttled. The rate
 // limit's token bucket refills on this clock, so the limit is met however
 // slowly a loaded machine sends its requests.
 type rateClock struct {
 	mu      sync.Mutex
-	stopped time.Time // zero: running
+	stopped time.Time     // zero: running
+	offset  time.Duration // emu recreaterole moves the clock ahead
 }
 
 func (c *rateClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.stopped.IsZero() {
-		return c.stopped
+		return c.stopped.Add(c.offset)
 	}
-	return time.Now()
+	return time.Now().Add(c.offset)
+}
+
+// advance moves the clock d ahead.
+func (c *rateClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
 }
 
 func (c *rateClock) stop() {
@@ -516,4 +535,52 @@ func (c *rateClock) start() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stopped = time.Time{}
+}
+
+// cmdEmuIAM is emu's IAM verbs (see cmdEmu).
+func cmdEmuIAM(ts *testscript.TestScript, srv *emulator.Server, args []string) {
+	want := map[string]int{"role": 2, "user": 2, "deleterole": 2, "recreaterole": 2, "ssorole": 3, "denyiam": 2}[args[0]]
+	if len(args) != want {
+		ts.Fatalf("usage: emu role|user [/PATH/]NAME, emu deleterole|recreaterole NAME, emu ssorole SET VAR, emu denyiam on|off")
+	}
+	switch args[0] {
+	case "role", "user":
+		i := strings.LastIndex(args[1], "/")
+		path, name := "/"+strings.TrimPrefix(args[1][:i+1], "/"), args[1][i+1:]
+		var err error
+		if args[0] == "role" {
+			_, err = srv.CreateRole(emulator.Role{Name: name, Path: path})
+		} else {
+			_, err = srv.CreateUser(emulator.User{Name: name, Path: path})
+		}
+		ts.Check(err)
+	case "deleterole":
+		ts.Check(srv.DeleteRole(args[1]))
+	case "recreaterole":
+		var old *emulator.Role
+		for _, r := range srv.Roles() {
+			if r.Name == args[1] {
+				old = &r
+			}
+		}
+		if old == nil {
+			ts.Fatalf("emu recreaterole: no role %s", args[1])
+		}
+		ts.Check(srv.DeleteRole(args[1]))
+		_, err := srv.CreateRole(emulator.Role{Name: old.Name, Path: old.Path})
+		ts.Check(err)
+		// Its CreateDate is up to 2s ahead of the clock: let that time
+		// pass, so that an entry made next is the newer.
+		ts.Value(clockKey).(*rateClock).advance(2 * time.Second)
+	case "ssorole":
+		r, err := srv.CreateSSORole(args[1], "")
+		ts.Check(err)
+		ts.Setenv(args[2], "arn:aws:iam::111122223333:role"+r.Path+r.Name)
+		ts.Setenv(args[2]+"_NAME", r.Name)
+	case "denyiam":
+		if args[1] != "on" && args[1] != "off" {
+			ts.Fatalf("usage: emu denyiam on|off")
+		}
+		srv.SetIAMDenied(args[1] == "on")
+	}
 }

@@ -127,6 +127,25 @@ var commandCalls = []CommandCalls{
 		{"eks:DescribeAccessEntry", "with `--set API`, unless `--force`: your own entries"},
 		{"eks:ListAssociatedAccessPolicies", "with `--set API`, unless `--force`: your own entries"},
 	}},
+	{"whoami", []APICall{
+		{"sts:GetCallerIdentity", ""},
+		{"iam:GetRole", "when you are a role (its path and creation date); with `--cluster`, for each entry naming another IAM Identity Center role of your permission set (does it still exist?)"},
+		{"iam:GetUser", "when you are an IAM user (its creation date)"},
+		{"eks:DescribeCluster", "with `--cluster` (its authentication mode)"},
+		{"eks:ListAccessEntries", "with `--cluster`, unless the cluster honours only aws-auth"},
+		{"eks:DescribeAccessEntry", "with `--cluster`, for each entry that may be yours"},
+		{"eks:ListAssociatedAccessPolicies", "with `--cluster`, for each entry that may be yours"},
+	}},
+	{"who", []APICall{
+		{"sts:GetCallerIdentity", "for a role or user (is it in the credentials' account, whose IAM they read?)"},
+		{"iam:GetRole", "for a role (its path and creation date), and for each entry naming another IAM Identity Center role of its permission set (does it still exist?)"},
+		{"iam:GetUser", "for a user (its path and creation date)"},
+		{"eks:ListClusters", "with `--all-clusters`"},
+		{"eks:DescribeCluster", "for each cluster (its authentication mode)"},
+		{"eks:ListAccessEntries", "for each cluster, unless it honours only aws-auth"},
+		{"eks:DescribeAccessEntry", "for each entry that may be the principal's"},
+		{"eks:ListAssociatedAccessPolicies", "for each entry that may be the principal's"},
+	}},
 	{"__complete", []APICall{
 		{"eks:ListClusters", "completing `--cluster`"},
 		{"eks:ListAccessEntries", "completing `--principal`"},
@@ -163,6 +182,8 @@ type IAMStatement struct {
 const (
 	policyClusterARN = "arn:aws:eks:*:111122223333:cluster/*"
 	policyEntryARN   = "arn:aws:eks:*:111122223333:access-entry/*"
+	policyRoleARN    = "arn:aws:iam::111122223333:role/*"
+	policyUserARN    = "arn:aws:iam::111122223333:user/*"
 )
 
 // iamStatements group the actions of commandCalls into the statements of
@@ -174,7 +195,8 @@ var iamStatements = []IAMStatement{
 	{"TagAccessEntries", []string{"eks:TagResource", "eks:UntagResource"}, []string{policyEntryARN}, "`apply`'s tags on the entries it manages"},
 	{"AuthenticationMode", []string{"eks:DescribeCluster", "eks:UpdateClusterConfig"}, []string{policyClusterARN}, "the cluster's authentication mode"},
 	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names for shell completion"},
-	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard"},
+	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard and `whoami`"},
+	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date, for `whoami` and `who` (read-only)"},
 }
 
 // IAMStatements returns the statements of docs/iam-policy.json.

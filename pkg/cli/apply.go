@@ -340,6 +340,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	results := o.applyAll(ctx, plans, count.total())
 	sums := summarize(plans, results)
 	o.reportResults(sums, results)
+	o.warnUnchecked(results)
 	summary := summaryResult(sums)
 	switch {
 	case o.machineOutput():
@@ -460,8 +461,10 @@ func anyFailed(results []*plan.Result) bool {
 // resultErrors names every entry that did not finish, a line each, and
 // says how a re-run converges, with the highest exit code of the
 // failures: a failed entry with what was done of it; stopped (Ctrl-C,
-// --timeout), an entry whose writes were on their way "may have been
-// applied", and one never begun "not started".
+// --timeout), an entry with a write on its way "may have been applied",
+// one stopped between its writes "stopped part-way", one whose writes
+// were all made but not checked after them says so and how to check, and
+// one none of whose writes was sent "not started".
 func resultErrors(ctx context.Context, results []*plan.Result) error {
 	code := 0
 	var errs, notStarted []error
@@ -476,14 +479,19 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 			if len(out.Done) > 0 {
 				done = " (done: " + strings.Join(out.Done, ", ") + ")"
 			}
-			switch {
-			case out.Err == nil:
+			switch out.State() {
+			case plan.StateDone:
 				anyDone = true
 				continue
-			case !out.Started:
+			case plan.StateNotStarted:
 				notStarted = append(notStarted, &reportError{what + ": not started", out.Err})
-			case out.InFlight():
+			case plan.StateInFlight:
 				errs = append(errs, &reportError{what + ": may have been applied" + done + "; run it again to converge", out.Err})
+			case plan.StatePartial:
+				errs = append(errs, &reportError{what + ": stopped part-way" + done + ", the rest not sent; run it again to converge", out.Err})
+			case plan.StateUnchecked:
+				checks, by := uncheckedChecks(r, out)
+				errs = append(errs, &reportError{what + ": the change was made" + done + ", but apply stopped before checking " + checks + "; check by hand: " + by, out.Err})
 			default:
 				errs = append(errs, fmt.Errorf("%s%s: %w", what, done, out.Err))
 			}
@@ -517,6 +525,43 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 	return cmdutil.WithCode(cmdutil.WithHint(errors.Join(errs...), "%s", hint), code)
 }
 
+// uncheckedChecks says which checks after an entry's writes were not
+// made ("whether another writer changed it at the same time") and the
+// command that shows the entry, to make them by hand.
+func uncheckedChecks(r *plan.Result, out plan.Outcome) (checks, by string) {
+	var words []string
+	lockout := false
+	for _, c := range out.Unchecked {
+		words = append(words, string(c))
+		lockout = lockout || c == plan.CheckLockout
+	}
+	by = fmt.Sprintf("eksaccess describe --cluster %s --region %s --principal %s", r.Cluster, r.Region, out.Principal)
+	if lockout {
+		by += " --with-policies"
+	}
+	return strings.Join(words, ", or "), by
+}
+
+// warnUnchecked warns, a line per entry, of the changes that were made
+// but whose checks after the writes could not be made (their read failed:
+// access denied, a 5xx after the retries): the change stands, exit 0, and
+// the line says what to check by hand.
+func (o *applyOptions) warnUnchecked(results []*plan.Result) {
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		for _, out := range r.Outcomes {
+			if out.State() != plan.StateDone || len(out.Unchecked) == 0 {
+				continue
+			}
+			checks, by := uncheckedChecks(r, out)
+			cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("cluster %s: %s %s: the change was made, but apply could not check %s (reading the entry back failed: %v); check by hand: %s",
+				r.Cluster, out.Action, out.Principal, checks, out.UncheckedErr, by))
+		}
+	}
+}
+
 // reportError is a line of apply's report that says in its own words what
 // became of an entry; its cause (context.Canceled, an API error) stays in
 // the chain for the exit code and the hints.
@@ -536,20 +581,28 @@ type summaryDoc struct {
 type clusterSummary struct {
 	Cluster string `json:"cluster"`
 	Region  string `json:"region"`
-	Created int    `json:"created"`
-	Updated int    `json:"updated"`
-	Deleted int    `json:"deleted"`
-	// Failed counts the entries that failed or were refused.
+	// Created, Updated and Deleted count the entries whose change was made
+	// (with apply stopped before the checks after it, too).
+	Created int `json:"created"`
+	Updated int `json:"updated"`
+	Deleted int `json:"deleted"`
+	// Failed counts the entries whose change failed.
 	Failed int `json:"failed"`
-	// InFlight counts the entries whose writes were on their way when
-	// apply stopped: they may have been applied.
+	// Refused counts the entries the plan refused to change: nothing was
+	// sent for them.
+	Refused int `json:"refused"`
+	// InFlight counts the entries apply stopped part-way through: a write
+	// on its way (it may have been applied), or some writes made and the
+	// rest not sent.
 	InFlight int `json:"inFlight"`
-	// NotStarted counts the entries apply stopped before.
+	// NotStarted counts the entries apply stopped before any write of
+	// theirs was sent.
 	NotStarted int      `json:"notStarted"`
 	Result     string   `json:"result"`
 	Errors     []string `json:"errors"`
 
-	refused int // of Failed, the refusals
+	partial   int // of InFlight, those stopped between two writes
+	unchecked int // of the changes made, those stopped before the checks after them
 }
 
 // summarize says what became of each cluster's plan.
@@ -564,8 +617,8 @@ func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
 		case results[i] != nil:
 			s.Result = "applied"
 			for _, out := range results[i].Outcomes {
-				switch {
-				case out.Err == nil:
+				switch out.State() {
+				case plan.StateDone, plan.StateUnchecked:
 					switch out.Action {
 					case plan.ActionCreate:
 						s.Created++
@@ -574,27 +627,36 @@ func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
 					case plan.ActionDelete:
 						s.Deleted++
 					}
-				case !out.Started:
+					if out.State() == plan.StateUnchecked {
+						s.unchecked++
+						checks, _ := uncheckedChecks(results[i], out)
+						s.Errors = append(s.Errors, out.Principal+": the change was made, but apply stopped before checking "+checks)
+					}
+				case plan.StateNotStarted:
 					s.NotStarted++
 					s.Errors = append(s.Errors, out.Principal+": not started")
-				case out.InFlight():
+				case plan.StateInFlight:
 					s.InFlight++
 					s.Errors = append(s.Errors, out.Principal+": may have been applied; run it again to converge")
+				case plan.StatePartial:
+					s.InFlight++
+					s.partial++
+					s.Errors = append(s.Errors, out.Principal+": stopped part-way (done: "+strings.Join(out.Done, ", ")+"), the rest not sent; run it again to converge")
+				case plan.StateRefused:
+					s.Refused++
+					s.Errors = append(s.Errors, out.Principal+": "+out.Err.Error())
 				default:
 					s.Failed++
-					if errors.Is(out.Err, plan.ErrRefused) {
-						s.refused++
-					}
 					s.Errors = append(s.Errors, out.Principal+": "+out.Err.Error())
 				}
 			}
 			switch {
-			case s.InFlight+s.NotStarted > 0:
+			case s.InFlight+s.NotStarted+s.unchecked > 0:
 				s.Result = "stopped"
-			case s.Failed > 0 && s.refused == s.Failed && s.Created+s.Updated+s.Deleted == 0:
-				s.Result = "refused"
 			case s.Failed > 0:
 				s.Result = "failed"
+			case s.Refused > 0:
+				s.Result = "refused"
 			}
 		}
 		sums = append(sums, s)
@@ -612,17 +674,20 @@ func (o *applyOptions) reportResults(sums []clusterSummary, results []*plan.Resu
 		}
 		line := fmt.Sprintf("cluster %s (%s): %d created, %d updated, %d deleted", s.Cluster, s.Region, s.Created, s.Updated, s.Deleted)
 		var rest []string
-		if n := s.Failed - s.refused; n > 0 {
-			rest = append(rest, fmt.Sprintf("%d failed", n))
-		}
-		if s.refused > 0 {
-			rest = append(rest, fmt.Sprintf("%d refused", s.refused))
-		}
-		if s.InFlight > 0 {
-			rest = append(rest, fmt.Sprintf("%d may have been applied", s.InFlight))
-		}
-		if s.NotStarted > 0 {
-			rest = append(rest, fmt.Sprintf("%d not started", s.NotStarted))
+		for _, n := range []struct {
+			n    int
+			what string
+		}{
+			{s.Failed, "failed"},
+			{s.Refused, "refused"},
+			{s.unchecked, "not checked after writing"},
+			{s.InFlight - s.partial, "may have been applied"},
+			{s.partial, "stopped part-way"},
+			{s.NotStarted, "not started"},
+		} {
+			if n.n > 0 {
+				rest = append(rest, fmt.Sprintf("%d %s", n.n, n.what))
+			}
 		}
 		if len(rest) > 0 {
 			line += "; " + strings.Join(rest, ", ")
@@ -637,8 +702,8 @@ func summaryResult(sums []clusterSummary) output.Result {
 	var rows [][]string
 	for _, s := range sums {
 		rows = append(rows, []string{s.Cluster, s.Region, strconv.Itoa(s.Created), strconv.Itoa(s.Updated), strconv.Itoa(s.Deleted),
-			strconv.Itoa(s.Failed), strconv.Itoa(s.InFlight), strconv.Itoa(s.NotStarted), s.Result})
+			strconv.Itoa(s.Failed), strconv.Itoa(s.Refused), strconv.Itoa(s.InFlight), strconv.Itoa(s.NotStarted), s.Result})
 	}
 	return output.Result{Doc: summaryDoc{Clusters: sums}, Table: output.Table{
-		Header: []string{"CLUSTER", "REGION", "CREATED", "UPDATED", "DELETED", "FAILED", "IN FLIGHT", "NOT STARTED", "RESULT"}, Rows: rows}}
+		Header: []string{"CLUSTER", "REGION", "CREATED", "UPDATED", "DELETED", "FAILED", "REFUSED", "IN FLIGHT", "NOT STARTED", "RESULT"}, Rows: rows}}
 }

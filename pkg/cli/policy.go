@@ -313,7 +313,12 @@ func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, clie
 	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithPolicy(policyARN, scope) }
 	refusal, _, err := guard.recheck(ctx, client, o.entryTarget, nil, undo)
 	if err != nil {
-		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", o.policy.Name(), err, o.cluster, o.principal))
+		check := fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", o.cluster, o.principal)
+		if cmdutil.StoppedBy(ctx, err) {
+			return cmdutil.WithHint(fmt.Errorf("disassociated %s from %s in cluster %s, but eksaccess stopped before reading your access back, so it did not check whether another writer took the rest of it at the same time: %w", o.policy.Name(), o.principal, o.cluster, cmdutil.StopErr(ctx, err)),
+				"the disassociation was made; check by hand: %s", check)
+		}
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; check by hand: %s", o.policy.Name(), err, check))
 		return nil
 	}
 	if refusal == nil {

@@ -237,6 +237,8 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		newApplyCmd(deps, nil),
 		newDiffCmd(deps, nil),
 		newExportCmd(deps, nil),
+		newWhoamiCmd(deps, nil),
+		newWhoCmd(deps, nil),
 		newVersionCmd(deps, build),
 	)
 	root.SetHelpCommand(cmdutil.NewHelpCmd())

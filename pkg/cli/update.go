@@ -132,7 +132,7 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	if err != nil {
 		return cmdutil.MayHaveApplied(err, "the update", fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal))
 	}
-	back, err := o.verify(ctx, client, t, again, updated)
+	back, err := o.verify(ctx, client, t, again, updated, guard.own)
 	if err != nil {
 		return err
 	}
@@ -148,9 +148,14 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 // When the groups or username read back are not the ones sent, that
 // happened: exit 4, saying what changed. A read-back EKS answers from
 // before the write (the entry exactly as it was, eventual consistency) is
-// no other writer. It returns the entry read back; a failure to read it is
-// a warning, not an error: the update was made.
-func (o *updateOptions) verify(ctx context.Context, client *eksapi.Client, t entryTarget, before, written access.Entry) (*access.Entry, error) {
+// no other writer. It returns the entry read back. A failure to read it
+// leaves the update made and the check not: stopped (Ctrl-C, SIGTERM,
+// --timeout), that is the command's error, with the command's exit code
+// (130, 143, 1); any other failure (access denied, a 5xx after the
+// retries) is a warning naming what to check, and the update stands.
+// own says the entry is the caller's, whose lockout check (which needs
+// the entry read back) is then not made either.
+func (o *updateOptions) verify(ctx context.Context, client *eksapi.Client, t entryTarget, before, written access.Entry, own bool) (*access.Entry, error) {
 	back, err := client.DescribeEntry(ctx, t.cluster, t.principal)
 	describe := fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal)
 	switch {
@@ -160,7 +165,16 @@ func (o *updateOptions) verify(ctx context.Context, client *eksapi.Client, t ent
 			"%s shows whether it is back", describe), cmdutil.ExitConflict)
 
 	case err != nil:
-		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading the entry back failed, so eksaccess cannot tell whether another writer changed it at the same time: %v; %s shows it", err, describe))
+		unchecked := "whether another writer changed it at the same time"
+		if own {
+			unchecked += ", or took the rest of your access"
+			describe += " --with-policies"
+		}
+		if cmdutil.StoppedBy(ctx, err) {
+			return nil, cmdutil.WithHint(fmt.Errorf("updated access entry %s in cluster %s, but eksaccess stopped before reading it back, so it did not check %s: %w", t.principal, t.cluster, unchecked, cmdutil.StopErr(ctx, err)),
+				"the update was made; check by hand: %s", describe)
+		}
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading the entry back failed, so eksaccess cannot tell %s: %v; check by hand: %s", unchecked, err, describe))
 		return nil, nil
 	}
 	if back.Revision == before.Revision && len(entryChanges(before, back)) == 0 {
@@ -190,7 +204,12 @@ func (o *updateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.C
 	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithGroups(was.KubernetesGroups) }
 	refusal, _, err := guard.recheck(ctx, client, t, back, undo)
 	if err != nil {
-		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; eksaccess policy list-associated --cluster %s --principal %s shows it", err, t.cluster, t.principal))
+		check := fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", t.cluster, t.principal)
+		if cmdutil.StoppedBy(ctx, err) {
+			return cmdutil.WithHint(fmt.Errorf("updated access entry %s in cluster %s, but eksaccess stopped before reading your access back, so it did not check whether another writer took the rest of it at the same time: %w", t.principal, t.cluster, cmdutil.StopErr(ctx, err)),
+				"the update was made; check by hand: %s", check)
+		}
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; check by hand: %s", err, check))
 		return nil
 	}
 	if refusal == nil {

@@ -17,3 +17,19 @@ func MayHaveApplied(err error, what, check string) error {
 	}
 	return err
 }
+
+// StoppedBy reports whether err, a read after a write, ended because the
+// command was stopped (Ctrl-C, SIGTERM, --timeout): the check it was for
+// did not run, and the command must not exit 0 as if it had.
+func StoppedBy(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// StopErr is the context's error behind a read that StoppedBy: the one
+// that picks the exit code (130, 143, or 1 for --timeout).
+func StopErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}

@@ -103,18 +103,117 @@ type Outcome struct {
 	// Started is false when apply stopped (Ctrl-C, --timeout) before it
 	// began this entry.
 	Started bool
+	// Writing is true while a write request of this entry is on its way,
+	// and stays true when that write fails: set right before each write
+	// call, cleared once the call succeeds. Stopped with it set, the write
+	// may have taken effect with the answer lost; stopped without it (in
+	// a read), nothing more was sent than Done says.
+	Writing bool
+	// Unchecked names the checks that follow the writes (Check) and were
+	// not made, every write having been made: with Err nil, because a
+	// read failed (UncheckedErr says why: access denied, a 5xx after the
+	// retries); with Err a context error, because apply stopped first.
+	Unchecked    []Check
+	UncheckedErr error
 }
 
-// InFlight reports whether the entry's writes were on their way when apply
-// stopped (Ctrl-C, --timeout) or gave up waiting for an answer: they may
-// have taken effect, with the answer lost.
-func (o Outcome) InFlight() bool {
-	return o.Started && (errors.Is(o.Err, context.Canceled) || errors.Is(o.Err, context.DeadlineExceeded))
+// Check is a check apply makes after an entry's writes, in the words that
+// say what it would have found out.
+type Check string
+
+const (
+	// CheckOtherWriter: the read-back after UpdateAccessEntry (another
+	// writer's groups or username, written at the same time).
+	CheckOtherWriter Check = "whether another writer changed it at the same time"
+	// CheckLockout: the read of the caller's own entry after an update
+	// that took something away (another writer took the rest of its
+	// access at the same time).
+	CheckLockout Check = "whether another writer took the rest of your access at the same time"
+)
+
+// State is what became of one entry's change, as apply reports it.
+type State int
+
+const (
+	// StateDone: every write was made (Unchecked may name checks after
+	// them that could not be made).
+	StateDone State = iota
+	// StateNotStarted: apply stopped before any write of the entry was
+	// sent (it may have read it): nothing was written.
+	StateNotStarted
+	// StateInFlight: apply stopped while a write was on its way: it may
+	// have taken effect, with the answer lost.
+	StateInFlight
+	// StatePartial: apply stopped between the entry's writes: those in
+	// Done were made, the rest were not sent.
+	StatePartial
+	// StateUnchecked: apply stopped after every write was made, before
+	// the checks Unchecked names.
+	StateUnchecked
+	// StateRefused: the plan refused the change; nothing was sent.
+	StateRefused
+	// StateFailed: the change failed (Err), Done saying what was made.
+	StateFailed
+)
+
+// State says what became of the entry's change.
+func (o Outcome) State() State {
+	switch {
+	case o.Err == nil:
+		return StateDone
+	case errors.Is(o.Err, ErrRefused):
+		return StateRefused
+	case !stopped(o.Err):
+		return StateFailed
+	case !o.Started:
+		return StateNotStarted
+	case o.Writing:
+		return StateInFlight
+	case len(o.Unchecked) > 0:
+		return StateUnchecked
+	case len(o.Done) > 0:
+		return StatePartial
+	}
+	return StateNotStarted
+}
+
+// stopped reports whether err is apply stopping: Ctrl-C, SIGTERM or
+// --timeout ended its context.
+func stopped(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// write makes one write of o's entry, marking it on its way (o.Writing)
+// until it succeeds.
+func write(o *Outcome, call func() error) error {
+	o.Writing = true
+	err := call()
+	if err == nil {
+		o.Writing = false
+	}
+	return err
+}
+
+// unchecked records that the checks after o's writes could not be made,
+// the writes having been made: read failed with err. When apply stopped,
+// that is o's error (the command's exit code is the stop's); otherwise
+// the change stands, and the checks not made are reported beside it.
+func unchecked(ctx context.Context, o *Outcome, err error, checks ...Check) error {
+	o.Unchecked = append(o.Unchecked, checks...)
+	switch {
+	case stopped(err):
+		return err
+	case ctx.Err() != nil:
+		return ctx.Err()
+	}
+	o.UncheckedErr = errors.Join(o.UncheckedErr, err)
+	return nil
 }
 
 // Result is the outcome of applying one plan.
 type Result struct {
 	Cluster  access.ClusterName
+	Region   string
 	Outcomes []Outcome // in the plan's order; only entries with work
 }
 
@@ -140,7 +239,7 @@ func (x Executor) Apply(ctx context.Context, p Plan) Result {
 			work = append(work, c)
 		}
 	}
-	res := Result{Cluster: p.Cluster, Outcomes: make([]Outcome, len(work))}
+	res := Result{Cluster: p.Cluster, Region: p.Region, Outcomes: make([]Outcome, len(work))}
 	for i, c := range work {
 		res.Outcomes[i] = Outcome{Principal: c.Principal.String(), Action: c.Action}
 	}
@@ -189,10 +288,12 @@ func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c Chang
 
 func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) error {
 	var entry access.Entry
-	err := x.Waiter.ForPrincipal(ctx, w.Principal.String(), func() error {
-		var err error
-		entry, err = x.Client.CreateEntry(ctx, w)
-		return err
+	err := write(o, func() error {
+		return x.Waiter.ForPrincipal(ctx, w.Principal.String(), func() error {
+			var err error
+			entry, err = x.Client.CreateEntry(ctx, w)
+			return err
+		})
 	})
 	if errors.Is(err, eksapi.ErrConflict) {
 		return fmt.Errorf("%w (it was created while apply ran: apply again to reconcile it)", err)
@@ -204,9 +305,11 @@ func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) 
 	o.Done = append(o.Done, "create entry")
 	for _, pa := range w.Policies {
 		arn := w.Principal.PolicyARN(pa.Policy)
-		err := x.Waiter.ForEntry(ctx, "the new entry "+w.Principal.String(), nil, func() error {
-			_, err := x.Client.AssociatePolicy(ctx, w.Cluster, w.Principal, arn, pa.Scope)
-			return err
+		err := write(o, func() error {
+			return x.Waiter.ForEntry(ctx, "the new entry "+w.Principal.String(), nil, func() error {
+				_, err := x.Client.AssociatePolicy(ctx, w.Cluster, w.Principal, arn, pa.Scope)
+				return err
+			})
 		})
 		if err != nil {
 			return err
@@ -228,7 +331,7 @@ func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c Chan
 		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): apply again to plan from its new state",
 			c.Principal, cluster, ErrChangedMeanwhile, ManagedTagKey, OwnerTagKey)
 	}
-	if err := x.Client.DeleteEntry(ctx, cluster, c.Principal); err != nil {
+	if err := write(o, func() error { return x.Client.DeleteEntry(ctx, cluster, c.Principal) }); err != nil {
 		return err
 	}
 	o.Done = append(o.Done, "delete entry")
@@ -267,7 +370,10 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 		if pc.Action == access.PolicyRemove {
 			continue
 		}
-		if _, err := x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Want); err != nil {
+		if err := write(o, func() error {
+			_, err := x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Want)
+			return err
+		}); err != nil {
 			return err
 		}
 		o.Done = append(o.Done, string(pc.Action)+" "+pc.Policy.Name())
@@ -295,9 +401,11 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 		if c.Diff.Has(access.FieldUsername) {
 			username = c.Want.Username
 		}
-		err := x.Waiter.ForEntry(ctx, "the entry "+c.Principal.String(), nil, func() error {
-			_, err := x.Client.UpdateEntry(ctx, cluster, c.Principal, groups, username)
-			return err
+		err := write(o, func() error {
+			return x.Waiter.ForEntry(ctx, "the entry "+c.Principal.String(), nil, func() error {
+				_, err := x.Client.UpdateEntry(ctx, cluster, c.Principal, groups, username)
+				return err
+			})
 		})
 		if err != nil {
 			return err
@@ -307,13 +415,13 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 	}
 	set, unset := c.TagChanges()
 	if len(set) > 0 {
-		if err := x.Client.TagEntry(ctx, string(cluster), now.AccessEntryARN, set); err != nil {
+		if err := write(o, func() error { return x.Client.TagEntry(ctx, string(cluster), now.AccessEntryARN, set) }); err != nil {
 			return err
 		}
 		o.Done = append(o.Done, "tag")
 	}
 	if len(unset) > 0 {
-		if err := x.Client.UntagEntry(ctx, string(cluster), now.AccessEntryARN, unset); err != nil {
+		if err := write(o, func() error { return x.Client.UntagEntry(ctx, string(cluster), now.AccessEntryARN, unset) }); err != nil {
 			return err
 		}
 		o.Done = append(o.Done, "untag")
@@ -322,18 +430,22 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 		if pc.Action != access.PolicyRemove {
 			continue
 		}
-		if err := x.Client.DisassociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN); err != nil {
+		if err := write(o, func() error { return x.Client.DisassociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN) }); err != nil {
 			return err
 		}
 		o.Done = append(o.Done, "remove "+pc.Policy.Name())
 	}
-	if err := x.keepCallersAccess(ctx, cluster, c, now); err != nil {
-		return err
+	// The checks after the writes: the caller's own access, then another
+	// writer's groups or username. Stopped in the first, the second is not
+	// made either.
+	err = x.keepCallersAccess(ctx, cluster, c, now, o)
+	switch {
+	case err == nil && wrote != nil:
+		return x.verify(ctx, cluster, c.Principal, now, *wrote, o)
+	case err != nil && wrote != nil && len(o.Unchecked) > 0:
+		o.Unchecked = append(o.Unchecked, CheckOtherWriter)
 	}
-	if wrote != nil {
-		return x.verify(ctx, cluster, c.Principal, now, *wrote)
-	}
-	return nil
+	return err
 }
 
 // keepCallersAccess runs after an update of the caller's own entry that
@@ -344,7 +456,11 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 // grants now and, when the lockout rule would have refused this change
 // from there, puts back what this change removed (the policies at their
 // scopes, the groups) and fails with a lockedOutMeanwhile.
-func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c Change, read access.Entry) error {
+//
+// A failed read leaves the check not made (o.Unchecked): stopped, that is
+// the entry's error; otherwise it is reported beside the change, which
+// stands.
+func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c Change, read access.Entry, o *Outcome) error {
 	if x.Caller == "" || !access.IsCaller(x.Caller, c.Principal) {
 		return nil
 	}
@@ -360,7 +476,7 @@ func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterN
 	}
 	now, entry, err := x.readAccess(ctx, cluster, c.Principal)
 	if err != nil {
-		return nil // the writes were made; a failed read says nothing either way
+		return unchecked(ctx, o, err, CheckLockout) // the writes were made; a failed read says nothing either way
 	}
 	undo := now
 	for _, pc := range removed {
@@ -412,14 +528,15 @@ func (x Executor) readAccess(ctx context.Context, cluster access.ClusterName, p 
 // username other than the ones sent are another writer's, written at the
 // same time. A read answered from before the write (the entry exactly as
 // it was: eventual consistency) is no other writer; a failed read says
-// nothing either way, and the write was made.
-func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN, before, wrote access.Entry) error {
+// nothing either way, and the write was made: the check is not made
+// (o.Unchecked), and when apply stopped, that is the entry's error.
+func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN, before, wrote access.Entry, o *Outcome) error {
 	back, err := x.Client.DescribeEntry(ctx, cluster, p)
 	switch {
 	case errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err):
 		return &writtenMeanwhile{principal: p, cluster: cluster, changes: []string{"it was deleted"}}
 	case err != nil:
-		return nil
+		return unchecked(ctx, o, err, CheckOtherWriter)
 	case back.Revision == before.Revision && !changedMeanwhile(before, back):
 		return nil
 	}

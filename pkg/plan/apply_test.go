@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -186,5 +187,40 @@ func TestExecutorLeavesAnEntryThatChangedHands(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestOutcomeState: what apply reports of an entry follows from what was
+// sent. Stopped, an entry is "in flight" (it may have been applied) only
+// with a write on its way; stopped in a read, it is "not started" when
+// nothing was written, "partial" when some writes were made, "unchecked"
+// when every write was made but the checks after them were not.
+func TestOutcomeState(t *testing.T) {
+	t.Parallel()
+	stop := fmt.Errorf("describe access entry: %w", context.Canceled)
+	cases := []struct {
+		name string
+		o    Outcome
+		want State
+	}{
+		{"done", Outcome{Started: true, Done: []string{"create entry"}}, StateDone},
+		{"done, a check not made", Outcome{Started: true, Done: []string{"update groups and username"}, Unchecked: []Check{CheckOtherWriter}, UncheckedErr: eksapi.ErrAccessDenied}, StateDone},
+		{"never begun", Outcome{Err: context.Canceled}, StateNotStarted},
+		{"stopped in its first read", Outcome{Started: true, Err: stop}, StateNotStarted},
+		{"stopped with a write on its way", Outcome{Started: true, Writing: true, Err: stop}, StateInFlight},
+		{"stopped with a write on its way after others", Outcome{Started: true, Writing: true, Done: []string{"add AmazonEKSViewPolicy"}, Err: context.DeadlineExceeded}, StateInFlight},
+		{"stopped in a read between writes", Outcome{Started: true, Done: []string{"add AmazonEKSViewPolicy"}, Err: stop}, StatePartial},
+		{"stopped in the read-back", Outcome{Started: true, Done: []string{"update groups and username"}, Unchecked: []Check{CheckOtherWriter}, Err: stop}, StateUnchecked},
+		{"refused", Outcome{Started: true, Err: fmt.Errorf("%w: your own access", ErrRefused)}, StateRefused},
+		{"failed with a write sent", Outcome{Started: true, Writing: true, Err: eksapi.ErrAccessDenied}, StateFailed},
+		{"another writer", Outcome{Started: true, Done: []string{"update groups and username"}, Err: &writtenMeanwhile{}}, StateFailed},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tc.o.State(); got != tc.want {
+				t.Errorf("State() = %d, want %d", got, tc.want)
+			}
+		})
 	}
 }

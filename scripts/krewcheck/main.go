@@ -21,6 +21,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -65,6 +66,22 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("krewcheck: %s/krew/eksaccess.yaml: v%s, %d platforms, checksums and archives match\n", os.Args[1], os.Args[2], n)
+}
+
+// snapshotTag is the tag in a snapshot's download URLs: goreleaser's
+// snapshot keeps the repository's current tag there (v0.0.0 in a clone
+// without tags), while the version is the snapshot's own.
+var snapshotTag = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
+
+// downloadURI reports whether uri is the release download of archive name
+// for version: at tag v<version>, or, for a snapshot, at any release tag.
+func downloadURI(uri, version, name string) bool {
+	if uri == releases+"v"+version+"/"+name {
+		return true
+	}
+	tag, file, ok := strings.Cut(strings.TrimPrefix(uri, releases), "/")
+	return strings.Contains(version, "-snapshot-") && strings.HasPrefix(uri, releases) && ok &&
+		file == name && snapshotTag.MatchString(tag)
 }
 
 // check checks dist's krew manifest for version and returns how many
@@ -117,8 +134,8 @@ func check(dist, version string) (int, error) {
 			ext = "zip"
 		}
 		name := fmt.Sprintf("kubectl-eksaccess_%s_%s_%s.%s", version, goos, arch, ext)
-		if wantURI := releases + "v" + version + "/" + name; p.URI != wantURI {
-			fail("platform %s: uri %s, want %s", key, p.URI, wantURI)
+		if !downloadURI(p.URI, version, name) {
+			fail("platform %s: uri %s, want %s", key, p.URI, releases+"v"+version+"/"+name)
 		}
 		if sum, ok := sums[name]; !ok {
 			fail("platform %s: checksums.txt does not list %s", key, name)

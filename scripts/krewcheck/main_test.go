@@ -150,3 +150,29 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestDownloadURI: a release's URIs are at its own tag; a snapshot's keep
+// the repository's current tag (v0.0.0 in a clone without tags), as
+// goreleaser writes them, and nothing else passes.
+func TestDownloadURI(t *testing.T) {
+	t.Parallel()
+	const snap = "0.0.1-snapshot-328ed92"
+	name := "kubectl-eksaccess_" + snap + "_linux_amd64.tar.gz"
+	for uri, want := range map[string]bool{
+		releases + "v" + snap + "/" + name:   true,
+		releases + "v0.0.0/" + name:          true,
+		releases + "v1.2.3/" + name:          true,
+		releases + "main/" + name:            false,
+		releases + "v0.0.0/other.tar.gz":     false,
+		"https://example.com/v0.0.0/" + name: false,
+		releases + "v0.0.0/x/" + name:        false,
+	} {
+		if got := downloadURI(uri, snap, name); got != want {
+			t.Errorf("downloadURI(%s, snapshot) = %v, want %v", uri, got, want)
+		}
+	}
+	rel := "kubectl-eksaccess_1.2.3_linux_amd64.tar.gz"
+	if downloadURI(releases+"v0.0.0/"+rel, "1.2.3", rel) {
+		t.Error("a release's URI at another tag passed")
+	}
+}
