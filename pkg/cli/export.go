@@ -12,6 +12,7 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/exportfmt"
+	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
@@ -150,8 +151,8 @@ func runExport(ctx context.Context, o *exportOptions) error {
 		var untagged []string
 		data, untagged, err = exportfmt.Eksctl(f)
 		if len(untagged) > 0 {
-			cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("eksctl access entries have no tags: the file leaves out the tags of %d entries (%s); apply leaves tags alone when a file states none, and --format eksaccess writes them",
-				len(untagged), firstFew(untagged)))
+			cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("eksctl access entries have no tags: the file leaves out the tags of %s (%s); apply leaves tags alone when a file states none, and --format eksaccess writes them",
+				output.Plural(len(untagged), "entry", "entries"), firstFew(untagged)))
 		}
 	} else {
 		data, err = f.Marshal()
