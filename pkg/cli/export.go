@@ -12,6 +12,8 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
+	"github.com/eksaccess/eksaccess/pkg/exportfmt"
+	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
@@ -19,13 +21,23 @@ type exportOptions struct {
 	deps        *Deps
 	cluster     access.ClusterName
 	concurrency int
+	format      string
 }
+
+// The formats export --format writes.
+const (
+	exportEksaccess = "eksaccess"
+	exportEksctl    = "eksctl"
+	exportTerraform = "terraform"
+)
+
+var exportFormats = []string{exportEksaccess, exportEksctl, exportTerraform}
 
 func newExportCmd(deps *Deps, runF func(context.Context, *exportOptions) error) *cobra.Command {
 	opts := &exportOptions{deps: deps}
 	cmd := &cobra.Command{
 		Use:   "export --cluster NAME",
-		Short: "Write a cluster's access entries as an apply file",
+		Short: "Write a cluster's access entries as an apply file, eksctl or Terraform",
 		Long: `Read every access entry of a cluster (every page, with its policies) and
 write it on stdout as an apply file: type, groups, the username when it is
 not the one EKS would pick, tags and every policy with its scope.
@@ -39,21 +51,44 @@ written without the groups and username EKS sets for them; an entry a file
 cannot state (an account root) is left out with a warning, and export
 then exits 1 after writing the file: it is not the whole state.
 
-The apply file is YAML: -o json, table and text are refused (list
---details -o json prints the entries as a JSON document).`,
+--format eksctl writes the same entries as an eksctl ClusterConfig
+(accessConfig.accessEntries, the owner in metadata.annotations), which
+apply -f reads too; eksctl access entries have no tags, so the tags are
+left out, with a warning (apply leaves tags alone when a file states
+none). --format terraform writes HCL for the AWS provider: an
+aws_eks_access_entry per entry and an aws_eks_access_policy_association
+per policy, each with an import block, so that terraform plan adopts the
+live entries instead of failing with 409 ResourceInUseException. It
+writes every entry, the account root's too: Terraform can state them.
+
+The apply file and the ClusterConfig are YAML: -o json, table and text
+are refused (list --details -o json prints the entries as a JSON
+document); with --format terraform, -o is refused.`,
 		Example: `  eksaccess export --cluster prod > access.yaml
   # A round trip changes nothing
-  eksaccess export --cluster prod | eksaccess diff -f -`,
+  eksaccess export --cluster prod | eksaccess diff -f -
+  # Adopt the live entries into Terraform: terraform plan shows imports
+  eksaccess export --cluster prod --format terraform > access.tf
+  # The same entries for eksctl, which apply -f reads too
+  eksaccess export --cluster prod --format eksctl > cluster.yaml`,
 		Args: cmdutil.NoArgs,
 		RunE: runE(opts, runF, runExport),
 	}
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	cmd.Flags().IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
+	cmd.Flags().StringVar(&opts.format, "format", exportEksaccess, "the file's `format`: eksaccess (an apply file), eksctl (a ClusterConfig) or terraform (HCL with import blocks)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(exportFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 // validate checks the flags; nothing here talks to AWS.
 func (o *exportOptions) validate(cmd *cobra.Command) error {
+	if !slices.Contains(exportFormats, o.format) {
+		return cmdutil.UsageErrorf("--format %q is not a format export writes; use %s", o.format, strings.Join(exportFormats, ", "))
+	}
+	if o.format == exportTerraform && cmd.Flags().Changed("output") {
+		return cmdutil.UsageError(cmdutil.WithHint(fmt.Errorf("%s --format terraform writes HCL: -o is not supported", cmd.CommandPath()), "leave -o out"))
+	}
 	if err := applyFileOutput(cmd, o.deps); err != nil {
 		return err
 	}
@@ -64,6 +99,14 @@ func (o *exportOptions) validate(cmd *cobra.Command) error {
 		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
 	}
 	return nil
+}
+
+// firstFew lists the first three of items, and how many more there are.
+func firstFew(items []string) string {
+	if len(items) <= 3 {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:3], ", "), len(items)-3)
 }
 
 // ownerCounts lists owners and their entry counts: "team-a: 3, no owner: 1".
@@ -88,6 +131,11 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.format == exportTerraform {
+		// Terraform states every entry: nothing is left out.
+		_, err := o.deps.IO.Out.Write(exportfmt.Terraform(o.cluster, client.Region(), live))
+		return err
+	}
 	f, skipped := plan.FromLive(o.cluster, client.Region(), live)
 	for _, s := range skipped {
 		cmdutil.Warn(o.deps.IO.ErrOut, "left out of the file: "+s)
@@ -99,7 +147,17 @@ func runExport(ctx context.Context, o *exportOptions) error {
 			"before you apply it with --prune, give it one owner and keep only that owner's entries (their %s tag)",
 			plan.OwnerTagKey, plan.ManagedTagKey, plan.ManagedTagValue, ownerCounts(owners), plan.OwnerTagKey))
 	}
-	data, err := f.Marshal()
+	var data []byte
+	if o.format == exportEksctl {
+		var untagged []string
+		data, untagged, err = exportfmt.Eksctl(f)
+		if len(untagged) > 0 {
+			cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("eksctl access entries have no tags: the file leaves out the tags of %s (%s); apply leaves tags alone when a file states none, and --format eksaccess writes them",
+				output.Plural(len(untagged), "entry", "entries"), firstFew(untagged)))
+		}
+	} else {
+		data, err = f.Marshal()
+	}
 	if err != nil {
 		return fmt.Errorf("export cluster %s: %w", o.cluster, err)
 	}
