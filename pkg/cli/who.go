@@ -170,11 +170,10 @@ func (r *iamReader) lookup(ctx context.Context, principal access.PrincipalARN) (
 	case errors.As(err, &other):
 		r.add(fmt.Sprintf("%s; showing what %s may do", err, other.Actual.ARN))
 		return id.WithIAM(other.Actual.ARN, other.Actual.Created), nil
-	case r.unchecked(err, fmt.Sprintf("its path and creation date are not checked, so an entry of its name under any path counts as its own, and a %s created again after its entry goes unnoticed", id.Kind)):
+	case r.unchecked(err, fmt.Sprintf("its path and creation date are not checked, so only an entry of exactly that ARN counts as its own, and a %s created again after its entry goes unnoticed", id.Kind)):
 		return id, nil
 	case errors.Is(err, eksapi.ErrNotFound):
-		r.add(fmt.Sprintf("IAM has no %s %s: an entry for it grants nothing", id.Kind, principal))
-		return id, nil
+		return r.gone(ctx, id, fmt.Sprintf("IAM has no %s %s: an entry for it grants nothing", id.Kind, principal))
 	}
 	return id, err
 }

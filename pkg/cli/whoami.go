@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
@@ -195,10 +196,47 @@ func (r *iamReader) restore(ctx context.Context, id access.Identity) (access.Ide
 	case r.unchecked(err, fmt.Sprintf("its path and creation date are unknown, so an entry of its name under any path counts as its own, and a %s created again after its entry goes unnoticed", id.Kind)):
 		return id, nil
 	case errors.Is(err, eksapi.ErrNotFound):
-		r.add(fmt.Sprintf("IAM has no %s %s (deleted since the credentials were issued?): its path and creation date are unknown", id.Kind, id.Name))
-		return id, nil
+		return r.gone(ctx, id, fmt.Sprintf("IAM has no %s %s (deleted since the credentials were issued?): its path and creation date are unknown, and an entry for it grants nothing", id.Kind, id.Name))
 	}
 	return id, err
+}
+
+// gone marks id as a role or user IAM does not have, with the warning
+// line; for an IAM Identity Center role, it looks for the role IAM now
+// has for its permission set (ListRoles), which the warning names.
+func (r *iamReader) gone(ctx context.Context, id access.Identity, warning string) (access.Identity, error) {
+	id.Gone = true
+	if ps := access.SSOPermissionSet(id.ARN); ps != "" && id.Kind == "role" {
+		roles, err := r.client.ListRoles(ctx, ssoRolePath)
+		switch {
+		case err == nil:
+			var newest eksapi.IAMPrincipal
+			for _, role := range roles {
+				if access.SSOPermissionSet(role.ARN) == ps && sameAccount(role.ARN, id.ARN) && role.Created.After(newest.Created) {
+					newest = role
+				}
+			}
+			if newest.ARN != "" {
+				id.ReprovisionedAs = newest.ARN
+				warning += fmt.Sprintf("; its permission set %s was re-provisioned as %s", ps, newest.ARN)
+			}
+		case r.unchecked(err, "whether the permission set was re-provisioned is unknown"):
+		default:
+			return id, err
+		}
+	}
+	r.add(warning)
+	return id, nil
+}
+
+// ssoRolePath is the path IAM Identity Center provisions its roles under.
+const ssoRolePath = "/aws-reserved/sso.amazonaws.com/"
+
+// sameAccount reports whether two ARNs are of one partition and account.
+func sameAccount(a, b string) bool {
+	x, errX := arn.Parse(a)
+	y, errY := arn.Parse(b)
+	return errX == nil && errY == nil && x.Partition == y.Partition && x.AccountID == y.AccountID
 }
 
 // exists says whether IAM has the role of principal (for an IAM Identity
