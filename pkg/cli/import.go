@@ -51,8 +51,8 @@ func newImportAWSAuthCmd(deps *Deps, runF func(context.Context, *importAWSAuthOp
 to stdout, and on stderr a report that says of every row of mapRoles,
 mapUsers and mapAccounts whether it was "mapped as" an access entry, "left
 to EKS because" EKS makes that entry itself, or "skipped because" it
-cannot be one. Nothing is read from or sent to AWS or Kubernetes, unless
---resolve.
+cannot be one. Without --resolve, nothing is read from or sent to AWS or
+Kubernetes.
 
 An eksctl ClusterConfig is read too: its iamIdentityMappings are the rows
 eksctl writes into aws-auth (arn, username, groups; account; serviceName),
@@ -83,8 +83,9 @@ the account of your credentials, and the file gets the ARN IAM has, with
 its path, and the exact IAM Identity Center role. A row whose role or
 user IAM does not know is skipped (the entry would grant nothing, and EKS
 refuses to create it); a principal of another account is written as
-given and reported "not checked in IAM". When IAM denies the reads, one
-warning says so and the file is written as without --resolve.
+given and reported "not checked in IAM". When IAM denies a read, one
+warning says so, and that row and the rest are written as without
+--resolve.
 
 Review the report, edit the file where it says so, then check it against
 the cluster with eksaccess diff -f and apply it with eksaccess apply -f.
