@@ -53,7 +53,7 @@ bench:
 
 ## microbench: the Go microbenchmarks alone (request model, planner, formatters, limiter)
 microbench:
-	$(GO) test -run '^$$' -bench . -benchmem ./pkg/access ./pkg/plan ./pkg/output ./pkg/eksapi
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/access ./pkg/accessfile ./pkg/plan ./pkg/output ./pkg/eksapi
 
 ## fuzz: run every fuzz target (func FuzzXxx(f *testing.F) in any *_test.go
 ## under pkg/ or cmd/) for FUZZTIME each, one `go test -fuzz` per target;

@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -31,7 +33,7 @@ type planOptions struct {
 	verbose        bool
 	color          bool // the plan on stderr in colour (stderrColor)
 
-	loaded *plan.File
+	loaded *accessfile.File
 	caller string // who runs the command (STS), for the lockout checks; "" with --force
 }
 
@@ -62,7 +64,7 @@ func (o *planOptions) validate(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	loaded, err := plan.Load(name, bytes.NewReader(data))
+	loaded, err := accessfile.Load(name, bytes.NewReader(data))
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -73,7 +75,7 @@ func (o *planOptions) validate(cmd *cobra.Command) error {
 
 // clusterPlan is one cluster's plan, or why it could not be made.
 type clusterPlan struct {
-	target plan.Cluster
+	target accessfile.Cluster
 	client *eksapi.Client
 	plan   plan.Plan
 	err    error
@@ -130,7 +132,7 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 	return out, nil
 }
 
-func clusterLabel(c plan.Cluster) string {
+func clusterLabel(c accessfile.Cluster) string {
 	if c.Region == "" {
 		return string(c.Name)
 	}
@@ -150,7 +152,7 @@ func (o *planOptions) planOne(ctx context.Context, cp *clusterPlan, opts plan.Op
 	if cp.err = checkPolicyExists(ctx, o.deps, cp.client, refs...); cp.err != nil {
 		return
 	}
-	live, err := plan.ReadLive(ctx, cp.client, name, plan.ReadOptions{Concurrency: o.concurrency})
+	live, err := apply.ReadLive(ctx, cp.client, name, apply.ReadOptions{Concurrency: o.concurrency})
 	if err != nil {
 		cp.err = err
 		return
@@ -408,8 +410,8 @@ type applyDoc struct {
 
 // applyAll applies every cluster's plan concurrently; the progress line
 // on a terminal counts entries across clusters.
-func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total int) []*plan.Result {
-	results := make([]*plan.Result, len(plans))
+func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total int) []*apply.Result {
+	results := make([]*apply.Result, len(plans))
 	var done atomic.Int64
 	progress := cmdutil.NewProgress(o.deps.IO, progressAfter, "applied", "changes", total)
 	defer progress.Stop()
@@ -421,7 +423,7 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			x := plan.Executor{
+			x := apply.Executor{
 				Client:      cp.client,
 				Waiter:      eksapi.Waiter{Notify: func(msg string) { cmdutil.Warn(o.deps.IO.ErrOut, msg) }},
 				Concurrency: o.concurrency,
@@ -449,7 +451,7 @@ func clusterNames(plans []clusterPlan) string {
 	return "clusters " + strings.Join(names, ", ")
 }
 
-func anyFailed(results []*plan.Result) bool {
+func anyFailed(results []*apply.Result) bool {
 	for _, r := range results {
 		if r != nil && len(r.Failed()) > 0 {
 			return true
@@ -465,7 +467,7 @@ func anyFailed(results []*plan.Result) bool {
 // one stopped between its writes "stopped part-way", one whose writes
 // were all made but not checked after them says so and how to check, and
 // one none of whose writes was sent "not started".
-func resultErrors(ctx context.Context, results []*plan.Result) error {
+func resultErrors(ctx context.Context, results []*apply.Result) error {
 	code := 0
 	var errs, notStarted []error
 	refusedOnly, anyDone := true, false
@@ -480,23 +482,23 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 				done = " (done: " + strings.Join(out.Done, ", ") + ")"
 			}
 			switch out.State() {
-			case plan.StateDone:
+			case apply.StateDone:
 				anyDone = true
 				continue
-			case plan.StateNotStarted:
+			case apply.StateNotStarted:
 				notStarted = append(notStarted, &reportError{what + ": not started", out.Err})
-			case plan.StateInFlight:
+			case apply.StateInFlight:
 				errs = append(errs, &reportError{what + ": may have been applied" + done + "; run it again to converge", out.Err})
-			case plan.StatePartial:
+			case apply.StatePartial:
 				errs = append(errs, &reportError{what + ": stopped part-way" + done + ", the rest not sent; run it again to converge", out.Err})
-			case plan.StateUnchecked:
+			case apply.StateUnchecked:
 				checks, by := uncheckedChecks(r, out)
 				errs = append(errs, &reportError{what + ": the change was made" + done + ", but apply stopped before checking " + checks + "; check by hand: " + by, out.Err})
 			default:
 				errs = append(errs, fmt.Errorf("%s%s: %w", what, done, out.Err))
 			}
 			code = max(code, cmdutil.ExitCode(out.Err))
-			refusedOnly = refusedOnly && errors.Is(out.Err, plan.ErrRefused)
+			refusedOnly = refusedOnly && errors.Is(out.Err, apply.ErrRefused)
 		}
 	}
 	if len(errs)+len(notStarted) == 0 {
@@ -528,12 +530,12 @@ func resultErrors(ctx context.Context, results []*plan.Result) error {
 // uncheckedChecks says which checks after an entry's writes were not
 // made ("whether another writer changed it at the same time") and the
 // command that shows the entry, to make them by hand.
-func uncheckedChecks(r *plan.Result, out plan.Outcome) (checks, by string) {
+func uncheckedChecks(r *apply.Result, out apply.Outcome) (checks, by string) {
 	var words []string
 	lockout := false
 	for _, c := range out.Unchecked {
 		words = append(words, string(c))
-		lockout = lockout || c == plan.CheckLockout
+		lockout = lockout || c == apply.CheckLockout
 	}
 	by = fmt.Sprintf("eksaccess describe --cluster %s --region %s --principal %s", r.Cluster, r.Region, out.Principal)
 	if lockout {
@@ -546,13 +548,13 @@ func uncheckedChecks(r *plan.Result, out plan.Outcome) (checks, by string) {
 // but whose checks after the writes could not be made (their read failed:
 // access denied, a 5xx after the retries): the change stands, exit 0, and
 // the line says what to check by hand.
-func (o *applyOptions) warnUnchecked(results []*plan.Result) {
+func (o *applyOptions) warnUnchecked(results []*apply.Result) {
 	for _, r := range results {
 		if r == nil {
 			continue
 		}
 		for _, out := range r.Outcomes {
-			if out.State() != plan.StateDone || len(out.Unchecked) == 0 {
+			if out.State() != apply.StateDone || len(out.Unchecked) == 0 {
 				continue
 			}
 			checks, by := uncheckedChecks(r, out)
@@ -606,7 +608,7 @@ type clusterSummary struct {
 }
 
 // summarize says what became of each cluster's plan.
-func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
+func summarize(plans []clusterPlan, results []*apply.Result) []clusterSummary {
 	sums := []clusterSummary{}
 	for i, cp := range plans {
 		s := clusterSummary{Cluster: string(cp.target.Name), Region: cp.client.Region(), Errors: []string{}, Result: "in sync"}
@@ -618,7 +620,7 @@ func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
 			s.Result = "applied"
 			for _, out := range results[i].Outcomes {
 				switch out.State() {
-				case plan.StateDone, plan.StateUnchecked:
+				case apply.StateDone, apply.StateUnchecked:
 					switch out.Action {
 					case plan.ActionCreate:
 						s.Created++
@@ -627,22 +629,22 @@ func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
 					case plan.ActionDelete:
 						s.Deleted++
 					}
-					if out.State() == plan.StateUnchecked {
+					if out.State() == apply.StateUnchecked {
 						s.unchecked++
 						checks, _ := uncheckedChecks(results[i], out)
 						s.Errors = append(s.Errors, out.Principal+": the change was made, but apply stopped before checking "+checks)
 					}
-				case plan.StateNotStarted:
+				case apply.StateNotStarted:
 					s.NotStarted++
 					s.Errors = append(s.Errors, out.Principal+": not started")
-				case plan.StateInFlight:
+				case apply.StateInFlight:
 					s.InFlight++
 					s.Errors = append(s.Errors, out.Principal+": may have been applied; run it again to converge")
-				case plan.StatePartial:
+				case apply.StatePartial:
 					s.InFlight++
 					s.partial++
 					s.Errors = append(s.Errors, out.Principal+": stopped part-way (done: "+strings.Join(out.Done, ", ")+"), the rest not sent; run it again to converge")
-				case plan.StateRefused:
+				case apply.StateRefused:
 					s.Refused++
 					s.Errors = append(s.Errors, out.Principal+": "+out.Err.Error())
 				default:
@@ -667,7 +669,7 @@ func summarize(plans []clusterPlan, results []*plan.Result) []clusterSummary {
 // reportResults says on stderr, a line per cluster apply worked on, what
 // became of its changes: "cluster demo (us-west-2): 3 created, 1 updated,
 // 0 deleted", and what did not finish.
-func (o *applyOptions) reportResults(sums []clusterSummary, results []*plan.Result) {
+func (o *applyOptions) reportResults(sums []clusterSummary, results []*apply.Result) {
 	for i, s := range sums {
 		if results[i] == nil {
 			continue

@@ -6,14 +6,17 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 type createOptions struct {
@@ -183,21 +186,16 @@ func runCreate(ctx context.Context, o *createOptions) error {
 	if req.ClientRequestToken == "" {
 		req.ClientRequestToken = newClientRequestToken()
 	}
-	var entry access.Entry
-	create := func() error {
-		var err error
-		entry, err = client.CreateEntry(ctx, req)
-		return err
-	}
-	if o.req.Principal.Verify() != nil {
-		// --no-verify-principal: the ARN already looks wrong (warned), so
-		// EKS's "invalid principal" is no propagation delay worth waiting out.
-		err = create()
-	} else {
-		err = o.deps.waiter().ForPrincipal(ctx, o.req.Principal.String(), create)
-	}
+	// The executor creates the entry and associates its policies, waiting
+	// out EKS's eventual consistency: a one-entry plan.
+	out := o.deps.executor(client).Do(ctx, req.Cluster, plan.Change{Principal: req.Principal, Action: plan.ActionCreate, Want: &req})
+	err = out.Err
 	switch {
 	case err == nil:
+		return o.deps.print(cmdutil.EntryResult(out.Entry, policiesOrNil(o.req, cmdutil.SortPolicies(out.Policies))))
+	case len(out.Done) > 0:
+		// The entry exists; a policy did not associate.
+		return partialCreate(out.Entry, nil, req.Policies, out.Policies, err)
 	case errors.Is(err, eksapi.ErrConflict) && o.ifNotExists:
 		// Another create won the race between our describe and our create
 		// (two CI jobs started together): compare with what it made.
@@ -215,11 +213,6 @@ func runCreate(ctx context.Context, o *createOptions) error {
 	default:
 		return err
 	}
-	policies, err := associateAll(ctx, o, client, entry, o.req.Policies, nil)
-	if err != nil {
-		return err
-	}
-	return o.deps.print(cmdutil.EntryResult(entry, policies))
 }
 
 // runCreateDryRun validates what needs no AWS configuration (the policy
@@ -300,11 +293,11 @@ func finishExisting(ctx context.Context, o *createOptions, client *eksapi.Client
 		fmt.Fprintf(o.deps.IO.ErrOut, "access entry %s in cluster %s exists and matches: unchanged\n", o.req.Principal, o.req.Cluster)
 		return o.deps.print(cmdutil.EntryResult(existing, policiesOrNil(o.req, have)))
 	}
-	policies, err := associateAll(ctx, o, client, existing, missing, have)
-	if err != nil {
-		return err
+	out := apply.Outcome{Entry: existing}
+	if err := o.deps.executor(client).Associate(ctx, o.req.Cluster, o.req.Principal, missing, &out); err != nil {
+		return partialCreate(existing, have, missing, out.Policies, err)
 	}
-	return o.deps.print(cmdutil.EntryResult(existing, policies))
+	return o.deps.print(cmdutil.EntryResult(existing, cmdutil.SortPolicies(append(slices.Clone(have), out.Policies...))))
 }
 
 // conflictHints say how to make an existing entry what the request asks,
@@ -376,32 +369,17 @@ func policiesOrNil(req access.CreateEntry, have []access.AssociatedPolicy) []acc
 	return have
 }
 
-// associateAll associates policies one by one with a fresh entry. When one
-// fails it says exactly what exists now and how to finish the job.
-func associateAll(ctx context.Context, o *createOptions, client *eksapi.Client, entry access.Entry, todo []access.PolicyAssociation, have []access.AssociatedPolicy) ([]access.AssociatedPolicy, error) {
-	if len(todo) == 0 {
-		return policiesOrNil(o.req, have), nil
+// partialCreate is the error of a create that stopped half-way: the entry
+// exists with the policies it had (have) and those associated of todo,
+// the rest of todo is not associated. It says exactly what exists now and
+// how to finish the job.
+func partialCreate(entry access.Entry, have []access.AssociatedPolicy, todo []access.PolicyAssociation, associated []access.AssociatedPolicy, cause error) error {
+	var pending []string
+	for _, p := range todo[len(associated):] {
+		pending = append(pending, p.Policy.Name())
 	}
-	done := append([]access.AssociatedPolicy{}, have...)
-	for i, pa := range todo {
-		policyARN := o.req.Principal.PolicyARN(pa.Policy)
-		var ap access.AssociatedPolicy
-		err := o.deps.waiter().ForEntry(ctx, "the new entry", nil, func() error {
-			var err error
-			ap, err = client.AssociatePolicy(ctx, o.req.Cluster, o.req.Principal, policyARN, pa.Scope)
-			return err
-		})
-		if err != nil {
-			var pending []string
-			for _, p := range todo[i:] {
-				pending = append(pending, p.Policy.Name())
-			}
-			return nil, cmdutil.WithHint(&partialCreateError{entry: entry, associated: done, pending: pending, cause: err},
-				"fix the cause, then re-run the same command with --if-not-exists to finish")
-		}
-		done = append(done, ap)
-	}
-	return cmdutil.SortPolicies(done), nil
+	return cmdutil.WithHint(&partialCreateError{entry: entry, associated: append(slices.Clone(have), associated...), pending: pending, cause: cause},
+		"fix the cause, then re-run the same command with --if-not-exists to finish")
 }
 
 // partialCreateError says exactly what exists after a create that stopped

@@ -10,6 +10,7 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 type deleteOptions struct {
@@ -89,10 +90,16 @@ func runDelete(ctx context.Context, o *deleteOptions) error {
 			return err
 		}
 	}
-	err = client.DeleteEntry(ctx, o.cluster, o.principal)
+	// The executor reads the entry again and deletes it, unless it changed
+	// hands since the describe (apply.ErrChangedMeanwhile): a one-entry plan.
+	out := o.deps.executor(client).Do(ctx, o.cluster, plan.Change{Principal: o.principal, Action: plan.ActionDelete, Have: &plan.Live{Entry: entry}})
+	err = out.Err
 	if errors.Is(err, eksapi.ErrNotFound) {
 		// Described a moment ago: another writer deleted it meanwhile.
 		return o.nothingToDelete(ctx, client, err)
+	}
+	if err != nil && !out.Writing {
+		return err // stopped or failed in the re-read: nothing was sent
 	}
 	if err != nil {
 		return cmdutil.MayHaveApplied(err, "the deletion", fmt.Sprintf("eksaccess describe --cluster %s --principal %s (not found means it is deleted)", o.cluster, o.principal))

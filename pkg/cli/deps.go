@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -57,4 +58,10 @@ func (e *printFailed) Unwrap() error { return e.err }
 // it waits for.
 func (d *Deps) waiter() eksapi.Waiter {
 	return eksapi.Waiter{Notify: func(msg string) { fmt.Fprintln(d.IO.ErrOut, msg) }}
+}
+
+// executor is the one write path (package apply) for a single command's
+// change, with this command's notices on stderr.
+func (d *Deps) executor(client *eksapi.Client) apply.Executor {
+	return apply.Executor{Client: client, Waiter: d.waiter(), Concurrency: 1, Single: true}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -24,13 +25,13 @@ type detailedEntry = plan.Live
 // terminal.
 var progressAfter = time.Second
 
-// describeAll describes every entry and lists its policies (plan.DescribeAll:
+// describeAll describes every entry and lists its policies (apply.DescribeAll:
 // the live read export, diff and apply use too), with progress on a
 // terminal; an entry deleted meanwhile is skipped with a warning.
 func describeAll(ctx context.Context, o *listOptions, client *eksapi.Client, arns []access.PrincipalARN) ([]detailedEntry, error) {
 	progress := cmdutil.NewProgress(o.deps.IO, progressAfter, "described", "entries", len(arns))
 	var deleted []string
-	entries, err := plan.DescribeAll(ctx, client, o.cluster, arns, plan.ReadOptions{
+	entries, err := apply.DescribeAll(ctx, client, o.cluster, arns, apply.ReadOptions{
 		Concurrency: o.concurrency,
 		Progress:    func(done, _ int) { progress.Set(done) },
 		Deleted:     func(p string) { deleted = append(deleted, p) },

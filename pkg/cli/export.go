@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/exportfmt"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -126,7 +127,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	live, err := plan.ReadLive(ctx, client, o.cluster, plan.ReadOptions{Concurrency: o.concurrency})
+	live, err := apply.ReadLive(ctx, client, o.cluster, apply.ReadOptions{Concurrency: o.concurrency})
 	if err != nil {
 		return err
 	}

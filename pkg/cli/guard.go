@@ -2,11 +2,11 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
@@ -32,12 +32,13 @@ func guardLockout(ctx context.Context, client *eksapi.Client, t entryTarget, for
 type lockoutState struct {
 	caller string
 	// own: the entry is the caller's and --force was not given, so the
-	// write must be checked again once made (recheck).
+	// write must be checked again once made (apply.PutBack).
 	own    bool
 	before access.EntryAccess
 }
 
-// readLockout is guardLockout, returning what it read for recheck.
+// readLockout is guardLockout, returning what it read for the check after
+// the write (putBack).
 func readLockout(ctx context.Context, client *eksapi.Client, t entryTarget, force bool, entry *access.Entry, action string, after func(access.EntryAccess) access.EntryAccess) (lockoutState, error) {
 	if force {
 		return lockoutState{}, nil
@@ -49,7 +50,7 @@ func readLockout(ctx context.Context, client *eksapi.Client, t entryTarget, forc
 	if !access.IsCaller(caller, t.principal) {
 		return lockoutState{caller: caller}, nil // someone else's entry: nothing to read
 	}
-	before, err := entryAccess(ctx, client, t.cluster, t.principal, entry)
+	before, _, err := apply.ReadAccess(ctx, client, t.cluster, t.principal, entry)
 	if err != nil {
 		return lockoutState{}, err
 	}
@@ -59,24 +60,22 @@ func readLockout(ctx context.Context, client *eksapi.Client, t entryTarget, forc
 	return lockoutState{caller: caller, own: true, before: before}, nil
 }
 
-// recheck reads the caller's own entry again after a write the guard let
-// through: EKS has no conditional write, so another writer may have taken
-// the rest of the caller's access between the guard's read and the write
-// (two disassociations of its two policies, each seeing the other still
-// there). undo turns the entry as it is now back into the state before
-// this write alone; when, from there, the guard would refuse this write
-// (access.CheckLockout), recheck returns that refusal: the command must
-// put back what it removed. now is the entry as read, for the restore.
-// Someone else's entry, or --force: nothing is read.
-func (s lockoutState) recheck(ctx context.Context, client *eksapi.Client, t entryTarget, entry *access.Entry, undo func(access.EntryAccess) access.EntryAccess) (refusal error, now access.EntryAccess, err error) {
+// putBack is apply.PutBack after a write the guard let through: nothing
+// unless the entry is the caller's and --force was not given.
+func (s lockoutState) putBack(ctx context.Context, client *eksapi.Client, t entryTarget, taken apply.Taken, entry *access.Entry) (*apply.LockedOut, error) {
 	if !s.own {
-		return nil, access.EntryAccess{}, nil
+		return nil, nil
 	}
-	now, err = entryAccess(ctx, client, t.cluster, t.principal, entry)
-	if err != nil {
-		return nil, now, err
+	return apply.PutBack(ctx, client, s.caller, t.cluster, t.principal, taken, entry)
+}
+
+// restoreError is why putting back failed, for lockedOutMeanwhile: the
+// one thing a single command takes.
+func restoreError(l *apply.LockedOut) error {
+	if len(l.Failed) == 0 {
+		return nil
 	}
-	return access.CheckLockout(s.caller, t.principal, undo(now), now), now, nil
+	return l.Failed[0].Err
 }
 
 // lockedOutMeanwhile is the error of a command that put back what it
@@ -102,30 +101,6 @@ func callerIdentity(ctx context.Context, client *eksapi.Client) (string, error) 
 		return "", cmdutil.WithHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
 	}
 	return caller, nil
-}
-
-// entryAccess reads what an entry grants: its groups (from entry, if the
-// caller has it, else DescribeAccessEntry) and its access policies. An
-// entry that does not exist grants nothing.
-func entryAccess(ctx context.Context, client *eksapi.Client, cluster access.ClusterName, principal access.PrincipalARN, entry *access.Entry) (access.EntryAccess, error) {
-	if entry == nil {
-		e, err := client.DescribeEntry(ctx, cluster, principal)
-		if errors.Is(err, eksapi.ErrNotFound) {
-			return access.EntryAccess{}, nil
-		}
-		if err != nil {
-			return access.EntryAccess{}, err
-		}
-		entry = &e
-	}
-	policies, err := client.ListAssociatedPolicies(ctx, cluster, principal)
-	if errors.Is(err, eksapi.ErrNotFound) {
-		return access.EntryAccess{}, nil
-	}
-	if err != nil {
-		return access.EntryAccess{}, err
-	}
-	return access.EntryAccess{Exists: true, Groups: entry.KubernetesGroups, Policies: policies}, nil
 }
 
 // guardCreate refuses to create the caller's own access entry without
@@ -220,7 +195,7 @@ func guardAPIMode(ctx context.Context, client *eksapi.Client, cluster access.Clu
 		if !access.IsCaller(caller, p) {
 			continue
 		}
-		a, err := entryAccess(ctx, client, cluster, p, nil)
+		a, _, err := apply.ReadAccess(ctx, client, cluster, p, nil)
 		if err != nil {
 			return "", err
 		}

@@ -10,11 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
 	"github.com/eksaccess/eksaccess/pkg/awsauth"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
-	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // newImportCmd is the `import` group: other tools' files turned into apply
@@ -134,7 +134,7 @@ func (o *importAWSAuthOptions) validate(cmd *cobra.Command) error {
 		return cmdutil.WithHint(err, "the apply file names the cluster it is for")
 	}
 	if o.region != "" {
-		if err := plan.CheckRegion(o.region); err != nil {
+		if err := accessfile.CheckRegion(o.region); err != nil {
 			return cmdutil.UsageError(fmt.Errorf("--region: %w", err))
 		}
 	}
@@ -161,9 +161,9 @@ func runImportAWSAuth(ctx context.Context, o *importAWSAuthOptions) error {
 			return fmt.Errorf("import %s --resolve: %w", name, err)
 		}
 	}
-	f := &plan.File{Clusters: []plan.Cluster{{Name: o.cluster, Region: o.region}}}
+	f := &accessfile.File{Clusters: []accessfile.Cluster{{Name: o.cluster, Region: o.region}}}
 	for _, e := range res.Entries {
-		f.Entries = append(f.Entries, plan.Entry{
+		f.Entries = append(f.Entries, accessfile.Entry{
 			Principal: e.Principal, Type: e.Type, Groups: e.Groups, Username: e.Username, Tags: e.Tags, Policies: e.Policies,
 		})
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
-	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // TestNewImportAWSAuthCmd: argv -> options, or a usage error with no
@@ -53,7 +53,7 @@ func sampleArchive(t *testing.T) map[string][]byte {
 
 // TestRunImportAWSAuth runs the command on the sample ConfigMap: the
 // golden apply file and report, nothing sent (no client even built), and
-// the apply file loads with plan.Load, back into itself.
+// the apply file loads with accessfile.Load, back into itself.
 func TestRunImportAWSAuth(t *testing.T) {
 	t.Parallel()
 	files := sampleArchive(t)
@@ -81,11 +81,11 @@ func TestRunImportAWSAuth(t *testing.T) {
 		t.Errorf("%d clients built, requests %v: import is offline", td.clients, opNames(td))
 	}
 
-	f, err := plan.Load("access.yaml", strings.NewReader(td.out.String()))
+	f, err := accessfile.Load("access.yaml", strings.NewReader(td.out.String()))
 	if err != nil {
 		t.Fatalf("the apply file does not load: %v", err)
 	}
-	if len(f.Entries) != 11 || f.Clusters[0] != (plan.Cluster{Name: "prod", Region: "eu-west-1"}) {
+	if len(f.Entries) != 11 || f.Clusters[0] != (accessfile.Cluster{Name: "prod", Region: "eu-west-1"}) {
 		t.Errorf("loaded %d entries for %v", len(f.Entries), f.Clusters)
 	}
 	again, err := f.Marshal()

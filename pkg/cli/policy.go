@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
@@ -302,7 +303,7 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 
 // restoreIfLockedOut checks, after the disassociation from the caller's
 // own entry, that another writer did not take the rest of its access at
-// the same time (lockoutState.recheck); if so it associates the policy
+// the same time (apply.PutBack); if so it associates the policy
 // again, at the scope the guard read, and says so (exit 4).
 func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.Client, guard lockoutState, policyARN string) error {
 	i := slices.IndexFunc(guard.before.Policies, func(p access.AssociatedPolicy) bool { return p.PolicyARN == policyARN })
@@ -310,8 +311,7 @@ func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, clie
 		return nil // not the caller's entry, --force, or the guard did not see the policy
 	}
 	scope := guard.before.Policies[i].AccessScope
-	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithPolicy(policyARN, scope) }
-	refusal, _, err := guard.recheck(ctx, client, o.entryTarget, nil, undo)
+	l, err := guard.putBack(ctx, client, o.entryTarget, apply.Taken{Policies: []access.AssociatedPolicy{{PolicyARN: policyARN, AccessScope: scope}}}, nil)
 	if err != nil {
 		check := fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", o.cluster, o.principal)
 		if cmdutil.StoppedBy(ctx, err) {
@@ -321,13 +321,12 @@ func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, clie
 		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; check by hand: %s", o.policy.Name(), err, check))
 		return nil
 	}
-	if refusal == nil {
+	if l == nil {
 		return nil
 	}
 	done := fmt.Sprintf("disassociated %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)
-	_, rerr := client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, scope)
-	return lockedOutMeanwhile(done, refusal,
-		fmt.Sprintf("%s was associated again at scope %s", o.policy.Name(), scope), rerr,
+	return lockedOutMeanwhile(done, l.Refusal,
+		fmt.Sprintf("%s was associated again at scope %s", o.policy.Name(), scope), restoreError(l),
 		fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy %s %s", o.cluster, o.principal, o.policy, scopeFlags(scope)))
 }
 

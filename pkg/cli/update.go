@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
@@ -114,7 +115,7 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	if err != nil {
 		return err
 	}
-	if changes := entryChanges(current, again); len(changes) > 0 {
+	if changes := apply.Changes(current, again); len(changes) > 0 {
 		return cmdutil.WithCode(cmdutil.WithHint(
 			fmt.Errorf("access entry %s in cluster %s changed while eksaccess was updating it (%s): nothing was sent, so as not to undo that change", t.principal, t.cluster, strings.Join(changes, "; ")),
 			"run the command again to apply your change to the entry as it is now (eksaccess describe --cluster %s --principal %s shows it)", t.cluster, t.principal), cmdutil.ExitConflict)
@@ -177,13 +178,10 @@ func (o *updateOptions) verify(ctx context.Context, client *eksapi.Client, t ent
 		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading the entry back failed, so eksaccess cannot tell %s: %v; check by hand: %s", unchecked, err, describe))
 		return nil, nil
 	}
-	if back.Revision == before.Revision && len(entryChanges(before, back)) == 0 {
+	if apply.ReadFromBefore(before, back) {
 		return &back, nil // read from before the write: nothing to tell
 	}
-	// Compare what was sent, not the revision: modifiedAt is the write's
-	// own, so only the fields can show another writer's.
-	written.Revision = back.Revision
-	if changes := entryChanges(written, back); len(changes) > 0 {
+	if changes := apply.Overwritten(written, back); len(changes) > 0 {
 		return nil, cmdutil.WithCode(cmdutil.WithHint(
 			fmt.Errorf("updated access entry %s in cluster %s, but another writer changed this entry at the same time: %s", t.principal, t.cluster, strings.Join(changes, "; ")),
 			"your change may have been undone: check the entry (%s) and run the command again if it should still apply", describe), cmdutil.ExitConflict)
@@ -201,8 +199,7 @@ func (o *updateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.C
 	if !guard.own || back == nil {
 		return nil
 	}
-	undo := func(a access.EntryAccess) access.EntryAccess { return a.WithGroups(was.KubernetesGroups) }
-	refusal, _, err := guard.recheck(ctx, client, t, back, undo)
+	l, err := guard.putBack(ctx, client, t, apply.Taken{Regrouped: true, Groups: was.KubernetesGroups}, back)
 	if err != nil {
 		check := fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", t.cluster, t.principal)
 		if cmdutil.StoppedBy(ctx, err) {
@@ -212,31 +209,13 @@ func (o *updateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.C
 		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; check by hand: %s", err, check))
 		return nil
 	}
-	if refusal == nil {
+	if l == nil {
 		return nil
 	}
 	groups := sortedGroups(was.KubernetesGroups)
-	_, rerr := client.UpdateEntry(ctx, t.cluster, t.principal, was.KubernetesGroups, back.Username)
-	return lockedOutMeanwhile(fmt.Sprintf("updated access entry %s in cluster %s", t.principal, t.cluster), refusal,
-		fmt.Sprintf("its groups were set back to [%s]", strings.Join(groups, " ")), rerr,
+	return lockedOutMeanwhile(fmt.Sprintf("updated access entry %s in cluster %s", t.principal, t.cluster), l.Refusal,
+		fmt.Sprintf("its groups were set back to [%s]", strings.Join(groups, " ")), restoreError(l),
 		fmt.Sprintf("eksaccess update --cluster %s --principal %s --group %s", t.cluster, t.principal, cmdutil.ShellQuote(strings.Join(groups, ","))))
-}
-
-// entryChanges lists what differs between two reads of an entry in the
-// fields update reads: groups (as a set), username and modifiedAt (which
-// catches a change and its undoing). None: the entry is as it was read.
-func entryChanges(was, is access.Entry) []string {
-	var changes []string
-	if a, b := sortedGroups(was.KubernetesGroups), sortedGroups(is.KubernetesGroups); !slices.Equal(a, b) {
-		changes = append(changes, fmt.Sprintf("kubernetesGroups [%s] -> [%s]", strings.Join(a, " "), strings.Join(b, " ")))
-	}
-	if was.Username != is.Username {
-		changes = append(changes, fmt.Sprintf("username %q -> %q", was.Username, is.Username))
-	}
-	if was.Revision != is.Revision {
-		changes = append(changes, fmt.Sprintf("modifiedAt %s -> %s", was.Revision, is.Revision))
-	}
-	return changes
 }
 
 func sortedGroups(groups []string) []string {

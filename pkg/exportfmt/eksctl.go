@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
@@ -51,14 +52,14 @@ type (
 // eksctl's access entries have no tags: untagged names the entries whose
 // tags the file leaves out (apply leaves tags alone when a file states
 // none, so applying the file does not remove them).
-func Eksctl(f *plan.File) (data []byte, untagged []string, err error) {
+func Eksctl(f *accessfile.File) (data []byte, untagged []string, err error) {
 	if len(f.Clusters) != 1 {
 		return nil, nil, fmt.Errorf("an eksctl ClusterConfig is for one cluster, not %d", len(f.Clusters))
 	}
 	c := f.Clusters[0]
 	doc := eksctlDoc{
-		APIVersion:   plan.EksctlAPIVersion,
-		Kind:         plan.EksctlKind,
+		APIVersion:   accessfile.EksctlAPIVersion,
+		Kind:         accessfile.EksctlKind,
 		Metadata:     eksctlMetadata{Name: c.Name, Region: c.Region},
 		AccessConfig: eksctlAccessConfig{AccessEntries: []eksctlEntry{}},
 	}
@@ -96,8 +97,8 @@ func Eksctl(f *plan.File) (data []byte, untagged []string, err error) {
 	if err := enc.Close(); err != nil {
 		return nil, nil, fmt.Errorf("write eksctl ClusterConfig: %w", err)
 	}
-	// What is written must load, as plan.File.Marshal checks for its format.
-	if _, err := plan.Load("(written file)", bytes.NewReader(buf.Bytes())); err != nil {
+	// What is written must load, as accessfile.File.Marshal checks for its format.
+	if _, err := accessfile.Load("(written file)", bytes.NewReader(buf.Bytes())); err != nil {
 		return nil, nil, fmt.Errorf("the eksctl ClusterConfig would not load: %w", err)
 	}
 	return buf.Bytes(), untagged, nil

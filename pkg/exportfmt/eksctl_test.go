@@ -7,13 +7,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // sampleFile is sample as export states it in an apply file: the
 // entries a file can state (not the account root, nor a tab in a
 // username), with owner platform.
-func sampleFile(t *testing.T) *plan.File {
+func sampleFile(t *testing.T) *accessfile.File {
 	t.Helper()
 	f, skipped := plan.FromLive("demo", "us-west-2", sample())
 	if len(skipped) != 2 {
@@ -38,12 +39,12 @@ func TestEksctlReadsBack(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name string
-		file func(t *testing.T) *plan.File
+		file func(t *testing.T) *accessfile.File
 	}{
 		{"sample", sampleFile},
-		{"no owner", func(t *testing.T) *plan.File { f := sampleFile(t); f.Owner = ""; return f }},
-		{"no entries", func(*testing.T) *plan.File {
-			return &plan.File{Clusters: []plan.Cluster{{Name: "demo"}}, Entries: nil}
+		{"no owner", func(t *testing.T) *accessfile.File { f := sampleFile(t); f.Owner = ""; return f }},
+		{"no entries", func(*testing.T) *accessfile.File {
+			return &accessfile.File{Clusters: []accessfile.Cluster{{Name: "demo"}}, Entries: nil}
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,11 +54,11 @@ func TestEksctlReadsBack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, err := plan.Load("cluster.yaml", bytes.NewReader(data))
+			back, err := accessfile.Load("cluster.yaml", bytes.NewReader(data))
 			if err != nil {
 				t.Fatalf("apply -f refuses it: %v\n%s", err, data)
 			}
-			if back.Format != plan.EksctlAPIVersion {
+			if back.Format != accessfile.EksctlAPIVersion {
 				t.Errorf("read as %s, want eksctl's ClusterConfig", back.Format)
 			}
 			var wantUntagged []string
@@ -89,7 +90,7 @@ func TestEksctlReadsBack(t *testing.T) {
 
 func TestEksctlOneCluster(t *testing.T) {
 	t.Parallel()
-	f := &plan.File{Clusters: []plan.Cluster{{Name: "a"}, {Name: "b"}}}
+	f := &accessfile.File{Clusters: []accessfile.Cluster{{Name: "a"}, {Name: "b"}}}
 	if _, _, err := Eksctl(f); err == nil {
 		t.Error("a ClusterConfig of two clusters was written")
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
 )
 
 // FromLive is the apply file that states live as it is, for export: every
@@ -16,8 +17,8 @@ import (
 // one (see Owners). Applying it to the same cluster changes nothing. Entries a file
 // cannot state (an account root, which eksaccess will not create) are left
 // out and named in skipped.
-func FromLive(cluster access.ClusterName, region string, live []Live) (f *File, skipped []string) {
-	f = &File{Format: APIVersion, Clusters: []Cluster{{Name: cluster, Region: region}}}
+func FromLive(cluster access.ClusterName, region string, live []Live) (f *accessfile.File, skipped []string) {
+	f = &accessfile.File{Format: accessfile.APIVersion, Clusters: []accessfile.Cluster{{Name: cluster, Region: region}}}
 	if owners := Owners(live); len(owners) == 1 {
 		for owner := range owners {
 			f.Owner = owner
@@ -31,7 +32,7 @@ func FromLive(cluster access.ClusterName, region string, live []Live) (f *File, 
 		}
 		f.Entries = append(f.Entries, e)
 	}
-	slices.SortFunc(f.Entries, func(a, b Entry) int { return strings.Compare(a.Principal.String(), b.Principal.String()) })
+	slices.SortFunc(f.Entries, func(a, b accessfile.Entry) int { return strings.Compare(a.Principal.String(), b.Principal.String()) })
 	return f, skipped
 }
 
@@ -55,29 +56,29 @@ func Owners(live []Live) map[string]int {
 // stated is live entry l as a file states it, or why a file cannot: an
 // entry eksaccess would refuse to create (an account root, a namespace
 // scope it does not accept) or a group with spaces around its name.
-func stated(cluster access.ClusterName, l Live) (Entry, error) {
+func stated(cluster access.ClusterName, l Live) (accessfile.Entry, error) {
 	e, err := entryFromLive(l)
 	if err != nil {
-		return Entry{}, err
+		return accessfile.Entry{}, err
 	}
 	for _, g := range e.Groups {
 		if strings.TrimSpace(g) != g {
-			return Entry{}, fmt.Errorf("group %q has spaces around it", g)
+			return accessfile.Entry{}, fmt.Errorf("group %q has spaces around it", g)
 		}
 	}
 	if err := e.Request(cluster).Validate(); err != nil {
-		return Entry{}, err
+		return accessfile.Entry{}, err
 	}
 	return e, nil
 }
 
-func entryFromLive(l Live) (Entry, error) {
+func entryFromLive(l Live) (accessfile.Entry, error) {
 	p, err := access.ParsePrincipalARN(l.PrincipalARN.String())
 	if err != nil {
-		return Entry{}, err
+		return accessfile.Entry{}, err
 	}
 	t := l.Type.OrDefault()
-	e := Entry{Principal: p, Type: t}
+	e := accessfile.Entry{Principal: p, Type: t}
 	if !t.IsNode() {
 		e.Groups = slices.Clone(l.KubernetesGroups)
 		if l.Username != access.DefaultUsername(p) {
@@ -96,7 +97,7 @@ func entryFromLive(l Live) (Entry, error) {
 	for _, hp := range l.AssociatedAccessPolicies {
 		ref, err := access.ParsePolicyRef(access.PolicyName(hp.PolicyARN))
 		if err != nil {
-			return Entry{}, err
+			return accessfile.Entry{}, err
 		}
 		scope := hp.AccessScope
 		if scope.Type == access.ScopeCluster {

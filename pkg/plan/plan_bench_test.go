@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
 )
 
 // BenchmarkBuildScaling plans 1,000 and 10,000 entries against as many
@@ -37,21 +38,9 @@ func benchFile(n int) []byte {
 	return []byte(sb.String())
 }
 
-// BenchmarkLoad reads a 1,000-entry apply file.
-func BenchmarkLoad(b *testing.B) {
-	data := benchFile(1000)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Load("access.yaml", bytes.NewReader(data)); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkRender prints the plan of 1,000 creates, as apply shows it.
 func BenchmarkRender(b *testing.B) {
-	f, err := Load("access.yaml", bytes.NewReader(benchFile(1000)))
+	f, err := accessfile.Load("access.yaml", bytes.NewReader(benchFile(1000)))
 	if err != nil {
 		b.Fatal(err)
 	}

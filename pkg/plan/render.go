@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
@@ -237,19 +238,11 @@ type PolicyDoc struct {
 
 // EntryDoc is the entry a create makes.
 type EntryDoc struct {
-	Type             access.EntryType  `json:"type"`
-	KubernetesGroups []string          `json:"kubernetesGroups"`
-	Username         string            `json:"username,omitempty"`
-	Tags             map[string]string `json:"tags"`
-	AccessPolicies   []AssociationDoc  `json:"accessPolicies"`
-}
-
-// AssociationDoc is one policy association as data: one a plan's create
-// makes (JSON, namespaces [] for cluster scope), and one of an apply
-// file's entries (YAML, namespaces left out for cluster scope).
-type AssociationDoc struct {
-	PolicyARN   string       `json:"policyArn" yaml:"policyArn"`
-	AccessScope access.Scope `json:"accessScope" yaml:"accessScope"`
+	Type             access.EntryType            `json:"type"`
+	KubernetesGroups []string                    `json:"kubernetesGroups"`
+	Username         string                      `json:"username,omitempty"`
+	Tags             map[string]string           `json:"tags"`
+	AccessPolicies   []accessfile.AssociationDoc `json:"accessPolicies"`
 }
 
 // Doc returns p as data. Entries in sync and kept are left out.
@@ -270,9 +263,9 @@ func (p Plan) Doc() Doc {
 			if groups == nil {
 				groups = []string{}
 			}
-			cd.Entry = &EntryDoc{Type: w.Type.OrDefault(), KubernetesGroups: groups, Username: w.Username, Tags: w.Tags, AccessPolicies: []AssociationDoc{}}
+			cd.Entry = &EntryDoc{Type: w.Type.OrDefault(), KubernetesGroups: groups, Username: w.Username, Tags: w.Tags, AccessPolicies: []accessfile.AssociationDoc{}}
 			for _, pa := range w.Policies {
-				cd.Entry.AccessPolicies = append(cd.Entry.AccessPolicies, AssociationDoc{PolicyARN: w.Principal.PolicyARN(pa.Policy), AccessScope: *apiScope(pa.Scope)})
+				cd.Entry.AccessPolicies = append(cd.Entry.AccessPolicies, accessfile.AssociationDoc{PolicyARN: w.Principal.PolicyARN(pa.Policy), AccessScope: *apiScope(pa.Scope)})
 			}
 		case ActionDelete:
 			for _, hp := range c.Have.AssociatedAccessPolicies {

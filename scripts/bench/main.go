@@ -722,7 +722,7 @@ var benchLineRE = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+((?:\s+[\d.
 
 // microPackages are the packages whose benchmarks the report shows: the
 // request model, the planner, the formatters and the client's controller.
-var microPackages = []string{"./pkg/access", "./pkg/plan", "./pkg/output", "./pkg/eksapi"}
+var microPackages = []string{"./pkg/access", "./pkg/accessfile", "./pkg/plan", "./pkg/output", "./pkg/eksapi"}
 
 func (b *bench) microbenchmarks(ctx context.Context) error {
 	for _, pkg := range microPackages {

@@ -1,4 +1,4 @@
-package plan
+package apply
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // ErrChangedMeanwhile: the entry changed between the plan's read and the
@@ -89,12 +90,17 @@ type Executor struct {
 	// Caller is the identity running apply (plan.Options.Caller), for the
 	// check after an update of its own entry; "" skips it (--force).
 	Caller string
+
+	// Single: the executor carries out a single command's change (create,
+	// delete), not a plan of many: its notices need not name the entry, and
+	// its user runs the command, not apply, again. Do sets it.
+	Single bool
 }
 
 // Outcome is what became of one entry's change.
 type Outcome struct {
 	Principal string
-	Action    Action
+	Action    plan.Action
 	// Done lists the writes that took effect, in order ("create entry",
 	// "associate AmazonEKSViewPolicy").
 	Done []string
@@ -115,6 +121,11 @@ type Outcome struct {
 	// retries); with Err a context error, because apply stopped first.
 	Unchecked    []Check
 	UncheckedErr error
+	// Entry is the entry a create made, and Policies the associations it
+	// made, as EKS answered them (for a single command to print; with Err,
+	// what exists of a create that stopped half-way).
+	Entry    access.Entry
+	Policies []access.AssociatedPolicy
 }
 
 // Check is a check apply makes after an entry's writes, in the words that
@@ -232,10 +243,10 @@ func (r Result) Failed() []Outcome {
 // x.Concurrency entries at a time. A failure does not stop the others;
 // when ctx ends, entries not begun are not begun, and those in flight end
 // with ctx's error. A second Apply of a plan built afresh makes no write.
-func (x Executor) Apply(ctx context.Context, p Plan) Result {
-	var work []Change
+func (x Executor) Apply(ctx context.Context, p plan.Plan) Result {
+	var work []plan.Change
 	for _, c := range p.Changes {
-		if c.Action == ActionCreate || c.Action == ActionUpdate || c.Action == ActionDelete || c.Action == ActionRefuse {
+		if c.Action == plan.ActionCreate || c.Action == plan.ActionUpdate || c.Action == plan.ActionDelete || c.Action == plan.ActionRefuse {
 			work = append(work, c)
 		}
 	}
@@ -257,7 +268,10 @@ func (x Executor) Apply(ctx context.Context, p Plan) Result {
 				o := &res.Outcomes[i]
 				o.Started = true
 				o.Err = x.apply(ctx, p.Cluster, work[i], o)
-				if x.Progress != nil && work[i].Action != ActionRefuse {
+				if work[i].Action == plan.ActionCreate && len(o.Done) == 0 && errors.Is(o.Err, eksapi.ErrConflict) {
+					o.Err = fmt.Errorf("%w (it was created while apply ran: apply again to reconcile it)", o.Err)
+				}
+				if x.Progress != nil && work[i].Action != plan.ActionRefuse {
 					x.Progress(int(done.Add(1)), changes)
 				}
 			}
@@ -272,42 +286,82 @@ func (x Executor) Apply(ctx context.Context, p Plan) Result {
 	return res
 }
 
-func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
+// Do carries out one change for a single command (create, delete): a
+// one-entry plan, on Apply's path for an entry. Its errors are the API's,
+// for the command to word; Outcome says what was done.
+func (x Executor) Do(ctx context.Context, cluster access.ClusterName, c plan.Change) Outcome {
+	x.Single = true
+	o := Outcome{Principal: c.Principal.String(), Action: c.Action, Started: true}
+	o.Err = x.apply(ctx, cluster, c, &o)
+	return o
+}
+
+// entry names the entry a notice is about: apply has several in flight.
+func (x Executor) entry(what string, p access.PrincipalARN) string {
+	if x.Single {
+		return what
+	}
+	return what + " " + p.String()
+}
+
+// again says how to go on after the entry changed meanwhile.
+func (x Executor) again() string {
+	if x.Single {
+		return "describe it, and run the command again if it is still what you mean"
+	}
+	return "apply again to plan from its new state"
+}
+
+func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {
 	switch c.Action {
-	case ActionRefuse:
+	case plan.ActionRefuse:
 		return fmt.Errorf("%w: %s", ErrRefused, c.Reason)
-	case ActionCreate:
+	case plan.ActionCreate:
 		return x.create(ctx, *c.Want, o)
-	case ActionDelete:
+	case plan.ActionDelete:
 		return x.delete(ctx, cluster, c, o)
-	case ActionUpdate:
+	case plan.ActionUpdate:
 		return x.update(ctx, cluster, c, o)
 	}
 	return nil
 }
 
+// create makes entry w, then associates its policies (Associate). Right
+// after IAM creates a role or user EKS may not know it yet: the create
+// waits for it (eksapi.Waiter), unless the principal already looks wrong
+// (access.PrincipalARN.Verify, sent with --no-verify-principal), where
+// EKS's "invalid principal" is no delay worth waiting out. w's
+// ClientRequestToken goes with every attempt.
 func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) error {
-	var entry access.Entry
-	err := write(o, func() error {
-		return x.Waiter.ForPrincipal(ctx, w.Principal.String(), func() error {
-			var err error
-			entry, err = x.Client.CreateEntry(ctx, w)
-			return err
-		})
-	})
-	if errors.Is(err, eksapi.ErrConflict) {
-		return fmt.Errorf("%w (it was created while apply ran: apply again to reconcile it)", err)
+	call := func() error {
+		var err error
+		o.Entry, err = x.Client.CreateEntry(ctx, w)
+		return err
 	}
+	err := write(o, func() error {
+		if w.Principal.Verify() != nil {
+			return call()
+		}
+		return x.Waiter.ForPrincipal(ctx, w.Principal.String(), call)
+	})
 	if err != nil {
 		return err
 	}
-	_ = entry
 	o.Done = append(o.Done, "create entry")
-	for _, pa := range w.Policies {
-		arn := w.Principal.PolicyARN(pa.Policy)
+	return x.Associate(ctx, w.Cluster, w.Principal, w.Policies, o)
+}
+
+// Associate associates policies with a new entry, one by one, waiting for
+// EKS to see the entry (eksapi.Waiter); it stops at the first failure.
+// o.Policies gets each association as EKS answered it, o.Done its step.
+func (x Executor) Associate(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN, policies []access.PolicyAssociation, o *Outcome) error {
+	for _, pa := range policies {
+		arn := p.PolicyARN(pa.Policy)
+		var ap access.AssociatedPolicy
 		err := write(o, func() error {
-			return x.Waiter.ForEntry(ctx, "the new entry "+w.Principal.String(), nil, func() error {
-				_, err := x.Client.AssociatePolicy(ctx, w.Cluster, w.Principal, arn, pa.Scope)
+			return x.Waiter.ForEntry(ctx, x.entry("the new entry", p), nil, func() error {
+				var err error
+				ap, err = x.Client.AssociatePolicy(ctx, cluster, p, arn, pa.Scope)
 				return err
 			})
 		})
@@ -315,6 +369,7 @@ func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) 
 			return err
 		}
 		o.Done = append(o.Done, "associate "+pa.Policy.Name())
+		o.Policies = append(o.Policies, ap)
 	}
 	return nil
 }
@@ -322,14 +377,14 @@ func (x Executor) create(ctx context.Context, w access.CreateEntry, o *Outcome) 
 // delete re-reads the entry first: if it changed hands since the plan's
 // read (another file adopted it), it stops (ErrChangedMeanwhile) rather
 // than delete another owner's entry.
-func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
+func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {
 	now, err := x.Client.DescribeEntry(ctx, cluster, c.Principal)
 	if err != nil {
 		return err
 	}
-	if ChangedOwnership(c.Have.Entry, now) {
-		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): apply again to plan from its new state",
-			c.Principal, cluster, ErrChangedMeanwhile, ManagedTagKey, OwnerTagKey)
+	if plan.ChangedOwnership(c.Have.Entry, now) {
+		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): %s",
+			c.Principal, cluster, ErrChangedMeanwhile, plan.ManagedTagKey, plan.OwnerTagKey, x.again())
 	}
 	if err := write(o, func() error { return x.Client.DeleteEntry(ctx, cluster, c.Principal) }); err != nil {
 		return err
@@ -352,7 +407,7 @@ func (x Executor) delete(ctx context.Context, cluster access.ClusterName, c Chan
 // undone this change (ErrChangedMeanwhile either way). EKS has no
 // conditional write: a change landing between that last read and the
 // write is overwritten unseen.
-func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Change, o *Outcome) error {
+func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {
 	now, err := x.Client.DescribeEntry(ctx, cluster, c.Principal)
 	if err != nil {
 		return err
@@ -361,10 +416,10 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 		return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
 			c.Principal, cluster, ErrChangedMeanwhile, now.Revision)
 	}
-	if ChangedOwnership(c.Have.Entry, now) {
+	if plan.ChangedOwnership(c.Have.Entry, now) {
 		// Another file adopted it meanwhile: not this file's to change.
-		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): apply again to plan from its new state",
-			c.Principal, cluster, ErrChangedMeanwhile, ManagedTagKey, OwnerTagKey)
+		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): %s",
+			c.Principal, cluster, ErrChangedMeanwhile, plan.ManagedTagKey, plan.OwnerTagKey, x.again())
 	}
 	for _, pc := range c.Diff.Policies {
 		if pc.Action == access.PolicyRemove {
@@ -449,79 +504,31 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c Chan
 }
 
 // keepCallersAccess runs after an update of the caller's own entry that
-// took something away (a policy, groups). The plan's lockout check saw
-// only this change; EKS has no conditional write, so another writer may
-// have taken the rest of the caller's access at the same time (each
-// change leaving the other's access in place). It reads what the entry
-// grants now and, when the lockout rule would have refused this change
-// from there, puts back what this change removed (the policies at their
-// scopes, the groups) and fails with a lockedOutMeanwhile.
+// took something away (a policy, groups): PutBack, failing with a
+// lockedOutMeanwhile when it had to put something back. read is the entry
+// as read before the update.
 //
 // A failed read leaves the check not made (o.Unchecked): stopped, that is
 // the entry's error; otherwise it is reported beside the change, which
 // stands.
-func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c Change, read access.Entry, o *Outcome) error {
-	if x.Caller == "" || !access.IsCaller(x.Caller, c.Principal) {
-		return nil
-	}
-	var removed []access.PolicyChange
+func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c plan.Change, read access.Entry, o *Outcome) error {
+	var taken Taken
 	for _, pc := range c.Diff.Policies {
 		if pc.Action == access.PolicyRemove {
-			removed = append(removed, pc)
+			taken.Policies = append(taken.Policies, access.AssociatedPolicy{PolicyARN: pc.PolicyARN, AccessScope: pc.Have})
 		}
 	}
-	regrouped := c.Diff.Has(access.FieldGroups)
-	if len(removed) == 0 && !regrouped {
-		return nil
+	if c.Diff.Has(access.FieldGroups) {
+		taken.Regrouped, taken.Groups = true, read.KubernetesGroups
 	}
-	now, entry, err := x.readAccess(ctx, cluster, c.Principal)
-	if err != nil {
+	l, err := PutBack(ctx, x.Client, x.Caller, cluster, c.Principal, taken, nil)
+	switch {
+	case err != nil:
 		return unchecked(ctx, o, err, CheckLockout) // the writes were made; a failed read says nothing either way
-	}
-	undo := now
-	for _, pc := range removed {
-		undo = undo.WithPolicy(pc.PolicyARN, pc.Have)
-	}
-	if regrouped {
-		undo = undo.WithGroups(read.KubernetesGroups)
-	}
-	refusal := access.CheckLockout(x.Caller, c.Principal, undo, now)
-	if refusal == nil {
+	case l == nil:
 		return nil
 	}
-	e := &lockedOutMeanwhile{principal: c.Principal, cluster: cluster, refusal: refusal}
-	for _, pc := range removed {
-		if _, err := x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Have); err != nil {
-			e.failed = errors.Join(e.failed, fmt.Errorf("%s: %w", pc.Policy.Name(), err))
-			continue
-		}
-		e.restored = append(e.restored, fmt.Sprintf("%s at scope %s", pc.Policy.Name(), pc.Have))
-	}
-	if regrouped && now.Exists {
-		if _, err := x.Client.UpdateEntry(ctx, cluster, c.Principal, read.KubernetesGroups, entry.Username); err != nil {
-			e.failed = errors.Join(e.failed, fmt.Errorf("groups: %w", err))
-		} else {
-			e.restored = append(e.restored, fmt.Sprintf("groups [%s]", strings.Join(read.KubernetesGroups, " ")))
-		}
-	}
-	return e
-}
-
-// readAccess reads what entry p grants now: its groups and its policies;
-// an entry that does not exist grants nothing.
-func (x Executor) readAccess(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN) (access.EntryAccess, access.Entry, error) {
-	entry, err := x.Client.DescribeEntry(ctx, cluster, p)
-	if errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
-		return access.EntryAccess{}, entry, nil
-	}
-	if err != nil {
-		return access.EntryAccess{}, entry, err
-	}
-	policies, err := x.Client.ListAssociatedPolicies(ctx, cluster, p)
-	if err != nil {
-		return access.EntryAccess{}, entry, err
-	}
-	return access.EntryAccess{Exists: true, Groups: entry.KubernetesGroups, Policies: policies}, entry, nil
+	return &lockedOutMeanwhile{principal: c.Principal, cluster: cluster, refusal: l.Refusal, restored: l.Restored, failed: l.failed()}
 }
 
 // verify reads the entry back after apply's UpdateAccessEntry: groups or
@@ -537,16 +544,10 @@ func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p acce
 		return &writtenMeanwhile{principal: p, cluster: cluster, changes: []string{"it was deleted"}}
 	case err != nil:
 		return unchecked(ctx, o, err, CheckOtherWriter)
-	case back.Revision == before.Revision && !changedMeanwhile(before, back):
+	case ReadFromBefore(before, back):
 		return nil
 	}
-	var changes []string
-	if a, b := sortedCopy(wrote.KubernetesGroups), sortedCopy(back.KubernetesGroups); !slices.Equal(slices.Compact(a), slices.Compact(b)) {
-		changes = append(changes, fmt.Sprintf("kubernetesGroups [%s] -> [%s]", strings.Join(a, " "), strings.Join(b, " ")))
-	}
-	if wrote.Username != back.Username {
-		changes = append(changes, fmt.Sprintf("username %q -> %q", wrote.Username, back.Username))
-	}
+	changes := Overwritten(wrote, back)
 	if len(changes) == 0 {
 		return nil
 	}
@@ -554,14 +555,5 @@ func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p acce
 }
 
 // changedMeanwhile reports whether the entry read now differs from the one
-// the plan was built on in what apply would write.
-func changedMeanwhile(then, now access.Entry) bool {
-	return then.Revision != now.Revision || then.Username != now.Username ||
-		!slices.Equal(sortedCopy(then.KubernetesGroups), sortedCopy(now.KubernetesGroups))
-}
-
-func sortedCopy(s []string) []string {
-	out := slices.Clone(s)
-	slices.Sort(out)
-	return out
-}
+// the plan was built on in what apply would write (Changes).
+func changedMeanwhile(then, now access.Entry) bool { return len(Changes(then, now)) > 0 }

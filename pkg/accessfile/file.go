@@ -1,18 +1,17 @@
-// Package plan holds eksaccess's desired-state files: the model of an
-// apply file (clusters and the access entries they should have), the
-// loader for eksaccess's own format and eksctl's ClusterConfig, and the
-// writer of the own format; the planner that compares a file with a
-// cluster's live entries (plan.go), its rendering (render.go), and, for
-// now, the read of the live state and the executor that applies a plan
-// (live.go, apply.go: the only files that reach the network).
+// Package accessfile is eksaccess's apply-file format: the model of a
+// desired-state file (clusters and the access entries they should have),
+// the loader for eksaccess's own format and eksctl's ClusterConfig, and
+// the writer of the own format. The planner (package plan) compares a file
+// with a cluster's live entries; package apply reads those and applies
+// the plan.
 //
-// The file format is pure: Load reads the io.Reader it is given and
-// nothing else. Every rule about an entry is package access's (its
-// rulebook): the loader reads the YAML and says where a value came from,
-// the rules come from access, in the file's words (access.FileWords).
-// Entries are typed from the file to the wire and back (access.PrincipalARN,
+// The package is pure: Load reads the io.Reader it is given and nothing
+// else. Every rule about an entry is package access's (its rulebook): the
+// loader reads the YAML and says where a value came from, the rules come
+// from access, in the file's words (access.FileWords). Entries are typed
+// from the file to the wire and back (access.PrincipalARN,
 // access.EntryType).
-package plan
+package accessfile
 
 import (
 	"bytes"
@@ -567,8 +566,8 @@ func (l *loader) eksctl(root *yaml.Node) *File {
 		// metadata ignored by eksctl"): the one place for an owner.
 		if n.Kind == yaml.MappingNode {
 			if an := lookup(n, "annotations"); an != nil && !isNull(an) {
-				if v := l.fields(an, "metadata.annotations", []string{OwnerTagKey}, nil, true)[OwnerTagKey]; v != nil {
-					f.Owner = l.owner(v, "metadata.annotations."+OwnerTagKey)
+				if v := l.fields(an, "metadata.annotations", []string{access.OwnerTagKey}, nil, true)[access.OwnerTagKey]; v != nil {
+					f.Owner = l.owner(v, "metadata.annotations."+access.OwnerTagKey)
 				}
 			}
 		}
@@ -803,10 +802,10 @@ func (l *loader) tags(n *yaml.Node, field string) access.Tags {
 			continue
 		}
 		switch k {
-		case ManagedTagKey:
-			l.failf(kn, path, "use another key: apply tags the entries it creates "+ManagedTagKey+"="+ManagedTagValue+", and --prune deletes only those", "tag %s is apply's own", k)
+		case access.ManagedTagKey:
+			l.failf(kn, path, "use another key: apply tags the entries it creates "+access.ManagedTagKey+"="+access.ManagedTagValue+", and --prune deletes only those", "tag %s is apply's own", k)
 			continue
-		case OwnerTagKey:
+		case access.OwnerTagKey:
 			l.failf(kn, path, "name the file's owner once, at the top: owner: NAME; apply tags the entries it creates with it", "tag %s is apply's own", k)
 			continue
 		}
@@ -946,6 +945,14 @@ func (l *loader) scope(n *yaml.Node, field string, s schema) (access.Scope, bool
 		return scope, false
 	}
 	return scope, true
+}
+
+// AssociationDoc is one policy association as data: one a plan's create
+// makes (JSON, namespaces [] for cluster scope), and one of an apply
+// file's entries (YAML, namespaces left out for cluster scope).
+type AssociationDoc struct {
+	PolicyARN   string       `json:"policyArn" yaml:"policyArn"`
+	AccessScope access.Scope `json:"accessScope" yaml:"accessScope"`
 }
 
 // The own format's documents, in the order Marshal writes the keys. A

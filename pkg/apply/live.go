@@ -1,4 +1,4 @@
-package plan
+package apply
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // ReadOptions tune the read of a cluster's live state.
@@ -27,7 +28,7 @@ type ReadOptions struct {
 
 // ReadLive reads a cluster's live state: every entry (every page) with its
 // policies, in the order EKS lists them. See DescribeAll for partial failure.
-func ReadLive(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, o ReadOptions) ([]Live, error) {
+func ReadLive(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, o ReadOptions) ([]plan.Live, error) {
 	arns, err := c.ListEntries(ctx, cluster, eksapi.ListOptions{})
 	if err != nil {
 		return nil, err
@@ -46,8 +47,8 @@ func ReadLive(ctx context.Context, c *eksapi.Client, cluster access.ClusterName,
 // has and, when any are missing, an error naming each failed entry and
 // then how many are missing and why (a *MissingError); errors.Is sees every
 // cause, so the exit code follows them.
-func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, arns []access.PrincipalARN, o ReadOptions) ([]Live, error) {
-	results := make([]*Live, len(arns))
+func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, arns []access.PrincipalARN, o ReadOptions) ([]plan.Live, error) {
+	results := make([]*plan.Live, len(arns))
 	failures := make([]error, len(arns))
 	started := make([]bool, len(arns))
 	var done atomic.Int64
@@ -86,7 +87,7 @@ func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterNa
 	}
 	wg.Wait()
 
-	live := make([]Live, 0, len(results))
+	live := make([]plan.Live, 0, len(results))
 	var errs []error
 	m := MissingError{Cluster: cluster, Total: len(arns)}
 	for i, r := range results {
@@ -118,7 +119,7 @@ func DescribeAll(ctx context.Context, c *eksapi.Client, cluster access.ClusterNa
 	return live, errors.Join(errs...)
 }
 
-func describeOne(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, p access.PrincipalARN) (l *Live, err error) {
+func describeOne(ctx context.Context, c *eksapi.Client, cluster access.ClusterName, p access.PrincipalARN) (l *plan.Live, err error) {
 	defer func() {
 		if r := recover(); r != nil { // no recover up the stack sees this goroutine
 			l, err = nil, fmt.Errorf("describe access entry %s: internal error: %v", p, r)
@@ -132,7 +133,7 @@ func describeOne(ctx context.Context, c *eksapi.Client, cluster access.ClusterNa
 	if err != nil {
 		return nil, err
 	}
-	return &Live{Entry: e, AssociatedAccessPolicies: policies}, nil
+	return &plan.Live{Entry: e, AssociatedAccessPolicies: policies}, nil
 }
 
 // perEntry reports whether err is about one entry only, so the others go

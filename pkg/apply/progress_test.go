@@ -1,4 +1,4 @@
-package plan
+package apply
 
 import (
 	"slices"
@@ -9,6 +9,7 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // TestApplyProgressCountsThePlansChanges: progress counts what the plan
@@ -24,7 +25,7 @@ func TestApplyProgressCountsThePlansChanges(t *testing.T) {
 		{Principal: mustPrincipal(t, ops)},
 		{Principal: mustPrincipal(t, nodes), Type: access.TypeEC2Linux},
 	}
-	p := Build("demo", "", want, []Live{live(nodes, "STANDARD", nil, nil)}, Options{})
+	p := plan.Build("demo", "", want, []plan.Live{live(nodes, "STANDARD", nil, nil)}, plan.Options{})
 	if s := p.Summary(); s.Create != 2 || s.Refuse != 1 {
 		t.Fatalf("summary %+v", s)
 	}

@@ -1,4 +1,4 @@
-package plan
+package apply
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // executorEnv is an emulator whose clock moves a second at every reading,
@@ -29,13 +30,13 @@ func executorEnv(t *testing.T) *eksapi.Client {
 }
 
 // planFor reads cluster demo and plans want against it.
-func planFor(t *testing.T, c *eksapi.Client, want []access.CreateEntry, o Options) Plan {
+func planFor(t *testing.T, c *eksapi.Client, want []access.CreateEntry, o plan.Options) plan.Plan {
 	t.Helper()
 	lv, err := ReadLive(t.Context(), c, "demo", ReadOptions{Concurrency: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Build("demo", "", want, lv, o)
+	return plan.Build("demo", "", want, lv, o)
 }
 
 func mustCreate(t *testing.T, c *eksapi.Client, r access.CreateEntry) access.Entry {
@@ -49,7 +50,7 @@ func mustCreate(t *testing.T, c *eksapi.Client, r access.CreateEntry) access.Ent
 }
 
 // outcome applies p and returns the one entry's outcome.
-func outcome(t *testing.T, c *eksapi.Client, p Plan) Outcome {
+func outcome(t *testing.T, c *eksapi.Client, p plan.Plan) Outcome {
 	t.Helper()
 	r := Executor{Client: c, Concurrency: 1}.Apply(t.Context(), p)
 	if len(r.Outcomes) != 1 {
@@ -106,16 +107,16 @@ func TestExecutorUpdateLeavesAnEntryChangedMeanwhile(t *testing.T) {
 			c := executorEnv(t)
 			p := mustPrincipal(t, dev)
 			mustCreate(t, c, access.CreateEntry{Principal: p, Groups: []string{"a"}, Username: "dev"})
-			plan := planFor(t, c, []access.CreateEntry{{Principal: p, Groups: []string{"a", "b"}, Username: "dev"}}, Options{})
-			if plan.Changes[0].Action != ActionUpdate {
-				t.Fatalf("plan: %v", summary(plan))
+			pl := planFor(t, c, []access.CreateEntry{{Principal: p, Groups: []string{"a", "b"}, Username: "dev"}}, plan.Options{})
+			if pl.Changes[0].Action != plan.ActionUpdate {
+				t.Fatalf("plan: %+v", pl.Changes)
 			}
 			if tc.other != nil {
 				if err := tc.other(t.Context(), c, p); err != nil {
 					t.Fatalf("the other writer: %v", err)
 				}
 			}
-			o := outcome(t, c, plan)
+			o := outcome(t, c, pl)
 			switch {
 			case tc.other == nil && o.Err != nil:
 				t.Fatalf("nobody else wrote, yet: %v", o.Err)
@@ -126,7 +127,7 @@ func TestExecutorUpdateLeavesAnEntryChangedMeanwhile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := sortedCopy(e.KubernetesGroups); !slices.Equal(got, tc.groups) || e.Username != tc.username {
+			if got := sorted(e.KubernetesGroups); !slices.Equal(got, tc.groups) || e.Username != tc.username {
 				t.Errorf("entry has groups %v, username %q; want %v, %q", got, e.Username, tc.groups, tc.username)
 			}
 		})
@@ -143,11 +144,11 @@ func TestExecutorLeavesAnEntryThatChangedHands(t *testing.T) {
 	cases := []struct {
 		name   string
 		want   func(p access.PrincipalARN) []access.CreateEntry
-		opts   Options
-		action Action
+		opts   plan.Options
+		action plan.Action
 	}{
-		{name: "a prune by the default owner", want: func(access.PrincipalARN) []access.CreateEntry { return nil }, opts: Options{Prune: true}, action: ActionDelete},
-		{name: "an adoption by team-a", want: func(p access.PrincipalARN) []access.CreateEntry { return []access.CreateEntry{{Principal: p}} }, opts: Options{Owner: "team-a"}, action: ActionUpdate},
+		{name: "a prune by the default owner", want: func(access.PrincipalARN) []access.CreateEntry { return nil }, opts: plan.Options{Prune: true}, action: plan.ActionDelete},
+		{name: "an adoption by team-a", want: func(p access.PrincipalARN) []access.CreateEntry { return []access.CreateEntry{{Principal: p}} }, opts: plan.Options{Owner: "team-a"}, action: plan.ActionUpdate},
 	}
 	for _, tc := range cases {
 		for _, race := range []bool{true, false} {
@@ -159,30 +160,30 @@ func TestExecutorLeavesAnEntryThatChangedHands(t *testing.T) {
 				t.Parallel()
 				c := executorEnv(t)
 				p := mustPrincipal(t, dev)
-				e := mustCreate(t, c, access.CreateEntry{Principal: p, Tags: access.Tags{ManagedTagKey: ManagedTagValue}})
-				plan := planFor(t, c, tc.want(p), tc.opts)
-				if plan.Changes[0].Action != tc.action {
-					t.Fatalf("plan: %v", summary(plan))
+				e := mustCreate(t, c, access.CreateEntry{Principal: p, Tags: access.Tags{plan.ManagedTagKey: plan.ManagedTagValue}})
+				pl := planFor(t, c, tc.want(p), tc.opts)
+				if pl.Changes[0].Action != tc.action {
+					t.Fatalf("plan: %+v", pl.Changes)
 				}
 				if race {
-					if err := c.TagEntry(t.Context(), "demo", e.AccessEntryARN, map[string]string{OwnerTagKey: "team-b"}); err != nil {
+					if err := c.TagEntry(t.Context(), "demo", e.AccessEntryARN, map[string]string{plan.OwnerTagKey: "team-b"}); err != nil {
 						t.Fatal(err)
 					}
 				}
-				o := outcome(t, c, plan)
+				o := outcome(t, c, pl)
 				now, err := c.DescribeEntry(t.Context(), "demo", p)
 				switch {
 				case race && !errors.Is(o.Err, ErrChangedMeanwhile):
 					t.Fatalf("err = %v (done %v), want ErrChangedMeanwhile", o.Err, o.Done)
 				case race && err != nil:
 					t.Fatalf("team-b's entry: %v", err)
-				case race && now.Tags[OwnerTagKey] != "team-b":
+				case race && now.Tags[plan.OwnerTagKey] != "team-b":
 					t.Errorf("team-b's entry was taken: tags %v", now.Tags)
 				case !race && o.Err != nil:
 					t.Fatalf("nobody else wrote, yet: %v", o.Err)
-				case !race && tc.action == ActionDelete && !errors.Is(err, eksapi.ErrNotFound):
+				case !race && tc.action == plan.ActionDelete && !errors.Is(err, eksapi.ErrNotFound):
 					t.Errorf("not deleted: %v, %v", now, err)
-				case !race && tc.action == ActionUpdate && now.Tags[OwnerTagKey] != "team-a":
+				case !race && tc.action == plan.ActionUpdate && now.Tags[plan.OwnerTagKey] != "team-a":
 					t.Errorf("not adopted: tags %v (%v)", now.Tags, err)
 				}
 			})
