@@ -35,13 +35,18 @@ func newWhoCmd(deps *Deps, runF func(context.Context, *whoOptions) error) *cobra
 cluster with the access entry that matches it (or none), its username,
 Kubernetes groups and access policies with their scopes, and, when it gets
 nothing, why (the reasons of whoami: no-entry, other-arn-form,
-recreated-principal, sso-reprovisioned, aws-auth-only, grants-nothing).
+recreated-principal, sso-reprovisioned, aws-auth-only, grants-nothing,
+deleted-principal).
 
 --cluster may be repeated (or comma-separated); --all-clusters reads every
 cluster of the region (ListClusters). Clusters are read side by side. IAM
 is read once for the principal (GetRole or GetUser): the path an entry must
-name, and its creation date. Where IAM cannot be read (access denied,
-another account) a warning line says what could not be checked.
+name, and its creation date. A role or user IAM no longer has gets nothing
+from its entry (deleted-principal); for an IAM Identity Center role, IAM is
+asked (ListRoles) for the role its permission set was re-provisioned as,
+which the reason (sso-reprovisioned) names. Where IAM cannot be read
+(access denied, another account) a warning line says what could not be
+checked, and only an entry of exactly the ARN given counts, as in EKS.
 
 A cluster that fails is reported in its row (and on stderr); the others
 still run, and the exit code is the highest of theirs. A principal without

@@ -47,9 +47,21 @@ with the commands that fix it:
                        ignores access entries (only aws-auth counts)
   grants-nothing       your entry is STANDARD with no access policy and no
                        Kubernetes group
+  deleted-principal    IAM no longer has your role or user: its entry holds
+                       the deleted one's unique ID and grants nothing
 
-The fix commands that delete an entry of your name carry --force: the
-lockout guard would take it for yours, though it grants you nothing.
+Every fix runs as printed. The fix commands that delete an entry of your
+name carry --force: the lockout guard would take it for yours, though it
+grants you nothing. A create of your own entry without cluster admin in a
+cluster that honours aws-auth (API_AND_CONFIG_MAP) carries --force too, and
+its reason says so: the new entry takes precedence over aws-auth, so what
+aws-auth gives you ends with it; add --policy AmazonEKSClusterAdminPolicy
+to keep cluster admin. Where several entries name your role under other
+paths, one create copies the one that grants most (the newest on a tie),
+and each is deleted. A create copies the old entry's type, username,
+groups, tags (--tag-literal where --tag would split the value) and
+policies; a Kubernetes group holding a comma cannot be given with --group,
+and the reason says to add it with apply and a file.
 
 Where IAM cannot be read (access denied), a warning line says what could
 not be checked, and whoami goes on: an entry of your role's name under any
