@@ -224,9 +224,10 @@ type Facts struct {
 	// AuthMode is the cluster's authentication mode (CONFIG_MAP,
 	// API_AND_CONFIG_MAP, API).
 	AuthMode string
-	// Caller is the ARN STS returned, for whoami ("" for who): the fix
-	// commands add --force where the lockout guard would take an entry
-	// that grants nothing for the caller's own.
+	// Caller is the ARN STS returned ("" when unknown): the fix commands
+	// add --force where the lockout guard would refuse them as writes to
+	// the caller's own entry (a delete of an entry that grants nothing; a
+	// create without cluster admin where aws-auth counts).
 	Caller   string
 	Identity Identity
 	// Entries are the cluster's entries that Related returned, described

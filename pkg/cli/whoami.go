@@ -275,7 +275,7 @@ func (r *iamReader) exists(ctx context.Context, principal string) (access.Princi
 // readClusterView reads what access.Explain needs of cluster for id (the
 // cluster's mode; the entries that may be id's, described, with their
 // policies; whether the IAM Identity Center roles they name still exist)
-// and returns its conclusion. caller is STS's ARN for whoami, "" for who.
+// and returns its conclusion. caller is STS's ARN ("" when unknown).
 func readClusterView(ctx context.Context, client *eksapi.Client, iam *iamReader, cluster access.ClusterName, id access.Identity, caller string) (clusterView, error) {
 	cl, err := client.DescribeCluster(ctx, cluster)
 	if err != nil {
