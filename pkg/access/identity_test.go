@@ -288,7 +288,7 @@ func TestExplain(t *testing.T) {
 				Fix:     []string{}}},
 		},
 		{
-			name: "your own entry in API_AND_CONFIG_MAP: the create carries --force, and says why",
+			name:  "your own entry in API_AND_CONFIG_MAP: the create carries --force, and says why",
 			facts: Facts{Cluster: "demo", AuthMode: "API_AND_CONFIG_MAP", Caller: caller, Identity: devAdmin, Entries: []EntryFacts{entry(acct+"role/admin", nil, view)}},
 			want: []Reason{{Code: ReasonOtherForm, Entry: acct + "role/admin",
 				Message: "an access entry names arn:aws:iam::111122223333:role/admin, but IAM's ARN of the role is arn:aws:iam::111122223333:role/dev/admin: the entry's ARN lacks the path /dev/; EKS matches the ARN exactly, so the entry is not this role's" +
