@@ -8,6 +8,7 @@ package access
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,10 @@ const (
 	// ReasonNoEntryPossible: the identity is one no access entry can
 	// name (an STS federated user).
 	ReasonNoEntryPossible = "no-entry-possible"
+	// ReasonDeleted: IAM has no role or user of the entry's ARN: the
+	// entry holds the unique ID of one that was deleted, and grants
+	// nothing (audit's rule of the same id).
+	ReasonDeleted = "deleted-principal"
 )
 
 // Identity is a principal as an access entry must name it.
@@ -54,6 +59,16 @@ type Identity struct {
 	PathKnown bool `json:"-"`
 	// Created is IAM's CreateDate of the role or user; zero when unknown.
 	Created time.Time `json:"createDate,omitzero"`
+	// PathGiven: ARN is a full IAM ARN the user typed (who --principal),
+	// path included, not a session's role without its path: when IAM
+	// cannot confirm it, only an entry of exactly ARN is its own.
+	PathGiven bool `json:"-"`
+	// Gone: IAM answered that it has no role or user of ARN's name (it
+	// was deleted): an entry for it grants nothing.
+	Gone bool `json:"-"`
+	// ReprovisionedAs is, for an IAM Identity Center role that is Gone,
+	// the role IAM now has for its permission set ("" for none).
+	ReprovisionedAs string `json:"-"`
 }
 
 // CallerIdentity turns the ARN STS GetCallerIdentity returns into the
@@ -90,7 +105,7 @@ func PrincipalIdentity(p PrincipalARN) Identity {
 	if p.parsed.Resource == "root" {
 		kind = "root"
 	}
-	return Identity{ARN: p.raw, Kind: kind, Name: lastSegment(rest)}
+	return Identity{ARN: p.raw, Kind: kind, Name: lastSegment(rest), PathGiven: true}
 }
 
 // WithIAM returns id as IAM describes it: the ARN IAM has (path
@@ -209,9 +224,10 @@ type Facts struct {
 	// AuthMode is the cluster's authentication mode (CONFIG_MAP,
 	// API_AND_CONFIG_MAP, API).
 	AuthMode string
-	// Caller is the ARN STS returned, for whoami ("" for who): the fix
-	// commands add --force where the lockout guard would take an entry
-	// that grants nothing for the caller's own.
+	// Caller is the ARN STS returned ("" when unknown): the fix commands
+	// add --force where the lockout guard would refuse them as writes to
+	// the caller's own entry (a delete of an entry that grants nothing; a
+	// create without cluster admin where aws-auth counts).
 	Caller   string
 	Identity Identity
 	// Entries are the cluster's entries that Related returned, described
@@ -281,9 +297,11 @@ func Explain(f Facts) Explanation {
 			match = i
 		}
 	}
-	if match < 0 && !id.PathKnown {
-		// The path is not known: an entry of the name under any path
-		// may be the one; prefer one that grants something.
+	if match < 0 && !id.PathKnown && !id.PathGiven {
+		// A session's role, whose path IAM could not say: an entry of
+		// the name under any path may be the one; prefer one that
+		// grants something. (An ARN the user typed has its path: EKS
+		// matches it exactly, and so does this.)
 		for i, e := range entries {
 			if id.sameName(e.Entry.PrincipalARN.String()) && (match < 0 || !entries[match].Grants() && e.Grants()) {
 				match = i
@@ -293,39 +311,74 @@ func Explain(f Facts) Explanation {
 	if match >= 0 {
 		m := entries[match]
 		x := Explanation{Match: &m}
+		p := m.Entry.PrincipalARN.String()
 		switch {
+		case id.Gone && id.ReprovisionedAs != "":
+			x.Reasons = append(x.Reasons, Reason{
+				Code: ReasonSSOReprovisioned,
+				Message: fmt.Sprintf("IAM has no role %s: the IAM Identity Center permission set %s was re-provisioned as %s, so the entry, which holds the old role's unique ID, grants nothing%s",
+					id.ARN, SSOPermissionSet(id.ARN), id.ReprovisionedAs, f.createNote(id.ReprovisionedAs, m)),
+				Entry: p,
+				Fix:   []string{f.createCmd(id.ReprovisionedAs, m), f.deleteCmd(p)},
+			})
+		case id.Gone:
+			x.Reasons = append(x.Reasons, Reason{
+				Code: ReasonDeleted,
+				Message: fmt.Sprintf("IAM has no %s %s: it was deleted, and its access entry, which holds the deleted %s's unique ID, grants nothing (a %s created again under that ARN would not be let in either); delete the entry",
+					id.Kind, id.ARN, id.Kind, id.Kind),
+				Entry: p,
+				Fix:   []string{f.deleteCmd(p)},
+			})
 		case !id.Created.IsZero() && !m.Entry.CreatedAt.IsZero() && id.Created.After(m.Entry.CreatedAt):
 			x.Reasons = append(x.Reasons, Reason{
 				Code: ReasonRecreated,
-				Message: fmt.Sprintf("IAM %s %s was created at %s, after its access entry (created %s): EKS keeps the unique ID of the %s the entry was made for, so the entry grants nothing; delete it and create it again",
-					id.Kind, id.ARN, rfc3339(id.Created), rfc3339(m.Entry.CreatedAt), id.Kind),
-				Entry: m.Entry.PrincipalARN.String(),
-				Fix:   []string{f.deleteCmd(m.Entry.PrincipalARN.String()), f.createCmd(id.ARN, m)},
+				Message: fmt.Sprintf("IAM %s %s was created at %s, after its access entry (created %s): EKS keeps the unique ID of the %s the entry was made for, so the entry grants nothing; delete it and create it again%s",
+					id.Kind, id.ARN, rfc3339(id.Created), rfc3339(m.Entry.CreatedAt), id.Kind, f.createNote(id.ARN, m)),
+				Entry: p,
+				Fix:   []string{f.deleteCmd(p), f.createCmd(id.ARN, m)},
 			})
 		case !m.Grants():
 			x.Reasons = append(x.Reasons, Reason{
 				Code:    ReasonGrantsNothing,
 				Message: fmt.Sprintf("the access entry of %s is STANDARD with no access policy and no Kubernetes group: it authenticates, and grants nothing", m.Entry.PrincipalARN),
-				Entry:   m.Entry.PrincipalARN.String(),
+				Entry:   p,
 				Fix: []string{
-					fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy AmazonEKSViewPolicy --cluster-scope", f.Cluster, shellQuote(m.Entry.PrincipalARN.String())),
+					fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy AmazonEKSViewPolicy --cluster-scope", f.Cluster, shellQuote(p)),
 				},
 			})
 		}
 		return x
 	}
 
+	// The entries that may have been made for id under another form of
+	// its ARN: each is deleted, and one create, copying the one that
+	// grants most, replaces them all (a second create of id's ARN could
+	// only fail).
 	var x Explanation
+	var copies []int // indexes into x.Reasons of the entries to copy
+	var from []EntryFacts
 	for _, e := range entries {
 		p := e.Entry.PrincipalARN.String()
 		switch {
+		case id.sameName(p) && !id.PathKnown:
+			// Only an ARN the user typed gets here: IAM could not say
+			// which path is the role's, so neither entry is known to be
+			// wrong.
+			x.Reasons = append(x.Reasons, Reason{
+				Code: ReasonOtherForm,
+				Message: fmt.Sprintf("an access entry names %s, not %s (%s), and IAM could not be read to say which ARN is the %s's; EKS matches the ARN exactly: if IAM's is %s, copy the entry's access to it and delete the entry, else %s is not a principal",
+					p, id.ARN, pathDifference(p, id.ARN), id.Kind, id.ARN, id.ARN),
+				Entry: p,
+				Fix:   []string{},
+			})
 		case id.sameName(p):
 			x.Reasons = append(x.Reasons, Reason{
 				Code:    ReasonOtherForm,
 				Message: fmt.Sprintf("an access entry names %s, but IAM's ARN of the %s is %s: %s; EKS matches the ARN exactly, so the entry is not this %s's", p, id.Kind, id.ARN, pathDifference(p, id.ARN), id.Kind),
 				Entry:   p,
-				Fix:     []string{f.createCmd(id.ARN, e), f.deleteCmd(p)},
+				Fix:     []string{f.deleteCmd(p)},
 			})
+			copies, from = append(copies, len(x.Reasons)-1), append(from, e)
 		case id.ssoSibling(p) && e.Principal != PrincipalExists:
 			msg := fmt.Sprintf("an access entry names %s, an IAM Identity Center role of permission set %s that no longer exists: the permission set was re-provisioned as %s, which the entry does not name",
 				p, SSOPermissionSet(p), id.ARN)
@@ -337,24 +390,71 @@ func Explain(f Facts) Explanation {
 				Code:    ReasonSSOReprovisioned,
 				Message: msg,
 				Entry:   p,
-				Fix:     []string{f.createCmd(id.ARN, e), f.deleteCmd(p)},
+				Fix:     []string{f.deleteCmd(p)},
 			})
+			copies, from = append(copies, len(x.Reasons)-1), append(from, e)
 		}
+	}
+	if len(copies) > 0 {
+		best := 0
+		for i := range from {
+			if grantsMore(from[i], from[best]) {
+				best = i
+			}
+		}
+		r := &x.Reasons[copies[best]]
+		r.Message += f.createNote(id.ARN, from[best])
+		r.Fix = append([]string{f.createCmd(id.ARN, from[best])}, r.Fix...)
+		for _, i := range copies {
+			if i != copies[best] {
+				x.Reasons[i].Message += fmt.Sprintf("; the create of %s copies the entry of %s, which grants more (or is newer)", id.ARN, from[best].Entry.PrincipalARN)
+			}
+		}
+		// The reason with the create first: its fix runs first.
+		chosen := x.Reasons[copies[best]]
+		x.Reasons = slices.Delete(x.Reasons, copies[best], copies[best]+1)
+		x.Reasons = slices.Insert(x.Reasons, 0, chosen)
 	}
 	if len(x.Reasons) == 0 {
 		r := Reason{
 			Code: ReasonNoEntry,
 			Message: fmt.Sprintf("no access entry names %s: create one with the access policies (or Kubernetes groups) the %s needs; AmazonEKSViewPolicy reads the cluster",
 				id.ARN, id.Kind),
-			Fix: []string{fmt.Sprintf("eksaccess create --cluster %s --principal %s --policy AmazonEKSViewPolicy", f.Cluster, shellQuote(id.ARN))},
+			Fix: []string{f.createCmd(id.ARN, EntryFacts{Policies: []AssociatedPolicy{{PolicyARN: "AmazonEKSViewPolicy"}}})},
 		}
-		if id.Kind == "root" {
+		r.Message += f.createNote(id.ARN, EntryFacts{Policies: []AssociatedPolicy{{PolicyARN: "AmazonEKSViewPolicy"}}})
+		switch {
+		case id.Kind == "root":
 			r.Message = fmt.Sprintf("no access entry names %s, and none can grant the account root anything: use an IAM role", id.ARN)
+			r.Fix = []string{}
+		case id.Gone && id.ReprovisionedAs != "":
+			r.Message = fmt.Sprintf("no access entry names %s, and IAM has no such role: the IAM Identity Center permission set %s was re-provisioned as %s", id.ARN, SSOPermissionSet(id.ARN), id.ReprovisionedAs)
+			r.Fix = []string{}
+		case id.Gone:
+			r.Message = fmt.Sprintf("no access entry names %s, and IAM has no such %s: EKS refuses an entry for a principal that does not exist", id.ARN, id.Kind)
 			r.Fix = []string{}
 		}
 		x.Reasons = append(x.Reasons, r)
 	}
 	return x
+}
+
+// grantsMore reports whether a grants more than b, for the one entry a
+// fix copies: cluster admin first, then more policies and groups, then
+// the newer.
+func grantsMore(a, b EntryFacts) bool {
+	aa, ba := entryAccess(a).ClusterAdmin(), entryAccess(b).ClusterAdmin()
+	if aa != ba {
+		return aa
+	}
+	if na, nb := len(a.Policies)+len(a.Entry.KubernetesGroups), len(b.Policies)+len(b.Entry.KubernetesGroups); na != nb {
+		return na > nb
+	}
+	return a.Entry.CreatedAt.After(b.Entry.CreatedAt)
+}
+
+func entryAccess(e EntryFacts) EntryAccess {
+	return EntryAccess{Exists: true, Groups: e.Entry.KubernetesGroups, Policies: e.Policies}
 }
 
 // pathDifference says how entry's path differs from want's.
@@ -395,7 +495,11 @@ func (f Facts) deleteCmd(principal string) string {
 }
 
 // createCmd creates an entry for principal with the type, username (unless
-// EKS generated it from the old ARN), groups and policies of e.
+// EKS generated it from the old ARN), groups, tags and policies of e:
+// --force where the lockout guard would refuse it as the caller's own
+// entry without cluster admin in a cluster that honours aws-auth
+// (createNote says why). A group that holds a comma is left out: --group
+// splits at commas (createNote says so).
 func (f Facts) createCmd(principal string, e EntryFacts) string {
 	parts := []string{"eksaccess", "create", "--cluster", f.Cluster, "--principal", shellQuote(principal)}
 	if !isStandard(string(e.Entry.Type)) {
@@ -404,15 +508,64 @@ func (f Facts) createCmd(principal string, e EntryFacts) string {
 	if u := e.Entry.Username; u != "" && !strings.HasPrefix(u, "arn:") {
 		parts = append(parts, "--username", shellQuote(u))
 	}
-	if len(e.Entry.KubernetesGroups) > 0 {
-		parts = append(parts, "--group", shellQuote(strings.Join(e.Entry.KubernetesGroups, ",")))
+	for _, g := range e.Entry.KubernetesGroups {
+		if !strings.Contains(g, ",") {
+			parts = append(parts, "--group", shellQuote(g))
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Entry.Tags)) {
+		v := e.Entry.Tags[k]
+		if strings.HasPrefix(k, reservedTagPrefix) {
+			continue // AWS's own: no one may set it
+		}
+		flag := "--tag"
+		if severalTags(k, v) != nil {
+			flag = "--tag-literal" // --tag would read it as several tags
+		}
+		parts = append(parts, flag, shellQuote(k+"="+v))
 	}
 	policies := slices.Clone(e.Policies)
 	slices.SortFunc(policies, func(a, b AssociatedPolicy) int { return strings.Compare(a.PolicyARN, b.PolicyARN) })
 	for _, p := range policies {
-		parts = append(parts, "--policy", shellQuote(PolicyName(p.PolicyARN)+":"+p.AccessScope.String()))
+		ref := PolicyName(p.PolicyARN)
+		if p.AccessScope.Type != "" {
+			ref += ":" + p.AccessScope.String()
+		}
+		parts = append(parts, "--policy", shellQuote(ref))
+	}
+	if f.shadowsAWSAuth(principal, e) {
+		parts = append(parts, "--force")
 	}
 	return strings.Join(parts, " ")
+}
+
+// shadowsAWSAuth reports whether creating e's copy for principal is what
+// create's lockout guard refuses without --force: the caller's own entry,
+// without cluster admin, in a cluster that honours aws-auth.
+func (f Facts) shadowsAWSAuth(principal string, e EntryFacts) bool {
+	p, err := ParseEntryPrincipal(principal)
+	return err == nil && f.Caller != "" && strings.EqualFold(f.AuthMode, "API_AND_CONFIG_MAP") &&
+		IsCaller(f.Caller, p) && !entryAccess(e).ClusterAdmin()
+}
+
+// createNote is what a reason adds to its message about its createCmd:
+// why it carries --force, and the groups it cannot carry.
+func (f Facts) createNote(principal string, e EntryFacts) string {
+	var note string
+	if f.shadowsAWSAuth(principal, e) {
+		note += fmt.Sprintf("; the create carries --force: in %s, which honours aws-auth, your new entry takes precedence over aws-auth, so whatever aws-auth gives you (system:masters, say) ends with it; "+
+			"add --policy %s to it to keep cluster admin", f.Cluster, ClusterAdminPolicy)
+	}
+	var comma []string
+	for _, g := range e.Entry.KubernetesGroups {
+		if strings.Contains(g, ",") {
+			comma = append(comma, Quote(g))
+		}
+	}
+	if len(comma) > 0 {
+		note += fmt.Sprintf("; the create leaves out Kubernetes group %s: --group splits at commas, so no flag can carry it; add it with apply and a file (kubernetesGroups)", strings.Join(comma, ", "))
+	}
+	return note
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }

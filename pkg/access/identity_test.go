@@ -158,7 +158,7 @@ func TestExplain(t *testing.T) {
 			want: []Reason{{Code: ReasonOtherForm, Entry: acct + "role/admin",
 				Message: "an access entry names arn:aws:iam::111122223333:role/admin, but IAM's ARN of the role is arn:aws:iam::111122223333:role/dev/admin: the entry's ARN lacks the path /dev/; EKS matches the ARN exactly, so the entry is not this role's",
 				Fix: []string{
-					"eksaccess create --cluster demo --principal arn:aws:iam::111122223333:role/dev/admin --username 'admin:{{SessionName}}' --group a,b --policy AmazonEKSEditPolicy:namespace=dev,test --policy AmazonEKSViewPolicy:cluster",
+					"eksaccess create --cluster demo --principal arn:aws:iam::111122223333:role/dev/admin --username 'admin:{{SessionName}}' --group a --group b --policy AmazonEKSEditPolicy:namespace=dev,test --policy AmazonEKSViewPolicy:cluster",
 					"eksaccess delete --cluster demo --principal arn:aws:iam::111122223333:role/admin --yes --force",
 				}}},
 		},
@@ -251,6 +251,102 @@ func TestExplain(t *testing.T) {
 			want: []Reason{{Code: ReasonGrantsNothing, Entry: acct + "role/dev/admin",
 				Message: "the access entry of arn:aws:iam::111122223333:role/dev/admin is STANDARD with no access policy and no Kubernetes group: it authenticates, and grants nothing",
 				Fix:     []string{"eksaccess policy associate --cluster demo --principal arn:aws:iam::111122223333:role/dev/admin --policy AmazonEKSViewPolicy --cluster-scope"}}},
+		},
+		{
+			name: "the role was deleted: its entry grants nothing (who names its ARN)",
+			facts: Facts{Cluster: "c2", AuthMode: "API", Identity: Identity{ARN: acct + "role/gone", Kind: "role", Name: "gone", PathGiven: true, Gone: true},
+				Entries: []EntryFacts{entry(acct+"role/gone", nil, view)}},
+			wantMatch: acct + "role/gone",
+			want: []Reason{{Code: ReasonDeleted, Entry: acct + "role/gone",
+				Message: "IAM has no role arn:aws:iam::111122223333:role/gone: it was deleted, and its access entry, which holds the deleted role's unique ID, grants nothing (a role created again under that ARN would not be let in either); delete the entry",
+				Fix:     []string{"eksaccess delete --cluster c2 --principal arn:aws:iam::111122223333:role/gone --yes"}}},
+		},
+		{
+			name: "a deleted Identity Center role named by its old ARN: the new one gets the entry's access",
+			facts: Facts{Cluster: "c2", AuthMode: "API", Identity: Identity{ARN: ssoOld, Kind: "role", Name: "AWSReservedSSO_Admin_0000000000000000", PathGiven: true, Gone: true, ReprovisionedAs: ssoNew},
+				Entries: []EntryFacts{entry(ssoOld, nil, view)}},
+			wantMatch: ssoOld,
+			want: []Reason{{Code: ReasonSSOReprovisioned, Entry: ssoOld,
+				Message: "IAM has no role " + ssoOld + ": the IAM Identity Center permission set Admin was re-provisioned as " + ssoNew + ", so the entry, which holds the old role's unique ID, grants nothing",
+				Fix: []string{
+					"eksaccess create --cluster c2 --principal " + ssoNew + " --policy AmazonEKSViewPolicy:cluster",
+					"eksaccess delete --cluster c2 --principal " + ssoOld + " --yes",
+				}}},
+		},
+		{
+			name:  "a deleted role without an entry: nothing to create for it",
+			facts: Facts{Cluster: "c2", AuthMode: "API", Identity: Identity{ARN: acct + "role/gone", Kind: "role", Name: "gone", PathGiven: true, Gone: true}},
+			want: []Reason{{Code: ReasonNoEntry,
+				Message: "no access entry names arn:aws:iam::111122223333:role/gone, and IAM has no such role: EKS refuses an entry for a principal that does not exist", Fix: []string{}}},
+		},
+		{
+			name: "an ARN given with its path, IAM unread: only that exact ARN matches",
+			facts: Facts{Cluster: "demo", AuthMode: "API", Identity: Identity{ARN: acct + "role/dev/admin", Kind: "role", Name: "admin", PathGiven: true},
+				Entries: []EntryFacts{entry(acct+"role/admin", nil, AssociatedPolicy{PolicyARN: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", AccessScope: clusterWide})}},
+			want: []Reason{{Code: ReasonOtherForm, Entry: acct + "role/admin",
+				Message: "an access entry names arn:aws:iam::111122223333:role/admin, not arn:aws:iam::111122223333:role/dev/admin (the entry's ARN lacks the path /dev/), and IAM could not be read to say which ARN is the role's; EKS matches the ARN exactly: if IAM's is arn:aws:iam::111122223333:role/dev/admin, copy the entry's access to it and delete the entry, else arn:aws:iam::111122223333:role/dev/admin is not a principal",
+				Fix:     []string{}}},
+		},
+		{
+			name:  "your own entry in API_AND_CONFIG_MAP: the create carries --force, and says why",
+			facts: Facts{Cluster: "demo", AuthMode: "API_AND_CONFIG_MAP", Caller: caller, Identity: devAdmin, Entries: []EntryFacts{entry(acct+"role/admin", nil, view)}},
+			want: []Reason{{Code: ReasonOtherForm, Entry: acct + "role/admin",
+				Message: "an access entry names arn:aws:iam::111122223333:role/admin, but IAM's ARN of the role is arn:aws:iam::111122223333:role/dev/admin: the entry's ARN lacks the path /dev/; EKS matches the ARN exactly, so the entry is not this role's" +
+					"; the create carries --force: in demo, which honours aws-auth, your new entry takes precedence over aws-auth, so whatever aws-auth gives you (system:masters, say) ends with it; add --policy AmazonEKSClusterAdminPolicy to it to keep cluster admin",
+				Fix: []string{
+					"eksaccess create --cluster demo --principal arn:aws:iam::111122223333:role/dev/admin --policy AmazonEKSViewPolicy:cluster --force",
+					"eksaccess delete --cluster demo --principal arn:aws:iam::111122223333:role/admin --yes --force",
+				}}},
+		},
+		{
+			name: "your own entry in API_AND_CONFIG_MAP with cluster admin: no --force needed",
+			facts: Facts{Cluster: "demo", AuthMode: "API_AND_CONFIG_MAP", Caller: caller, Identity: devAdmin,
+				Entries: []EntryFacts{entry(acct+"role/admin", nil, AssociatedPolicy{PolicyARN: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", AccessScope: clusterWide})}},
+			want: []Reason{{Code: ReasonOtherForm, Entry: acct + "role/admin",
+				Message: "an access entry names arn:aws:iam::111122223333:role/admin, but IAM's ARN of the role is arn:aws:iam::111122223333:role/dev/admin: the entry's ARN lacks the path /dev/; EKS matches the ARN exactly, so the entry is not this role's",
+				Fix: []string{
+					"eksaccess create --cluster demo --principal arn:aws:iam::111122223333:role/dev/admin --policy AmazonEKSClusterAdminPolicy:cluster",
+					"eksaccess delete --cluster demo --principal arn:aws:iam::111122223333:role/admin --yes --force",
+				}}},
+		},
+		{
+			name:  "no entry for you in API_AND_CONFIG_MAP: the create carries --force",
+			facts: Facts{Cluster: "demo", AuthMode: "API_AND_CONFIG_MAP", Caller: caller, Identity: devAdmin},
+			want: []Reason{{Code: ReasonNoEntry,
+				Message: "no access entry names arn:aws:iam::111122223333:role/dev/admin: create one with the access policies (or Kubernetes groups) the role needs; AmazonEKSViewPolicy reads the cluster" +
+					"; the create carries --force: in demo, which honours aws-auth, your new entry takes precedence over aws-auth, so whatever aws-auth gives you (system:masters, say) ends with it; add --policy AmazonEKSClusterAdminPolicy to it to keep cluster admin",
+				Fix: []string{"eksaccess create --cluster demo --principal arn:aws:iam::111122223333:role/dev/admin --policy AmazonEKSViewPolicy --force"}}},
+		},
+		{
+			name: "two entries under other paths: one create, copying the one that grants more, first; a delete each",
+			facts: Facts{Cluster: "demo", AuthMode: "API", Identity: devAdmin, Entries: []EntryFacts{
+				entry(acct+"role/admin", []string{"a"}), entry(acct+"role/ops/admin", []string{"ops"}, view)}},
+			want: []Reason{
+				{Code: ReasonOtherForm, Entry: acct + "role/ops/admin",
+					Message: "an access entry names arn:aws:iam::111122223333:role/ops/admin, but IAM's ARN of the role is arn:aws:iam::111122223333:role/dev/admin: the entry's ARN has the path /ops/ where IAM has /dev/; EKS matches the ARN exactly, so the entry is not this role's",
+					Fix: []string{
+						"eksaccess create --cluster demo --principal arn:aws:iam::111122223333:role/dev/admin --group ops --policy AmazonEKSViewPolicy:cluster",
+						"eksaccess delete --cluster demo --principal arn:aws:iam::111122223333:role/ops/admin --yes",
+					}},
+				{Code: ReasonOtherForm, Entry: acct + "role/admin",
+					Message: "an access entry names arn:aws:iam::111122223333:role/admin, but IAM's ARN of the role is arn:aws:iam::111122223333:role/dev/admin: the entry's ARN lacks the path /dev/; EKS matches the ARN exactly, so the entry is not this role's" +
+						"; the create of arn:aws:iam::111122223333:role/dev/admin copies the entry of arn:aws:iam::111122223333:role/ops/admin, which grants more (or is newer)",
+					Fix: []string{"eksaccess delete --cluster demo --principal arn:aws:iam::111122223333:role/admin --yes"}},
+			},
+		},
+		{
+			name: "recreated: the create keeps the tags (--tag-literal where --tag would split), not AWS's own, and leaves out a group with a comma",
+			facts: Facts{Cluster: "demo", AuthMode: "API", Identity: Identity{ARN: acct + "role/dev/admin", Kind: "role", Name: "admin", PathKnown: true, Created: t0.Add(time.Second)},
+				Entries: []EntryFacts{{Entry: Entry{PrincipalARN: UncheckedPrincipalARN(acct + "role/dev/admin"), Type: "STANDARD", KubernetesGroups: []string{"devs", "a,b"}, CreatedAt: t0,
+					Tags: map[string]string{"managed-by": "eksaccess", "eksaccess/owner": "team a", "url": "https://x/?a=b,c=d", "aws:created": "x"}}}}},
+			wantMatch: acct + "role/dev/admin",
+			want: []Reason{{Code: ReasonRecreated, Entry: acct + "role/dev/admin",
+				Message: "IAM role arn:aws:iam::111122223333:role/dev/admin was created at 2026-01-02T03:04:06Z, after its access entry (created 2026-01-02T03:04:05Z): EKS keeps the unique ID of the role the entry was made for, so the entry grants nothing; delete it and create it again" +
+					"; the create leaves out Kubernetes group \"a,b\": --group splits at commas, so no flag can carry it; add it with apply and a file (kubernetesGroups)",
+				Fix: []string{
+					"eksaccess delete --cluster demo --principal arn:aws:iam::111122223333:role/dev/admin --yes",
+					"eksaccess create --cluster demo --principal arn:aws:iam::111122223333:role/dev/admin --group devs --tag 'eksaccess/owner=team a' --tag managed-by=eksaccess --tag-literal 'url=https://x/?a=b,c=d'",
+				}}},
 		},
 		{
 			name:  "a federated user can have no entry",

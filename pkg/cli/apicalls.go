@@ -131,6 +131,7 @@ var commandCalls = []CommandCalls{
 		{"sts:GetCallerIdentity", ""},
 		{"iam:GetRole", "when you are a role (its path and creation date); with `--cluster`, for each entry naming another IAM Identity Center role of your permission set (does it still exist?)"},
 		{"iam:GetUser", "when you are an IAM user (its creation date)"},
+		{"iam:ListRoles", "when you are an IAM Identity Center role IAM no longer has (the role its permission set was re-provisioned as)"},
 		{"eks:DescribeCluster", "with `--cluster` (its authentication mode)"},
 		{"eks:ListAccessEntries", "with `--cluster`, unless the cluster honours only aws-auth"},
 		{"eks:DescribeAccessEntry", "with `--cluster`, for each entry that may be yours"},
@@ -140,6 +141,7 @@ var commandCalls = []CommandCalls{
 		{"sts:GetCallerIdentity", "for a role or user (is it in the credentials' account, whose IAM they read?)"},
 		{"iam:GetRole", "for a role (its path and creation date), and for each entry naming another IAM Identity Center role of its permission set (does it still exist?)"},
 		{"iam:GetUser", "for a user (its path and creation date)"},
+		{"iam:ListRoles", "for an IAM Identity Center role IAM no longer has (the role its permission set was re-provisioned as)"},
 		{"eks:ListClusters", "with `--all-clusters`"},
 		{"eks:DescribeCluster", "for each cluster (its authentication mode)"},
 		{"eks:ListAccessEntries", "for each cluster, unless it honours only aws-auth"},
@@ -201,7 +203,7 @@ var iamStatements = []IAMStatement{
 	{"AuthenticationMode", []string{"eks:DescribeCluster", "eks:UpdateClusterConfig"}, []string{policyClusterARN}, "the cluster's authentication mode"},
 	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names for shell completion"},
 	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard and `whoami`"},
-	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date, for `whoami`, `who` and `import aws-auth --resolve` (read-only)"},
+	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser", "iam:ListRoles"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date (and an IAM Identity Center permission set's current role), for `whoami`, `who` and `import aws-auth --resolve` (read-only)"},
 }
 
 // IAMStatements returns the statements of docs/iam-policy.json.

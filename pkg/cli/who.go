@@ -35,13 +35,18 @@ func newWhoCmd(deps *Deps, runF func(context.Context, *whoOptions) error) *cobra
 cluster with the access entry that matches it (or none), its username,
 Kubernetes groups and access policies with their scopes, and, when it gets
 nothing, why (the reasons of whoami: no-entry, other-arn-form,
-recreated-principal, sso-reprovisioned, aws-auth-only, grants-nothing).
+recreated-principal, sso-reprovisioned, aws-auth-only, grants-nothing,
+deleted-principal).
 
 --cluster may be repeated (or comma-separated); --all-clusters reads every
 cluster of the region (ListClusters). Clusters are read side by side. IAM
 is read once for the principal (GetRole or GetUser): the path an entry must
-name, and its creation date. Where IAM cannot be read (access denied,
-another account) a warning line says what could not be checked.
+name, and its creation date. A role or user IAM no longer has gets nothing
+from its entry (deleted-principal); for an IAM Identity Center role, IAM is
+asked (ListRoles) for the role its permission set was re-provisioned as,
+which the reason (sso-reprovisioned) names. Where IAM cannot be read
+(access denied, another account) a warning line says what could not be
+checked, and only an entry of exactly the ARN given counts, as in EKS.
 
 A cluster that fails is reported in its row (and on stderr); the others
 still run, and the exit code is the highest of theirs. A principal without
@@ -113,6 +118,15 @@ func runWho(ctx context.Context, o *whoOptions) error {
 	if err != nil {
 		return err
 	}
+	// Who is asking, for the fixes: the lockout guard of create and
+	// delete refuses some writes to the caller's own entry without
+	// --force, which the fixes then carry. (Only for a role or user,
+	// which STS was asked about already; a failure leaves the fixes
+	// without --force.)
+	caller := ""
+	if id.Kind == "role" || id.Kind == "user" {
+		caller, _ = client.CallerIdentity(ctx)
+	}
 
 	rows := make([]whoCluster, len(targets))
 	sem := make(chan struct{}, whoConcurrency)
@@ -124,7 +138,7 @@ func runWho(ctx context.Context, o *whoOptions) error {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			c := client.ForRegion(t.region)
-			view, err := readClusterView(ctx, c, iam, t.name, id, "")
+			view, err := readClusterView(ctx, c, iam, t.name, id, caller)
 			rows[i] = whoCluster{clusterView: view, Region: c.Region(), err: err}
 			if err != nil {
 				rows[i].Name = string(t.name)
@@ -170,11 +184,10 @@ func (r *iamReader) lookup(ctx context.Context, principal access.PrincipalARN) (
 	case errors.As(err, &other):
 		r.add(fmt.Sprintf("%s; showing what %s may do", err, other.Actual.ARN))
 		return id.WithIAM(other.Actual.ARN, other.Actual.Created), nil
-	case r.unchecked(err, fmt.Sprintf("its path and creation date are not checked, so an entry of its name under any path counts as its own, and a %s created again after its entry goes unnoticed", id.Kind)):
+	case r.unchecked(err, fmt.Sprintf("its path and creation date are not checked, so only an entry of exactly that ARN counts as its own, and a %s created again after its entry goes unnoticed", id.Kind)):
 		return id, nil
 	case errors.Is(err, eksapi.ErrNotFound):
-		r.add(fmt.Sprintf("IAM has no %s %s: an entry for it grants nothing", id.Kind, principal))
-		return id, nil
+		return r.gone(ctx, id, fmt.Sprintf("IAM has no %s %s: an entry for it grants nothing", id.Kind, principal))
 	}
 	return id, err
 }

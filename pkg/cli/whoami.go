@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
@@ -46,9 +47,21 @@ with the commands that fix it:
                        ignores access entries (only aws-auth counts)
   grants-nothing       your entry is STANDARD with no access policy and no
                        Kubernetes group
+  deleted-principal    IAM no longer has your role or user: its entry holds
+                       the deleted one's unique ID and grants nothing
 
-The fix commands that delete an entry of your name carry --force: the
-lockout guard would take it for yours, though it grants you nothing.
+Every fix runs as printed. The fix commands that delete an entry of your
+name carry --force: the lockout guard would take it for yours, though it
+grants you nothing. A create of your own entry without cluster admin in a
+cluster that honours aws-auth (API_AND_CONFIG_MAP) carries --force too, and
+its reason says so: the new entry takes precedence over aws-auth, so what
+aws-auth gives you ends with it; add --policy AmazonEKSClusterAdminPolicy
+to keep cluster admin. Where several entries name your role under other
+paths, one create copies the one that grants most (the newest on a tie),
+and each is deleted. A create copies the old entry's type, username,
+groups, tags (--tag-literal where --tag would split the value) and
+policies; a Kubernetes group holding a comma cannot be given with --group,
+and the reason says to add it with apply and a file.
 
 Where IAM cannot be read (access denied), a warning line says what could
 not be checked, and whoami goes on: an entry of your role's name under any
@@ -195,10 +208,47 @@ func (r *iamReader) restore(ctx context.Context, id access.Identity) (access.Ide
 	case r.unchecked(err, fmt.Sprintf("its path and creation date are unknown, so an entry of its name under any path counts as its own, and a %s created again after its entry goes unnoticed", id.Kind)):
 		return id, nil
 	case errors.Is(err, eksapi.ErrNotFound):
-		r.add(fmt.Sprintf("IAM has no %s %s (deleted since the credentials were issued?): its path and creation date are unknown", id.Kind, id.Name))
-		return id, nil
+		return r.gone(ctx, id, fmt.Sprintf("IAM has no %s %s (deleted since the credentials were issued?): its path and creation date are unknown, and an entry for it grants nothing", id.Kind, id.Name))
 	}
 	return id, err
+}
+
+// gone marks id as a role or user IAM does not have, with the warning
+// line; for an IAM Identity Center role, it looks for the role IAM now
+// has for its permission set (ListRoles), which the warning names.
+func (r *iamReader) gone(ctx context.Context, id access.Identity, warning string) (access.Identity, error) {
+	id.Gone = true
+	if ps := access.SSOPermissionSet(id.ARN); ps != "" && id.Kind == "role" {
+		roles, err := r.client.ListRoles(ctx, ssoRolePath)
+		switch {
+		case err == nil:
+			var newest eksapi.IAMPrincipal
+			for _, role := range roles {
+				if access.SSOPermissionSet(role.ARN) == ps && sameAccount(role.ARN, id.ARN) && role.Created.After(newest.Created) {
+					newest = role
+				}
+			}
+			if newest.ARN != "" {
+				id.ReprovisionedAs = newest.ARN
+				warning += fmt.Sprintf("; its permission set %s was re-provisioned as %s", ps, newest.ARN)
+			}
+		case r.unchecked(err, "whether the permission set was re-provisioned is unknown"):
+		default:
+			return id, err
+		}
+	}
+	r.add(warning)
+	return id, nil
+}
+
+// ssoRolePath is the path IAM Identity Center provisions its roles under.
+const ssoRolePath = "/aws-reserved/sso.amazonaws.com/"
+
+// sameAccount reports whether two ARNs are of one partition and account.
+func sameAccount(a, b string) bool {
+	x, errX := arn.Parse(a)
+	y, errY := arn.Parse(b)
+	return errX == nil && errY == nil && x.Partition == y.Partition && x.AccountID == y.AccountID
 }
 
 // exists says whether IAM has the role of principal (for an IAM Identity
@@ -225,7 +275,7 @@ func (r *iamReader) exists(ctx context.Context, principal string) (access.Princi
 // readClusterView reads what access.Explain needs of cluster for id (the
 // cluster's mode; the entries that may be id's, described, with their
 // policies; whether the IAM Identity Center roles they name still exist)
-// and returns its conclusion. caller is STS's ARN for whoami, "" for who.
+// and returns its conclusion. caller is STS's ARN ("" when unknown).
 func readClusterView(ctx context.Context, client *eksapi.Client, iam *iamReader, cluster access.ClusterName, id access.Identity, caller string) (clusterView, error) {
 	cl, err := client.DescribeCluster(ctx, cluster)
 	if err != nil {
