@@ -343,7 +343,7 @@ func Explain(f Facts) Explanation {
 				Message: fmt.Sprintf("the access entry of %s is STANDARD with no access policy and no Kubernetes group: it authenticates, and grants nothing", m.Entry.PrincipalARN),
 				Entry:   p,
 				Fix: []string{
-					fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy AmazonEKSViewPolicy --cluster-scope", f.Cluster, shellQuote(p)),
+					fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy AmazonEKSViewPolicy --cluster-scope", f.Cluster, ShellWord(p)),
 				},
 			})
 		}
@@ -487,7 +487,7 @@ func principalKind(s string) string {
 // deleteCmd deletes the entry of principal: --force when the lockout guard
 // would take it for the caller's own (it grants nothing all the same).
 func (f Facts) deleteCmd(principal string) string {
-	cmd := fmt.Sprintf("eksaccess delete --cluster %s --principal %s --yes", f.Cluster, shellQuote(principal))
+	cmd := fmt.Sprintf("eksaccess delete --cluster %s --principal %s --yes", f.Cluster, ShellWord(principal))
 	if p, err := ParseEntryPrincipal(principal); err == nil && f.Caller != "" && IsCaller(f.Caller, p) {
 		cmd += " --force"
 	}
@@ -501,16 +501,16 @@ func (f Facts) deleteCmd(principal string) string {
 // (createNote says why). A group that holds a comma is left out: --group
 // splits at commas (createNote says so).
 func (f Facts) createCmd(principal string, e EntryFacts) string {
-	parts := []string{"eksaccess", "create", "--cluster", f.Cluster, "--principal", shellQuote(principal)}
+	parts := []string{"eksaccess", "create", "--cluster", f.Cluster, "--principal", ShellWord(principal)}
 	if !isStandard(string(e.Entry.Type)) {
 		parts = append(parts, "--type", string(e.Entry.Type))
 	}
 	if u := e.Entry.Username; u != "" && !strings.HasPrefix(u, "arn:") {
-		parts = append(parts, "--username", shellQuote(u))
+		parts = append(parts, "--username", ShellWord(u))
 	}
 	for _, g := range e.Entry.KubernetesGroups {
 		if !strings.Contains(g, ",") {
-			parts = append(parts, "--group", shellQuote(g))
+			parts = append(parts, "--group", ShellWord(g))
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Entry.Tags)) {
@@ -522,7 +522,7 @@ func (f Facts) createCmd(principal string, e EntryFacts) string {
 		if severalTags(k, v) != nil {
 			flag = "--tag-literal" // --tag would read it as several tags
 		}
-		parts = append(parts, flag, shellQuote(k+"="+v))
+		parts = append(parts, flag, ShellWord(k+"="+v))
 	}
 	policies := slices.Clone(e.Policies)
 	slices.SortFunc(policies, func(a, b AssociatedPolicy) int { return strings.Compare(a.PolicyARN, b.PolicyARN) })
@@ -531,7 +531,7 @@ func (f Facts) createCmd(principal string, e EntryFacts) string {
 		if p.AccessScope.Type != "" {
 			ref += ":" + p.AccessScope.String()
 		}
-		parts = append(parts, "--policy", shellQuote(ref))
+		parts = append(parts, "--policy", ShellWord(ref))
 	}
 	if f.shadowsAWSAuth(principal, e) {
 		parts = append(parts, "--force")
@@ -569,14 +569,3 @@ func (f Facts) createNote(principal string, e EntryFacts) string {
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	safe := func(r rune) bool {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
-	}
-	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !safe(r) }) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
