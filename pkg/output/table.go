@@ -30,7 +30,7 @@ func renderTable(t Table, color bool) ([]byte, error) {
 		return nil, nil
 	}
 	if t.Fit > 0 {
-		fit(header, rows, t.Fit, t.Shrink, t.Middle)
+		fit(header, rows, t.Fit, t.Shrink, t.Middle, t.Least)
 	}
 	var buf bytes.Buffer
 	tbl := tablewriter.NewTable(&buf,
@@ -81,8 +81,9 @@ const columnGap = 2
 // fit narrows the columns in shrink, in that order, until the table is at
 // most width wide (or they are as narrow as they get), cutting their longer
 // cells with an ellipsis: at the end, or in the middle for the columns in
-// middle. header and rows are changed in place.
-func fit(header []string, rows [][]string, width int, shrink, middle []int) {
+// middle; no column gets narrower than minShrinkWidth, its header or its
+// least. header and rows are changed in place.
+func fit(header []string, rows [][]string, width int, shrink, middle []int, least map[int]int) {
 	ncol := len(rows[0])
 	widths := make([]int, ncol)
 	for i := range ncol {
@@ -104,11 +105,11 @@ func fit(header []string, rows [][]string, width int, shrink, middle []int) {
 		if c < 0 || c >= ncol {
 			continue
 		}
-		least := minShrinkWidth
+		floor := max(minShrinkWidth, least[c])
 		if header != nil {
-			least = max(least, cellWidth(header[c]))
+			floor = max(floor, cellWidth(header[c]))
 		}
-		cut := min(widths[c]-least, total-width)
+		cut := min(widths[c]-floor, total-width)
 		if cut <= 0 {
 			continue
 		}
