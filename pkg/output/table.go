@@ -234,10 +234,13 @@ func normalize(t Table, clean func(string) string) (header []string, rows [][]st
 		return out
 	}
 	if len(t.Header) > 0 {
-		header = pad(t.Header)
-		for i, h := range header {
-			header[i] = strings.Join(strings.Fields(h), " ")
+		// A header is one line of words: its whitespace, line breaks
+		// included, collapses before clean sees it.
+		words := make([]string, len(t.Header))
+		for i, h := range t.Header {
+			words[i] = strings.Join(strings.Fields(h), " ")
 		}
+		header = pad(words)
 	}
 	rows = make([][]string, len(t.Rows))
 	for i, r := range t.Rows {
@@ -246,15 +249,18 @@ func normalize(t Table, clean func(string) string) (header []string, rows [][]st
 	return header, rows
 }
 
-// tableCell makes s safe to align on a terminal: a CRLF becomes a newline
-// (which makes a multi-line cell), a tab a space, and everything else that
-// could move the cursor or change colours a visible escape (see Sanitize).
+// tableCell makes s safe to align on a terminal and keeps it on its row: a
+// line break shows as a visible \n (a CRLF as \r\n), as Sanitize shows other
+// controls, so that a value with one (a group "nl\nhint: forged") cannot
+// pass for another row or another line of output; a tab becomes a space,
+// and everything else that could move the cursor or change colours a
+// visible escape (see Sanitize).
 func tableCell(s string) string {
 	return Sanitize(tableReplacer.Replace(s))
 }
 
 var (
-	tableReplacer = strings.NewReplacer("\r\n", "\n", "\t", " ")
+	tableReplacer = strings.NewReplacer("\n", `\n`, "\t", " ")
 	textReplacer  = strings.NewReplacer("\r\n", " ", "\t", " ", "\n", " ", "\r", " ")
 )
 
