@@ -90,6 +90,12 @@ type Result struct {
 	Rows []Row
 	// Notes are remarks on the ConfigMap as a whole.
 	Notes []string
+	// Warnings are checks that could not be made (Resolve: IAM denied
+	// the reads), one line each, for the command to print as warnings.
+	Warnings []string
+
+	// entryRow is, for each of Entries, the index of its row in Rows.
+	entryRow []int
 }
 
 // Count returns how many rows had outcome o.
@@ -132,6 +138,10 @@ func plural(n int, one, more string) string {
 // ConfigMap, or not YAML. It names the file and, where known, the line;
 // its Hint says what to do.
 type Error = yamlerr.Error
+
+// ssoNotePrefix begins the note on an IAM Identity Center role whose
+// path was guessed (Resolve replaces it with what IAM says).
+const ssoNotePrefix = "an IAM Identity Center role without its path: "
 
 const getHint = "give the ConfigMap as kubectl prints it: kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml"
 
@@ -679,7 +689,7 @@ func (c *converter) principal(row Row, key, arnText, username string, groups []s
 	if likely, ok := p.LikelySSOARN(); ok {
 		// aws-auth names IAM Identity Center roles without their path; an
 		// access entry needs it, and a file without it does not apply.
-		row.Notes = append(row.Notes, fmt.Sprintf("an IAM Identity Center role without its path: written as %s; check it with aws iam get-role --role-name %s --query Role.Arn (the path may also hold your Identity Center instance's region)", likely, p.Name()))
+		row.Notes = append(row.Notes, fmt.Sprintf(ssoNotePrefix+"written as %s; check it with aws iam get-role --role-name %s --query Role.Arn (the path may also hold your Identity Center instance's region), or import again with --resolve", likely, p.Name()))
 		p = likely
 	}
 
@@ -890,21 +900,26 @@ func (c *converter) finish() {
 		w.Notes = append(w.Notes, fmt.Sprintf("%s maps the same ARN earlier: EKS uses this row, the last", r.Source))
 	}
 	var entries []access.CreateEntry
+	var rows []int
 	roles := 0
 	for i, e := range c.res.Entries {
 		if superseded[c.entryRow[i]] {
 			continue
 		}
 		entries = append(entries, e)
+		rows = append(rows, c.entryRow[i])
 		if e.Principal.IsRole() && e.Principal.Path() == "" {
 			roles++
 		}
 	}
-	c.res.Entries = entries
+	c.res.Entries, c.res.entryRow = entries, rows
 	if roles > 0 {
-		c.res.Notes = append(c.res.Notes, "aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)")
+		c.res.Notes = append(c.res.Notes, pathNote)
 	}
 }
+
+// pathNote is the file's note when role ARNs may lack their path.
+const pathNote = "aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN), or import again with --resolve to restore the paths from IAM"
 
 func without(list []string, drop ...string) []string {
 	var out []string

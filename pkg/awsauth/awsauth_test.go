@@ -280,7 +280,7 @@ func TestConvert_file(t *testing.T) {
 		"mapAccounts[0] (line 8) 444455556666: skipped because it is not migratable: an account mapping lets in every IAM principal of the account, and an access entry names one role or user",
 		"  note: create an entry for each role or user of account 444455556666 that needs the cluster",
 		"note: data.other ignored: EKS reads only mapRoles, mapUsers, mapAccounts",
-		"note: aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)",
+		"note: aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN), or import again with --resolve to restore the paths from IAM",
 		"5 rows: 3 mapped, 0 left to EKS, 2 skipped",
 	}
 	if diff := cmp.Diff(want, res.Report()); diff != "" {
@@ -435,7 +435,7 @@ nodeGroups:
 		`  note: key "usernme" ignored: iamIdentityMappings rows have arn, username, groups`,
 		"  note: iamIdentityMappings[0] maps the same ARN earlier: EKS uses this row, the last",
 		"note: the ClusterConfig's 1 accessConfig.accessEntries are not in this file, which has only its iamIdentityMappings: put the entries of both in one file before apply --prune",
-		"note: aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN)",
+		"note: aws-auth role ARNs are written without the role's IAM path (the EKS docs ask for that), but an access entry needs the full ARN: for a role created with a path, fix principalArn in the file (aws iam get-role --role-name NAME shows the ARN), or import again with --resolve to restore the paths from IAM",
 		"5 rows: 2 mapped, 0 left to EKS, 3 skipped",
 	}
 	if diff := cmp.Diff(want, res.Report()); diff != "" {

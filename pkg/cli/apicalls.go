@@ -146,6 +146,11 @@ var commandCalls = []CommandCalls{
 		{"eks:DescribeAccessEntry", "for each entry that may be the principal's"},
 		{"eks:ListAssociatedAccessPolicies", "for each entry that may be the principal's"},
 	}},
+	{"import aws-auth", []APICall{
+		{"sts:GetCallerIdentity", "with `--resolve` (whose account's IAM the credentials read)"},
+		{"iam:GetRole", "with `--resolve`, for each role the file maps (its path; is it there?)"},
+		{"iam:GetUser", "with `--resolve`, for each user the file maps (its path; is it there?)"},
+	}},
 	{"__complete", []APICall{
 		{"eks:ListClusters", "completing `--cluster`"},
 		{"eks:ListAccessEntries", "completing `--principal`"},
@@ -155,7 +160,7 @@ var commandCalls = []CommandCalls{
 }
 
 // noCalls are the commands that call nothing.
-var noCalls = []string{"import aws-auth", "version", "completion", "help"}
+var noCalls = []string{"version", "completion", "help"}
 
 // APICalls returns the calls of every command that calls AWS, in the
 // order of the docs.
@@ -196,7 +201,7 @@ var iamStatements = []IAMStatement{
 	{"AuthenticationMode", []string{"eks:DescribeCluster", "eks:UpdateClusterConfig"}, []string{policyClusterARN}, "the cluster's authentication mode"},
 	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names for shell completion"},
 	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard and `whoami`"},
-	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date, for `whoami` and `who` (read-only)"},
+	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date, for `whoami`, `who` and `import aws-auth --resolve` (read-only)"},
 }
 
 // IAMStatements returns the statements of docs/iam-policy.json.

@@ -24,6 +24,11 @@ type Deps struct {
 	Confirm func(ctx context.Context, question string) (bool, error)
 	// Env reads an environment variable (tests pass a map).
 	Env func(string) string
+
+	// iamRegion is the region Client falls back to when none is
+	// configured, for a command that calls only IAM (global) and takes
+	// the cluster's region as a flag of its own: import aws-auth --resolve.
+	iamRegion string
 }
 
 // done confirms a success on stderr, to a person only: scripts and CI

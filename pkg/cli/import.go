@@ -13,6 +13,7 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/accessfile"
 	"github.com/eksaccess/eksaccess/pkg/awsauth"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
@@ -23,7 +24,8 @@ func newImportCmd(deps *Deps) *cobra.Command {
 		Use:   "import",
 		Short: "Turn other tools' access configuration into an apply file",
 		Long: `Turn access configuration kept elsewhere into an eksaccess apply file, offline:
-nothing is read from or sent to AWS or Kubernetes.`,
+nothing is read from or sent to AWS or Kubernetes, unless you ask for IAM
+to be read (import aws-auth --resolve).`,
 		Example: `  kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth.yaml
   eksaccess import aws-auth -f aws-auth.yaml --cluster prod > access.yaml`,
 	}
@@ -36,19 +38,21 @@ type importAWSAuthOptions struct {
 	file    string
 	cluster access.ClusterName
 	region  string
+	resolve bool
 }
 
 func newImportAWSAuthCmd(deps *Deps, runF func(context.Context, *importAWSAuthOptions) error) *cobra.Command {
 	opts := &importAWSAuthOptions{deps: deps}
 	cmd := &cobra.Command{
-		Use:   "aws-auth -f FILE --cluster NAME [--region REGION]",
+		Use:   "aws-auth -f FILE --cluster NAME [--region REGION] [--resolve]",
 		Short: "Turn the aws-auth ConfigMap into an apply file, with a report per row",
 		Long: `Read the aws-auth ConfigMap, as kubectl get configmap aws-auth -n kube-system
 -o yaml (or -o json) prints it, and write an apply file for the same access
 to stdout, and on stderr a report that says of every row of mapRoles,
 mapUsers and mapAccounts whether it was "mapped as" an access entry, "left
 to EKS because" EKS makes that entry itself, or "skipped because" it
-cannot be one. Nothing is read from or sent to AWS or Kubernetes.
+cannot be one. Without --resolve, nothing is read from or sent to AWS or
+Kubernetes.
 
 An eksctl ClusterConfig is read too: its iamIdentityMappings are the rows
 eksctl writes into aws-auth (arn, username, groups; account; serviceName),
@@ -73,6 +77,16 @@ The rules:
     aws-reserved/sso.amazonaws.com/ path are flagged with the likely ARN:
     aws-auth needs the path left out, access entries need it
 
+--resolve restores what aws-auth drops, with IAM as the truth: each
+role's or user's ARN is looked up by name (iam:GetRole, iam:GetUser) in
+the account of your credentials, and the file gets the ARN IAM has, with
+its path, and the exact IAM Identity Center role. A row whose role or
+user IAM does not know is skipped (the entry would grant nothing, and EKS
+refuses to create it); a principal of another account is written as
+given and reported "not checked in IAM". When IAM denies a read, one
+warning says so, and that row and the rest are written as without
+--resolve.
+
 Review the report, edit the file where it says so, then check it against
 the cluster with eksaccess diff -f and apply it with eksaccess apply -f.
 Exit 0 when the file was written, even if rows were skipped; exit 2 when
@@ -87,6 +101,9 @@ refused.`,
   kubectl get configmap aws-auth -n kube-system -o yaml |
       eksaccess import aws-auth -f - --cluster prod > access.yaml 2> report.txt
 
+  # Role paths and Identity Center roles restored from IAM
+  eksaccess import aws-auth -f aws-auth.yaml --cluster prod --resolve > access.yaml
+
   # Then compare with the cluster's access entries, and apply
   eksaccess diff -f access.yaml
   eksaccess apply -f access.yaml`,
@@ -99,6 +116,7 @@ refused.`,
 	// The global --region would name the region to send calls to; this
 	// command sends nothing, and writes the region into the file instead.
 	f.StringVar(&opts.region, "region", "", "the cluster's `region`, written into the file (default: none; apply then uses its own --region)")
+	f.BoolVar(&opts.resolve, "resolve", false, "read IAM (iam:GetRole, iam:GetUser) to restore each role's and user's path and the exact IAM Identity Center role; report principals IAM does not know")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml", "json")
 	return cmd
 }
@@ -132,6 +150,17 @@ func runImportAWSAuth(ctx context.Context, o *importAWSAuthOptions) error {
 	if err != nil { // not an aws-auth ConfigMap, or not readable (a directory): a bad file
 		return cmdutil.UsageError(err)
 	}
+	if o.resolve && len(res.Entries) > 0 {
+		// IAM is global: with no region configured, the cluster's will do.
+		o.deps.iamRegion = o.region
+		client, err := o.deps.Client(ctx)
+		if err != nil {
+			return err
+		}
+		if err := res.Resolve(iamResolver(ctx, client)); err != nil {
+			return fmt.Errorf("import %s --resolve: %w", name, err)
+		}
+	}
 	f := &accessfile.File{Clusters: []accessfile.Cluster{{Name: o.cluster, Region: o.region}}}
 	for _, e := range res.Entries {
 		f.Entries = append(f.Entries, accessfile.Entry{
@@ -149,7 +178,40 @@ func runImportAWSAuth(ctx context.Context, o *importAWSAuthOptions) error {
 	for _, line := range res.Report() {
 		fmt.Fprintln(o.deps.IO.ErrOut, line)
 	}
+	cmdutil.Warn(o.deps.IO.ErrOut, res.Warnings...)
 	return nil
+}
+
+// iamResolver looks principals up in IAM for awsauth's Resolve: by name
+// (GetRole, GetUser) in the credentials' account, whatever path the ARN
+// has (aws-auth drops it).
+func iamResolver(ctx context.Context, client *eksapi.Client) awsauth.Resolver {
+	return func(p access.PrincipalARN) (awsauth.Lookup, error) {
+		got, err := client.LookupPrincipal(ctx, p)
+		var (
+			other     *eksapi.OtherPathError
+			unchecked *eksapi.UncheckedError
+		)
+		switch {
+		case err == nil:
+		case errors.As(err, &other): // the name under another path: the one IAM has
+			got = other.Actual
+		case errors.As(err, &unchecked):
+			if errors.Is(err, eksapi.ErrAccessDenied) {
+				return awsauth.Lookup{Status: awsauth.Unchecked, Why: unchecked.Warning(), Stop: true}, nil
+			}
+			return awsauth.Lookup{Status: awsauth.Unchecked, Why: unchecked.Why}, nil
+		case errors.Is(err, eksapi.ErrNotFound):
+			return awsauth.Lookup{Status: awsauth.Unknown}, nil
+		default:
+			return awsauth.Lookup{}, err
+		}
+		a, err := access.ParsePrincipalARN(got.ARN)
+		if err != nil {
+			return awsauth.Lookup{}, fmt.Errorf("IAM answered %s ARN %q: %w", got.Kind, got.ARN, err)
+		}
+		return awsauth.Lookup{Status: awsauth.Known, ARN: a}, nil
+	}
 }
 
 // applyFileOutput refuses -o other than yaml, and --query, for a command

@@ -161,6 +161,8 @@ func newDeps(ios *cmdutil.IOStreams, build BuildInfo, env func(string) string) (
 		if errors.Is(err, eksapi.ErrNoRegion) && g.clusterRegion != "" {
 			// No region configured, but the cluster's ARN names one.
 			client, err = newClient(g.clusterRegion)
+		} else if errors.Is(err, eksapi.ErrNoRegion) && deps.iamRegion != "" {
+			client, err = newClient(deps.iamRegion)
 		}
 		if err != nil {
 			return nil, err
