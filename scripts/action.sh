@@ -56,7 +56,8 @@ warn() {
 # splits a command line (blanks and newlines separate; '...' keeps everything
 # literally; "..." too, where \ escapes only " \ $ and `; elsewhere \ escapes
 # the next character; \ before a newline joins the lines, inside "..." too;
-# a \ that ends STRING is kept, as sh keeps it) but expanding nothing: no
+# a \ that ends STRING is kept, as sh keeps it; a # that starts a word
+# begins a comment to the end of the line) but expanding nothing: no
 # eval, no globs, no variables, no command substitution.
 # Returns 1 on an unterminated quote.
 split_words() {
@@ -86,6 +87,17 @@ split_words() {
 				fi
 				;;
 			"'" | '"') quote=$c inword=1 ;;
+			'#')
+				if [ "$inword" = 1 ]; then
+					word+=$c # inside a word (a#b), # is a character
+				else
+					# a # that starts a word comments out the rest of
+					# the line (a \ there continues nothing)
+					while [ $((i + 1)) -lt "$n" ] && [ "${s:i+1:1}" != $'\n' ]; do
+						i=$((i + 1))
+					done
+				fi
+				;;
 			'\')
 				i=$((i + 1))
 				if [ "$i" -ge "$n" ]; then

@@ -335,6 +335,11 @@ func TestActionArgs(t *testing.T) {
 			`[diff] [--query] [a\]`},
 		{"a lone backslash at the end is a word", "diff", `--query \`,
 			`[diff] [--query] [\]`},
+		// POSIX: a # that starts a word begins a comment to the end of the line
+		{"a comment ends at the end of the line", "diff", "--region x # comment 'unterminated \\\n--prune # more\\\n--yes #",
+			"[diff] [--region] [x] [--prune] [--yes]"},
+		{"a # inside a word or quoted is a character", "create", `--tag a#b=c#d --username '#u' \#v "#w" ''#x`,
+			"[create] [--tag] [a#b=c#d] [--username] [#u] [#v] [#w] [#x]"},
 		{"no tilde, no command substitution", "list", "--profile ~ `id` $(id)",
 			"[list] [--profile] [~] [`id`] [$(id)]"},
 		{"a command with its subcommand", "policy list", "-o json",

@@ -29,7 +29,8 @@ type Tags map[string]string
 // shorthand ("team=a,env=prod", where every piece is a valid tag of its
 // own) is refused with a hint that gives each tag its own --tag, since
 // it would otherwise make one tag "team" = "a,env=prod", or the whole
-// value to --tag-literal (LiteralTag) when it is one tag. A value whose
+// value to --tag-literal (LiteralTag) when it is one tag; the CLI's long
+// form, Key=team,Value=platform, gets --tag team=platform. A value whose
 // pieces are not all valid tags (",=" in "0=,=") is one tag, as in a file.
 func (t *Tags) Set(s string) error { return t.set(s, true) }
 
@@ -58,14 +59,16 @@ func (t *Tags) set(s string, guard bool) error {
 	if !ok {
 		return newError(fmt.Sprintf("tag %s has no %q", Quote(s), "="), "write KEY=VALUE, or KEY= for an empty value")
 	}
-	if several := severalTags(k, v); guard && several != nil {
-		flags := make([]string, len(several))
-		for i, kv := range several {
-			flags[i] = "--tag " + ShellWord(kv)
+	if guard {
+		literal := "; or, if it is one tag whose value holds the commas, give it as --tag-literal " + ShellWord(s)
+		if tags := keyValueForm(shorthandPieces(k, v)); tags != nil {
+			return newError(fmt.Sprintf("tag %s is in the AWS CLI's Key=KEY,Value=VALUE form", Quote(s)),
+				"give --tag KEY=VALUE: "+tagFlags(tags)+literal)
 		}
-		return newError(fmt.Sprintf("tag %s looks like several tags in one", Quote(s)),
-			"give --tag once per tag: "+strings.Join(flags, " ")+
-				"; or, if it is one tag whose value holds the commas, give it as --tag-literal "+ShellWord(s))
+		if several := severalTags(k, v); several != nil {
+			return newError(fmt.Sprintf("tag %s looks like several tags in one", Quote(s)),
+				"give --tag once per tag: "+tagFlags(several)+literal)
+		}
 	}
 	if err := checkTag(k, v); err != nil {
 		return err
@@ -87,6 +90,25 @@ func (t *Tags) set(s string, guard bool) error {
 // reserved key, a key given twice with two values), so that the hint
 // built from it suggests only --tag values Set accepts.
 func severalTags(k, v string) []string {
+	out := shorthandPieces(k, v)
+	if out == nil {
+		return nil
+	}
+	seen := make(map[string]string, len(out))
+	for _, kv := range out {
+		k, v, _ := strings.Cut(kv, "=")
+		if old, dup := seen[k]; (dup && old != v) || checkTag(k, v) != nil {
+			return nil
+		}
+		seen[k] = v
+	}
+	return out
+}
+
+// shorthandPieces splits the --tag value k=v at each comma followed by
+// KEY=VALUE, as the AWS CLI's shorthand reads it: "k=v1", "KEY=VALUE"...;
+// nil when there is no such comma.
+func shorthandPieces(k, v string) []string {
 	pieces := strings.Split(v, ",")
 	if len(pieces) < 2 {
 		return nil
@@ -102,15 +124,41 @@ func severalTags(k, v string) []string {
 	if len(out) < 2 {
 		return nil
 	}
-	seen := make(map[string]string, len(out))
-	for _, kv := range out {
-		k, v, _ := strings.Cut(kv, "=")
-		if old, dup := seen[k]; (dup && old != v) || checkTag(k, v) != nil {
+	return out
+}
+
+// keyValueForm reads the pieces of a --tag value (shorthandPieces) as the AWS
+// CLI's long form, Key=K,Value=V (repeated), and returns the "K=V" of each
+// tag; nil when the pieces are not in that form or any tag would be
+// refused, so that the hint suggests only --tag values Set accepts.
+func keyValueForm(pieces []string) []string {
+	if len(pieces) < 2 || len(pieces)%2 != 0 {
+		return nil
+	}
+	out := make([]string, 0, len(pieces)/2)
+	seen := make(map[string]string, len(pieces)/2)
+	for i := 0; i < len(pieces); i += 2 {
+		k, kok := strings.CutPrefix(pieces[i], "Key=")
+		v, vok := strings.CutPrefix(pieces[i+1], "Value=")
+		if !kok || !vok {
+			return nil
+		}
+		if old, dup := seen[k]; (dup && old != v) || checkTag(k, v) != nil || severalTags(k, v) != nil {
 			return nil
 		}
 		seen[k] = v
+		out = append(out, k+"="+v)
 	}
 	return out
+}
+
+// tagFlags renders tags ("k=v") as --tag flags for a hint.
+func tagFlags(tags []string) string {
+	flags := make([]string, len(tags))
+	for i, kv := range tags {
+		flags[i] = "--tag " + ShellWord(kv)
+	}
+	return strings.Join(flags, " ")
 }
 
 // ShellWord quotes s for a POSIX shell when it needs it, so a hint that

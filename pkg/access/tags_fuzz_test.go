@@ -16,8 +16,8 @@ import (
 //
 // One tag rule: Set("k=v") and Validate({k: v}) agree, but for the one
 // flag-syntax guard, a value that reads as several tags (the AWS CLI's
-// "team=a,env=prod"), and then every --tag the hint suggests is accepted
-// by Set.
+// "team=a,env=prod", or its long form "Key=team,Value=platform"), and then
+// every --tag the hint suggests is accepted by Set.
 func FuzzTags(f *testing.F) {
 	f.Fuzz(func(t *testing.T, first, second string) {
 		var tags access.Tags
@@ -62,7 +62,7 @@ func FuzzTags(f *testing.F) {
 				t.Fatalf("tag %q=%q: Validate says %v, Set accepts it", k, v, verr)
 			case serr != nil && verr == nil:
 				suggested := severalTagsHint(t, serr)
-				if len(suggested) < 2 {
+				if len(suggested) < 1 {
 					t.Fatalf("tag %q=%q: Validate accepts it, Set says %v (hint %q)", k, v, serr, access.Hints(serr))
 				}
 				var split access.Tags
@@ -77,13 +77,19 @@ func FuzzTags(f *testing.F) {
 }
 
 // severalTagsHint returns the --tag values that the hint of Set's "looks
-// like several tags in one" error suggests (shell words, unquoted), or
-// nil for any other error.
+// like several tags in one" error (at least two) or "is in the AWS CLI's
+// Key=KEY,Value=VALUE form" error (at least one) suggests (shell words,
+// unquoted), or nil for any other error.
 func severalTagsHint(t *testing.T, err error) []string {
 	t.Helper()
-	const prefix = "give --tag once per tag: "
+	prefix, least := "give --tag once per tag: ", 2
+	if strings.Contains(err.Error(), "is in the AWS CLI's Key=KEY,Value=VALUE form") {
+		prefix, least = "give --tag KEY=VALUE: ", 1
+	} else if !strings.Contains(err.Error(), "looks like several tags in one") {
+		return nil
+	}
 	hints := access.Hints(err)
-	if !strings.Contains(err.Error(), "looks like several tags in one") || len(hints) != 1 || !strings.HasPrefix(hints[0], prefix) {
+	if len(hints) != 1 || !strings.HasPrefix(hints[0], prefix) {
 		return nil
 	}
 	// "...; or, if it is one tag whose value holds the commas, give it as
@@ -111,6 +117,9 @@ func severalTagsHint(t *testing.T, err error) []string {
 			t.Fatalf("hint %q: want --tag VALUE pairs", hints[0])
 		}
 		out = append(out, words[i+1])
+	}
+	if len(out) < least {
+		t.Fatalf("hint %q suggests %d --tag values, want at least %d", hints[0], len(out), least)
 	}
 	return out
 }

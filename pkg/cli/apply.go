@@ -115,7 +115,7 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 	if !o.force {
 		caller, err := client.CallerIdentity(ctx)
 		if err != nil {
-			return nil, cmdutil.WithHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
+			return nil, stsHint(ctx, err)
 		}
 		opts.Caller = caller
 		o.caller = caller

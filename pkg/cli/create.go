@@ -64,9 +64,10 @@ their full ARN. --no-verify-principal sends it as written.
 
 --tag takes one tag, KEY=VALUE, split at the first "=". A value that reads
 as the AWS CLI's shorthand for several tags (--tag team=a,env=prod) is
-refused: give each its own --tag. A value that truly holds ",KEY=" (a URL's
-query string) is given with --tag-literal 'url=https://x/?a=b,c=d', which
-takes it whole.
+refused: give each its own --tag; the CLI's Key=team,Value=platform form is
+--tag team=platform. A value that truly holds ",KEY=" (a URL's query
+string) is given with --tag-literal 'url=https://x/?a=b,c=d', which takes
+it whole; like --tag, --tag-literal is repeatable, one tag each.
 
 Each create sends an idempotency token (--client-request-token, or one
 eksaccess makes). When the outcome is unknown (a 5xx after all retries, a

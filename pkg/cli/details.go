@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/apply"
@@ -65,15 +66,20 @@ func (o *listOptions) printDetails(entries []detailedEntry, err error) error {
 const detailsWidth = 120
 
 // detailsResult renders `list --details`: {"accessEntries": [entry+policies]}
-// and one row per entry. The table fits detailsWidth columns: long
-// usernames are cut first (the default ones are long ARNs), then tags,
-// groups and policies, and last the principal, in its middle so that its
-// account and role name stay visible. The table's TAGS shows the entry's
-// own tags first and apply's bookkeeping tags as one word at the end (see
-// compactTags). -o text and the documents keep every value whole.
+// and one row per entry. The table fits detailsWidth columns as far as the
+// principal allows: the principal, the key of a row, is always printed
+// whole (two principals cut alike would pass for one), and the other
+// columns give way instead: long usernames first (the default ones are
+// long ARNs), then tags, groups and last policies, never so narrow that a
+// policy's name is cut (AmazonEKSVi… would be View or AdminView). A
+// principal longer than the room left makes the table wider than
+// detailsWidth. The table's TAGS shows the entry's own tags first and
+// apply's bookkeeping tags as one word at the end (see compactTags).
+// -o text and the documents keep every value whole.
 func detailsResult(entries []detailedEntry) output.Result {
 	rows := make([][]string, 0, len(entries))
 	compact := make([][]string, 0, len(entries))
+	policyName := 0 // the widest policy name
 	for _, e := range entries {
 		row := []string{
 			e.PrincipalARN.String(), e.Type.String(), e.Username,
@@ -84,6 +90,9 @@ func detailsResult(entries []detailedEntry) output.Result {
 		short := slices.Clone(row)
 		short[colTags] = compactTags(e.Tags)
 		compact = append(compact, short)
+		for _, p := range e.AssociatedAccessPolicies {
+			policyName = max(policyName, utf8.RuneCountInString(output.Sanitize(access.PolicyName(p.PolicyARN))))
+		}
 	}
 	return output.Result{
 		Doc: struct {
@@ -94,19 +103,20 @@ func detailsResult(entries []detailedEntry) output.Result {
 			Rows:    rows,
 			Compact: compact,
 			Fit:     detailsWidth,
-			Shrink:  []int{colUsername, colTags, colGroups, colPolicies, colPrincipal},
-			Middle:  []int{colPrincipal},
+			Shrink:  []int{colUsername, colTags, colGroups, colPolicies},
+			// A cut POLICIES keeps the first policy's name whole and
+			// the "(" of its scope: "AmazonEKSViewPolicy(…".
+			Least: map[int]int{colPolicies: policyName + 2},
 		},
 	}
 }
 
 // The columns of the `list --details` table.
 const (
-	colPrincipal = 0
-	colUsername  = 2
-	colGroups    = 3
-	colPolicies  = 4
-	colTags      = 5
+	colUsername = 2
+	colGroups   = 3
+	colPolicies = 4
+	colTags     = 5
 )
 
 // compactTags renders tags for the `list --details` table: the entry's own

@@ -98,9 +98,20 @@ func lockedOutMeanwhile(done string, refusal error, restored string, restoreErr 
 func callerIdentity(ctx context.Context, client *eksapi.Client) (string, error) {
 	caller, err := client.CallerIdentity(ctx)
 	if err != nil {
-		return "", cmdutil.WithHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
+		return "", stsHint(ctx, err)
 	}
 	return caller, nil
+}
+
+// stsHint explains a failed STS call of the lockout guards: why eksaccess
+// asks, and where the call goes. A stop (Ctrl-C, SIGTERM, --timeout) is
+// nothing STS did wrong: it gets no such hint (the stop's own say is
+// enough).
+func stsHint(ctx context.Context, err error) error {
+	if cmdutil.StoppedBy(ctx, err) {
+		return err
+	}
+	return cmdutil.WithHint(err, "eksaccess asks STS who you are, so as not to remove your own access; STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url; --force skips the check")
 }
 
 // guardCreate refuses to create the caller's own access entry without

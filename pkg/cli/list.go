@@ -34,9 +34,9 @@ func newListCmd(deps *Deps, runF func(context.Context, *listOptions) error) *cob
 
 --details describes every entry: one row each with its type, username,
 groups, policies (with their scopes) and tags. The table keeps within 120
-columns, cutting long usernames (then tags, groups, policies, and last the
-principal, in its middle so its account and role name stay) with an
-ellipsis. Its TAGS shows the entry's own tags first and apply's bookkeeping
+columns by cutting long usernames (then tags, groups and policies, never
+a policy's name) with an ellipsis; the principal is always printed whole,
+so a long one makes the table wider. Its TAGS shows the entry's own tags first and apply's bookkeeping
 tags as one word: "managed" (managed-by=eksaccess) or "managed:OWNER" (with
 eksaccess/owner=OWNER). -o text, json and yaml print every value whole.`,
 		Example: `  eksaccess list --cluster prod

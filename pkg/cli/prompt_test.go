@@ -9,8 +9,9 @@ import (
 
 // TestEndOfInputAtEveryPrompt: Ctrl-D (end of input) at the question of
 // apply, delete and auth-mode --set ends each the same way, through the
-// one prompt: exit 2, "declined at the prompt", nothing written. (Issue 16
-// found apply exiting 1 where delete exited 2.)
+// one prompt: exit 2, "declined at the prompt" on a line of its own (the
+// prompt line ended), nothing written. (Issue 16 found apply exiting 1
+// where delete exited 2.)
 func TestEndOfInputAtEveryPrompt(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -41,7 +42,7 @@ func TestEndOfInputAtEveryPrompt(t *testing.T) {
 			if code != cmdutil.ExitUsage {
 				t.Errorf("exit %d, want %d\nstderr:\n%s", code, cmdutil.ExitUsage, td.errOut)
 			}
-			if want := "[y/N]: eksaccess: " + tc.refusal; !strings.Contains(td.errOut.String(), want) || !strings.Contains(td.errOut.String(), ": declined at the prompt\n") {
+			if want := "[y/N]: \neksaccess: " + tc.refusal; !strings.Contains(td.errOut.String(), want) || !strings.Contains(td.errOut.String(), ": declined at the prompt\n") {
 				t.Errorf("stderr %q lacks %q ... declined at the prompt", td.errOut, want)
 			}
 			if n := opCount(td, tc.write); n != 0 {

@@ -187,15 +187,18 @@ func PrintError(w io.Writer, err error) {
 // awsCLIAdvice is the advice EKS puts in its messages, which names AWS CLI
 // commands: printLines leaves it out, and kindHint names the eksaccess
 // command instead.
-var awsCLIAdvice = struct{ entries, policies string }{
-	entries:  "You can view your available access entries with 'list-access-entries'.",
-	policies: "You can view the available access policies with 'list-access-policies'.",
+// The command that meets associated (policy disassociate) adds its own
+// hint, naming `eksaccess policy list-associated`.
+var awsCLIAdvice = struct{ entries, policies, associated string }{
+	entries:    "You can view your available access entries with 'list-access-entries'.",
+	policies:   "You can view the available access policies with 'list-access-policies'.",
+	associated: "You can view the associated access policies with 'list-associated-access-policies'.",
 }
 
 // printLines writes err's message as "eksaccess: ..." lines.
 func printLines(w io.Writer, err error) {
 	for _, line := range strings.Split(err.Error(), "\n") {
-		for _, advice := range []string{awsCLIAdvice.entries, awsCLIAdvice.policies} {
+		for _, advice := range []string{awsCLIAdvice.entries, awsCLIAdvice.policies, awsCLIAdvice.associated} {
 			line = strings.ReplaceAll(line, " "+advice, "")
 		}
 		if line = strings.TrimSpace(line); line != "" {

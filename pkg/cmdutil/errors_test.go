@@ -33,6 +33,9 @@ func TestPrintErrorNamesEksaccessCommands(t *testing.T) {
 			Message: "The policyArn arn:aws:eks::aws:cluster-access-policy/AmazonEKSGodPolicy is not a valid access policy. You can view the available access policies with 'list-access-policies'."},
 			"eksaccess: InvalidParameterException: The policyArn arn:aws:eks::aws:cluster-access-policy/AmazonEKSGodPolicy is not a valid access policy.\n" +
 				"hint: `eksaccess policy list` lists the access policies\n"},
+		{"a policy not associated", &eksapi.APIError{Code: "ResourceNotFoundException", Cluster: "demo",
+			Message: "The specified policyArn arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy is not associated with principalArn arn:aws:iam::111122223333:role/dev. You can view the associated access policies with 'list-associated-access-policies'."},
+			"eksaccess: ResourceNotFoundException: The specified policyArn arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy is not associated with principalArn arn:aws:iam::111122223333:role/dev.\n"},
 		{"other messages are left whole", &eksapi.APIError{Code: "ResourceNotFoundException", Message: "The specified association could not be found."},
 			"eksaccess: ResourceNotFoundException: The specified association could not be found.\n"},
 	} {

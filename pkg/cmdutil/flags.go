@@ -147,7 +147,7 @@ type guardedValue struct {
 	pflag.Value
 	flag *pflag.Flag
 	cmd  *cobra.Command // the command the flag belongs to, for hints
-	once bool           // false for repeatable flags (--group, --tag, create's --policy)
+	once bool           // false for repeatable flags (--group, --tag, --tag-literal, create's --policy)
 	// given are the values Set accepted, in order.
 	given []string
 }
@@ -225,7 +225,7 @@ func GuardFlags(root *cobra.Command) {
 // repeatable reports whether a flag value collects every value given.
 func repeatable(v pflag.Value) bool {
 	switch v.(type) {
-	case *listValue, *access.Tags, *access.PolicyAssociations, pflag.SliceValue:
+	case *listValue, *access.Tags, access.LiteralTag, *access.PolicyAssociations, pflag.SliceValue:
 		return true
 	}
 	return false

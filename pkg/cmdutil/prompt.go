@@ -60,6 +60,11 @@ func TerminalConfirm(ios *IOStreams) func(context.Context, string) (bool, error)
 			fmt.Fprintln(ios.ErrOut)
 			return false, ctx.Err()
 		case a := <-read:
+			if a.err != nil {
+				// End of input (Ctrl-D) without a newline: end the
+				// prompt line, so what follows starts a line of its own.
+				fmt.Fprintln(ios.ErrOut)
+			}
 			if a.err != nil && a.line == "" {
 				return false, a.err
 			}

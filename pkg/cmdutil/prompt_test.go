@@ -66,6 +66,36 @@ func TestTerminalConfirmEndsWithTheContext(t *testing.T) {
 	}
 }
 
+// TestTerminalConfirmEndsThePromptLineAtEOF: Ctrl-D at the prompt (end of
+// input, no newline typed) ends the prompt line, so the error that follows
+// starts a line of its own; an answer typed with Enter adds nothing (the
+// terminal echoed the newline).
+func TestTerminalConfirmEndsThePromptLineAtEOF(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, in, want string
+		ok             bool
+		eof            bool
+	}{
+		{"Ctrl-D", "", "Delete? [y/N]: \n", false, true},
+		{"y then Ctrl-D", "y", "Delete? [y/N]: \n", true, false},
+		{"y and Enter", "y\n", "Delete? [y/N]: ", true, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var errOut strings.Builder
+			ios := &IOStreams{In: strings.NewReader(tt.in), Out: io.Discard, ErrOut: &errOut}
+			ok, err := TerminalConfirm(ios)(t.Context(), "Delete?")
+			if ok != tt.ok || errors.Is(err, io.EOF) != tt.eof {
+				t.Errorf("confirm = %v, %v; want %v, EOF %v", ok, err, tt.ok, tt.eof)
+			}
+			if errOut.String() != tt.want {
+				t.Errorf("stderr %q, want %q", errOut.String(), tt.want)
+			}
+		})
+	}
+}
+
 // writerFunc is an io.Writer made of a function.
 type writerFunc func([]byte) (int, error)
 

@@ -40,6 +40,8 @@ func TestTableFit(t *testing.T) {
 			"A  USER\nx  日本日…本日本\n", 16},
 		{"Compact rows in the table, Rows in text", Table{Header: []string{"a", "tags"}, Rows: [][]string{{"x", "managed-by=eksaccess,team=a"}}, Compact: [][]string{{"x", "team=a,managed"}}},
 			"A  TAGS\nx  team=a,managed\n", 17},
+		{"never narrower than Least", Table{Header: []string{"a", "user", "policies"}, Rows: [][]string{{"x", long, "AmazonEKSAdminViewPolicy(cluster)"}}, Fit: 20, Shrink: []int{1, 2}, Least: map[int]int{2: 26}},
+			"A  USER          POLICIES\nx  arn:aws:sts…  AmazonEKSAdminViewPolicy(…\n", 43},
 		{"a column that is not there is skipped", Table{Header: []string{"a", "user"}, Rows: [][]string{{"x", long}}, Fit: 20, Shrink: []int{7, -1, 1}},
 			"A  USER\nx  arn:aws:sts::111…\n", 20},
 	} {

@@ -26,6 +26,10 @@ type Table struct {
 	// JSON and YAML always print every cell whole.
 	Fit    int
 	Shrink []int
+	// Least raises the narrowest a Shrink column gets above its header
+	// and minShrinkWidth: a column's index to its least width, for a
+	// column whose values must stay distinguishable (policy names).
+	Least map[int]int
 	// Middle lists the Shrink columns that are cut in the middle instead
 	// of at the end, "arn:aws:iam::1111…/team/admin", so that both ends of
 	// a value (an ARN's account and its role name) stay visible.

@@ -20,8 +20,8 @@ import (
 //   - bytes that are not UTF-8: \xff...
 //
 // Tab and newline are kept: callers decide what they mean in their layout
-// (printError prints one "eksaccess:" line per line, the table keeps
-// multi-line cells, the text format joins them). Everything else, printable
+// (printError prints one "eksaccess:" line per line, the table shows a
+// line break as \n, the text format as a space). Everything else, printable
 // Unicode included, is left as is; a string without such characters is
 // returned unchanged. Machine formats (json, yaml) do not use Sanitize: they
 // print the data exactly, escaped by their own rules, and escapeQuoted

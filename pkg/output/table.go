@@ -30,7 +30,7 @@ func renderTable(t Table, color bool) ([]byte, error) {
 		return nil, nil
 	}
 	if t.Fit > 0 {
-		fit(header, rows, t.Fit, t.Shrink, t.Middle)
+		fit(header, rows, t.Fit, t.Shrink, t.Middle, t.Least)
 	}
 	var buf bytes.Buffer
 	tbl := tablewriter.NewTable(&buf,
@@ -81,8 +81,9 @@ const columnGap = 2
 // fit narrows the columns in shrink, in that order, until the table is at
 // most width wide (or they are as narrow as they get), cutting their longer
 // cells with an ellipsis: at the end, or in the middle for the columns in
-// middle. header and rows are changed in place.
-func fit(header []string, rows [][]string, width int, shrink, middle []int) {
+// middle; no column gets narrower than minShrinkWidth, its header or its
+// least. header and rows are changed in place.
+func fit(header []string, rows [][]string, width int, shrink, middle []int, least map[int]int) {
 	ncol := len(rows[0])
 	widths := make([]int, ncol)
 	for i := range ncol {
@@ -104,11 +105,11 @@ func fit(header []string, rows [][]string, width int, shrink, middle []int) {
 		if c < 0 || c >= ncol {
 			continue
 		}
-		least := minShrinkWidth
+		floor := max(minShrinkWidth, least[c])
 		if header != nil {
-			least = max(least, cellWidth(header[c]))
+			floor = max(floor, cellWidth(header[c]))
 		}
-		cut := min(widths[c]-least, total-width)
+		cut := min(widths[c]-floor, total-width)
 		if cut <= 0 {
 			continue
 		}
@@ -233,10 +234,13 @@ func normalize(t Table, clean func(string) string) (header []string, rows [][]st
 		return out
 	}
 	if len(t.Header) > 0 {
-		header = pad(t.Header)
-		for i, h := range header {
-			header[i] = strings.Join(strings.Fields(h), " ")
+		// A header is one line of words: its whitespace, line breaks
+		// included, collapses before clean sees it.
+		words := make([]string, len(t.Header))
+		for i, h := range t.Header {
+			words[i] = strings.Join(strings.Fields(h), " ")
 		}
+		header = pad(words)
 	}
 	rows = make([][]string, len(t.Rows))
 	for i, r := range t.Rows {
@@ -245,15 +249,18 @@ func normalize(t Table, clean func(string) string) (header []string, rows [][]st
 	return header, rows
 }
 
-// tableCell makes s safe to align on a terminal: a CRLF becomes a newline
-// (which makes a multi-line cell), a tab a space, and everything else that
-// could move the cursor or change colours a visible escape (see Sanitize).
+// tableCell makes s safe to align on a terminal and keeps it on its row: a
+// line break shows as a visible \n (a CRLF as \r\n), as Sanitize shows other
+// controls, so that a value with one (a group "nl\nhint: forged") cannot
+// pass for another row or another line of output; a tab becomes a space,
+// and everything else that could move the cursor or change colours a
+// visible escape (see Sanitize).
 func tableCell(s string) string {
 	return Sanitize(tableReplacer.Replace(s))
 }
 
 var (
-	tableReplacer = strings.NewReplacer("\r\n", "\n", "\t", " ")
+	tableReplacer = strings.NewReplacer("\n", `\n`, "\t", " ")
 	textReplacer  = strings.NewReplacer("\r\n", " ", "\t", " ", "\n", " ", "\r", " ")
 )
 
