@@ -28,6 +28,9 @@ func TestStopDuringSTSHasNoSTSHint(t *testing.T) {
 		{"create", func(*testing.T) []string {
 			return []string{"create", "--cluster", "demo", "--principal", "arn:aws:iam::111122223333:role/new", "--policy", "AmazonEKSViewPolicy"}
 		}},
+		{"whoami", func(*testing.T) []string {
+			return []string{"whoami", "--cluster", "demo"}
+		}},
 		{"apply", func(t *testing.T) []string {
 			file := writeFile(t, "access.yaml", "apiVersion: eksaccess/v1\nkind: AccessConfig\nclusters: [{name: demo}]\nentries:\n  - principalArn: arn:aws:iam::111122223333:role/ops\n")
 			return []string{"apply", "-f", file, "--yes"}

@@ -105,6 +105,9 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 		return err
 	}
 	caller, err := client.CallerIdentity(ctx)
+	if cmdutil.StoppedBy(ctx, err) {
+		return err // Ctrl-C, SIGTERM, --timeout: no hint about where STS is
+	}
 	if err != nil {
 		return cmdutil.WithHint(err, "STS calls go to AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL, not --endpoint-url")
 	}
