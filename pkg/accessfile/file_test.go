@@ -3,7 +3,6 @@ package accessfile
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,36 +10,13 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/eksaccess/eksaccess/pkg/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/<TestName>.golden with the current output")
-
-// assertGolden compares got with testdata/<t.Name()>.golden, or rewrites
-// it with -update.
-func assertGolden(t *testing.T, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
-	}
-}
 
 // modelOpts compare models by what they mean: principals and policies by
 // their text, the order of groups and namespaces ignored, nil and empty
@@ -641,7 +617,7 @@ func TestMarshal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertGolden(t, out)
+			golden.Assert(t, out)
 			back, err := Load("back.yaml", bytes.NewReader(out))
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -13,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/eksaccess/eksaccess/pkg/internal/golden"
 
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil/cmdutiltest"
@@ -78,31 +77,6 @@ func TestApplyEksctlSample(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/<TestName>.golden with the current output")
-
-// assertGolden compares got with testdata/<t.Name()>.golden, or rewrites
-// it with -update.
-func assertGolden(t *testing.T, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
-	}
-}
-
 // TestApplyStopped: Ctrl-C or --timeout while apply works. The write on its
 // way ends and nothing more starts; stderr has the cluster's result line,
 // then a short line per entry that did not finish: the one in flight "may
@@ -159,7 +133,7 @@ func TestApplyStopped(t *testing.T) {
 			}
 			stderr := td.errOut.String()
 			_, report, _ := strings.Cut(stderr, "Plan: 5 to create, 0 to update, 0 to delete.\n")
-			assertGolden(t, report)
+			golden.Assert(t, report)
 			if n := opCount(td, "CreateAccessEntry"); n != 2 {
 				t.Errorf("%d creates answered, want 2", n)
 			}

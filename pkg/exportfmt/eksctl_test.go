@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/eksaccess/eksaccess/pkg/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/accessfile"
@@ -29,7 +31,7 @@ func TestEksctl(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertGolden(t, data)
+	golden.Assert(t, data)
 }
 
 // apply -f reads the ClusterConfig back as the same cluster, owner and

@@ -1,14 +1,13 @@
 package exportfmt
 
 import (
-	"flag"
 	"maps"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eksaccess/eksaccess/pkg/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
@@ -19,31 +18,6 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/<TestName>.golden with the current output")
-
-// assertGolden compares got with testdata/<t.Name()>.golden, or rewrites
-// it with -update.
-func assertGolden(t *testing.T, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
-	}
-}
 
 const acct = "arn:aws:iam::111122223333:"
 
@@ -92,7 +66,7 @@ func sample() []plan.Live {
 
 func TestTerraform(t *testing.T) {
 	t.Parallel()
-	assertGolden(t, Terraform("demo", "us-west-2", sample()))
+	golden.Assert(t, Terraform("demo", "us-west-2", sample()))
 }
 
 // The names depend on what they name, never on the order.

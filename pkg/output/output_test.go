@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eksaccess/eksaccess/pkg/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	jmespath "github.com/jmespath-community/go-jmespath"
 	yaml11 "go.yaml.in/yaml/v2"
@@ -256,7 +258,7 @@ func TestPrint(t *testing.T) {
 			if err := Print(&buf, tt.opts, tt.res); err != nil {
 				t.Fatalf("Print: %v", err)
 			}
-			assertGolden(t, buf.Bytes())
+			golden.Assert(t, buf.Bytes())
 		})
 	}
 }
@@ -374,7 +376,7 @@ func TestPrint_errors(t *testing.T) {
 			if got := errors.As(err, new(jmespath.SyntaxError)); got != tt.syntax {
 				t.Errorf("errors.As(%v, SyntaxError) = %v, want %v", err, got, tt.syntax)
 			}
-			assertGolden(t, []byte(err.Error()+"\n"))
+			golden.Assert(t, []byte(err.Error()+"\n"))
 		})
 	}
 }
@@ -425,7 +427,7 @@ func TestCompileQuery(t *testing.T) {
 				t.Errorf("errors.As(%v, SyntaxError) = %v, want %v", err, got, tt.syntax)
 			}
 			if err != nil {
-				assertGolden(t, []byte(err.Error()+"\n"))
+				golden.Assert(t, []byte(err.Error()+"\n"))
 			}
 		})
 	}

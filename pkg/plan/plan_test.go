@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eksaccess/eksaccess/pkg/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
@@ -558,7 +560,7 @@ func TestRender(t *testing.T) {
 			t.Parallel()
 			var b bytes.Buffer
 			Render(&b, Build("prod", "eu-west-1", want(t), lv, tc.opts), tc.color, tc.verbose, nil)
-			assertGolden(t, []byte(readableColors(b.String())))
+			golden.Assert(t, []byte(readableColors(b.String())))
 			if !tc.color && strings.Contains(b.String(), "\x1b") {
 				t.Error("colour without a terminal")
 			}

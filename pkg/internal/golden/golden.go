@@ -1,4 +1,7 @@
-package output
+// Package golden is test support: it compares output with a golden file,
+// testdata/<TestName>.golden, and rewrites that file when the tests run
+// with -update (go test ./pkg/... -run TestX -update).
+package golden
 
 import (
 	"flag"
@@ -11,16 +14,16 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/<TestName>.golden with the current output")
 
-// assertGolden compares got with testdata/<t.Name()>.golden, or rewrites that
-// file when the tests run with -update.
-func assertGolden(t *testing.T, got []byte) {
+// Assert compares got with testdata/<t.Name()>.golden, or rewrites the file
+// with -update.
+func Assert[T string | []byte](t testing.TB, got T) {
 	t.Helper()
 	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
