@@ -207,7 +207,12 @@ type EndpointError struct {
 	Endpoint    string // scheme://host
 	Status      int
 	ContentType string
+	cause       error // what the SDK could not decode, for --debug and errors.As
 }
+
+// Unwrap gives the SDK's own error (a *smithy.DeserializationError, or the
+// APIError without a code).
+func (e *EndpointError) Unwrap() error { return e.cause }
 
 func (e *EndpointError) Error() string {
 	got := strconv.Itoa(e.Status)
@@ -250,7 +255,7 @@ func endpointMismatch(err error) *EndpointError {
 	default:
 		return nil
 	}
-	e := &EndpointError{Service: opErr.ServiceID, Status: status}
+	e := &EndpointError{Service: opErr.ServiceID, Status: status, cause: err}
 	if ct, _, perr := mime.ParseMediaType(respErr.Response.Header.Get("Content-Type")); perr == nil {
 		e.ContentType = ct
 	}

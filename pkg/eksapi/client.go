@@ -53,6 +53,7 @@ func NewFromConfig(cfg aws.Config, eksEndpoint string) *Client {
 // newClient builds a Client with a Limiter of its own: EKS throttles each
 // account in each region apart, so each region's client paces itself.
 func newClient(cfg aws.Config, eksEndpoint string, debug io.Writer) *Client {
+	cfg = withOwnBody(cfg)
 	c := &Client{
 		sts:         sts.NewFromConfig(cfg),
 		region:      cfg.Region,
