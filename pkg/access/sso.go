@@ -176,6 +176,13 @@ func PickSSORole(n SSOName, account string, roleARNs []string) (string, error) {
 	return "", &SSOLookupError{Name: n, Account: account, Matches: matches, Sets: sets}
 }
 
+// Principal is n as an unresolved principal (what Set makes of
+// n.String()), in partition: written to a file, it is n.String(); the
+// partition gives the file's policies their ARNs until it is resolved.
+func (n SSOName) Principal(partition string) PrincipalARN {
+	return PrincipalARN{raw: n.String(), sso: n, parsed: arn.ARN{Partition: partition}}
+}
+
 // SSONameFor is the sso: name that names roleARN, an IAM Identity Center
 // role, from a cluster of account clusterAccount: sso:NAME for a role of
 // that account, sso:NAME@ACCOUNT for another's. ok is false for any other

@@ -100,6 +100,9 @@ func runWho(ctx context.Context, o *whoOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := resolvePrincipal(ctx, o.deps, client, &o.principal); err != nil {
+		return err
+	}
 	targets := o.clusters.targets()
 	if o.allClusters {
 		names, err := client.ListClusters(ctx)
