@@ -204,7 +204,7 @@ func (o *planOptions) showPlans(plans []clusterPlan) {
 		if cp.err == nil {
 			plan.Render(o.deps.IO.ErrOut, cp.plan, o.color, o.verbose, output.Sanitize)
 			deletes = deletes || slices.ContainsFunc(cp.plan.Changes, func(c plan.Change) bool {
-				return c.Action == plan.ActionDelete && c.Prune == plan.PruneOwn
+				return c.Action == plan.ActionDelete && c.Prune == plan.PruneOwn && c.ReplacedBy.IsZero()
 			})
 		}
 	}
