@@ -308,6 +308,13 @@ no file owns too), never node entries, never another owner's. An entry of
 another owner is never changed. No change that removes your own access is
 made without --force.
 
+A principal may be given as sso:NAME (sso:NAME@ACCOUNT), the role IAM
+Identity Center provisioned for permission set NAME: apply resolves it on
+every run (iam:ListRoles), so when the permission set is re-provisioned
+(a new role, another suffix), the plan replaces the old role's entry, which
+grants nothing, with the new role's; the old entry is deleted with or
+without --prune when the file created it.
+
 The file is eksaccess's own format (see ` + "`eksaccess export`" + `) or an eksctl
 ClusterConfig (accessConfig.accessEntries). Several clusters are planned and
 applied concurrently; the summary has a row per cluster, and the exit code
