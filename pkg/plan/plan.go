@@ -383,13 +383,10 @@ func planReplaced(cluster access.ClusterName, l *Live, by access.PrincipalARN, o
 	n, _ := by.SSOName()
 	why := fmt.Sprintf("replaced by %s: IAM Identity Center re-provisioned permission set %s, and IAM has no role %s any more, so the entry grants nothing",
 		by.Display(), n.PermissionSet, l.PrincipalARN)
-	switch c.Action {
-	case ActionDelete:
+	if c.Action == ActionDelete {
 		c.Reason = why
-	case ActionKeep:
-		c.Reason = why + "; " + c.Reason
-	default:
-		c.Reason = why + "; " + c.Reason
+	} else {
+		c.Reason = why + "; " + c.Reason // kept, or refused by the lockout rule
 	}
 	return c
 }

@@ -226,7 +226,8 @@ type ChangeDoc struct {
 	Prune PruneReason `json:"prune,omitempty"`
 	// ReplacedBy is, for the entry of an IAM Identity Center role whose
 	// permission set was re-provisioned, the ARN of the role the file's
-	// sso:NAME names now (deleted with or without --prune).
+	// sso:NAME names now (deleted with or without --prune, so without a
+	// prune code).
 	ReplacedBy string `json:"replacedBy,omitempty"`
 }
 
@@ -269,7 +270,7 @@ func (p Plan) Doc() Doc {
 		if !c.ReplacedBy.IsZero() {
 			cd.ReplacedBy = c.ReplacedBy.String()
 		}
-		if c.Have != nil && c.Want == nil {
+		if c.Have != nil && c.Want == nil && c.ReplacedBy.IsZero() {
 			cd.Prune = c.pruneRule()
 		}
 		switch c.Action {

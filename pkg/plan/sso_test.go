@@ -123,7 +123,7 @@ func TestDocSSO(t *testing.T) {
 		t.Fatalf("changes %+v", d.Changes)
 	}
 	del, create := d.Changes[0], d.Changes[1]
-	if del.Action != ActionDelete || del.ReplacedBy != ssoNew || del.PrincipalName != "" {
+	if del.Action != ActionDelete || del.ReplacedBy != ssoNew || del.PrincipalName != "" || del.Prune != "" {
 		t.Errorf("delete: %+v", del)
 	}
 	if create.Action != ActionCreate || create.PrincipalName != "sso:Admin" || create.PrincipalARN != ssoNew {
