@@ -8,10 +8,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 )
 
-// PrincipalARN is the IAM user or role an access entry is for.
+// PrincipalARN is the IAM user or role an access entry is for. It may
+// also be given as sso:NAME[@ACCOUNT] (see SSOName): then it is unresolved
+// (String is the name, no ARN) until Resolved gives it the ARN IAM has for
+// the role, and it keeps the name, for Display.
 type PrincipalARN struct {
 	raw    string
 	parsed arn.ARN
+	sso    SSOName
 }
 
 // ParsePrincipalARN parses and validates s; see Set.
@@ -36,6 +40,14 @@ const (
 // roles, the account root, IAM groups, federated users, anything that is
 // not arn:<p>:iam::<12 digits>:(user|role)/[path/]name.
 func (p *PrincipalARN) Set(s string) error {
+	if IsSSOName(s) {
+		n, err := ParseSSOName(s)
+		if err != nil {
+			return err
+		}
+		*p = PrincipalARN{raw: n.String(), sso: n}
+		return nil
+	}
 	if len(s) == 12 && isDigits(s) {
 		return newError(fmt.Sprintf("%q is an account ID, not an ARN", s),
 			fmt.Sprintf("give the ARN of a role or user in it, e.g. arn:aws:iam::%s:role/NAME", s))
@@ -200,8 +212,41 @@ func (p PrincipalARN) Equal(o PrincipalARN) bool { return p.raw == o.raw }
 // IsZero reports whether no ARN was set.
 func (p PrincipalARN) IsZero() bool { return p.raw == "" }
 
-// IsRole reports whether the principal is an IAM role.
-func (p PrincipalARN) IsRole() bool { return strings.HasPrefix(p.parsed.Resource, "role/") }
+// IsRole reports whether the principal is an IAM role (an sso:NAME is one).
+func (p PrincipalARN) IsRole() bool {
+	return strings.HasPrefix(p.parsed.Resource, "role/") || !p.sso.IsZero()
+}
+
+// SSOName is the sso: name p was given as (ok false when it was given as
+// an ARN).
+func (p PrincipalARN) SSOName() (n SSOName, ok bool) { return p.sso, !p.sso.IsZero() }
+
+// Unresolved reports whether p is an sso:NAME that has no ARN yet: the
+// commands resolve it (iam:ListRoles) before anything uses the ARN.
+func (p PrincipalARN) Unresolved() bool { return !p.sso.IsZero() && p.parsed.Resource == "" }
+
+// Resolved is p, an sso:NAME, with the ARN of the role IAM has for it
+// (see PickSSORole): the ARN from then on, and the name for Display.
+func (p PrincipalARN) Resolved(roleARN string) (PrincipalARN, error) {
+	if p.sso.IsZero() || !p.sso.Matches(roleARN) {
+		return PrincipalARN{}, errorf("%s is not an IAM Identity Center role of %s", roleARN, p.sso)
+	}
+	r, err := ParsePrincipalARN(roleARN)
+	if err != nil {
+		return PrincipalARN{}, err
+	}
+	r.sso = p.sso
+	return r, nil
+}
+
+// Display is p as people read it: the ARN, after the sso: name it was
+// given as when it was ("sso:Admin (arn:aws:iam::...)").
+func (p PrincipalARN) Display() string {
+	if p.sso.IsZero() || p.Unresolved() {
+		return p.raw
+	}
+	return p.sso.String() + " (" + p.raw + ")"
+}
 
 // IsUser reports whether the principal is an IAM user.
 func (p PrincipalARN) IsUser() bool { return strings.HasPrefix(p.parsed.Resource, "user/") }
@@ -224,8 +269,14 @@ func (p PrincipalARN) Path() string {
 // Partition is the ARN's partition (aws, aws-cn, aws-us-gov).
 func (p PrincipalARN) Partition() string { return p.parsed.Partition }
 
-// Account is the principal's 12-digit account ID.
-func (p PrincipalARN) Account() string { return p.parsed.AccountID }
+// Account is the principal's 12-digit account ID ("" for an unresolved
+// sso:NAME without @ACCOUNT).
+func (p PrincipalARN) Account() string {
+	if p.Unresolved() {
+		return p.sso.Account
+	}
+	return p.parsed.AccountID
+}
 
 // Verify reports a well-formed ARN that EKS is known to refuse as an
 // "invalid principal": an IAM Identity Center role (AWSReservedSSO_...)

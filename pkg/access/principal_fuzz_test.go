@@ -22,6 +22,8 @@ func FuzzPrincipalARN(f *testing.F) {
 			if p != (access.PrincipalARN{}) {
 				t.Fatalf("ParsePrincipalARN(%q) failed but returned %q", s, p)
 			}
+		} else if p.Unresolved() {
+			checkSSOName(t, s, p)
 		} else {
 			checkPrincipal(t, s, p, access.ParsePrincipalARN)
 			if p.IsRole() == p.IsUser() {
@@ -56,6 +58,23 @@ func FuzzPrincipalARN(f *testing.F) {
 			t.Fatalf("a failed Set(%q) changed the value to %q", s, q)
 		}
 	})
+}
+
+// checkSSOName checks an accepted sso:NAME[@ACCOUNT]: a role, unresolved,
+// written in its one spelling (the scheme in lower case), which parses
+// back to itself; its account, when it names one, is 12 digits.
+func checkSSOName(t *testing.T, s string, p access.PrincipalARN) {
+	t.Helper()
+	n, ok := p.SSOName()
+	if !ok || !access.IsSSOName(s) || !p.IsRole() || p.IsUser() || p.String() != n.String() || p.String() != access.SSOScheme+s[len(access.SSOScheme):] {
+		t.Fatalf("accepted %q as sso name %q (%+v, ok %v)", s, p, n, ok)
+	}
+	if again, err := access.ParsePrincipalARN(p.String()); err != nil || again != p {
+		t.Fatalf("%q does not parse back to itself: %q, %v", s, again, err)
+	}
+	if acct := p.Account(); acct != "" && (len(acct) != 12 || strings.Trim(acct, "0123456789") != "") {
+		t.Errorf("%q: account %q is not 12 digits", s, acct)
+	}
 }
 
 // checkPrincipal checks an accepted principal: it is s, parses back to

@@ -247,7 +247,7 @@ func (w Words) NodeProblems(t EntryType, p PrincipalARN, groups []string, userna
 // policies, is in principal p's partition (a short name always is). The
 // error names the field in w's words.
 func (w Words) CheckPolicyPartition(i int, p PrincipalARN, ref PolicyRef) error {
-	if p.IsZero() || strings.HasPrefix(p.PolicyARN(ref), "arn:"+p.Partition()+":") {
+	if p.IsZero() || p.Unresolved() || strings.HasPrefix(p.PolicyARN(ref), "arn:"+p.Partition()+":") {
 		return nil
 	}
 	if w.file {

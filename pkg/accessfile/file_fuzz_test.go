@@ -21,6 +21,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(ownRole + "    kubernetesGroups: &g [a]\n"))
 	f.Add([]byte(eksctl + aliasBomb("vpc")))
 	f.Add([]byte("{apiVersion: eksaccess/v1, kind: AccessConfig, clusters: [{name: a}], entries: [{principalArn: " + role + ", tags: {a: ''}}]}"))
+	f.Add([]byte("{apiVersion: eksaccess/v1, kind: AccessConfig, clusters: [{name: a}], entries: [{principalArn: 'SSO:Admin@111122223333', accessPolicies: [{policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: {type: cluster}}]}]}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Load("fuzz.yaml", bytes.NewReader(data))
 		if err != nil {

@@ -157,6 +157,11 @@ func TestLoad_valid(t *testing.T) {
 				t.Error(diff)
 			}
 		}},
+		{"sso: names, unresolved, policies of any partition until they are", head + "entries:\n  - principalArn: SSO:Admin\n    accessPolicies: [{policyArn: 'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: {type: cluster}}]\n  - principalArn: sso:Dev@444455556666\n", func(t *testing.T, f *File) {
+			if len(f.Entries) != 2 || !f.Entries[0].Principal.Unresolved() || f.Entries[0].Principal.String() != "sso:Admin" || f.Entries[1].Principal.Account() != "444455556666" {
+				t.Errorf("entries %v", f.Entries)
+			}
+		}},
 		{"type in any case, null values as unset", head + "entries:\n  - principalArn: arn:aws:iam::111122223333:role/n\n    type: ec2-linux\n    username: ~\n    kubernetesGroups:\n    tags:\n", func(t *testing.T, f *File) {
 			e := f.Entries[0]
 			if e.Type != access.TypeEC2Linux || e.Username != "" || e.Groups != nil || e.Tags != nil {
@@ -350,6 +355,9 @@ func TestLoad_errors(t *testing.T) {
 		// principals
 		{"no principal", own + "entries:\n  - kubernetesGroups: [a]\n", []string{"access.yaml:5: entries[0].principalArn: principalArn is required"}, ""},
 		{"not an ARN", own + "entries:\n  - principalArn: dev\n", []string{`access.yaml:5: entries[0].principalArn: not an ARN: "dev"`}, ""},
+		{"a bad sso: name", own + "entries:\n  - principalArn: sso:Ad/min\n", []string{`access.yaml:5: entries[0].principalArn: permission set name "Ad/min" in "sso:Ad/min" contains "/"`}, "sso:NAME"},
+		{"an sso: name twice", own + "entries:\n  - principalArn: sso:Admin\n  - principalArn: SSO:Admin\n", []string{`access.yaml:6: entries[1].principalArn: principal sso:Admin is listed twice (first at line 5)`}, ""},
+		{"an sso: name in eksctl's format, twice", eksctl + "accessConfig:\n  accessEntries:\n    - principalARN: sso:Admin\n    - principalARN: sso:Admin\n", []string{`principal sso:Admin is listed twice`}, ""},
 		{"assumed-role session", own + "entries:\n  - principalArn: arn:aws:sts::111122223333:assumed-role/dev/alice\n", []string{`entries[0].principalArn: "arn:aws:sts::111122223333:assumed-role/dev/alice" is an STS assumed-role session`}, "use the role's ARN, arn:aws:iam::111122223333:role/dev"},
 		{"service-linked role", own + "entries:\n  - principalArn: arn:aws:iam::111122223333:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS\n", []string{"is a service-linked role"}, ""},
 		{"duplicate principal", ownRole + "  - principalArn: " + role + "\n", []string{`access.yaml:6: entries[1].principalArn: principal ` + role + ` is listed twice (first at line 5)`}, "merge the two entries"},

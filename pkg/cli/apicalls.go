@@ -34,6 +34,10 @@ const (
 	// the lockout guard of a create: in API_AND_CONFIG_MAP your own new
 	// entry takes precedence over aws-auth
 	ownWithoutAdmin = "when it would create your own entry without cluster admin, unless `--force` (does aws-auth count?)"
+	// an sso:NAME principal is resolved before anything is sent
+	ssoCaller = "with an `sso:NAME` principal (whose account's IAM Identity Center roles IAM lists)"
+	ssoList   = "with an `sso:NAME` principal (the role of the permission set, under `/aws-reserved/sso.amazonaws.com/`)"
+	fileSSO   = "when the file names `sso:NAME` principals"
 )
 
 // commandCalls lists every command that calls AWS. Commands not here call
@@ -45,12 +49,15 @@ var commandCalls = []CommandCalls{
 		{"eks:AssociateAccessPolicy", "with `--policy`"},
 		{"eks:DescribeAccessEntry", "with `--if-not-exists`"},
 		{"eks:ListAssociatedAccessPolicies", "with `--if-not-exists`, when the entry exists"},
-		{"sts:GetCallerIdentity", "unless `--force` or the entry holds cluster admin (is it your own?)"},
+		{"sts:GetCallerIdentity", "unless `--force` or the entry holds cluster admin (is it your own?); " + ssoCaller},
 		{"eks:DescribeCluster", ownWithoutAdmin},
+		{"iam:ListRoles", ssoList + ", `--dry-run` too"},
 	}},
 	{"describe", []APICall{
 		{"eks:DescribeAccessEntry", ""},
 		{"eks:ListAssociatedAccessPolicies", "for the table and text output (the POLICIES row), and with `--with-policies`"},
+		{"sts:GetCallerIdentity", ssoCaller},
+		{"iam:ListRoles", ssoList},
 	}},
 	{"list", []APICall{
 		{"eks:ListAccessEntries", ""},
@@ -61,38 +68,45 @@ var commandCalls = []CommandCalls{
 	{"update", []APICall{
 		{"eks:DescribeAccessEntry", ""},
 		{"eks:UpdateAccessEntry", ""},
-		{"sts:GetCallerIdentity", guardCaller},
+		{"sts:GetCallerIdentity", guardCaller + "; " + ssoCaller},
 		{"eks:ListAssociatedAccessPolicies", guardOwn},
+		{"iam:ListRoles", ssoList},
 	}},
 	{"delete", []APICall{
 		{"eks:DescribeAccessEntry", ""},
 		{"eks:DeleteAccessEntry", "when the entry exists"},
-		{"sts:GetCallerIdentity", guardCaller},
+		{"sts:GetCallerIdentity", guardCaller + "; " + ssoCaller},
 		{"eks:ListAssociatedAccessPolicies", guardOwn},
 		{"eks:DescribeCluster", "with `--if-exists`, when the entry does not exist (is the cluster there?)"},
+		{"iam:ListRoles", ssoList},
 	}},
 	{"policy associate", []APICall{
 		{"eks:ListAccessPolicies", catalog},
 		{"eks:AssociateAccessPolicy", ""},
-		{"sts:GetCallerIdentity", guardCaller},
+		{"sts:GetCallerIdentity", guardCaller + "; " + ssoCaller},
 		{"eks:DescribeAccessEntry", guardOwn + "; when the entry is not found (is it new, still propagating?)"},
 		{"eks:ListAssociatedAccessPolicies", guardOwn},
+		{"iam:ListRoles", ssoList},
 	}},
 	{"policy disassociate", []APICall{
 		{"eks:DisassociateAccessPolicy", ""},
-		{"sts:GetCallerIdentity", guardCaller},
+		{"sts:GetCallerIdentity", guardCaller + "; " + ssoCaller},
 		{"eks:DescribeAccessEntry", guardOwn},
 		{"eks:ListAssociatedAccessPolicies", guardOwn + "; when the policy is not associated (to suggest the ones that are)"},
 		{"eks:AssociateAccessPolicy", "when another writer's change and this one together left you no access: puts the policy back"},
+		{"iam:ListRoles", ssoList},
 	}},
 	{"policy list", []APICall{
 		{"eks:ListAccessPolicies", ""},
 	}},
 	{"policy list-associated", []APICall{
 		{"eks:ListAssociatedAccessPolicies", ""},
+		{"sts:GetCallerIdentity", ssoCaller},
+		{"iam:ListRoles", ssoList},
 	}},
 	{"apply", []APICall{
-		{"sts:GetCallerIdentity", guardCaller},
+		{"sts:GetCallerIdentity", guardCaller + "; " + fileSSO},
+		{"iam:ListRoles", fileSSO + " (the role of each permission set, under `/aws-reserved/sso.amazonaws.com/`; on every run)"},
 		{"eks:ListAccessPolicies", "when the file names policies: " + catalog},
 		{"eks:ListAccessEntries", ""},
 		{"eks:DescribeAccessEntry", "for every entry"},
@@ -107,7 +121,8 @@ var commandCalls = []CommandCalls{
 		{"eks:DescribeCluster", ownWithoutAdmin},
 	}},
 	{"diff", []APICall{
-		{"sts:GetCallerIdentity", guardCaller},
+		{"sts:GetCallerIdentity", guardCaller + "; " + fileSSO},
+		{"iam:ListRoles", fileSSO + " (the role of each permission set, under `/aws-reserved/sso.amazonaws.com/`)"},
 		{"eks:ListAccessPolicies", "when the file names policies: " + catalog},
 		{"eks:ListAccessEntries", ""},
 		{"eks:DescribeAccessEntry", "for every entry"},
@@ -141,7 +156,7 @@ var commandCalls = []CommandCalls{
 		{"sts:GetCallerIdentity", "for a role or user (is it in the credentials' account, whose IAM they read?)"},
 		{"iam:GetRole", "for a role (its path and creation date), and for each entry naming another IAM Identity Center role of its permission set (does it still exist?)"},
 		{"iam:GetUser", "for a user (its path and creation date)"},
-		{"iam:ListRoles", "for an IAM Identity Center role IAM no longer has (the role its permission set was re-provisioned as)"},
+		{"iam:ListRoles", "for an IAM Identity Center role IAM no longer has (the role its permission set was re-provisioned as); " + ssoList},
 		{"eks:ListClusters", "with `--all-clusters`"},
 		{"eks:DescribeCluster", "for each cluster (its authentication mode)"},
 		{"eks:ListAccessEntries", "for each cluster, unless it honours only aws-auth"},
@@ -203,7 +218,7 @@ var iamStatements = []IAMStatement{
 	{"AuthenticationMode", []string{"eks:DescribeCluster", "eks:UpdateClusterConfig"}, []string{policyClusterARN}, "the cluster's authentication mode"},
 	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names for shell completion"},
 	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard and `whoami`"},
-	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser", "iam:ListRoles"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date (and an IAM Identity Center permission set's current role), for `whoami`, `who` and `import aws-auth --resolve` (read-only)"},
+	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser", "iam:ListRoles"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date (and an IAM Identity Center permission set's current role), for `whoami`, `who`, `import aws-auth --resolve` and `sso:NAME` principals (read-only)"},
 }
 
 // IAMStatements returns the statements of docs/iam-policy.json.

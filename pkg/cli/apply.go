@@ -91,6 +91,12 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// sso:NAME principals name the role IAM has for the permission set
+	// now: resolved on every run, so that the plan follows a
+	// re-provisioned permission set.
+	if err := o.resolveSSO(ctx, client); err != nil {
+		return nil, err
+	}
 	out := make([]clusterPlan, len(o.loaded.Clusters))
 	seen := map[string]string{}
 	for i, c := range o.loaded.Clusters {
@@ -130,6 +136,27 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// resolveSSO resolves the file's sso:NAME principals (one ListRoles for
+// all of them), and refuses a file where two entries then name one role
+// (an sso: name and the role's ARN): exit 2, nothing sent.
+func (o *planOptions) resolveSSO(ctx context.Context, client *eksapi.Client) error {
+	r := ssoResolver{client: client}
+	first := map[string]string{}
+	for i := range o.loaded.Entries {
+		p := &o.loaded.Entries[i].Principal
+		given := p.String()
+		if err := r.resolve(ctx, p); err != nil {
+			return fmt.Errorf("%s: %w", o.loaded.Name, err)
+		}
+		if other, dup := first[p.String()]; dup {
+			return cmdutil.WithHint(cmdutil.UsageErrorf("%s: %s and %s name the same role, %s", o.loaded.Name, other, given, p),
+				"merge the two entries into one")
+		}
+		first[p.String()] = given
+	}
+	return nil
 }
 
 func clusterLabel(c accessfile.Cluster) string {
@@ -177,7 +204,7 @@ func (o *planOptions) showPlans(plans []clusterPlan) {
 		if cp.err == nil {
 			plan.Render(o.deps.IO.ErrOut, cp.plan, o.color, o.verbose, output.Sanitize)
 			deletes = deletes || slices.ContainsFunc(cp.plan.Changes, func(c plan.Change) bool {
-				return c.Action == plan.ActionDelete && c.Prune == plan.PruneOwn
+				return c.Action == plan.ActionDelete && c.Prune == plan.PruneOwn && c.ReplacedBy.IsZero()
 			})
 		}
 	}
@@ -280,6 +307,13 @@ apply created for the file's owner are deleted (--prune-unmanaged: those
 no file owns too), never node entries, never another owner's. An entry of
 another owner is never changed. No change that removes your own access is
 made without --force.
+
+A principal may be given as sso:NAME (sso:NAME@ACCOUNT), the role IAM
+Identity Center provisioned for permission set NAME: apply resolves it on
+every run (iam:ListRoles), so when the permission set is re-provisioned
+(a new role, another suffix), the plan replaces the old role's entry, which
+grants nothing, with the new role's; the old entry is deleted with or
+without --prune when the file created it.
 
 The file is eksaccess's own format (see ` + "`eksaccess export`" + `) or an eksctl
 ClusterConfig (accessConfig.accessEntries). Several clusters are planned and

@@ -153,11 +153,19 @@ func policyRefs(list []access.PolicyAssociation) []access.PolicyRef {
 }
 
 func runCreate(ctx context.Context, o *createOptions) error {
+	refs := policyRefs(o.req.Policies)
 	if o.dryRun {
+		// Offline, but for an sso:NAME: the requests need its role's
+		// ARN, which only IAM knows (iam:ListRoles; nothing is sent to EKS).
+		if o.req.Principal.Unresolved() {
+			if _, err := entryClient(ctx, o.deps, &o.req.Principal, refs...); err != nil {
+				return err
+			}
+			fmt.Fprintf(o.deps.IO.ErrOut, "principal %s\n", o.req.Principal.Display())
+		}
 		return runCreateDryRun(o)
 	}
-	refs := policyRefs(o.req.Policies)
-	client, err := entryClient(ctx, o.deps, o.req.Principal, refs...)
+	client, err := entryClient(ctx, o.deps, &o.req.Principal, refs...)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func (o *deleteOptions) validate(_ *cobra.Command) error {
 }
 
 func runDelete(ctx context.Context, o *deleteOptions) error {
-	client, err := entryClient(ctx, o.deps, o.principal)
+	client, err := entryClient(ctx, o.deps, &o.principal)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func (o *describeOptions) validate(_ *cobra.Command) error {
 }
 
 func runDescribe(ctx context.Context, o *describeOptions) error {
-	client, err := entryClient(ctx, o.deps, o.principal)
+	client, err := entryClient(ctx, o.deps, &o.principal)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -22,6 +23,7 @@ type exportOptions struct {
 	cluster     access.ClusterName
 	concurrency int
 	format      string
+	ssoNames    bool
 }
 
 // The formats export --format writes.
@@ -61,6 +63,14 @@ per policy, each with an import block, so that terraform plan adopts the
 live entries instead of failing with 409 ResourceInUseException. It
 writes every entry, the account root's too: Terraform can state them.
 
+--sso-names writes each IAM Identity Center role as sso:NAME, the name of
+its permission set (sso:NAME@ACCOUNT for another account's), in place of
+the role's ARN, whose random suffix changes when the permission set is
+re-provisioned: apply resolves the name on every run (iam:ListRoles). Two
+entries of one permission set keep their ARNs, with a warning. eksctl does
+not read sso: names: a ClusterConfig written with them is for eksaccess
+apply. Terraform takes ARNs only: --format terraform refuses --sso-names.
+
 The apply file and the ClusterConfig are YAML: -o json, table and text
 are refused (list --details -o json prints the entries as a JSON
 document); with --format terraform, -o is refused.`,
@@ -77,6 +87,7 @@ document); with --format terraform, -o is refused.`,
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	cmd.Flags().IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
 	cmd.Flags().StringVar(&opts.format, "format", exportEksaccess, "the file's `format`: eksaccess (an apply file), eksctl (a ClusterConfig) or terraform (HCL with import blocks)")
+	cmd.Flags().BoolVar(&opts.ssoNames, "sso-names", false, "write IAM Identity Center roles as sso:NAME (their permission set), which apply resolves on every run")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(exportFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -88,6 +99,10 @@ func (o *exportOptions) validate(cmd *cobra.Command) error {
 	}
 	if o.format == exportTerraform && cmd.Flags().Changed("output") {
 		return cmdutil.UsageError(cmdutil.WithHint(fmt.Errorf("%s --format terraform writes HCL: -o is not supported", cmd.CommandPath()), "leave -o out"))
+	}
+	if o.ssoNames && o.format == exportTerraform {
+		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--sso-names is for the apply file formats (eksaccess, eksctl): Terraform's aws_eks_access_entry takes an ARN"),
+			"leave --sso-names out: the HCL names each role by its ARN"))
 	}
 	if err := applyFileOutput(cmd, o.deps); err != nil {
 		return err
@@ -137,6 +152,9 @@ func runExport(ctx context.Context, o *exportOptions) error {
 		return err
 	}
 	f, skipped := plan.FromLive(o.cluster, client.Region(), live)
+	if o.ssoNames {
+		cmdutil.Warn(o.deps.IO.ErrOut, plan.SSONames(f, live)...)
+	}
 	for _, s := range skipped {
 		cmdutil.Warn(o.deps.IO.ErrOut, "left out of the file: "+s)
 	}

@@ -87,7 +87,7 @@ func runList(ctx context.Context, o *listOptions) error {
 	if o.policyRef != nil {
 		refs = append(refs, *o.policyRef)
 	}
-	client, err := entryClient(ctx, o.deps, access.PrincipalARN{}, refs...)
+	client, err := entryClient(ctx, o.deps, &access.PrincipalARN{}, refs...)
 	if err != nil {
 		return err
 	}

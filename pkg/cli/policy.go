@@ -144,7 +144,7 @@ func scopeFromFlags(clusterScope bool, namespaces []string) (access.Scope, error
 }
 
 func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
-	client, err := entryClient(ctx, o.deps, o.principal, o.policy)
+	client, err := entryClient(ctx, o.deps, &o.principal, o.policy)
 	if err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func (o *policyDisassociateOptions) validate(_ *cobra.Command) error {
 }
 
 func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) error {
-	client, err := entryClient(ctx, o.deps, o.principal, o.policy)
+	client, err := entryClient(ctx, o.deps, &o.principal, o.policy)
 	if err != nil {
 		return err
 	}
@@ -421,7 +421,7 @@ type associatedPoliciesDoc struct {
 }
 
 func runPolicyListAssociated(ctx context.Context, o *policyListAssociatedOptions) error {
-	client, err := entryClient(ctx, o.deps, o.principal)
+	client, err := entryClient(ctx, o.deps, &o.principal)
 	if err != nil {
 		return err
 	}

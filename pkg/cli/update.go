@@ -91,7 +91,7 @@ func (o *updateOptions) validate(cmd *cobra.Command) error {
 // sends both fields, and reads the entry back to catch one that wrote at
 // the same time.
 func runUpdate(ctx context.Context, o *updateOptions) error {
-	client, err := entryClient(ctx, o.deps, o.req.Principal)
+	client, err := entryClient(ctx, o.deps, &o.req.Principal)
 	if err != nil {
 		return err
 	}

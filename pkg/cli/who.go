@@ -38,6 +38,10 @@ nothing, why (the reasons of whoami: no-entry, other-arn-form,
 recreated-principal, sso-reprovisioned, aws-auth-only, grants-nothing,
 deleted-principal).
 
+--principal may be sso:NAME, the role IAM Identity Center provisioned for
+permission set NAME (iam:ListRoles finds it; none is exit 3, several exit
+2, and nothing is read from the clusters).
+
 --cluster may be repeated (or comma-separated); --all-clusters reads every
 cluster of the region (ListClusters). Clusters are read side by side. IAM
 is read once for the principal (GetRole or GetUser): the path an entry must
@@ -98,6 +102,9 @@ func (o *whoOptions) validate(_ *cobra.Command) error {
 func runWho(ctx context.Context, o *whoOptions) error {
 	client, err := o.deps.Client(ctx)
 	if err != nil {
+		return err
+	}
+	if err := resolvePrincipal(ctx, o.deps, client, &o.principal); err != nil {
 		return err
 	}
 	targets := o.clusters.targets()

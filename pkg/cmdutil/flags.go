@@ -34,7 +34,7 @@ func EntryPrincipalFlag(cmd *cobra.Command, p *access.PrincipalARN) {
 }
 
 func addPrincipalFlag(cmd *cobra.Command, v pflag.Value) {
-	cmd.Flags().Var(v, "principal", "IAM user or role `ARN` (alias --principal-arn)")
+	cmd.Flags().Var(v, "principal", "IAM user or role `ARN`, or sso:NAME[@ACCOUNT] for the role of IAM Identity Center permission set NAME (alias --principal-arn)")
 	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
 		if name == "principal-arn" {
 			name = "principal"
@@ -263,7 +263,7 @@ func emptyHint(cmd *cobra.Command, f *pflag.Flag) string {
 	case "cluster":
 		return "give the cluster's name, or leave --cluster out to use EKSACCESS_CLUSTER"
 	case "principal":
-		return "give the ARN of an IAM role or user, e.g. arn:aws:iam::111122223333:role/NAME"
+		return "give the ARN of an IAM role or user, e.g. arn:aws:iam::111122223333:role/NAME, or sso:NAME for an IAM Identity Center permission set's role"
 	case "username":
 		if has("no-groups") { // update
 			return "leave --username out to keep the entry's username"

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
@@ -20,12 +22,17 @@ type EntryDoc struct {
 // EntryResult renders one entry: the API document, and for people a
 // two-column field/value table.
 func EntryResult(e access.Entry, policies []access.AssociatedPolicy) output.Result {
-	rows := [][]string{
-		{"PRINCIPAL", e.PrincipalARN.String()},
+	rows := [][]string{{"PRINCIPAL", e.PrincipalARN.String()}}
+	if n, ok := access.SSONameFor(e.PrincipalARN.String(), entryAccount(e)); ok {
+		// An IAM Identity Center role: the name a command or file may
+		// give it by, which outlives the role's suffix.
+		rows = append(rows, []string{"SSO NAME", n.String()})
+	}
+	rows = append(rows, [][]string{
 		{"TYPE", e.Type.String()},
 		{"USERNAME", e.Username},
 		{"GROUPS", strings.Join(e.KubernetesGroups, ",")},
-	}
+	}...)
 	if policies != nil {
 		rows = append(rows, []string{"POLICIES", PolicySummary(policies)})
 	}
@@ -40,6 +47,15 @@ func EntryResult(e access.Entry, policies []access.AssociatedPolicy) output.Resu
 		Doc:   EntryDoc{AccessEntry: e, AssociatedAccessPolicies: policies},
 		Table: output.Table{Header: []string{"FIELD", "VALUE"}, Rows: rows},
 	}
+}
+
+// entryAccount is the account of e's cluster, from its access entry ARN
+// ("" when it has none).
+func entryAccount(e access.Entry) string {
+	if a, err := arn.Parse(e.AccessEntryARN); err == nil {
+		return a.AccountID
+	}
+	return ""
 }
 
 // PolicySummary renders policies as "AmazonEKSViewPolicy(cluster),...".

@@ -222,6 +222,10 @@ func (c *Client) LookupPrincipal(ctx context.Context, principal access.Principal
 	return got, nil
 }
 
+// CallerAccount is the account of the credentials, from STS, asked once
+// per client: the account whose IAM the client reads.
+func (c *Client) CallerAccount(ctx context.Context) (string, error) { return c.callerAccount(ctx) }
+
 // callerAccount is the account of the credentials, from STS, asked once.
 func (c *Client) callerAccount(ctx context.Context) (string, error) {
 	c.iam.mu.Lock()

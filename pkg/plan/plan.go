@@ -79,6 +79,10 @@ type Change struct {
 	// WithPrune is, when Prune is PruneNotAsked, the decision --prune
 	// would make (what Reason words).
 	WithPrune PruneReason
+	// ReplacedBy is, for an entry of an IAM Identity Center role that a
+	// file's sso:NAME no longer resolves to (its permission set was
+	// re-provisioned), the principal the file now names (zero otherwise).
+	ReplacedBy access.PrincipalARN
 }
 
 // PruneReason is the rule that decides what --prune does to an entry the
@@ -263,6 +267,10 @@ func Build(cluster access.ClusterName, region string, want []access.CreateEntry,
 		if named[l.PrincipalARN.String()] {
 			continue
 		}
+		if by, ok := replacedBy(l, want); ok {
+			p.Changes = append(p.Changes, planReplaced(cluster, l, by, o))
+			continue
+		}
 		p.Changes = append(p.Changes, planUnnamed(cluster, l, o))
 	}
 	slices.SortFunc(p.Changes, func(a, b Change) int { return cmp.Compare(a.Principal.String(), b.Principal.String()) })
@@ -340,6 +348,45 @@ func planUpdate(w access.CreateEntry, have *Live, o Options) Change {
 			c.Action = ActionRefuse
 			c.Reason = err.Error() + " (--force overrides)"
 		}
+	}
+	return c
+}
+
+// replacedBy finds the principal of want, given as sso:NAME, whose
+// permission set l's principal is another IAM Identity Center role of, in
+// the same account: the role the permission set had before it was
+// re-provisioned. (An sso:NAME resolves only when IAM lists exactly one
+// role of its permission set, so IAM has no role of l's ARN.)
+func replacedBy(l *Live, want []access.CreateEntry) (access.PrincipalARN, bool) {
+	for _, w := range want {
+		n, ok := w.Principal.SSOName()
+		if !ok || w.Principal.Unresolved() || w.Principal.Equal(l.PrincipalARN) {
+			continue
+		}
+		if n.Matches(l.PrincipalARN.String()) && l.PrincipalARN.Account() == w.Principal.Account() && l.PrincipalARN.Partition() == w.Principal.Partition() {
+			return w.Principal, true
+		}
+	}
+	return access.PrincipalARN{}, false
+}
+
+// planReplaced plans the entry of an IAM Identity Center role that the
+// file's sso:NAME by replaced: it grants nothing (IAM has no such role any
+// more), and the create of by takes its place. A file's own entry is
+// deleted with or without --prune (it was created for this sso:NAME); any
+// other is left, as --prune would leave it.
+func planReplaced(cluster access.ClusterName, l *Live, by access.PrincipalARN, o Options) Change {
+	withPrune := o
+	withPrune.Prune = true
+	c := planDelete(cluster, l, withPrune)
+	c.ReplacedBy = by
+	n, _ := by.SSOName()
+	why := fmt.Sprintf("replaced by %s: IAM Identity Center re-provisioned permission set %s, and IAM has no role %s any more, so the entry grants nothing",
+		by.Display(), n.PermissionSet, l.PrincipalARN)
+	if c.Action == ActionDelete {
+		c.Reason = why
+	} else {
+		c.Reason = why + "; " + c.Reason // kept, or refused by the lockout rule
 	}
 	return c
 }

@@ -42,7 +42,7 @@ func Render(w io.Writer, p Plan, color, verbose bool, sanitize func(string) stri
 			continue
 		}
 		mark := actionSign[c.Action]
-		emit("", line{mark, string(mark) + " " + c.Principal.String()})
+		emit("", line{mark, string(mark) + " " + c.Principal.Display()})
 		for _, l := range c.lines() {
 			emit("    ", l)
 		}
@@ -68,6 +68,9 @@ func (c Change) lines() []line {
 	case ActionCreate:
 		return createLines(*c.Want)
 	case ActionDelete:
+		if !c.ReplacedBy.IsZero() {
+			return append([]line{{' ', c.Reason}}, deleteLines(c.Have)...)
+		}
 		return deleteLines(c.Have)
 	case ActionKeep:
 		return []line{{' ', c.Reason}}
@@ -209,15 +212,23 @@ type IgnoredDoc struct {
 
 // ChangeDoc is one entry's change as data.
 type ChangeDoc struct {
-	PrincipalARN string      `json:"principalArn"`
-	Action       Action      `json:"action"`
-	Fields       []FieldDoc  `json:"fields,omitempty"`
-	Policies     []PolicyDoc `json:"policies,omitempty"`
-	Entry        *EntryDoc   `json:"entry,omitempty"`
-	Reason       string      `json:"reason,omitempty"`
+	PrincipalARN string `json:"principalArn"`
+	// PrincipalName is the sso:NAME the file gives the principal as
+	// (empty for an ARN).
+	PrincipalName string      `json:"principalName,omitempty"`
+	Action        Action      `json:"action"`
+	Fields        []FieldDoc  `json:"fields,omitempty"`
+	Policies      []PolicyDoc `json:"policies,omitempty"`
+	Entry         *EntryDoc   `json:"entry,omitempty"`
+	Reason        string      `json:"reason,omitempty"`
 	// Prune is why --prune deletes an entry the file does not name: own
 	// or orphan (a PruneReason); empty for the entries the file names.
 	Prune PruneReason `json:"prune,omitempty"`
+	// ReplacedBy is, for the entry of an IAM Identity Center role whose
+	// permission set was re-provisioned, the ARN of the role the file's
+	// sso:NAME names now (deleted with or without --prune, so without a
+	// prune code).
+	ReplacedBy string `json:"replacedBy,omitempty"`
 }
 
 // FieldDoc is one field change.
@@ -253,7 +264,13 @@ func (p Plan) Doc() Doc {
 			continue
 		}
 		cd := ChangeDoc{PrincipalARN: c.Principal.String(), Action: c.Action, Reason: c.Reason}
-		if c.Have != nil && c.Want == nil {
+		if n, ok := c.Principal.SSOName(); ok {
+			cd.PrincipalName = n.String()
+		}
+		if !c.ReplacedBy.IsZero() {
+			cd.ReplacedBy = c.ReplacedBy.String()
+		}
+		if c.Have != nil && c.Want == nil && c.ReplacedBy.IsZero() {
 			cd.Prune = c.pruneRule()
 		}
 		switch c.Action {
