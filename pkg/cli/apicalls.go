@@ -218,7 +218,8 @@ var iamStatements = []IAMStatement{
 	{"AuthenticationMode", []string{"eks:DescribeCluster", "eks:UpdateClusterConfig"}, []string{policyClusterARN}, "the cluster's authentication mode"},
 	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names for shell completion"},
 	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard and `whoami`"},
-	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser", "iam:ListRoles"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date (and an IAM Identity Center permission set's current role), for `whoami`, `who`, `import aws-auth --resolve` and `sso:NAME` principals (read-only)"},
+	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date, for `whoami`, `who` and `import aws-auth --resolve` (read-only)"},
+	{"ListIAMRoles", []string{"iam:ListRoles"}, []string{"*"}, "the role IAM Identity Center provisioned for a permission set, for `sso:NAME` principals, `whoami` and `who` (read-only; iam:ListRoles has no resource type, so it takes `*`)"},
 }
 
 // IAMStatements returns the statements of docs/iam-policy.json.
