@@ -132,27 +132,27 @@ var AuditRules = []AuditRule{
 	},
 	{
 		ID: RuleClusterAdmin, Severity: SeverityLow,
-		Summary: "A STANDARD entry holds AmazonEKSClusterAdminPolicy or AmazonEKSAdminPolicy at cluster scope.",
+		Summary:     "A STANDARD entry holds AmazonEKSClusterAdminPolicy or AmazonEKSAdminPolicy at cluster scope.",
 		Description: "Cluster-wide admin access, for review: it can read every Secret and change every workload.",
-		Help: "Keep it where it is meant; otherwise associate a narrower policy (AmazonEKSEditPolicy, AmazonEKSViewPolicy, or namespace scope) and disassociate the admin policy.",
+		Help:        "Keep it where it is meant; otherwise associate a narrower policy (AmazonEKSEditPolicy, AmazonEKSViewPolicy, or namespace scope) and disassociate the admin policy.",
 	},
 	{
 		ID: RuleIAMUser, Severity: SeverityLow,
-		Summary: "A long-term IAM user, not a role, is a principal.",
+		Summary:     "A long-term IAM user, not a role, is a principal.",
 		Description: "An IAM user's access keys do not expire: a leaked key opens the cluster until someone notices.",
-		Help: "Give the person or system an IAM role (or an IAM Identity Center permission set), create its entry, and delete the user's.",
+		Help:        "Give the person or system an IAM role (or an IAM Identity Center permission set), create its entry, and delete the user's.",
 	},
 	{
 		ID: RuleCrossAccount, Severity: SeverityLow,
-		Summary: "A STANDARD entry's principal is in another account than the cluster.",
+		Summary:     "A STANDARD entry's principal is in another account than the cluster.",
 		Description: "Access from another AWS account, for review: that account's administrators decide who becomes the principal, and its IAM cannot be read with these credentials to check it.",
-		Help: "Keep it where it is meant; otherwise delete the entry.",
+		Help:        "Keep it where it is meant; otherwise delete the entry.",
 	},
 	{
 		ID: RuleGrantsNothing, Severity: SeverityLow,
-		Summary: "A STANDARD entry with no access policy and no Kubernetes group.",
+		Summary:     "A STANDARD entry with no access policy and no Kubernetes group.",
 		Description: "The entry authenticates its principal and grants nothing, unless Kubernetes RBAC binds its username, which audit cannot see.",
-		Help: "Associate the access policy it needs (eksaccess policy associate), give it a Kubernetes group that RBAC binds, or delete it.",
+		Help:        "Associate the access policy it needs (eksaccess policy associate), give it a Kubernetes group that RBAC binds, or delete it.",
 	},
 }
 
