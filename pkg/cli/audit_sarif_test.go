@@ -128,15 +128,17 @@ func TestCheckSARIF(t *testing.T) {
 		mutate func(map[string]any)
 		want   string
 	}{
-		"no version":         {func(l map[string]any) { delete(l, "version") }, "sarifLog: version"},
-		"version 2.0":        {func(l map[string]any) { l["version"] = "2.0.0" }, `version "2.0.0"`},
-		"no message":         {func(l map[string]any) { delete(result(l), "message") }, "result 0: message"},
-		"no location":        {func(l map[string]any) { result(l)["locations"] = []any{} }, "at least one location"},
-		"logical only":       {func(l map[string]any) { result(l)["locations"] = []any{map[string]any{"logicalLocations": []any{}}} }, "physicalLocation"},
-		"bad level":          {func(l map[string]any) { result(l)["level"] = "high" }, `level "high"`},
-		"wrong rule index":   {func(l map[string]any) { result(l)["ruleIndex"] = float64(3) }, "ruleIndex"},
-		"unknown rule":       {func(l map[string]any) { result(l)["ruleId"] = "nope" }, "ruleId"},
-		"severity not a num": {func(l map[string]any) { l["runs"].([]any)[0].(map[string]any)["tool"].(map[string]any)["driver"].(map[string]any)["rules"].([]any)[0].(map[string]any)["properties"] = map[string]any{"security-severity": "high"} }, "security-severity"},
+		"no version":       {func(l map[string]any) { delete(l, "version") }, "sarifLog: version"},
+		"version 2.0":      {func(l map[string]any) { l["version"] = "2.0.0" }, `version "2.0.0"`},
+		"no message":       {func(l map[string]any) { delete(result(l), "message") }, "result 0: message"},
+		"no location":      {func(l map[string]any) { result(l)["locations"] = []any{} }, "at least one location"},
+		"logical only":     {func(l map[string]any) { result(l)["locations"] = []any{map[string]any{"logicalLocations": []any{}}} }, "physicalLocation"},
+		"bad level":        {func(l map[string]any) { result(l)["level"] = "high" }, `level "high"`},
+		"wrong rule index": {func(l map[string]any) { result(l)["ruleIndex"] = float64(3) }, "ruleIndex"},
+		"unknown rule":     {func(l map[string]any) { result(l)["ruleId"] = "nope" }, "ruleId"},
+		"severity not a num": {func(l map[string]any) {
+			l["runs"].([]any)[0].(map[string]any)["tool"].(map[string]any)["driver"].(map[string]any)["rules"].([]any)[0].(map[string]any)["properties"] = map[string]any{"security-severity": "high"}
+		}, "security-severity"},
 	} {
 		l := valid()
 		tc.mutate(l)
