@@ -73,7 +73,7 @@ tags and policies, for the new role where it changed. The plan is shown
 first (on stderr), then, as with apply, a question on a terminal (--yes
 skips it; without a terminal --yes is required), --dry-run shows the plan
 and changes nothing, and no change locks you out without --force. Entries
-of deleted principals are never deleted by --fix (eksaccess delete does).
+of deleted principals are never deleted by --fix: the delete command does.
 The exit code then counts what remains: the findings repaired are marked
 "fixed".
 
