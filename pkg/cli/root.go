@@ -282,7 +282,13 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 		}
 	}
 	if g.output == output.SARIF && cmd.Annotations[annotationSARIF] == "" {
-		return cmdutil.WithHint(cmdutil.UsageErrorf("-o sarif is audit's: %s prints table, json, yaml or text", cmd.CommandPath()), "use -o json")
+		if cmd.Flags().Changed("output") {
+			return cmdutil.WithHint(cmdutil.UsageErrorf("-o sarif is audit's: %s prints table, json, yaml or text", cmd.CommandPath()), "use -o json")
+		}
+		// EKSACCESS_OUTPUT=sarif set for a job's audit step must not
+		// break its other commands.
+		cmdutil.Warn(deps.IO.ErrOut, fmt.Sprintf("EKSACCESS_OUTPUT=sarif is audit's: %s prints a table", cmd.CommandPath()))
+		g.output = output.TableFormat
 	}
 	g.clusterARN, g.clusterRegion = clusterARN(cmd, deps)
 	if g.query != "" {
