@@ -79,7 +79,7 @@ type sarifConfiguration struct {
 }
 
 type sarifRuleProperties struct {
-	SecuritySeverity string   `json:"security-severity"`
+	SecuritySeverity string   `json:"security-severity"` //nolint:tagliatelle // GitHub code scanning's own key
 	Tags             []string `json:"tags"`
 	Precision        string   `json:"precision"`
 }
