@@ -347,10 +347,27 @@ func (o *applyOptions) validate(cmd *cobra.Command) error {
 	if err := o.planOptions.validate(cmd); err != nil {
 		return err
 	}
-	if !o.yes && !o.dryRun && !o.deps.IO.CanPrompt() {
-		return cmdutil.WithHint(cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal"), "review the plan first with eksaccess diff -f %s, or pass --dry-run", o.file)
+	if err := requireYes(o.deps, o.yes, o.dryRun); err != nil {
+		return cmdutil.WithHint(err, "review the plan first with eksaccess diff -f %s, or pass --dry-run", o.file)
 	}
 	return nil
+}
+
+// requireYes is the rule of the commands that show a plan and ask before
+// they make it (apply, audit --fix): where no one can be asked, --yes (or
+// --dry-run) is required, and nothing is sent without it.
+func requireYes(deps *Deps, yes, dryRun bool) error {
+	if !yes && !dryRun && !deps.IO.CanPrompt() {
+		return cmdutil.UsageErrorf("--yes is required when stdin or stderr is not a terminal")
+	}
+	return nil
+}
+
+// confirmPlans asks whether to make the plans' changes (apply, audit
+// --fix); a "no" is cmdutil.Confirm's error.
+func confirmPlans(ctx context.Context, deps *Deps, plans []clusterPlan, count changeCount) error {
+	q := fmt.Sprintf("Apply %d %s to %s (%s)?", count.total(), plural(count.total(), "change", "changes"), clusterNames(plans), count)
+	return cmdutil.Confirm(ctx, deps.Confirm, q, "not applied")
 }
 
 func runApply(ctx context.Context, o *applyOptions) error {
@@ -368,8 +385,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		return perr
 	}
 	if !o.yes && count.total() > 0 {
-		q := fmt.Sprintf("Apply %d %s to %s (%s)?", count.total(), plural(count.total(), "change", "changes"), clusterNames(plans), count)
-		if err := cmdutil.Confirm(ctx, o.deps.Confirm, q, "not applied"); err != nil {
+		if err := confirmPlans(ctx, o.deps, plans, count); err != nil {
 			return err
 		}
 	}
@@ -388,7 +404,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 			return err
 		}
 	}
-	rerr := resultErrors(ctx, results)
+	rerr := resultErrors(ctx, results, "apply")
 	// Several causes: the highest exit code of theirs is apply's.
 	return cmdutil.WithCode(errors.Join(perr, rerr), max(cmdutil.ExitCode(perr), cmdutil.ExitCode(rerr)))
 }
@@ -495,13 +511,13 @@ func anyFailed(results []*apply.Result) bool {
 }
 
 // resultErrors names every entry that did not finish, a line each, and
-// says how a re-run converges, with the highest exit code of the
+// says how a re-run of command (apply, audit --fix) converges, with the highest exit code of the
 // failures: a failed entry with what was done of it; stopped (Ctrl-C,
 // --timeout), an entry with a write on its way "may have been applied",
 // one stopped between its writes "stopped part-way", one whose writes
 // were all made but not checked after them says so and how to check, and
 // one none of whose writes was sent "not started".
-func resultErrors(ctx context.Context, results []*apply.Result) error {
+func resultErrors(ctx context.Context, results []*apply.Result, command string) error {
 	code := 0
 	var errs, notStarted []error
 	refusedOnly, anyDone := true, false
@@ -544,15 +560,15 @@ func resultErrors(ctx context.Context, results []*apply.Result) error {
 		notStarted = append(notStarted[:shown], &reportError{fmt.Sprintf("and %d more not started", rest), ctx.Err()})
 	}
 	errs = append(errs, notStarted...)
-	hint := "fix the cause and run apply again: it plans from the live state and makes only what is left"
+	hint := "fix the cause and run " + command + " again: it plans from the live state and makes only what is left"
 	switch {
 	case ctx.Err() != nil:
-		lead := "apply did not finish"
+		lead := command + " did not finish"
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			lead = "--timeout ran out: apply did not finish"
+			lead = "--timeout ran out: " + command + " did not finish"
 		}
 		errs = append([]error{&reportError{lead, ctx.Err()}}, errs...)
-		hint = "run apply again to finish: it plans from the live state and makes only what is left"
+		hint = "run " + command + " again to finish: it plans from the live state and makes only what is left"
 	case refusedOnly:
 		hint = "nothing refused was changed; the reasons above say what would allow it"
 	case anyDone:

@@ -241,6 +241,7 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 		newExportCmd(deps, nil),
 		newWhoamiCmd(deps, nil),
 		newWhoCmd(deps, nil),
+		newAuditCmd(deps, build, nil),
 		newVersionCmd(deps, build),
 	)
 	root.SetHelpCommand(cmdutil.NewHelpCmd())
@@ -280,6 +281,15 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 			}
 		}
 	}
+	if g.output == output.SARIF && cmd.Annotations[annotationSARIF] == "" {
+		if cmd.Flags().Changed("output") {
+			return cmdutil.WithHint(cmdutil.UsageErrorf("-o sarif is audit's: %s prints table, json, yaml or text", cmd.CommandPath()), "use -o json")
+		}
+		// EKSACCESS_OUTPUT=sarif set for a job's audit step must not
+		// break its other commands.
+		cmdutil.Warn(deps.IO.ErrOut, fmt.Sprintf("EKSACCESS_OUTPUT=sarif is audit's: %s prints a table", cmd.CommandPath()))
+		g.output = output.TableFormat
+	}
 	g.clusterARN, g.clusterRegion = clusterARN(cmd, deps)
 	if g.query != "" {
 		if err := output.CompileQuery(g.query); err != nil {
@@ -303,6 +313,9 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 	g.cancel = cancel
 	return nil
 }
+
+// annotationSARIF marks the commands that print -o sarif (audit).
+const annotationSARIF = "eksaccess/sarif"
 
 // ignoresOutputEnv reports whether cmd prints no result document, so that
 // EKSACCESS_OUTPUT does not concern it: shell completion scripts, cobra's

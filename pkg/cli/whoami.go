@@ -225,13 +225,7 @@ func (r *iamReader) gone(ctx context.Context, id access.Identity, warning string
 		roles, err := r.client.ListRoles(ctx, ssoRolePath)
 		switch {
 		case err == nil:
-			var newest eksapi.IAMPrincipal
-			for _, role := range roles {
-				if access.SSOPermissionSet(role.ARN) == ps && sameAccount(role.ARN, id.ARN) && role.Created.After(newest.Created) {
-					newest = role
-				}
-			}
-			if newest.ARN != "" {
+			if newest := newestSSORole(roles, id.ARN); newest.ARN != "" {
 				id.ReprovisionedAs = newest.ARN
 				warning += fmt.Sprintf("; its permission set %s was re-provisioned as %s", ps, newest.ARN)
 			}

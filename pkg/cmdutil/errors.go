@@ -26,6 +26,7 @@ const (
 	ExitAuth        = 5
 	ExitThrottled   = 6
 	ExitDrift       = 7
+	ExitFindings    = 8   // audit: a finding at or above --fail-on was reported
 	ExitInterrupted = 130 // SIGINT (Ctrl-C): 128+2
 	ExitTerminated  = 143 // SIGTERM (a CI runner cancelling the job): 128+15
 )

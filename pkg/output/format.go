@@ -19,6 +19,10 @@ const (
 	YAML Format = "yaml"
 	// Text prints one record a line with tab-separated fields and no header.
 	Text Format = "text"
+	// SARIF is audit's document for code-scanning tools: the command
+	// builds a SARIF 2.1.0 log, which Print writes as JSON. Formats does
+	// not list it; the commands that do not print it refuse it.
+	SARIF Format = "sarif"
 )
 
 var formats = []Format{TableFormat, JSON, YAML, Text}
@@ -40,7 +44,7 @@ func ParseFormat(s string) (Format, error) {
 	if name == "" {
 		return TableFormat, nil
 	}
-	for _, f := range formats {
+	for _, f := range append(formats, SARIF) {
 		if string(f) == name {
 			return f, nil
 		}

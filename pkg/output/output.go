@@ -99,6 +99,8 @@ func Print(w io.Writer, o Options, r Result) error {
 	switch o.Format {
 	case JSON, YAML:
 		out, err = renderDocument(o.Format, r.Doc, q)
+	case SARIF:
+		out, err = renderDocument(JSON, r.Doc, q)
 	case TableFormat, Text, "":
 		t := r.Table
 		if q != nil {

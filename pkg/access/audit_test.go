@@ -1,0 +1,152 @@
+package access
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAudit(t *testing.T) {
+	t.Parallel()
+	const acct = "arn:aws:iam::111122223333:"
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	view := AssociatedPolicy{PolicyARN: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", AccessScope: Scope{Type: ScopeCluster}}
+	admin := AssociatedPolicy{PolicyARN: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy", AccessScope: Scope{Type: ScopeCluster}}
+	nsAdmin := AssociatedPolicy{PolicyARN: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", AccessScope: Scope{Type: ScopeNamespace, Namespaces: []string{"a"}}}
+	entry := func(principal, typ string, policies ...AssociatedPolicy) AuditEntry {
+		p := UncheckedPrincipalARN(principal)
+		return AuditEntry{
+			EntryFacts: EntryFacts{Entry: Entry{PrincipalARN: p, Type: EntryType(typ), CreatedAt: created}, Policies: policies},
+			Identity:   PrincipalIdentity(p),
+		}
+	}
+	withIAM := func(e AuditEntry, iamCreated time.Time) AuditEntry {
+		e.Identity = e.Identity.WithIAM(e.Entry.PrincipalARN.String(), iamCreated)
+		return e
+	}
+	gone := func(e AuditEntry, as string) AuditEntry {
+		e.Identity.Gone, e.Identity.ReprovisionedAs = true, as
+		return e
+	}
+	oldSSO := acct + "role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1111111111111111"
+	newSSO := acct + "role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_2222222222222222"
+	tests := []struct {
+		name    string
+		mode    string
+		entries []AuditEntry
+		// want is rule@principal-suffix, in order
+		want []string
+		// replace is the ReplaceWith of each finding that has one
+		replace map[string]string
+	}{
+		{name: "recreated: IAM's CreateDate after the entry's", mode: "API",
+			entries: []AuditEntry{withIAM(entry(acct+"role/app", "", view), created.Add(time.Second))},
+			want:    []string{"recreated-principal@role/app"}, replace: map[string]string{"role/app": acct + "role/app"}},
+		{name: "created before the entry: fine", mode: "API",
+			entries: []AuditEntry{withIAM(entry(acct+"role/app", "", view), created.Add(-time.Second))}},
+		{name: "the same second: fine", mode: "API",
+			entries: []AuditEntry{withIAM(entry(acct+"role/app", "", view), created)}},
+		{name: "IAM unread: no IAM rule", mode: "API",
+			entries: []AuditEntry{entry(acct+"role/app", "", view)}},
+		{name: "deleted", mode: "API",
+			entries: []AuditEntry{gone(entry(acct+"role/gone", "", view), "")},
+			want:    []string{"deleted-principal@role/gone"}},
+		{name: "re-provisioned", mode: "API",
+			entries: []AuditEntry{gone(entry(oldSSO, "", view), newSSO)},
+			want:    []string{"sso-reprovisioned@" + strings.TrimPrefix(oldSSO, acct)}, replace: map[string]string{strings.TrimPrefix(oldSSO, acct): newSSO}},
+		{name: "grants nothing; a node entry does", mode: "API",
+			entries: []AuditEntry{withIAM(entry(acct+"role/empty", ""), created), withIAM(entry(acct+"role/node", "EC2_LINUX"), created)},
+			want:    []string{"grants-nothing@role/empty"}},
+		{name: "cluster admin at cluster scope, not at namespace scope", mode: "API",
+			entries: []AuditEntry{entry(acct+"role/a", "", admin), entry(acct+"role/b", "", nsAdmin)},
+			want:    []string{"cluster-admin@role/a"}},
+		{name: "an IAM user", mode: "API",
+			entries: []AuditEntry{entry(acct+"user/people/bob", "", view)},
+			want:    []string{"iam-user@user/people/bob"}},
+		{name: "another account's STANDARD principal, not its node role", mode: "API",
+			entries: []AuditEntry{entry("arn:aws:iam::444455556666:role/x", "", view), entry("arn:aws:iam::444455556666:role/n", "EC2_LINUX")},
+			want:    []string{"cross-account@arn:aws:iam::444455556666:role/x"}},
+		{name: "aws-auth honoured, the worst first", mode: "API_AND_CONFIG_MAP",
+			entries: []AuditEntry{entry(acct+"role/empty", ""), gone(entry(acct+"role/gone", "", view), "")},
+			want:    []string{"deleted-principal@role/gone", "aws-auth-honoured@", "grants-nothing@role/empty"}},
+		{name: "CONFIG_MAP: entries are not judged", mode: "CONFIG_MAP",
+			entries: []AuditEntry{entry(acct+"role/empty", "")},
+			want:    []string{"aws-auth-honoured@"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Audit(ClusterAudit{Cluster: "prod", Region: "eu-west-1", Account: "111122223333", AuthMode: tt.mode, Entries: tt.entries})
+			var ids []string
+			for _, f := range got {
+				ids = append(ids, f.Rule+"@"+strings.TrimPrefix(f.Principal, acct))
+				if f.Cluster != "prod" || f.Region != "eu-west-1" || f.Message == "" || len(f.Fix) == 0 {
+					t.Errorf("%s: incomplete: %+v", f.Rule, f)
+				}
+				if r, _ := AuditRuleByID(f.Rule); r.Severity != f.Severity {
+					t.Errorf("%s: severity %s, want the rule's %s", f.Rule, f.Severity, r.Severity)
+				}
+				if want := tt.replace[strings.TrimPrefix(f.Principal, acct)]; f.ReplaceWith != want {
+					t.Errorf("%s: ReplaceWith %q, want %q", f.Rule, f.ReplaceWith, want)
+				}
+				if f.ReplaceWith != "" && f.Fix[0] != "eksaccess audit --cluster prod --fix" {
+					t.Errorf("%s: first fix %q, want audit --fix", f.Rule, f.Fix[0])
+				}
+			}
+			if !slices.Equal(ids, tt.want) {
+				t.Errorf("findings %q, want %q", ids, tt.want)
+			}
+		})
+	}
+}
+
+func TestFailOn(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		level             string
+		high, medium, low bool
+	}{
+		{"", true, false, false}, // the default: high
+		{"high", true, false, false},
+		{"Medium", true, true, false},
+		{"low", true, true, true},
+		{"never", false, false, false},
+	} {
+		var f FailOn
+		if tt.level != "" {
+			if err := f.Set(tt.level); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if f.Fails(SeverityHigh) != tt.high || f.Fails(SeverityMedium) != tt.medium || f.Fails(SeverityLow) != tt.low {
+			t.Errorf("--fail-on %q: high %v medium %v low %v", tt.level, f.Fails(SeverityHigh), f.Fails(SeverityMedium), f.Fails(SeverityLow))
+		}
+	}
+	var f FailOn
+	if err := f.Set("critical"); err == nil {
+		t.Error("--fail-on critical accepted")
+	}
+}
+
+// Every rule of the table has its words, and the IAM rules are Explain's
+// reasons: one rulebook.
+func TestAuditRules(t *testing.T) {
+	t.Parallel()
+	want := []string{"recreated-principal", "deleted-principal", "sso-reprovisioned", "aws-auth-honoured", "cluster-admin", "iam-user", "cross-account", "grants-nothing"}
+	var ids []string
+	for _, r := range AuditRules {
+		ids = append(ids, r.ID)
+		if r.Severity.Rank() == 0 || r.Summary == "" || r.Description == "" || r.Help == "" {
+			t.Errorf("%s: incomplete", r.ID)
+		}
+	}
+	if !slices.Equal(ids, want) {
+		t.Errorf("rules %v, want %v", ids, want)
+	}
+	for _, id := range []string{ReasonRecreated, ReasonDeleted, ReasonSSOReprovisioned, ReasonGrantsNothing} {
+		if _, ok := AuditRuleByID(id); !ok {
+			t.Errorf("whoami's reason %s is no audit rule", id)
+		}
+	}
+}
