@@ -26,10 +26,8 @@ func renderTable(t Table, color bool) ([]byte, error) {
 	if t.Fit > 0 {
 		fit(header, rows, t.Fit, t.Shrink, t.Middle, t.Least)
 	}
-	if header != nil {
-		for i, h := range header {
-			header[i] = strings.ToUpper(h)
-		}
+	for i, h := range header {
+		header[i] = strings.ToUpper(h)
 	}
 	widths := make([]int, len(rows[0]))
 	measure := func(r []string) {
