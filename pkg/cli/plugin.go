@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -29,11 +30,11 @@ func displayName(arg0 string) string {
 
 // exampleCommand finds the program's name where an example runs it: at
 // the start of a line (after the indent), after a pipe, "$(" or a space.
-var exampleCommand = regexp.MustCompile("(^|\n|[ \t|(`])" + rootName + " ")
+var exampleCommand = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(^|\n|[ \t|(`])" + rootName + " ") })
 
 // quotedCommand finds it where a long description shows a command: quoted
 // in backquotes, or at the start of an indented line.
-var quotedCommand = regexp.MustCompile("(`|\n[ \t]+)" + rootName + " ")
+var quotedCommand = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(`|\n[ \t]+)" + rootName + " ") })
 
 // setDisplayName makes root's help, usage lines and examples name the
 // program name (e.g. "kubectl eksaccess"): cobra's display-name annotation
@@ -51,8 +52,8 @@ func setDisplayName(root *cobra.Command, name string) {
 	root.Annotations[cobra.CommandDisplayNameAnnotation] = name
 	var walk func(*cobra.Command)
 	walk = func(c *cobra.Command) {
-		c.Example = exampleCommand.ReplaceAllString(c.Example, "${1}"+name+" ")
-		c.Long = quotedCommand.ReplaceAllString(c.Long, "${1}"+name+" ")
+		c.Example = exampleCommand().ReplaceAllString(c.Example, "${1}"+name+" ")
+		c.Long = quotedCommand().ReplaceAllString(c.Long, "${1}"+name+" ")
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"sync"
 )
 
 // maxInputSize bounds what ReadInput reads: the loaders refuse more than
@@ -109,7 +110,7 @@ func regular(path string, st fs.FileInfo) error {
 		what = "a device"
 	}
 	hint := fmt.Sprintf("give a regular file, or send the content through stdin: -f - < %s", ShellQuote(path))
-	if descriptorPath.MatchString(path) {
+	if descriptorPath().MatchString(path) {
 		// The shell's pipe (cat f | ... -f /dev/stdin) or process
 		// substitution (-f <(cmd)): redirecting from it again is no help.
 		hint = "pipe the content to -f - instead (COMMAND | eksaccess ... -f -), or give a regular file"
@@ -120,7 +121,9 @@ func regular(path string, st fs.FileInfo) error {
 // descriptorPath matches the paths that name one of the process's open
 // files: /dev/stdin, /dev/fd/N, /proc/self/fd/N (a shell's pipe or
 // process substitution, <(cmd)).
-var descriptorPath = regexp.MustCompile(`^/dev/std(in|out|err)$|^/dev/fd/[0-9]+$|^/proc/(self|thread-self|[0-9]+)/fd/[0-9]+$`)
+var descriptorPath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^/dev/std(in|out|err)$|^/dev/fd/[0-9]+$|^/proc/(self|thread-self|[0-9]+)/fd/[0-9]+$`)
+})
 
 // readAside reads r to its end, or to maxInputSize bytes, in a goroutine of
 // its own, and returns early with ctx's error when ctx ends first. The

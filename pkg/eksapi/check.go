@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -124,9 +125,9 @@ func checkURL(setting, raw string) error {
 
 // regionPattern is the shape of every AWS region code: us-west-2,
 // eu-central-1, us-gov-west-1, cn-north-1, us-iso-east-1, ap-southeast-7.
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`) })
 
-func isRegion(s string) bool { return regionPattern.MatchString(s) }
+func isRegion(s string) bool { return regionPattern().MatchString(s) }
 
 func badRegion(setting, v string) error {
 	return (&ConfigError{Setting: setting, Value: v, Problem: "is not an AWS region"}).

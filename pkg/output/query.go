@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	jmespath "github.com/jmespath-community/go-jmespath"
 	"github.com/jmespath-community/go-jmespath/pkg/functions"
@@ -147,8 +148,8 @@ func (e *syntaxError) Unwrap() error { return e.err }
 type arity struct{ min, max int }
 
 // builtins maps each JMESPath function to its arity, as the interpreter
-// checks it at run time.
-var builtins = func() map[string]arity {
+// checks it at run time; built on the first --query, not at start-up.
+var builtins = sync.OnceValue(func() map[string]arity {
 	m := make(map[string]arity)
 	for _, f := range functions.GetDefaultFunctions() {
 		a := arity{max: len(f.Arguments)}
@@ -166,14 +167,14 @@ var builtins = func() map[string]arity {
 		m[f.Name] = a
 	}
 	return m
-}()
+})
 
 // checkFunctions reports the first call in the tree to an unknown function or
 // with a wrong number of arguments.
 func checkFunctions(n parsing.ASTNode) error {
 	if n.NodeType == parsing.ASTFunctionExpression {
 		name, _ := n.Value.(string)
-		a, ok := builtins[name]
+		a, ok := builtins()[name]
 		if !ok {
 			return fmt.Errorf("unknown function %s()", name)
 		}

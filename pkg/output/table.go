@@ -2,14 +2,8 @@ package output
 
 import (
 	"bytes"
-	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/pkg/twwidth"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 )
 
 // ANSI escapes for the bold header.
@@ -32,45 +26,46 @@ func renderTable(t Table, color bool) ([]byte, error) {
 	if t.Fit > 0 {
 		fit(header, rows, t.Fit, t.Shrink, t.Middle, t.Least)
 	}
-	var buf bytes.Buffer
-	tbl := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleNone),
-			Settings: tw.Settings{
-				Separators: tw.Separators{ShowHeader: tw.Off, ShowFooter: tw.Off, BetweenRows: tw.Off, BetweenColumns: tw.Off},
-				Lines:      tw.Lines{ShowTop: tw.Off, ShowBottom: tw.Off, ShowHeaderLine: tw.Off, ShowFooterLine: tw.Off},
-			},
-		})),
-		tablewriter.WithConfig(tablewriter.Config{
-			Header: columnConfig(),
-			Row:    columnConfig(),
-		}),
-	)
+	for i, h := range header {
+		header[i] = strings.ToUpper(h)
+	}
+	widths := make([]int, len(rows[0]))
+	measure := func(r []string) {
+		for i, c := range r {
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
 	if header != nil {
-		for i, h := range header {
-			header[i] = strings.ToUpper(h)
-		}
-		tbl.Header(header)
+		measure(header)
 	}
-	for _, row := range rows {
-		if err := tbl.Append(row); err != nil {
-			return nil, fmt.Errorf("render table: %w", err)
-		}
+	for _, r := range rows {
+		measure(r)
 	}
-	if err := tbl.Render(); err != nil {
-		return nil, fmt.Errorf("render table: %w", err)
-	}
-
-	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 	var out bytes.Buffer
-	for i, line := range lines {
-		line = strings.TrimRight(line, " ")
-		if i == 0 && header != nil && color {
-			line = bold + line + reset
+	line := func(r []string, bolden bool) {
+		start := out.Len()
+		if bolden {
+			out.WriteString(bold)
 		}
-		out.WriteString(line)
+		for i, c := range r {
+			out.WriteString(c)
+			if i < len(r)-1 {
+				out.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+columnGap))
+			}
+		}
+		// No trailing spaces: trim what an empty last cell left.
+		trimmed := bytes.TrimRight(out.Bytes()[start:], " ")
+		out.Truncate(start + len(trimmed))
+		if bolden {
+			out.WriteString(reset)
+		}
 		out.WriteByte('\n')
+	}
+	if header != nil {
+		line(header, color)
+	}
+	for _, r := range rows {
+		line(r, false)
 	}
 	return out.Bytes(), nil
 }
@@ -129,7 +124,7 @@ func fit(header []string, rows [][]string, width int, shrink, middle []int, leas
 func cellWidth(s string) int {
 	w := 0
 	for line := range strings.SplitSeq(s, "\n") {
-		w = max(w, twwidth.Width(line))
+		w = max(w, displayWidth(line))
 	}
 	return w
 }
@@ -139,13 +134,13 @@ func cellWidth(s string) int {
 func truncateCell(s string, width int) string {
 	lines := strings.Split(s, "\n")
 	for i, line := range lines {
-		if twwidth.Width(line) <= width {
+		if displayWidth(line) <= width {
 			continue
 		}
 		var b strings.Builder
 		used := 0
 		for _, r := range line {
-			rw := twwidth.Width(string(r))
+			rw := displayWidth(string(r))
 			if used+rw > width-1 {
 				break
 			}
@@ -163,7 +158,7 @@ func truncateCell(s string, width int) string {
 func truncateMiddle(s string, width int) string {
 	lines := strings.Split(s, "\n")
 	for i, line := range lines {
-		if twwidth.Width(line) <= width {
+		if displayWidth(line) <= width {
 			continue
 		}
 		runes := []rune(line)
@@ -171,7 +166,7 @@ func truncateMiddle(s string, width int) string {
 		var head strings.Builder
 		used := 0
 		for _, r := range runes {
-			rw := twwidth.Width(string(r))
+			rw := displayWidth(string(r))
 			if used+rw > headRoom {
 				break
 			}
@@ -181,7 +176,7 @@ func truncateMiddle(s string, width int) string {
 		tailRoom := width - 1 - used
 		start := len(runes)
 		for tail := 0; start > 0; start-- {
-			rw := twwidth.Width(string(runes[start-1]))
+			rw := displayWidth(string(runes[start-1]))
 			if tail+rw > tailRoom {
 				break
 			}
@@ -190,16 +185,6 @@ func truncateMiddle(s string, width int) string {
 		lines[i] = head.String() + "…" + string(runes[start:])
 	}
 	return strings.Join(lines, "\n")
-}
-
-// columnConfig left-aligns cells as they are (no wrapping, no header
-// reformatting) with two spaces after each column.
-func columnConfig() tw.CellConfig {
-	return tw.CellConfig{
-		Formatting: tw.CellFormatting{AutoFormat: tw.Off, AutoWrap: tw.WrapNone},
-		Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
-		Padding:    tw.CellPadding{Global: tw.Padding{Left: tw.Empty, Right: "  ", Overwrite: true}},
-	}
 }
 
 // renderText prints one row a line, cells separated by tabs, without the

@@ -8,13 +8,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	yaml11 "go.yaml.in/yaml/v2"
 )
 
 // yamlLine matches the YAML parsers' syntax errors.
-var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`) })
 
 // parserProblems are the messages of libyaml's parser (the scanner has the
 // others). The two Go ports count lines differently for them; see
@@ -145,7 +146,7 @@ func printable(r rune) bool {
 }
 
 func splitYAMLError(msg string) (line int, problem string) {
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		return line, m[2]
 	}

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -30,33 +31,39 @@ func Describe(err error) (line int, problem string) {
 		msg = te.Errors[0]
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
+	if m := lineRE().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
 	return line, "not valid YAML: " + problemOf(msg)
 }
 
-var lineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+// The patterns compile on first use, not at start-up: most runs never
+// meet a YAML error.
+var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
 
 // quoting are the parser's messages that quote the file, and what to say
 // instead.
-var quoting = []struct {
+var quoting = sync.OnceValue(func() []quotingRule {
+	return []quotingRule{
+		{regexp.MustCompile(`^unknown anchor .* referenced$`), "an alias (*NAME) refers to an anchor (&NAME) not defined before it"},
+		{regexp.MustCompile(`^anchor .* value contains itself$`), "an anchor (&NAME) contains an alias to itself"},
+		{regexp.MustCompile(`^mapping key .* already defined at line (\d+)$`), "repeated key (first at line $1)"},
+		{regexp.MustCompile(`^cannot unmarshal (!!\w+) .* into .*$`), "a value of type $1 where another type is wanted"},
+		{regexp.MustCompile(`^cannot decode (!!\w+) .* as an? (!!\w+)$`), "a value tagged $2 that is not one"},
+		{regexp.MustCompile(`^invalid map key: .*$`), "a key that cannot be a mapping key"},
+	}
+})
+
+type quotingRule struct {
 	re   *regexp.Regexp
 	says string
-}{
-	{regexp.MustCompile(`^unknown anchor .* referenced$`), "an alias (*NAME) refers to an anchor (&NAME) not defined before it"},
-	{regexp.MustCompile(`^anchor .* value contains itself$`), "an anchor (&NAME) contains an alias to itself"},
-	{regexp.MustCompile(`^mapping key .* already defined at line (\d+)$`), "repeated key (first at line $1)"},
-	{regexp.MustCompile(`^cannot unmarshal (!!\w+) .* into .*$`), "a value of type $1 where another type is wanted"},
-	{regexp.MustCompile(`^cannot decode (!!\w+) .* as an? (!!\w+)$`), "a value tagged $2 that is not one"},
-	{regexp.MustCompile(`^invalid map key: .*$`), "a key that cannot be a mapping key"},
 }
 
 // problemOf is msg, a parser message without its "yaml: line N: " prefix,
 // unless it may quote the file.
 func problemOf(msg string) string {
-	for _, q := range quoting {
+	for _, q := range quoting() {
 		if m := q.re.FindStringSubmatchIndex(msg); m != nil {
 			return string(q.re.ExpandString(nil, q.says, msg, m))
 		}
@@ -75,7 +82,7 @@ func quotesNothing(msg string) bool {
 	if len(msg) > 120 {
 		return false
 	}
-	msg = singleCharRE.ReplaceAllString(msg, "")
+	msg = singleCharRE().ReplaceAllString(msg, "")
 	for _, r := range msg {
 		if r < ' ' || r > '~' || strings.ContainsRune("'\"`", r) {
 			return false
@@ -84,4 +91,4 @@ func quotesNothing(msg string) bool {
 	return true
 }
 
-var singleCharRE = regexp.MustCompile(`'.'`)
+var singleCharRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`'.'`) })

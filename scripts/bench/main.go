@@ -93,6 +93,7 @@ type series struct {
 	Command string          `json:"command"`
 	Times   []time.Duration `json:"times"`
 	RSS     []int64         `json:"rssKiB"` // peak resident set of each run
+	CPU     []time.Duration `json:"cpu"`    // user + system time of each run
 	Fails   []string        `json:"fails"`
 	Extra   map[string][]float64
 }
@@ -100,6 +101,12 @@ type series struct {
 func (s *series) add(d time.Duration, rss int64) {
 	s.Times = append(s.Times, d)
 	s.RSS = append(s.RSS, rss)
+}
+
+// addRun is add with the run's CPU time.
+func (s *series) addRun(r proc) {
+	s.add(r.wall, r.rss)
+	s.CPU = append(s.CPU, r.cpu)
 }
 
 type results struct {
@@ -111,6 +118,7 @@ type results struct {
 	Sizes      map[string]int64        `json:"sizes"`
 	Rate       []rateRun               `json:"rate"`
 	Micro      map[string]*microResult `json:"micro"`
+	Init       map[string][]initRun    `json:"init"` // GODEBUG=inittrace=1 runs, by series key
 	MicroOrder []string                `json:"microOrder"`
 	cfg        config
 }
@@ -145,7 +153,7 @@ func run(ctx context.Context, c config) error {
 	defer func() { _ = os.RemoveAll(tmp) }()
 	b := &bench{cfg: c, tmp: tmp, res: &results{
 		Started: start, Series: map[string]*series{}, Sizes: map[string]int64{},
-		Micro: map[string]*microResult{}, cfg: c,
+		Micro: map[string]*microResult{}, Init: map[string][]initRun{}, cfg: c,
 	}}
 	b.res.Machine = machine(ctx, c.repo)
 	if err := b.build(ctx); err != nil {
@@ -295,17 +303,29 @@ func (b *bench) env(url string, extra ...string) []string {
 // exe runs one process and returns its wall time (start to exit), its peak
 // RSS in KiB and its stdout.
 func exe(ctx context.Context, env []string, name string, args ...string) (time.Duration, int64, []byte, error) {
+	r, err := exeRun(ctx, env, name, args...)
+	return r.wall, r.rss, r.stdout, err
+}
+
+// proc is what one run of a process cost, and what it wrote.
+type proc struct {
+	wall, cpu      time.Duration // start to exit; user + system time
+	rss            int64         // peak resident set, KiB
+	stdout, stderr []byte
+}
+
+func exeRun(ctx context.Context, env []string, name string, args ...string) (proc, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	d := time.Since(start)
-	var rss int64
+	r := proc{wall: time.Since(start), stdout: stdout.Bytes(), stderr: stderr.Bytes()}
 	if cmd.ProcessState != nil {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = ru.Maxrss // KiB on Linux
+			r.rss = ru.Maxrss // KiB on Linux
+			r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		}
 	}
 	if err != nil {
@@ -319,9 +339,9 @@ func exe(ctx context.Context, env []string, name string, args ...string) (time.D
 		if len(msg) > 300 {
 			msg = msg[:300] + "..."
 		}
-		return d, rss, stdout.Bytes(), fmt.Errorf("%s %s: %w: %s", filepath.Base(name), strings.Join(args, " "), err, msg)
+		return r, fmt.Errorf("%s %s: %w: %s", filepath.Base(name), strings.Join(args, " "), err, msg)
 	}
-	return d, rss, stdout.Bytes(), nil
+	return r, nil
 }
 
 // emulator is a running eks-emulator.
@@ -429,25 +449,25 @@ func (b *bench) singles(ctx context.Context) error {
 	}
 	type job struct {
 		key, name, command string
-		run                func(i int) (time.Duration, int64, error)
+		run                func(i int) (proc, error)
 	}
-	timed := func(env []string, check func([]byte) error, name string, args ...string) (time.Duration, int64, error) {
-		d, rss, out, err := exe(ctx, env, name, args...)
+	timed := func(env []string, check func([]byte) error, name string, args ...string) (proc, error) {
+		r, err := exeRun(ctx, env, name, args...)
 		if err == nil && check != nil {
-			err = check(out)
+			err = check(r.stdout)
 		}
-		return d, rss, err
+		return r, err
 	}
 	jobs := []job{
 		{"create", "`create`, one access entry", "eksaccess create --cluster demo --principal " + principal("c-N"),
-			func(i int) (time.Duration, int64, error) {
+			func(i int) (proc, error) {
 				return timed(env, nil, b.bin, "create", "--cluster", "demo", "--principal", principal(fmt.Sprintf("c-%d", i)))
 			}},
 	}
 	if b.curl != "" {
 		jobs = append(jobs, job{"curl", "floor: the same request, signed, by curl",
 			`curl -s --aws-sigv4 aws:amz:us-west-2:eks --user AKID:SECRET -H 'Content-Type: application/json' -d '{"principalArn":"...","clientRequestToken":"..."}' $URL/clusters/demo/access-entries`,
-			func(i int) (time.Duration, int64, error) {
+			func(i int) (proc, error) {
 				body := fmt.Sprintf(`{"principalArn":%q,"clientRequestToken":"bench-%d-%d"}`, principal(fmt.Sprintf("curl-%d", i)), i, time.Now().UnixNano())
 				return timed(env, func(out []byte) error {
 					if string(out) != "200" {
@@ -461,31 +481,31 @@ func (b *bench) singles(ctx context.Context) error {
 	}
 	if b.aws != "" {
 		jobs = append(jobs, job{"aws", "`aws eks create-access-entry`, the same request", "aws eks create-access-entry --cluster-name demo --principal-arn " + principal("aws-N") + " --endpoint-url $URL",
-			func(i int) (time.Duration, int64, error) {
+			func(i int) (proc, error) {
 				return timed(env, nil, b.aws, "eks", "create-access-entry", "--cluster-name", "demo", "--principal-arn", principal(fmt.Sprintf("aws-%d", i)), "--endpoint-url", emu.url)
 			}})
 	}
 	jobs = append(jobs,
 		job{"hello", "floor: an empty Go program (start-up of the runtime)", "hello (package main; func main() { os.Stdout.WriteString(\"hello\\n\") })",
-			func(int) (time.Duration, int64, error) { return timed(env, nil, filepath.Join(b.tmp, "hello-go")) }},
-		job{"help", "`--help`", "eksaccess --help", func(int) (time.Duration, int64, error) { return timed(env, nil, b.bin, "--help") }},
-		job{"version", "`version`", "eksaccess version", func(int) (time.Duration, int64, error) { return timed(env, nil, b.bin, "version") }},
-		job{"completion", "`completion bash`", "eksaccess completion bash", func(int) (time.Duration, int64, error) { return timed(env, nil, b.bin, "completion", "bash") }},
+			func(int) (proc, error) { return timed(env, nil, filepath.Join(b.tmp, "hello-go")) }},
+		job{"help", "`--help`", "eksaccess --help", func(int) (proc, error) { return timed(env, nil, b.bin, "--help") }},
+		job{"version", "`version`", "eksaccess version", func(int) (proc, error) { return timed(env, nil, b.bin, "version") }},
+		job{"completion", "`completion bash`", "eksaccess completion bash", func(int) (proc, error) { return timed(env, nil, b.bin, "completion", "bash") }},
 		job{"dryrun", "`create --dry-run`", "eksaccess create --cluster demo --principal " + principal("d") + " --dry-run",
-			func(int) (time.Duration, int64, error) {
+			func(int) (proc, error) {
 				return timed(env, nil, b.bin, "create", "--cluster", "demo", "--principal", principal("d"), "--dry-run")
 			}},
 	)
 	if caEnv != "" {
 		caE := append(slices.Clone(env), "AWS_CA_BUNDLE="+caEnv)
 		jobs = append(jobs, job{"create-ca", "`create` with AWS_CA_BUNDLE set to the system bundle", "AWS_CA_BUNDLE=" + caEnv + " eksaccess create ...",
-			func(i int) (time.Duration, int64, error) {
+			func(i int) (proc, error) {
 				return timed(caE, nil, b.bin, "create", "--cluster", "demo", "--principal", principal(fmt.Sprintf("ca-%d", i)))
 			}})
 	}
 	for i := -1; i < b.cfg.runs; i++ { // run -1 warms the page cache, and is not counted
 		for _, j := range jobs {
-			d, rss, err := j.run(i + 1000)
+			r, err := j.run(i + 1000)
 			if i < 0 {
 				if err != nil {
 					return err
@@ -497,10 +517,71 @@ func (b *bench) singles(ctx context.Context) error {
 				s.Fails = append(s.Fails, err.Error())
 				continue
 			}
-			s.add(d, rss)
+			s.addRun(r)
+		}
+	}
+	return b.initTraces(ctx, env)
+}
+
+// initRuns is how many runs of each command initTraces makes.
+const initRuns = 5
+
+// initTraces runs the start-up commands with GODEBUG=inittrace=1, which
+// has the runtime report each package it initialises before main: how
+// long its init took and what it allocated.
+func (b *bench) initTraces(ctx context.Context, env []string) error {
+	traced := []struct {
+		key  string
+		bin  string
+		args func(i int) []string
+	}{
+		{"hello", filepath.Join(b.tmp, "hello-go"), func(int) []string { return nil }},
+		{"help", b.bin, func(int) []string { return []string{"--help"} }},
+		{"version", b.bin, func(int) []string { return []string{"version"} }},
+		{"completion", b.bin, func(int) []string { return []string{"completion", "bash"} }},
+		{"create", b.bin, func(i int) []string {
+			return []string{"create", "--cluster", "demo", "--principal", principal(fmt.Sprintf("init-%d", i))}
+		}},
+	}
+	tenv := append(slices.Clone(env), "GODEBUG=inittrace=1")
+	for i := range initRuns {
+		for _, t := range traced {
+			r, err := exeRun(ctx, tenv, t.bin, t.args(i)...)
+			if err != nil {
+				return fmt.Errorf("inittrace: %w", err)
+			}
+			b.res.Init[t.key] = append(b.res.Init[t.key], parseInitTrace(r.stderr))
 		}
 	}
 	return nil
+}
+
+// initRun is one process's package initialisation.
+type initRun struct {
+	Clock    float64            `json:"clockMs"` // the sum of every package's
+	Bytes    int64              `json:"bytes"`
+	Packages int                `json:"packages"`
+	ByPkg    map[string]float64 `json:"byPackageMs"`
+}
+
+// initLineRE matches a GODEBUG=inittrace=1 line:
+// init net/http @2.1 ms, 0.05 ms clock, 4712 bytes, 49 allocs
+var initLineRE = regexp.MustCompile(`^init (\S+) @\S+ ms, ([0-9.]+) ms clock, ([0-9]+) bytes, [0-9]+ allocs`)
+
+func parseInitTrace(stderr []byte) initRun {
+	r := initRun{ByPkg: map[string]float64{}}
+	for line := range strings.SplitSeq(string(stderr), "\n") {
+		m := initLineRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		ms, n := atof(m[2]), int64(atof(m[3]))
+		r.Clock += ms
+		r.Bytes += n
+		r.Packages++
+		r.ByPkg[m[1]] += ms
+	}
+	return r
 }
 
 // applyFile is an apply file of n entries, each with one policy: 2n writes.
@@ -916,8 +997,12 @@ func render(r *results, changes string) string {
 	if !math.IsNaN(aws) {
 		p("| `create` at least 30x faster than `aws eks create-access-entry` | %.0fx (%s vs %s) | %s |\n", aws/create, fmtMS(create), fmtMS(aws), check(aws/create >= 30))
 	}
-	help := r.median("help")
-	p("| `--help` under 10 ms | %s (an empty Go program: %s) | %s |\n", fmtMS(help), fmtMS(r.median("hello")), check(help < 10))
+	hello := r.median("hello")
+	for _, k := range []struct{ key, name string }{{"help", "--help"}, {"version", "version"}, {"completion", "completion bash"}} {
+		m := r.median(k.key)
+		p("| `%s` within 3x of an empty Go program | %.1fx (%s vs %s; package initialisation %s) | %s |\n",
+			k.name, m/hello, fmtMS(m), fmtMS(hello), fmtMS(r.initClock(k.key)), check(m/hello <= 3))
+	}
 	det := r.median("details@" + lat)
 	p("| `list --details` of %d at %s in at most 1.5 s (default flags) | %s | %s |\n", c.entries, lat, fmtMS(det), check(det <= 1500))
 	app := r.median("apply@" + lat)
@@ -941,7 +1026,7 @@ func render(r *results, changes string) string {
 	p("## Single commands\n\n")
 	p("Against `eks-emulator` with no latency; runs interleaved (run 1 of every command, then run 2, ...), after one\n")
 	p("uncounted warm-up run each.\n\n")
-	p("| command | median | range | vs `create` | peak RSS | reproduce |\n|---|---|---|---|---|---|\n")
+	p("| command | median | range | CPU | vs `create` | peak RSS | reproduce |\n|---|---|---|---|---|---|---|\n")
 	for _, key := range []string{"create", "curl", "aws", "hello", "help", "version", "completion", "dryrun", "create-ca"} {
 		s, ok := r.Series[key]
 		if !ok {
@@ -952,9 +1037,10 @@ func render(r *results, changes string) string {
 		if key != "create" && create > 0 {
 			ratio = fmt.Sprintf("%.2fx", st.med/create)
 		}
-		p("| %s | %s | %s | %s | %.1f MiB | `%s` |\n", s.Name+failNote(s), fmtMS(st.med), fmtRange(st, fmtMS), ratio, statsOf(mib(s.RSS)).hi, s.Command)
+		p("| %s | %s | %s | %s | %s | %.1f MiB | `%s` |\n", s.Name+failNote(s), fmtMS(st.med), fmtRange(st, fmtMS), fmtMS(statsOf(ms(s.CPU)).med), ratio, statsOf(mib(s.RSS)).hi, s.Command)
 	}
 	p("\n")
+	renderStartup(p, r)
 
 	p("## Bulk commands\n\n")
 	p("%d access entries (`role/bench/e00000` ...), each with one group and one policy (`AmazonEKSViewPolicy`, cluster\n", c.entries)
@@ -1039,6 +1125,79 @@ func render(r *results, changes string) string {
 		}
 	}
 	return w.String()
+}
+
+// renderStartup writes the start-up section: each start-up command's wall
+// and CPU time beside its package initialisation as GODEBUG=inittrace=1
+// reports it.
+func renderStartup(p func(string, ...any), r *results) {
+	if len(r.Init) == 0 {
+		return
+	}
+	p("## Start-up\n\n")
+	p("Wall and CPU time as in the table above (medians); *package initialisation* is what Go runs before `main`, as\n")
+	p("`GODEBUG=inittrace=1` reports it: the sum of every package's init clock time, the packages initialised and what\n")
+	p("their inits allocated (median of %d runs each, after the timed runs), and the packages that took longest.\n\n", initRuns)
+	p("| command | wall | CPU | vs an empty Go program | package initialisation | packages | allocated by init | the longest inits |\n|---|---|---|---|---|---|---|---|\n")
+	hello := r.median("hello")
+	for _, key := range []string{"hello", "help", "version", "completion", "create"} {
+		s, ok := r.Series[key]
+		runs := r.Init[key]
+		if !ok || len(runs) == 0 {
+			continue
+		}
+		var bytes, pkgs []float64
+		for _, run := range runs {
+			bytes = append(bytes, float64(run.Bytes)/1024)
+			pkgs = append(pkgs, float64(run.Packages))
+		}
+		p("| %s | %s | %s | %.1fx | %s | %.0f | %.0f KiB | %s |\n", s.Name, fmtMS(r.median(key)), fmtMS(statsOf(ms(s.CPU)).med),
+			r.median(key)/hello, fmtMS(r.initClock(key)), statsOf(pkgs).med, statsOf(bytes).med, longestInits(runs, 5))
+	}
+	p("\n")
+}
+
+// initClock is the median of key's package initialisation, in ms.
+func (r *results) initClock(key string) float64 {
+	var v []float64
+	for _, run := range r.Init[key] {
+		v = append(v, run.Clock)
+	}
+	return statsOf(v).med
+}
+
+// longestInits names the n packages whose init took longest (median over
+// runs), with their times.
+func longestInits(runs []initRun, n int) string {
+	byPkg := map[string][]float64{}
+	for _, run := range runs {
+		for pkg, ms := range run.ByPkg {
+			byPkg[pkg] = append(byPkg[pkg], ms)
+		}
+	}
+	type pm struct {
+		pkg string
+		ms  float64
+	}
+	var all []pm
+	for pkg, v := range byPkg {
+		all = append(all, pm{pkg, statsOf(v).med})
+	}
+	slices.SortFunc(all, func(a, b pm) int {
+		if a.ms != b.ms {
+			if a.ms > b.ms {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.pkg, b.pkg)
+	})
+	var out []string
+	for _, x := range all[:min(n, len(all))] {
+		pkg := strings.TrimPrefix(strings.TrimPrefix(x.pkg, "github.com/aws/aws-sdk-go-v2/"), "github.com/")
+		out = append(out, fmt.Sprintf("`%s` %.2f", pkg, x.ms))
+	}
+	return strings.Join(out, ", ")
 }
 
 func pct(a, b int) float64 {
