@@ -157,29 +157,23 @@ func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o 
 	if o.AssociatedPolicyARN != "" {
 		in.AssociatedPolicyArn = aws.String(o.AssociatedPolicyARN)
 	}
-	var arns []access.PrincipalARN
+	arns := []access.PrincipalARN{}
 	op := "list access entries in cluster " + string(cluster)
-	p := eks.NewListAccessEntriesPaginator(c.eks, in)
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, c.wrapIn(cluster, op, err)
-		}
-		for _, a := range page.AccessEntries {
-			// EKS listed it, so it is valid there: keep it as EKS has it,
-			// even where eksaccess would not create it (an account root).
-			arns = append(arns, access.UncheckedPrincipalARN(a))
-		}
-		if o.MaxItems > 0 && len(arns) >= o.MaxItems {
-			return arns[:o.MaxItems], nil
-		}
-		if err := seen.check(op, page.NextToken); err != nil {
-			return nil, err
-		}
+	err := eachPage(ctx, eks.NewListAccessEntriesPaginator(c.eks, in), op,
+		func(err error) error { return c.wrapIn(cluster, op, err) },
+		func(page *eks.ListAccessEntriesOutput) (*string, bool) {
+			for _, a := range page.AccessEntries {
+				// EKS listed it, so it is valid there: keep it as EKS has it,
+				// even where eksaccess would not create it (an account root).
+				arns = append(arns, access.UncheckedPrincipalARN(a))
+			}
+			return page.NextToken, o.MaxItems <= 0 || len(arns) < o.MaxItems
+		})
+	if err != nil {
+		return nil, err
 	}
-	if arns == nil {
-		arns = []access.PrincipalARN{}
+	if o.MaxItems > 0 && len(arns) > o.MaxItems {
+		arns = arns[:o.MaxItems]
 	}
 	return arns, nil
 }
@@ -263,19 +257,16 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 	}
 	policies := []access.AssociatedPolicy{}
 	op := entryOp("list policies of", cluster, principal.String())
-	p := eks.NewListAssociatedAccessPoliciesPaginator(c.eks, in)
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, c.wrapIn(cluster, op, err)
-		}
-		for i := range page.AssociatedAccessPolicies {
-			policies = append(policies, associatedFrom(&page.AssociatedAccessPolicies[i]))
-		}
-		if err := seen.check(op, page.NextToken); err != nil {
-			return nil, err
-		}
+	err := eachPage(ctx, eks.NewListAssociatedAccessPoliciesPaginator(c.eks, in), op,
+		func(err error) error { return c.wrapIn(cluster, op, err) },
+		func(page *eks.ListAssociatedAccessPoliciesOutput) (*string, bool) {
+			for i := range page.AssociatedAccessPolicies {
+				policies = append(policies, associatedFrom(&page.AssociatedAccessPolicies[i]))
+			}
+			return page.NextToken, true
+		})
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(policies, func(i, j int) bool { return policies[i].PolicyARN < policies[j].PolicyARN })
 	return policies, nil
@@ -284,19 +275,17 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 // ListPolicies returns the access-policy catalog, sorted by name.
 func (c *Client) ListPolicies(ctx context.Context) ([]access.Policy, error) {
 	policies := []access.Policy{}
-	p := eks.NewListAccessPoliciesPaginator(c.eks, &eks.ListAccessPoliciesInput{})
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("list access policies", err)
-		}
-		for _, ap := range page.AccessPolicies {
-			policies = append(policies, access.Policy{Name: aws.ToString(ap.Name), ARN: aws.ToString(ap.Arn)})
-		}
-		if err := seen.check("list access policies", page.NextToken); err != nil {
-			return nil, err
-		}
+	const op = "list access policies"
+	err := eachPage(ctx, eks.NewListAccessPoliciesPaginator(c.eks, &eks.ListAccessPoliciesInput{}), op,
+		func(err error) error { return wrap(op, err) },
+		func(page *eks.ListAccessPoliciesOutput) (*string, bool) {
+			for _, ap := range page.AccessPolicies {
+				policies = append(policies, access.Policy{Name: aws.ToString(ap.Name), ARN: aws.ToString(ap.Arn)})
+			}
+			return page.NextToken, true
+		})
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(policies, func(i, j int) bool { return policies[i].Name < policies[j].Name })
 	return policies, nil
@@ -305,17 +294,15 @@ func (c *Client) ListPolicies(ctx context.Context) ([]access.Policy, error) {
 // ListClusters returns the names of the region's clusters.
 func (c *Client) ListClusters(ctx context.Context) ([]string, error) {
 	names := []string{}
-	p := eks.NewListClustersPaginator(c.eks, &eks.ListClustersInput{})
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("list clusters", err)
-		}
-		names = append(names, page.Clusters...)
-		if err := seen.check("list clusters", page.NextToken); err != nil {
-			return nil, err
-		}
+	const op = "list clusters"
+	err := eachPage(ctx, eks.NewListClustersPaginator(c.eks, &eks.ListClustersInput{}), op,
+		func(err error) error { return wrap(op, err) },
+		func(page *eks.ListClustersOutput) (*string, bool) {
+			names = append(names, page.Clusters...)
+			return page.NextToken, true
+		})
+	if err != nil {
+		return nil, err
 	}
 	sort.Strings(names)
 	return names, nil
@@ -325,6 +312,35 @@ func (c *Client) ListClusters(ctx context.Context) ([]string, error) {
 // already sent for the same listing. Following it would page forever (the
 // SDK's paginators do not notice), so the listing stops with this error.
 var ErrRepeatedPageToken = errors.New("the endpoint repeated a page token it had already sent, so paging would never end")
+
+// pager is an SDK paginator (eks.NewListAccessEntriesPaginator, ...), of
+// pages of type P, for a client whose options are O.
+type pager[P, O any] interface {
+	HasMorePages() bool
+	NextPage(ctx context.Context, optFns ...func(*O)) (P, error)
+}
+
+// eachPage reads every page of p, in order, and hands each to page, which
+// returns the page's next token and whether to read on. A failed read is
+// wrapped by fail; a next token the listing had already sent stops it
+// with ErrRepeatedPageToken (op names the listing).
+func eachPage[P, O any](ctx context.Context, p pager[P, O], op string, fail func(error) error, page func(P) (next *string, more bool)) error {
+	seen := pageTokens{}
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		next, more := page(out)
+		if !more {
+			return nil
+		}
+		if err := seen.check(op, next); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // pageTokens remembers the nextTokens of one listing.
 type pageTokens map[string]bool

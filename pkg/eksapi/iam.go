@@ -104,26 +104,31 @@ func (c *Client) iamOp(op, what, action string, err error) error {
 // GetRole returns the IAM role of that name (without its path) in the
 // caller's account. No such role: ErrNotFound. Denied: *UncheckedError.
 func (c *Client) GetRole(ctx context.Context, name string) (IAMPrincipal, error) {
-	out, err := c.iam.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	r, err := iamGet(c, "role", name, "iam:GetRole", func() (*types.Role, error) {
+		out, err := c.iam.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+		if err != nil {
+			return nil, err
+		}
+		return out.Role, nil
+	})
 	if err != nil {
-		return IAMPrincipal{}, c.iamOp("get IAM role "+name, "IAM role "+name, "iam:GetRole", err)
+		return IAMPrincipal{}, err
 	}
-	if out.Role == nil {
-		return IAMPrincipal{}, fmt.Errorf("get IAM role %s: %w", name, errEmptyIAMResponse)
-	}
-	return roleFrom(out.Role), nil
+	return roleFrom(r), nil
 }
 
 // GetUser returns the IAM user of that name, like GetRole.
 func (c *Client) GetUser(ctx context.Context, name string) (IAMPrincipal, error) {
-	out, err := c.iam.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+	u, err := iamGet(c, "user", name, "iam:GetUser", func() (*types.User, error) {
+		out, err := c.iam.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+		if err != nil {
+			return nil, err
+		}
+		return out.User, nil
+	})
 	if err != nil {
-		return IAMPrincipal{}, c.iamOp("get IAM user "+name, "IAM user "+name, "iam:GetUser", err)
+		return IAMPrincipal{}, err
 	}
-	if out.User == nil {
-		return IAMPrincipal{}, fmt.Errorf("get IAM user %s: %w", name, errEmptyIAMResponse)
-	}
-	u := out.User
 	return IAMPrincipal{Kind: "user", Name: aws.ToString(u.UserName), Path: aws.ToString(u.Path), ARN: aws.ToString(u.Arn),
 		ID: aws.ToString(u.UserId), Created: utc(u.CreateDate)}, nil
 }
@@ -140,21 +145,32 @@ func (c *Client) ListRoles(ctx context.Context, pathPrefix string) ([]IAMPrincip
 	}
 	op := "list " + what
 	roles := []IAMPrincipal{}
-	p := iam.NewListRolesPaginator(c.iam.api, in)
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, c.iamOp(op, what, "iam:ListRoles", err)
-		}
-		for i := range page.Roles {
-			roles = append(roles, roleFrom(&page.Roles[i]))
-		}
-		if err := seen.check(op, page.Marker); err != nil {
-			return nil, err
-		}
+	err := eachPage(ctx, iam.NewListRolesPaginator(c.iam.api, in), op,
+		func(err error) error { return c.iamOp(op, what, "iam:ListRoles", err) },
+		func(page *iam.ListRolesOutput) (*string, bool) {
+			for i := range page.Roles {
+				roles = append(roles, roleFrom(&page.Roles[i]))
+			}
+			return page.Marker, true
+		})
+	if err != nil {
+		return nil, err
 	}
 	return roles, nil
+}
+
+// iamGet makes one IAM Get call (action) for the kind ("role", "user") of
+// that name: its error worded as iamOp words it, and an answer without
+// the document an errEmptyIAMResponse.
+func iamGet[T any](c *Client, kind, name, action string, get func() (*T, error)) (*T, error) {
+	v, err := get()
+	if err != nil {
+		return nil, c.iamOp("get IAM "+kind+" "+name, "IAM "+kind+" "+name, action, err)
+	}
+	if v == nil {
+		return nil, fmt.Errorf("get IAM %s %s: %w", kind, name, errEmptyIAMResponse)
+	}
+	return v, nil
 }
 
 // errEmptyIAMResponse: IAM answered 200 without the document the call returns.
