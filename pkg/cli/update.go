@@ -16,7 +16,8 @@ import (
 )
 
 type updateOptions struct {
-	deps   *Deps
+	deps *Deps
+	entryTarget
 	req    access.UpdateEntry
 	groups []string
 	force  bool
@@ -58,8 +59,7 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
 		Args: cmdutil.NoArgs,
 		RunE: runE(opts, runF, runUpdate),
 	}
-	cmdutil.ClusterFlag(cmd, &opts.req.Cluster)
-	cmdutil.EntryPrincipalFlag(cmd, &opts.req.Principal)
+	opts.addFlags(cmd)
 	f := cmd.Flags()
 	f.Var(cmdutil.NewListValue(&opts.groups), "group", "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
 	f.BoolVar(&opts.req.NoGroups, "no-groups", false, "remove every Kubernetes group")
@@ -70,12 +70,12 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
 
 // validate gathers the flags into the request and checks it offline.
 func (o *updateOptions) validate(cmd *cobra.Command) error {
-	if err := cmdutil.RequireCluster(o.deps.Env, &o.req.Cluster); err != nil {
+	// Not entryTarget.validate: update warns about the username only
+	// (below), not about the principal as delete and describe do.
+	if err := o.entryTarget.require(o.deps); err != nil {
 		return err
 	}
-	if err := cmdutil.RequirePrincipal(o.req.Principal); err != nil {
-		return err
-	}
+	o.req.Cluster, o.req.Principal = o.cluster, o.principal
 	o.req.SetGroups = cmd.Flags().Changed("group")
 	o.req.SetUsername = cmd.Flags().Changed("username")
 	o.req.Groups = access.NormalizeGroups(o.groups)
@@ -96,7 +96,7 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	if err != nil {
 		return err
 	}
-	t := entryTarget{cluster: o.req.Cluster, principal: o.req.Principal}
+	t := o.entryTarget
 	current, err := client.DescribeEntry(ctx, t.cluster, t.principal)
 	if err != nil {
 		return err
