@@ -157,25 +157,14 @@ func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o 
 	if o.AssociatedPolicyARN != "" {
 		in.AssociatedPolicyArn = aws.String(o.AssociatedPolicyARN)
 	}
-	arns := []access.PrincipalARN{}
 	op := "list access entries in cluster " + string(cluster)
-	err := eachPage(ctx, eks.NewListAccessEntriesPaginator(c.eks, in), op,
-		func(err error) error { return c.wrapIn(cluster, op, err) },
-		func(page *eks.ListAccessEntriesOutput) (*string, bool) {
-			for _, a := range page.AccessEntries {
-				// EKS listed it, so it is valid there: keep it as EKS has it,
-				// even where eksaccess would not create it (an account root).
-				arns = append(arns, access.UncheckedPrincipalARN(a))
-			}
-			return page.NextToken, o.MaxItems <= 0 || len(arns) < o.MaxItems
+	return listAll(ctx, eks.NewListAccessEntriesPaginator(c.eks, in), op, o.MaxItems, func(err error) error { return c.wrapIn(cluster, op, err) },
+		func(page *eks.ListAccessEntriesOutput) (*string, []access.PrincipalARN) {
+			// EKS listed them, so they are valid there: keep them as EKS
+			// has them, even where eksaccess would not create one (an
+			// account root).
+			return page.NextToken, convert(page.AccessEntries, func(a *string) access.PrincipalARN { return access.UncheckedPrincipalARN(*a) })
 		})
-	if err != nil {
-		return nil, err
-	}
-	if o.MaxItems > 0 && len(arns) > o.MaxItems {
-		arns = arns[:o.MaxItems]
-	}
-	return arns, nil
 }
 
 // UpdateEntry sets an entry's groups and username. Both are always sent:
@@ -255,15 +244,10 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 		ClusterName:  aws.String(string(cluster)),
 		PrincipalArn: aws.String(principal.String()),
 	}
-	policies := []access.AssociatedPolicy{}
 	op := entryOp("list policies of", cluster, principal.String())
-	err := eachPage(ctx, eks.NewListAssociatedAccessPoliciesPaginator(c.eks, in), op,
-		func(err error) error { return c.wrapIn(cluster, op, err) },
-		func(page *eks.ListAssociatedAccessPoliciesOutput) (*string, bool) {
-			for i := range page.AssociatedAccessPolicies {
-				policies = append(policies, associatedFrom(&page.AssociatedAccessPolicies[i]))
-			}
-			return page.NextToken, true
+	policies, err := listAll(ctx, eks.NewListAssociatedAccessPoliciesPaginator(c.eks, in), op, 0, func(err error) error { return c.wrapIn(cluster, op, err) },
+		func(page *eks.ListAssociatedAccessPoliciesOutput) (*string, []access.AssociatedPolicy) {
+			return page.NextToken, convert(page.AssociatedAccessPolicies, associatedFrom)
 		})
 	if err != nil {
 		return nil, err
@@ -274,15 +258,12 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 
 // ListPolicies returns the access-policy catalog, sorted by name.
 func (c *Client) ListPolicies(ctx context.Context) ([]access.Policy, error) {
-	policies := []access.Policy{}
 	const op = "list access policies"
-	err := eachPage(ctx, eks.NewListAccessPoliciesPaginator(c.eks, &eks.ListAccessPoliciesInput{}), op,
-		func(err error) error { return wrap(op, err) },
-		func(page *eks.ListAccessPoliciesOutput) (*string, bool) {
-			for _, ap := range page.AccessPolicies {
-				policies = append(policies, access.Policy{Name: aws.ToString(ap.Name), ARN: aws.ToString(ap.Arn)})
-			}
-			return page.NextToken, true
+	policies, err := listAll(ctx, eks.NewListAccessPoliciesPaginator(c.eks, &eks.ListAccessPoliciesInput{}), op, 0, func(err error) error { return wrap(op, err) },
+		func(page *eks.ListAccessPoliciesOutput) (*string, []access.Policy) {
+			return page.NextToken, convert(page.AccessPolicies, func(ap *types.AccessPolicy) access.Policy {
+				return access.Policy{Name: aws.ToString(ap.Name), ARN: aws.ToString(ap.Arn)}
+			})
 		})
 	if err != nil {
 		return nil, err
@@ -293,14 +274,9 @@ func (c *Client) ListPolicies(ctx context.Context) ([]access.Policy, error) {
 
 // ListClusters returns the names of the region's clusters.
 func (c *Client) ListClusters(ctx context.Context) ([]string, error) {
-	names := []string{}
 	const op = "list clusters"
-	err := eachPage(ctx, eks.NewListClustersPaginator(c.eks, &eks.ListClustersInput{}), op,
-		func(err error) error { return wrap(op, err) },
-		func(page *eks.ListClustersOutput) (*string, bool) {
-			names = append(names, page.Clusters...)
-			return page.NextToken, true
-		})
+	names, err := listAll(ctx, eks.NewListClustersPaginator(c.eks, &eks.ListClustersInput{}), op, 0, func(err error) error { return wrap(op, err) },
+		func(page *eks.ListClustersOutput) (*string, []string) { return page.NextToken, page.Clusters })
 	if err != nil {
 		return nil, err
 	}
@@ -320,26 +296,38 @@ type pager[P, O any] interface {
 	NextPage(ctx context.Context, optFns ...func(*O)) (P, error)
 }
 
-// eachPage reads every page of p, in order, and hands each to page, which
-// returns the page's next token and whether to read on. A failed read is
+// listAll reads every page of p, in order, and returns the items of all
+// of them: page gives a page's next token and its items. A failed read is
 // wrapped by fail; a next token the listing had already sent stops it
-// with ErrRepeatedPageToken (op names the listing).
-func eachPage[P, O any](ctx context.Context, p pager[P, O], op string, fail func(error) error, page func(P) (next *string, more bool)) error {
+// with ErrRepeatedPageToken (op names the listing). max > 0 stops it once
+// it has max items, and returns max. No items is an empty list, not nil.
+func listAll[P, O, T any](ctx context.Context, p pager[P, O], op string, max int, fail func(error) error, page func(P) (next *string, items []T)) ([]T, error) {
+	all := []T{}
 	seen := pageTokens{}
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
-			return fail(err)
+			return nil, fail(err)
 		}
-		next, more := page(out)
-		if !more {
-			return nil
+		next, items := page(out)
+		all = append(all, items...)
+		if max > 0 && len(all) >= max {
+			return all[:max], nil
 		}
 		if err := seen.check(op, next); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return all, nil
+}
+
+// convert is f of each of in's elements.
+func convert[T, U any](in []T, f func(*T) U) []U {
+	out := make([]U, len(in))
+	for i := range in {
+		out[i] = f(&in[i])
+	}
+	return out
 }
 
 // pageTokens remembers the nextTokens of one listing.

@@ -104,13 +104,8 @@ func (c *Client) iamOp(op, what, action string, err error) error {
 // GetRole returns the IAM role of that name (without its path) in the
 // caller's account. No such role: ErrNotFound. Denied: *UncheckedError.
 func (c *Client) GetRole(ctx context.Context, name string) (IAMPrincipal, error) {
-	r, err := iamGet(c, "role", name, "iam:GetRole", func() (*types.Role, error) {
-		out, err := c.iam.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
-		if err != nil {
-			return nil, err
-		}
-		return out.Role, nil
-	})
+	out, err := c.iam.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	r, err := iamGot(c, "role", name, "iam:GetRole", func() *types.Role { return out.Role }, err)
 	if err != nil {
 		return IAMPrincipal{}, err
 	}
@@ -119,13 +114,8 @@ func (c *Client) GetRole(ctx context.Context, name string) (IAMPrincipal, error)
 
 // GetUser returns the IAM user of that name, like GetRole.
 func (c *Client) GetUser(ctx context.Context, name string) (IAMPrincipal, error) {
-	u, err := iamGet(c, "user", name, "iam:GetUser", func() (*types.User, error) {
-		out, err := c.iam.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
-		if err != nil {
-			return nil, err
-		}
-		return out.User, nil
-	})
+	out, err := c.iam.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+	u, err := iamGot(c, "user", name, "iam:GetUser", func() *types.User { return out.User }, err)
 	if err != nil {
 		return IAMPrincipal{}, err
 	}
@@ -144,29 +134,21 @@ func (c *Client) ListRoles(ctx context.Context, pathPrefix string) ([]IAMPrincip
 		what = "IAM roles under " + pathPrefix
 	}
 	op := "list " + what
-	roles := []IAMPrincipal{}
-	err := eachPage(ctx, iam.NewListRolesPaginator(c.iam.api, in), op,
-		func(err error) error { return c.iamOp(op, what, "iam:ListRoles", err) },
-		func(page *iam.ListRolesOutput) (*string, bool) {
-			for i := range page.Roles {
-				roles = append(roles, roleFrom(&page.Roles[i]))
-			}
-			return page.Marker, true
+	return listAll(ctx, iam.NewListRolesPaginator(c.iam.api, in), op, 0, func(err error) error { return c.iamOp(op, what, "iam:ListRoles", err) },
+		func(page *iam.ListRolesOutput) (*string, []IAMPrincipal) {
+			return page.Marker, convert(page.Roles, roleFrom)
 		})
-	if err != nil {
-		return nil, err
-	}
-	return roles, nil
 }
 
-// iamGet makes one IAM Get call (action) for the kind ("role", "user") of
-// that name: its error worded as iamOp words it, and an answer without
-// the document an errEmptyIAMResponse.
-func iamGet[T any](c *Client, kind, name, action string, get func() (*T, error)) (*T, error) {
-	v, err := get()
+// iamGot is the document an IAM Get call (action) for the kind ("role",
+// "user") of that name answered (doc, read only when err is nil): its
+// error worded as iamOp words it, and an answer without the document an
+// errEmptyIAMResponse.
+func iamGot[T any](c *Client, kind, name, action string, doc func() *T, err error) (*T, error) {
 	if err != nil {
 		return nil, c.iamOp("get IAM "+kind+" "+name, "IAM "+kind+" "+name, action, err)
 	}
+	v := doc()
 	if v == nil {
 		return nil, fmt.Errorf("get IAM %s %s: %w", kind, name, errEmptyIAMResponse)
 	}
