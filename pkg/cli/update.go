@@ -72,7 +72,7 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
 func (o *updateOptions) validate(cmd *cobra.Command) error {
 	// Not entryTarget.validate: update warns about the username only
 	// (below), not about the principal as delete and describe do.
-	if err := o.entryTarget.require(o.deps); err != nil {
+	if err := o.require(o.deps); err != nil {
 		return err
 	}
 	o.req.Cluster, o.req.Principal = o.cluster, o.principal
