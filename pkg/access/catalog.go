@@ -10,45 +10,41 @@ const CatalogDate = "2026-12-01"
 
 // catalogNames is the EKS access-policy catalog as eksaccess ships it: the
 // names of docs/design/access-entry-api.md §4.9 and of the bundled
-// emulator's catalog. The live catalog
-// (ListAccessPolicies) comes first; this list stands in for it when a
-// command must not or cannot read it: --dry-run, and callers not allowed
-// eks:ListAccessPolicies. Keep it sorted.
+// emulator's catalog. The live catalog (ListAccessPolicies) comes first;
+// this list stands in for it when a command must not or cannot read it:
+// --dry-run, and callers not allowed eks:ListAccessPolicies. Keep it
+// sorted, a family of policies to a line.
+//
+// Seen in a 2026 list-access-policies output only:
+// AIDevOpsAgentAccessPolicy, AmazonEKSEventPolicy,
+// AmazonEKSPodIdentityPolicy, AmazonEKSSecretAdminPolicy,
+// AmazonSagemakerHyperpodSpacePolicy,
+// AmazonSagemakerHyperpodSpaceTemplatePolicy and
+// AmazonSagemakerHyperpodUserClusterPolicy.
 var catalogNames = []string{
-	"AIDevOpsAgentAccessPolicy", // seen in a 2026 list-access-policies output only
+	"AIDevOpsAgentAccessPolicy",
 	"AmazonAIOpsAssistantPolicy",
 	"AmazonARCRegionSwitchScalingPolicy",
 	"AmazonEKSACKPolicy",
-	"AmazonEKSAdminPolicy",
-	"AmazonEKSAdminViewPolicy",
-	"AmazonEKSArgoCDClusterPolicy",
-	"AmazonEKSArgoCDPolicy",
+	"AmazonEKSAdminPolicy", "AmazonEKSAdminViewPolicy",
+	"AmazonEKSArgoCDClusterPolicy", "AmazonEKSArgoCDPolicy",
 	"AmazonEKSAutoNodePolicy",
-	"AmazonEKSBlockStorageClusterPolicy",
-	"AmazonEKSBlockStoragePolicy",
-	"AmazonEKSClusterAdminPolicy",
-	"AmazonEKSClusterInsightsPolicy",
-	"AmazonEKSComputeClusterPolicy",
-	"AmazonEKSComputePolicy",
+	"AmazonEKSBlockStorageClusterPolicy", "AmazonEKSBlockStoragePolicy",
+	"AmazonEKSClusterAdminPolicy", "AmazonEKSClusterInsightsPolicy",
+	"AmazonEKSComputeClusterPolicy", "AmazonEKSComputePolicy",
 	"AmazonEKSEditPolicy",
-	"AmazonEKSEventPolicy", // seen in a 2026 list-access-policies output only
+	"AmazonEKSEventPolicy",
 	"AmazonEKSHybridPolicy",
 	"AmazonEKSKROPolicy",
-	"AmazonEKSLoadBalancingClusterPolicy",
-	"AmazonEKSLoadBalancingPolicy",
-	"AmazonEKSNetworkingClusterPolicy",
-	"AmazonEKSNetworkingPolicy",
-	"AmazonEKSPodIdentityPolicy", // seen in a 2026 list-access-policies output only
-	"AmazonEKSSecretAdminPolicy", // seen in a 2026 list-access-policies output only
-	"AmazonEKSSecretReaderPolicy",
+	"AmazonEKSLoadBalancingClusterPolicy", "AmazonEKSLoadBalancingPolicy",
+	"AmazonEKSNetworkingClusterPolicy", "AmazonEKSNetworkingPolicy",
+	"AmazonEKSPodIdentityPolicy",
+	"AmazonEKSSecretAdminPolicy", "AmazonEKSSecretReaderPolicy",
 	"AmazonEKSViewPolicy",
 	"AmazonEMRJobPolicy",
-	"AmazonSagemakerHyperpodClusterPolicy",
-	"AmazonSagemakerHyperpodControllerPolicy",
-	"AmazonSagemakerHyperpodSpacePolicy",         // seen in a 2026 list-access-policies output only
-	"AmazonSagemakerHyperpodSpaceTemplatePolicy", // seen in a 2026 list-access-policies output only
-	"AmazonSagemakerHyperpodSystemNamespacePolicy",
-	"AmazonSagemakerHyperpodUserClusterPolicy", // seen in a 2026 list-access-policies output only
+	"AmazonSagemakerHyperpodClusterPolicy", "AmazonSagemakerHyperpodControllerPolicy",
+	"AmazonSagemakerHyperpodSpacePolicy", "AmazonSagemakerHyperpodSpaceTemplatePolicy",
+	"AmazonSagemakerHyperpodSystemNamespacePolicy", "AmazonSagemakerHyperpodUserClusterPolicy",
 }
 
 // Catalog returns the access policies eksaccess ships (see CatalogDate),

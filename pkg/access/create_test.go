@@ -7,25 +7,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/internal/accesstest"
 )
 
-func mustPrincipal(t *testing.T, s string) access.PrincipalARN {
-	t.Helper()
-	p, err := access.ParsePrincipalARN(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func mustAssoc(t *testing.T, s string) access.PolicyAssociation {
-	t.Helper()
-	a, err := access.ParsePolicyAssociation(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
+var (
+	mustPrincipal = accesstest.Principal
+	mustAssoc     = accesstest.Assoc
+)
 
 func mustAssocs(t *testing.T, list ...string) []access.PolicyAssociation {
 	t.Helper()

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/internal/accesstest"
 )
 
 const (
@@ -29,14 +30,7 @@ func nsScope(ns ...string) access.Scope {
 	return access.Scope{Type: access.ScopeNamespace, Namespaces: ns}
 }
 
-func mustPolicy(t *testing.T, s string) access.PolicyRef {
-	t.Helper()
-	p, err := access.ParsePolicyRef(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+var mustPolicy = accesstest.Policy
 
 func TestParseScope(t *testing.T) {
 	t.Parallel()

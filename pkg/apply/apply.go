@@ -92,8 +92,11 @@ type Executor struct {
 	Caller string
 
 	// Single: the executor carries out a single command's change (create,
-	// delete), not a plan of many: its notices need not name the entry, and
-	// its user runs the command, not apply, again. Do sets it.
+	// update, delete, policy associate or disassociate), not a plan of
+	// many: its notices need not name the entry, and its user runs the
+	// command, not apply, again. Do sets it. An update then waits for the
+	// entry only while it exists, and reads the entry back once, for
+	// another writer and then for the caller's access (see update).
 	Single bool
 }
 
@@ -126,6 +129,16 @@ type Outcome struct {
 	// what exists of a create that stopped half-way).
 	Entry    access.Entry
 	Policies []access.AssociatedPolicy
+	// Meanwhile is what another writer changed, with Err an
+	// ErrChangedMeanwhile: as the read before the write found it
+	// (Changes; nothing was written), or as the read-back after
+	// UpdateAccessEntry found it (Overwritten; "it was deleted" when it
+	// was, and then DeletedMeanwhile).
+	Meanwhile        []string
+	DeletedMeanwhile bool
+	// LockedOut is what the check of the caller's own access after the
+	// writes found and put back, with Err an ErrChangedMeanwhile.
+	LockedOut *LockedOut
 }
 
 // Check is a check apply makes after an entry's writes, in the words that
@@ -286,8 +299,9 @@ func (x Executor) Apply(ctx context.Context, p plan.Plan) Result {
 	return res
 }
 
-// Do carries out one change for a single command (create, delete): a
-// one-entry plan, on Apply's path for an entry. Its errors are the API's,
+// Do carries out one change for a single command (create, update,
+// delete, policy associate or disassociate): a one-entry plan, on Apply's
+// path for an entry. Its errors are the API's,
 // for the command to word; Outcome says what was done.
 func (x Executor) Do(ctx context.Context, cluster access.ClusterName, c plan.Change) Outcome {
 	x.Single = true
@@ -322,6 +336,8 @@ func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c plan.
 		return x.delete(ctx, cluster, c, o)
 	case plan.ActionUpdate:
 		return x.update(ctx, cluster, c, o)
+	case plan.ActionPolicies:
+		return x.policies(ctx, cluster, c, o)
 	}
 	return nil
 }
@@ -412,11 +428,10 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan
 	if err != nil {
 		return err
 	}
-	if changedMeanwhile(c.Have.Entry, now) {
-		return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
-			c.Principal, cluster, ErrChangedMeanwhile, now.Revision)
+	if err := x.changedMeanwhile(cluster, c.Principal, c.Have.Entry, now, o); err != nil {
+		return err
 	}
-	if plan.ChangedOwnership(c.Have.Entry, now) {
+	if !x.Single && plan.ChangedOwnership(c.Have.Entry, now) {
 		// Another file adopted it meanwhile: not this file's to change.
 		return fmt.Errorf("access entry %s in cluster %s: %w (its %s or %s tag): %s",
 			c.Principal, cluster, ErrChangedMeanwhile, plan.ManagedTagKey, plan.OwnerTagKey, x.again())
@@ -442,9 +457,8 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan
 			if err != nil {
 				return err
 			}
-			if changedMeanwhile(now, again) {
-				return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
-					c.Principal, cluster, ErrChangedMeanwhile, again.Revision)
+			if err := x.changedMeanwhile(cluster, c.Principal, now, again, o); err != nil {
+				return err
 			}
 			now = again
 		}
@@ -457,8 +471,9 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan
 			username = c.Want.Username
 		}
 		err := write(o, func() error {
-			return x.Waiter.ForEntry(ctx, "the entry "+c.Principal.String(), nil, func() error {
-				_, err := x.Client.UpdateEntry(ctx, cluster, c.Principal, groups, username)
+			return x.Waiter.ForEntry(ctx, "the entry "+c.Principal.String(), x.stillThere(cluster, c.Principal), func() error {
+				var err error
+				o.Entry, err = x.Client.UpdateEntry(ctx, cluster, c.Principal, groups, username)
 				return err
 			})
 		})
@@ -490,28 +505,109 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan
 		}
 		o.Done = append(o.Done, "remove "+pc.Policy.Name())
 	}
+	if x.Single && wrote != nil {
+		// A single command reads the entry back once: for another
+		// writer's groups or username, then, from the same read, for the
+		// caller's own access. Another writer found, or the read failed,
+		// the second check is not made.
+		back, err := x.verify(ctx, cluster, c.Principal, now, *wrote, o)
+		if err != nil || back == nil {
+			return err
+		}
+		return x.keepCallersAccess(ctx, cluster, c, now, back, o)
+	}
 	// The checks after the writes: the caller's own access, then another
 	// writer's groups or username. Stopped in the first, the second is not
 	// made either.
-	err = x.keepCallersAccess(ctx, cluster, c, now, o)
+	err = x.keepCallersAccess(ctx, cluster, c, now, nil, o)
 	switch {
 	case err == nil && wrote != nil:
-		return x.verify(ctx, cluster, c.Principal, now, *wrote, o)
+		_, err = x.verify(ctx, cluster, c.Principal, now, *wrote, o)
+		return err
 	case err != nil && wrote != nil && len(o.Unchecked) > 0:
 		o.Unchecked = append(o.Unchecked, CheckOtherWriter)
 	}
 	return err
 }
 
+// changedMeanwhile fails with an ErrChangedMeanwhile when the entry read
+// now differs from the one read before (then) in what a write would send
+// (Changes), saying what changed in o.Meanwhile.
+func (x Executor) changedMeanwhile(cluster access.ClusterName, p access.PrincipalARN, then, now access.Entry, o *Outcome) error {
+	changes := Changes(then, now)
+	if len(changes) == 0 {
+		return nil
+	}
+	o.Meanwhile = changes
+	return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
+		p, cluster, ErrChangedMeanwhile, now.Revision)
+}
+
+// stillThere is, for a single command, the check between a wait's tries
+// that the entry still exists (eksapi.Waiter.ForEntry): the command read
+// it a moment ago, so a not-found is EKS's eventual consistency unless it
+// was deleted meanwhile. apply waits without it.
+func (x Executor) stillThere(cluster access.ClusterName, p access.PrincipalARN) func(context.Context) (bool, error) {
+	if !x.Single {
+		return nil
+	}
+	return func(ctx context.Context) (bool, error) { return x.Client.EntryExists(ctx, cluster, p) }
+}
+
+// policies carries out a single command's policy change (policy
+// associate, policy disassociate: plan.ActionPolicies), each sent as it
+// is, with no read first. An association that finds no entry, while
+// DescribeAccessEntry finds it, waits for EKS to see it (eventual
+// consistency: it was created moments ago). After a removal from the
+// caller's own entry, keepCallersAccess.
+func (x Executor) policies(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {
+	for _, pc := range c.Diff.Policies {
+		if pc.Action == access.PolicyRemove {
+			if err := write(o, func() error { return x.Client.DisassociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN) }); err != nil {
+				return err
+			}
+			o.Done = append(o.Done, "remove "+pc.Policy.Name())
+			continue
+		}
+		var ap access.AssociatedPolicy
+		err := write(o, func() error {
+			var err error
+			ap, err = x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Want)
+			if errors.Is(err, eksapi.ErrNotFound) && x.exists(ctx, cluster, c.Principal) {
+				err = x.Waiter.ForEntry(ctx, "the entry "+c.Principal.String(), x.stillThere(cluster, c.Principal), func() error {
+					var err error
+					ap, err = x.Client.AssociatePolicy(ctx, cluster, c.Principal, pc.PolicyARN, pc.Want)
+					return err
+				})
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		o.Done = append(o.Done, string(pc.Action)+" "+pc.Policy.Name())
+		o.Policies = append(o.Policies, ap)
+	}
+	return x.keepCallersAccess(ctx, cluster, c, access.Entry{}, nil, o)
+}
+
+// exists reports whether DescribeAccessEntry finds the entry (a failure
+// to tell counts as no).
+func (x Executor) exists(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN) bool {
+	ok, err := x.Client.EntryExists(ctx, cluster, p)
+	return ok && err == nil
+}
+
 // keepCallersAccess runs after an update of the caller's own entry that
 // took something away (a policy, groups): PutBack, failing with a
-// lockedOutMeanwhile when it had to put something back. read is the entry
-// as read before the update.
+// lockedOutMeanwhile when it had to put something back (o.LockedOut).
+// read is the entry as read before the update; back, when not nil, the
+// entry as just read back after it (PutBack then reads only its policies).
 //
 // A failed read leaves the check not made (o.Unchecked): stopped, that is
 // the entry's error; otherwise it is reported beside the change, which
 // stands.
-func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c plan.Change, read access.Entry, o *Outcome) error {
+func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c plan.Change, read access.Entry, back *access.Entry, o *Outcome) error {
 	var taken Taken
 	for _, pc := range c.Diff.Policies {
 		if pc.Action == access.PolicyRemove {
@@ -521,39 +617,39 @@ func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterN
 	if c.Diff.Has(access.FieldGroups) {
 		taken.Regrouped, taken.Groups = true, read.KubernetesGroups
 	}
-	l, err := PutBack(ctx, x.Client, x.Caller, cluster, c.Principal, taken, nil)
+	l, err := PutBack(ctx, x.Client, x.Caller, cluster, c.Principal, taken, back)
 	switch {
 	case err != nil:
 		return unchecked(ctx, o, err, CheckLockout) // the writes were made; a failed read says nothing either way
 	case l == nil:
 		return nil
 	}
+	o.LockedOut = l
 	return &lockedOutMeanwhile{principal: c.Principal, cluster: cluster, refusal: l.Refusal, restored: l.Restored, failed: l.failed()}
 }
 
 // verify reads the entry back after apply's UpdateAccessEntry: groups or
 // username other than the ones sent are another writer's, written at the
-// same time. A read answered from before the write (the entry exactly as
-// it was: eventual consistency) is no other writer; a failed read says
-// nothing either way, and the write was made: the check is not made
-// (o.Unchecked), and when apply stopped, that is the entry's error.
-func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN, before, wrote access.Entry, o *Outcome) error {
+// same time (o.Meanwhile). A read answered from before the write (the
+// entry exactly as it was: eventual consistency) is no other writer; a
+// failed read says nothing either way, and the write was made: the check
+// is not made (o.Unchecked), and when apply stopped, that is the entry's
+// error. It returns the entry read back when it found no other writer.
+func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p access.PrincipalARN, before, wrote access.Entry, o *Outcome) (*access.Entry, error) {
 	back, err := x.Client.DescribeEntry(ctx, cluster, p)
 	switch {
 	case errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err):
-		return &writtenMeanwhile{principal: p, cluster: cluster, changes: []string{"it was deleted"}}
+		o.Meanwhile, o.DeletedMeanwhile = []string{"it was deleted"}, true
+		return nil, &writtenMeanwhile{principal: p, cluster: cluster, changes: o.Meanwhile}
 	case err != nil:
-		return unchecked(ctx, o, err, CheckOtherWriter)
+		return nil, unchecked(ctx, o, err, CheckOtherWriter)
 	case ReadFromBefore(before, back):
-		return nil
+		return &back, nil
 	}
 	changes := Overwritten(wrote, back)
 	if len(changes) == 0 {
-		return nil
+		return &back, nil
 	}
-	return &writtenMeanwhile{principal: p, cluster: cluster, changes: changes}
+	o.Meanwhile = changes
+	return nil, &writtenMeanwhile{principal: p, cluster: cluster, changes: changes}
 }
-
-// changedMeanwhile reports whether the entry read now differs from the one
-// the plan was built on in what apply would write (Changes).
-func changedMeanwhile(then, now access.Entry) bool { return len(Changes(then, now)) > 0 }

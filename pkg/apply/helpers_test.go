@@ -1,9 +1,8 @@
 package apply
 
 import (
-	"testing"
-
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/internal/accesstest"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
@@ -14,23 +13,10 @@ const (
 	nodes = "arn:aws:iam::111122223333:role/nodes"
 )
 
-func mustPrincipal(t *testing.T, s string) access.PrincipalARN {
-	t.Helper()
-	p, err := access.ParsePrincipalARN(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func assoc(t *testing.T, s string) access.PolicyAssociation {
-	t.Helper()
-	a, err := access.ParsePolicyAssociation(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
+var (
+	mustPrincipal = accesstest.Principal
+	assoc         = accesstest.Assoc
+)
 
 func live(p, typ string, groups []string, tags map[string]string, policies ...access.AssociatedPolicy) plan.Live {
 	if groups == nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/internal/accesstest"
 )
 
 // configMap is an aws-auth ConfigMap as kubectl prints it, with the given
@@ -34,14 +35,7 @@ var entryOpts = cmp.Options{
 	cmpopts.EquateEmpty(),
 }
 
-func mustPrincipal(t *testing.T, s string) access.PrincipalARN {
-	t.Helper()
-	p, err := access.ParsePrincipalARN(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+var mustPrincipal = accesstest.Principal
 
 const acct = "arn:aws:iam::111122223333:"
 
@@ -245,14 +239,7 @@ func TestConvert_rows(t *testing.T) {
 	}
 }
 
-func mustPolicy(t *testing.T, s string) access.PolicyRef {
-	t.Helper()
-	p, err := access.ParsePolicyRef(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+var mustPolicy = accesstest.Policy
 
 // TestConvert_file: the rules across rows (the last of an ARN wins), the
 // order of the report, the file-wide notes and the summary.

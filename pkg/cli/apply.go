@@ -81,8 +81,8 @@ type clusterPlan struct {
 	err    error
 }
 
-// planAll reads every cluster the file names and plans it, concurrently.
-// What can be checked offline is checked first, for every cluster: a file
+// planAll reads every cluster the file names and plans it, concurrently,
+// and shows the plans on stderr (showPlans). What can be checked offline is checked first, for every cluster: a file
 // that cannot apply to one of them is exit 2 and nothing is sent. A
 // cluster that cannot be read is reported in its clusterPlan; the others
 // go on.
@@ -135,6 +135,7 @@ func (o *planOptions) planAll(ctx context.Context) ([]clusterPlan, error) {
 		}()
 	}
 	wg.Wait()
+	o.showPlans(out)
 	return out, nil
 }
 
@@ -336,7 +337,7 @@ is the highest of theirs.`,
 	opts.addFlags(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and change nothing")
-	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
+	cmdutil.YesFlag(cmd, &opts.yes)
 	return cmd
 }
 
@@ -375,7 +376,6 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	o.showPlans(plans)
 	count := countChanges(plans)
 	perr := planErrors(plans)
 	if o.dryRun || count.total()+count.refuse == 0 {

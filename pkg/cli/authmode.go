@@ -144,7 +144,7 @@ update's id after --set.`,
 	cmdutil.ClusterFlag(cmd, &opts.cluster)
 	f := cmd.Flags()
 	f.Var(&opts.set, "set", "switch to this authentication `mode`, one step toward API: "+authModeList()+" (any case)")
-	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
+	cmdutil.YesFlag(cmd, &opts.yes)
 	f.BoolVar(&opts.force, "force", false, "switch to API even if you or every identity would lose access")
 	_ = cmd.RegisterFlagCompletionFunc("set", cobra.FixedCompletions(authModeNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd

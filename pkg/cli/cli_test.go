@@ -13,6 +13,7 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
 	"github.com/eksaccess/eksaccess/pkg/emulator/emutest"
+	"github.com/eksaccess/eksaccess/pkg/internal/accesstest"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
@@ -111,23 +112,10 @@ func opNames(td *testDeps) []string {
 	return ops
 }
 
-func mustPrincipal(t *testing.T, s string) access.PrincipalARN {
-	t.Helper()
-	p, err := access.ParsePrincipalARN(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func mustPolicy(t *testing.T, s string) access.PolicyRef {
-	t.Helper()
-	p, err := access.ParsePolicyRef(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+var (
+	mustPrincipal = accesstest.Principal
+	mustPolicy    = accesstest.Policy
+)
 
 // seedEntry creates an access entry in cluster demo with the given
 // policies (P[:scope]), then forgets the requests that took.

@@ -41,11 +41,7 @@ func registerCompletions(root *cobra.Command, deps *Deps) {
 
 func completeClusters(deps *Deps) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		return complete(cmd, prefix, func(ctx context.Context) ([]string, error) {
-			client, err := deps.Client(ctx)
-			if err != nil {
-				return nil, err
-			}
+		return complete(cmd, deps, prefix, func(ctx context.Context, client *eksapi.Client) ([]string, error) {
 			return client.ListClusters(ctx)
 		})
 	}
@@ -60,11 +56,7 @@ func completePrincipals(deps *Deps) cobra.CompletionFunc {
 		if cmdutil.RequireCluster(deps.Env, &cluster) != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		return complete(cmd, prefix, func(ctx context.Context) ([]string, error) {
-			client, err := deps.Client(ctx)
-			if err != nil {
-				return nil, err
-			}
+		return complete(cmd, deps, prefix, func(ctx context.Context, client *eksapi.Client) ([]string, error) {
 			principals, err := client.ListEntries(ctx, cluster, eksapi.ListOptions{})
 			arns := make([]string, len(principals))
 			for i, p := range principals {
@@ -81,11 +73,7 @@ func completePrincipals(deps *Deps) cobra.CompletionFunc {
 // catalog when they cannot be listed.
 func completePolicies(deps *Deps) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		return complete(cmd, prefix, func(ctx context.Context) ([]string, error) {
-			client, err := deps.Client(ctx)
-			if err != nil {
-				return nil, err
-			}
+		return complete(cmd, deps, prefix, func(ctx context.Context, client *eksapi.Client) ([]string, error) {
 			if cluster, principal, ok := entryOnLine(cmd, deps); ok && cmd.Name() == "disassociate" {
 				if policies, err := client.ListAssociatedPolicies(ctx, cluster, principal); err == nil {
 					names := make([]string, 0, len(policies))
@@ -144,12 +132,17 @@ func completeTypes(_ *cobra.Command, _ []string, prefix string) ([]string, cobra
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
-// complete runs fetch under a short deadline and keeps the values that
+// complete builds the client and runs fetch with it under a short
+// deadline, and keeps the values that
 // start with prefix.
-func complete(cmd *cobra.Command, prefix string, fetch func(context.Context) ([]string, error)) ([]string, cobra.ShellCompDirective) {
+func complete(cmd *cobra.Command, deps *Deps, prefix string, fetch func(context.Context, *eksapi.Client) ([]string, error)) ([]string, cobra.ShellCompDirective) {
 	ctx, cancel := context.WithTimeout(cmd.Context(), completionTimeout)
 	defer cancel()
-	values, err := fetch(ctx)
+	client, err := deps.Client(ctx)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	values, err := fetch(ctx, client)
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}

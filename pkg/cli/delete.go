@@ -47,7 +47,7 @@ credentials belong to) unless --force.`,
 	opts.addFlags(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&opts.ifExists, "if-exists", false, "succeed when there is no such entry")
-	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation")
+	cmdutil.YesFlag(cmd, &opts.yes)
 	f.BoolVar(&opts.force, "force", false, "delete even your own access entry")
 	return cmd
 }

@@ -43,7 +43,6 @@ func runDiff(ctx context.Context, o *diffOptions) error {
 	if err != nil {
 		return err
 	}
-	o.showPlans(plans)
 	if err := o.printPlans(plans); err != nil {
 		return err
 	}

@@ -49,14 +49,19 @@ func (t *entryTarget) addFlags(cmd *cobra.Command) {
 // validate fills --cluster from EKSACCESS_CLUSTER, requires both flags
 // and warns about principals EKS will not recognise.
 func (t *entryTarget) validate(deps *Deps) error {
-	if err := cmdutil.RequireCluster(deps.Env, &t.cluster); err != nil {
-		return err
-	}
-	if err := cmdutil.RequirePrincipal(t.principal); err != nil {
+	if err := t.require(deps); err != nil {
 		return err
 	}
 	cmdutil.Warn(deps.IO.ErrOut, t.principal.Warnings()...)
 	return nil
+}
+
+// require fills --cluster from EKSACCESS_CLUSTER and requires both flags.
+func (t *entryTarget) require(deps *Deps) error {
+	if err := cmdutil.RequireCluster(deps.Env, &t.cluster); err != nil {
+		return err
+	}
+	return cmdutil.RequirePrincipal(t.principal)
 }
 
 // checkPolicyExists is eksapi's catalog check, warning on stderr when the

@@ -60,13 +60,14 @@ func readLockout(ctx context.Context, client *eksapi.Client, t entryTarget, forc
 	return lockoutState{caller: caller, own: true, before: before}, nil
 }
 
-// putBack is apply.PutBack after a write the guard let through: nothing
-// unless the entry is the caller's and --force was not given.
-func (s lockoutState) putBack(ctx context.Context, client *eksapi.Client, t entryTarget, taken apply.Taken, entry *access.Entry) (*apply.LockedOut, error) {
+// ownCaller is the caller for the executor's check after the write
+// (apply.Executor.Caller): "" unless the entry is the caller's and
+// --force was not given.
+func (s lockoutState) ownCaller() string {
 	if !s.own {
-		return nil, nil
+		return ""
 	}
-	return apply.PutBack(ctx, client, s.caller, t.cluster, t.principal, taken, entry)
+	return s.caller
 }
 
 // restoreError is why putting back failed, for lockedOutMeanwhile: the

@@ -14,6 +14,7 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/output"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // newPolicyCmd wires the policy verbs (associate, disassociate, list, list-associated).
@@ -158,18 +159,13 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 	if err := guardLockout(ctx, client, o.entryTarget, o.force, nil, action, rescoped); err != nil {
 		return err
 	}
-	ap, err := client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, o.scope)
-	if errors.Is(err, eksapi.ErrNotFound) && entryExists(ctx, client, o.entryTarget) {
-		// The entry is there but not yet visible to AssociateAccessPolicy:
-		// it was created moments ago (eventual consistency). Wait for it,
-		// and stop if it is deleted meanwhile.
-		stillThere := func(ctx context.Context) (bool, error) { return client.EntryExists(ctx, o.cluster, o.principal) }
-		err = o.deps.waiter().ForEntry(ctx, "the entry "+o.principal.String(), stillThere, func() error {
-			var err error
-			ap, err = client.AssociatePolicy(ctx, o.cluster, o.principal, policyARN, o.scope)
-			return err
-		})
-	}
+	// The executor associates it (a one-entry change); when EKS does not
+	// find the entry while DescribeAccessEntry does, it was created
+	// moments ago (eventual consistency): it waits for it, and stops if it
+	// is deleted meanwhile.
+	pc := access.PolicyChange{Action: access.PolicyAdd, Policy: o.policy, PolicyARN: policyARN, Want: o.scope}
+	out := o.deps.executor(client).Do(ctx, o.cluster, plan.Change{Principal: o.principal, Action: plan.ActionPolicies, Diff: access.Diff{Policies: []access.PolicyChange{pc}}})
+	err = out.Err
 	if errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
 		want := access.PolicyAssociation{Policy: o.policy, Scope: o.scope}
 		return cmdutil.WithHint(err, "if %s has no access entry in cluster %s yet, create it with the policy in one step: eksaccess create --cluster %s --principal %s --policy %s",
@@ -178,14 +174,7 @@ func runPolicyAssociate(ctx context.Context, o *policyAssociateOptions) error {
 	if err != nil {
 		return cmdutil.MayHaveApplied(err, "the association", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
 	}
-	return o.deps.print(associationResult(o.cluster, o.principal, ap))
-}
-
-// entryExists reports whether DescribeAccessEntry finds the entry (a
-// failure to tell counts as no).
-func entryExists(ctx context.Context, client *eksapi.Client, t entryTarget) bool {
-	ok, err := client.EntryExists(ctx, t.cluster, t.principal)
-	return ok && err == nil
+	return o.deps.print(associationResult(o.cluster, o.principal, out.Policies[0]))
 }
 
 // associationDoc is AssociateAccessPolicy's response document.
@@ -275,8 +264,20 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 	if err != nil {
 		return err
 	}
-	err = client.DisassociatePolicy(ctx, o.cluster, o.principal, policyARN)
-	if errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
+	// The executor disassociates it (a one-entry change) and, from the
+	// caller's own entry, checks that another writer did not take the rest
+	// of its access at the same time (apply.PutBack): if so it associates
+	// the policy again, at the scope the guard read.
+	pc := access.PolicyChange{Action: access.PolicyRemove, Policy: o.policy, PolicyARN: policyARN}
+	x := o.deps.executor(client)
+	if i := slices.IndexFunc(guard.before.Policies, func(p access.AssociatedPolicy) bool { return p.PolicyARN == policyARN }); i >= 0 {
+		// Otherwise not the caller's entry, --force, or the guard did not
+		// see the policy: nothing to check after.
+		x.Caller, pc.Have = guard.ownCaller(), guard.before.Policies[i].AccessScope
+	}
+	out := x.Do(ctx, o.cluster, plan.Change{Principal: o.principal, Action: plan.ActionPolicies, Diff: access.Diff{Policies: []access.PolicyChange{pc}}})
+	err = out.Err
+	if out.Writing && errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err) {
 		// A typo: the entry's own policies are what it can have meant (the
 		// catalog is not: a policy it left may still be associated).
 		if have, lerr := client.ListAssociatedPolicies(ctx, o.cluster, o.principal); lerr == nil {
@@ -290,10 +291,10 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 		}
 		return cmdutil.WithHint(err, "eksaccess policy list-associated --cluster %s --principal %s shows the entry's policies", o.cluster, o.principal)
 	}
-	if err != nil {
+	if out.Writing {
 		return cmdutil.MayHaveApplied(err, "the disassociation", fmt.Sprintf("eksaccess policy list-associated --cluster %s --principal %s", o.cluster, o.principal))
 	}
-	if err := o.restoreIfLockedOut(ctx, client, guard, policyARN); err != nil {
+	if err := o.checked(ctx, out, pc.Have); err != nil {
 		return err
 	}
 	// Like the AWS CLI, nothing on stdout: DisassociateAccessPolicy returns nothing.
@@ -301,33 +302,26 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 	return nil
 }
 
-// restoreIfLockedOut checks, after the disassociation from the caller's
-// own entry, that another writer did not take the rest of its access at
-// the same time (apply.PutBack); if so it associates the policy
-// again, at the scope the guard read, and says so (exit 4).
-func (o *policyDisassociateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.Client, guard lockoutState, policyARN string) error {
-	i := slices.IndexFunc(guard.before.Policies, func(p access.AssociatedPolicy) bool { return p.PolicyARN == policyARN })
-	if i < 0 {
-		return nil // not the caller's entry, --force, or the guard did not see the policy
-	}
-	scope := guard.before.Policies[i].AccessScope
-	l, err := guard.putBack(ctx, client, o.entryTarget, apply.Taken{Policies: []access.AssociatedPolicy{{PolicyARN: policyARN, AccessScope: scope}}}, nil)
-	if err != nil {
-		check := fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", o.cluster, o.principal)
-		if cmdutil.StoppedBy(ctx, err) {
-			return cmdutil.WithHint(fmt.Errorf("disassociated %s from %s in cluster %s, but eksaccess stopped before reading your access back, so it did not check whether another writer took the rest of it at the same time: %w", o.policy.Name(), o.principal, o.cluster, cmdutil.StopErr(ctx, err)),
-				"the disassociation was made; check by hand: %s", check)
-		}
-		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; check by hand: %s", o.policy.Name(), err, check))
-		return nil
-	}
-	if l == nil {
-		return nil
-	}
+// checked words the check after the disassociation from the caller's own
+// entry (apply.PutBack): another writer took the rest of its access at
+// the same time, and the policy was associated again at scope (exit 4);
+// or the read for it failed: stopped, that is the command's error;
+// otherwise a warning, and the disassociation stands.
+func (o *policyDisassociateOptions) checked(ctx context.Context, out apply.Outcome, scope access.Scope) error {
 	done := fmt.Sprintf("disassociated %s from %s in cluster %s", o.policy.Name(), o.principal, o.cluster)
-	return lockedOutMeanwhile(done, l.Refusal,
-		fmt.Sprintf("%s was associated again at scope %s", o.policy.Name(), scope), restoreError(l),
-		fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy %s %s", o.cluster, o.principal, o.policy, scopeFlags(scope)))
+	check := fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", o.cluster, o.principal)
+	switch {
+	case out.LockedOut != nil:
+		return lockedOutMeanwhile(done, out.LockedOut.Refusal,
+			fmt.Sprintf("%s was associated again at scope %s", o.policy.Name(), scope), restoreError(out.LockedOut),
+			fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy %s %s", o.cluster, o.principal, o.policy, scopeFlags(scope)))
+	case len(out.Unchecked) > 0 && out.Err != nil:
+		return cmdutil.WithHint(fmt.Errorf("%s, but eksaccess stopped before reading your access back, so it did not check whether another writer took the rest of it at the same time: %w", done, cmdutil.StopErr(ctx, out.Err)),
+			"the disassociation was made; check by hand: %s", check)
+	case len(out.Unchecked) > 0:
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("%s was disassociated, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; check by hand: %s", o.policy.Name(), out.UncheckedErr, check))
+	}
+	return out.Err
 }
 
 // scopeFlags are policy associate's flags for scope.

@@ -12,11 +12,12 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
-	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 type updateOptions struct {
-	deps   *Deps
+	deps *Deps
+	entryTarget
 	req    access.UpdateEntry
 	groups []string
 	force  bool
@@ -58,8 +59,7 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
 		Args: cmdutil.NoArgs,
 		RunE: runE(opts, runF, runUpdate),
 	}
-	cmdutil.ClusterFlag(cmd, &opts.req.Cluster)
-	cmdutil.EntryPrincipalFlag(cmd, &opts.req.Principal)
+	opts.addFlags(cmd)
 	f := cmd.Flags()
 	f.Var(cmdutil.NewListValue(&opts.groups), "group", "Kubernetes `group`: replaces the set (repeatable, or comma-separated)")
 	f.BoolVar(&opts.req.NoGroups, "no-groups", false, "remove every Kubernetes group")
@@ -70,12 +70,12 @@ nothing, it sets the groups back and exits 4. --force skips both checks.`,
 
 // validate gathers the flags into the request and checks it offline.
 func (o *updateOptions) validate(cmd *cobra.Command) error {
-	if err := cmdutil.RequireCluster(o.deps.Env, &o.req.Cluster); err != nil {
+	// Not entryTarget.validate: update warns about the username only
+	// (below), not about the principal as delete and describe do.
+	if err := o.require(o.deps); err != nil {
 		return err
 	}
-	if err := cmdutil.RequirePrincipal(o.req.Principal); err != nil {
-		return err
-	}
+	o.req.Cluster, o.req.Principal = o.cluster, o.principal
 	o.req.SetGroups = cmd.Flags().Changed("group")
 	o.req.SetUsername = cmd.Flags().Changed("username")
 	o.req.Groups = access.NormalizeGroups(o.groups)
@@ -86,16 +86,17 @@ func (o *updateOptions) validate(cmd *cobra.Command) error {
 	return nil
 }
 
-// runUpdate reads the entry, works out both fields, checks that the
-// caller keeps its access, reads the entry again to catch another writer,
-// sends both fields, and reads the entry back to catch one that wrote at
-// the same time.
+// runUpdate reads the entry, works out both fields and checks that the
+// caller keeps its access; the executor (a one-entry plan) reads the entry
+// again to catch another writer, sends both fields, and reads the entry
+// back to catch one that wrote at the same time, and then the caller's
+// access (apply.PutBack).
 func runUpdate(ctx context.Context, o *updateOptions) error {
 	client, err := entryClient(ctx, o.deps, &o.req.Principal)
 	if err != nil {
 		return err
 	}
-	t := entryTarget{cluster: o.req.Cluster, principal: o.req.Principal}
+	t := o.entryTarget
 	current, err := client.DescribeEntry(ctx, t.cluster, t.principal)
 	if err != nil {
 		return err
@@ -109,113 +110,90 @@ func runUpdate(ctx context.Context, o *updateOptions) error {
 	if err != nil {
 		return err
 	}
-	// The fields sent are the ones read plus the change: if another writer
-	// changed the entry since, sending them would undo that change.
-	again, err := client.DescribeEntry(ctx, t.cluster, t.principal)
-	if err != nil {
+	// The fields sent are the ones read plus the change: the executor
+	// reads the entry again first, and sends nothing if another writer
+	// changed it since (sending them would undo that change).
+	want := access.CreateEntry{Cluster: t.cluster, Principal: t.principal, Groups: groups, Username: username}
+	var diff access.Diff
+	if o.req.SetGroups || o.req.NoGroups {
+		diff.Changes = append(diff.Changes, access.Change{Field: access.FieldGroups, Want: groups, Have: current.KubernetesGroups})
+	}
+	if o.req.SetUsername {
+		diff.Changes = append(diff.Changes, access.Change{Field: access.FieldUsername, Want: username, Have: current.Username})
+	}
+	x := o.deps.executor(client)
+	x.Caller = guard.ownCaller()
+	out := x.Do(ctx, t.cluster, plan.Change{Principal: t.principal, Action: plan.ActionUpdate, Want: &want, Have: &plan.Live{Entry: current}, Diff: diff})
+	if err := o.outcome(ctx, t, guard, current, out); err != nil {
 		return err
 	}
-	if changes := apply.Changes(current, again); len(changes) > 0 {
-		return cmdutil.WithCode(cmdutil.WithHint(
-			fmt.Errorf("access entry %s in cluster %s changed while eksaccess was updating it (%s): nothing was sent, so as not to undo that change", t.principal, t.cluster, strings.Join(changes, "; ")),
-			"run the command again to apply your change to the entry as it is now (eksaccess describe --cluster %s --principal %s shows it)", t.cluster, t.principal), cmdutil.ExitConflict)
-
-	}
-	// The entry was just described, so a not-found here is EKS's eventual
-	// consistency (an entry created moments ago): wait for it, bounded.
-	var updated access.Entry
-	stillThere := func(ctx context.Context) (bool, error) { return client.EntryExists(ctx, t.cluster, t.principal) }
-	err = o.deps.waiter().ForEntry(ctx, "the entry "+t.principal.String(), stillThere, func() error {
-		var err error
-		updated, err = client.UpdateEntry(ctx, t.cluster, t.principal, groups, username)
-		return err
-	})
-	if err != nil {
-		return cmdutil.MayHaveApplied(err, "the update", fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal))
-	}
-	back, err := o.verify(ctx, client, t, again, updated, guard.own)
-	if err != nil {
-		return err
-	}
-	if err := o.restoreIfLockedOut(ctx, client, t, guard, current, back); err != nil {
-		return err
-	}
-	return o.deps.print(cmdutil.EntryResult(updated, nil))
+	return o.deps.print(cmdutil.EntryResult(out.Entry, nil))
 }
 
-// verify reads the entry back after the write. EKS has no conditional
-// write: another writer that wrote the entry after this update may have
-// undone it (and this update may have undone one it made just before).
-// When the groups or username read back are not the ones sent, that
-// happened: exit 4, saying what changed. A read-back EKS answers from
-// before the write (the entry exactly as it was, eventual consistency) is
-// no other writer. It returns the entry read back. A failure to read it
+// outcome words what the executor reports of the update. Before the
+// write: another writer changed the entry since it was read (exit 4,
+// nothing sent). The write: stopped on its way, it may have been made.
+// After it, the read-back (apply.Executor's verify): EKS has no
+// conditional write, so another writer that wrote the entry after this
+// update may have undone it (and this update may have undone one it made
+// just before); groups or username read back that are not the ones sent
+// mean that happened: exit 4, saying what changed. Then, for the caller's
+// own entry, that another writer did not take the rest of its access at
+// the same time (a disassociation of its last policy while this update
+// removed its groups: each guard saw the other's still there); if so the
+// groups were set back as they were: exit 4, saying so. A failure to read
 // leaves the update made and the check not: stopped (Ctrl-C, SIGTERM,
 // --timeout), that is the command's error, with the command's exit code
 // (130, 143, 1); any other failure (access denied, a 5xx after the
 // retries) is a warning naming what to check, and the update stands.
-// own says the entry is the caller's, whose lockout check (which needs
-// the entry read back) is then not made either.
-func (o *updateOptions) verify(ctx context.Context, client *eksapi.Client, t entryTarget, before, written access.Entry, own bool) (*access.Entry, error) {
-	back, err := client.DescribeEntry(ctx, t.cluster, t.principal)
+func (o *updateOptions) outcome(ctx context.Context, t entryTarget, guard lockoutState, was access.Entry, out apply.Outcome) error {
 	describe := fmt.Sprintf("eksaccess describe --cluster %s --principal %s", t.cluster, t.principal)
+	updated := fmt.Sprintf("updated access entry %s in cluster %s", t.principal, t.cluster)
+	err := out.Err
 	switch {
-	case errors.Is(err, eksapi.ErrNotFound) && !eksapi.IsClusterNotFound(err):
-		return nil, cmdutil.WithCode(cmdutil.WithHint(
-			fmt.Errorf("updated access entry %s in cluster %s, but another writer changed this entry at the same time: it was deleted", t.principal, t.cluster),
+	case len(out.Done) == 0 && errors.Is(err, apply.ErrChangedMeanwhile):
+		return cmdutil.WithCode(cmdutil.WithHint(
+			fmt.Errorf("access entry %s in cluster %s changed while eksaccess was updating it (%s): nothing was sent, so as not to undo that change", t.principal, t.cluster, strings.Join(out.Meanwhile, "; ")),
+			"run the command again to apply your change to the entry as it is now (%s shows it)", describe), cmdutil.ExitConflict)
+	case len(out.Done) == 0 && !out.Writing && err != nil:
+		return err // the read before the write: nothing was sent
+	case out.Writing:
+		return cmdutil.MayHaveApplied(err, "the update", describe)
+	case out.DeletedMeanwhile:
+		return cmdutil.WithCode(cmdutil.WithHint(
+			fmt.Errorf("%s, but another writer changed this entry at the same time: it was deleted", updated),
 			"%s shows whether it is back", describe), cmdutil.ExitConflict)
-
-	case err != nil:
+	case out.LockedOut != nil:
+		groups := sortedGroups(was.KubernetesGroups)
+		return lockedOutMeanwhile(updated, out.LockedOut.Refusal,
+			fmt.Sprintf("its groups were set back to [%s]", strings.Join(groups, " ")), restoreError(out.LockedOut),
+			fmt.Sprintf("eksaccess update --cluster %s --principal %s --group %s", t.cluster, t.principal, cmdutil.ShellQuote(strings.Join(groups, ","))))
+	case errors.Is(err, apply.ErrChangedMeanwhile):
+		return cmdutil.WithCode(cmdutil.WithHint(
+			fmt.Errorf("%s, but another writer changed this entry at the same time: %s", updated, strings.Join(out.Meanwhile, "; ")),
+			"your change may have been undone: check the entry (%s) and run the command again if it should still apply", describe), cmdutil.ExitConflict)
+	case slices.Contains(out.Unchecked, apply.CheckOtherWriter):
 		unchecked := "whether another writer changed it at the same time"
-		if own {
+		if guard.own {
 			unchecked += ", or took the rest of your access"
 			describe += " --with-policies"
 		}
-		if cmdutil.StoppedBy(ctx, err) {
-			return nil, cmdutil.WithHint(fmt.Errorf("updated access entry %s in cluster %s, but eksaccess stopped before reading it back, so it did not check %s: %w", t.principal, t.cluster, unchecked, cmdutil.StopErr(ctx, err)),
+		if err != nil {
+			return cmdutil.WithHint(fmt.Errorf("%s, but eksaccess stopped before reading it back, so it did not check %s: %w", updated, unchecked, cmdutil.StopErr(ctx, err)),
 				"the update was made; check by hand: %s", describe)
 		}
-		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading the entry back failed, so eksaccess cannot tell %s: %v; check by hand: %s", unchecked, err, describe))
-		return nil, nil
-	}
-	if apply.ReadFromBefore(before, back) {
-		return &back, nil // read from before the write: nothing to tell
-	}
-	if changes := apply.Overwritten(written, back); len(changes) > 0 {
-		return nil, cmdutil.WithCode(cmdutil.WithHint(
-			fmt.Errorf("updated access entry %s in cluster %s, but another writer changed this entry at the same time: %s", t.principal, t.cluster, strings.Join(changes, "; ")),
-			"your change may have been undone: check the entry (%s) and run the command again if it should still apply", describe), cmdutil.ExitConflict)
-
-	}
-	return &back, nil
-}
-
-// restoreIfLockedOut checks, after an update of the caller's own entry,
-// that another writer did not take the rest of its access at the same
-// time (a disassociation of its last policy while this update removed its
-// groups: each guard saw the other's still there). If so it sets the
-// groups back as they were and exits 4, saying so.
-func (o *updateOptions) restoreIfLockedOut(ctx context.Context, client *eksapi.Client, t entryTarget, guard lockoutState, was access.Entry, back *access.Entry) error {
-	if !guard.own || back == nil {
-		return nil
-	}
-	l, err := guard.putBack(ctx, client, t, apply.Taken{Regrouped: true, Groups: was.KubernetesGroups}, back)
-	if err != nil {
-		check := fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", t.cluster, t.principal)
-		if cmdutil.StoppedBy(ctx, err) {
-			return cmdutil.WithHint(fmt.Errorf("updated access entry %s in cluster %s, but eksaccess stopped before reading your access back, so it did not check whether another writer took the rest of it at the same time: %w", t.principal, t.cluster, cmdutil.StopErr(ctx, err)),
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading the entry back failed, so eksaccess cannot tell %s: %v; check by hand: %s", unchecked, out.UncheckedErr, describe))
+	case slices.Contains(out.Unchecked, apply.CheckLockout):
+		check := describe + " --with-policies"
+		if err != nil {
+			return cmdutil.WithHint(fmt.Errorf("%s, but eksaccess stopped before reading your access back, so it did not check whether another writer took the rest of it at the same time: %w", updated, cmdutil.StopErr(ctx, err)),
 				"the update was made; check by hand: %s", check)
 		}
-		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; check by hand: %s", err, check))
-		return nil
+		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the update was made, but reading your access back failed, so eksaccess cannot tell whether another writer took the rest of it at the same time: %v; check by hand: %s", out.UncheckedErr, check))
+	case err != nil:
+		return err
 	}
-	if l == nil {
-		return nil
-	}
-	groups := sortedGroups(was.KubernetesGroups)
-	return lockedOutMeanwhile(fmt.Sprintf("updated access entry %s in cluster %s", t.principal, t.cluster), l.Refusal,
-		fmt.Sprintf("its groups were set back to [%s]", strings.Join(groups, " ")), restoreError(l),
-		fmt.Sprintf("eksaccess update --cluster %s --principal %s --group %s", t.cluster, t.principal, cmdutil.ShellQuote(strings.Join(groups, ","))))
+	return nil
 }
 
 func sortedGroups(groups []string) []string {

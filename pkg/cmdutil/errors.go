@@ -309,6 +309,20 @@ func chainHints(err error) []string {
 	return out
 }
 
+// kindHints are the advice for the error kinds that need no detail of the
+// error, in the order kindHint tries them.
+var kindHints = []struct {
+	kind error
+	hint string
+}{
+	{eksapi.ErrNoCredentials, "configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); `aws sts get-caller-identity` checks them"},
+	{eksapi.ErrAccessDenied, "check who you are with `aws sts get-caller-identity`, that the credentials are current, and that the identity may call this EKS action"},
+	{eksapi.ErrNoRegion, "pass --region or set AWS_REGION"},
+	{eksapi.ErrNoProfile, "`aws configure list-profiles` lists the profiles; check --profile and AWS_PROFILE"},
+	{eksapi.ErrThrottled, "EKS is busy or throttling this account: retry later, or raise --max-attempts"},
+	{context.DeadlineExceeded, "the command ran past --timeout; raise it, or check the network and --endpoint-url"},
+}
+
 // kindHint is the advice for err's kind, or "".
 func kindHint(err error) string {
 	var (
@@ -322,18 +336,13 @@ func kindHint(err error) string {
 		return "access entries need the authentication mode API_AND_CONFIG_MAP or API: see `eksaccess auth-mode --help`"
 	case eksapi.IsClusterNotFound(err) && errors.As(err, &apiErr) && apiErr.Cluster != "" && apiErr.Region != "":
 		return fmt.Sprintf("no cluster %s in region %s: check --region (or AWS_REGION, or the profile's region); `aws eks list-clusters --region %s` lists the region's clusters", apiErr.Cluster, apiErr.Region, apiErr.Region)
-	case errors.Is(err, eksapi.ErrNoCredentials):
-		return "configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); `aws sts get-caller-identity` checks them"
-	case errors.Is(err, eksapi.ErrAccessDenied):
-		return "check who you are with `aws sts get-caller-identity`, that the credentials are current, and that the identity may call this EKS action"
-	case errors.Is(err, eksapi.ErrNoRegion):
-		return "pass --region or set AWS_REGION"
-	case errors.Is(err, eksapi.ErrNoProfile):
-		return "`aws configure list-profiles` lists the profiles; check --profile and AWS_PROFILE"
-	case errors.Is(err, eksapi.ErrThrottled):
-		return "EKS is busy or throttling this account: retry later, or raise --max-attempts"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "the command ran past --timeout; raise it, or check the network and --endpoint-url"
+	}
+	for _, k := range kindHints {
+		if errors.Is(err, k.kind) {
+			return k.hint
+		}
+	}
+	switch {
 	case errors.As(err, &netErr):
 		return "check the network and the endpoint: --endpoint-url or AWS_ENDPOINT_URL_EKS for EKS, AWS_ENDPOINT_URL_STS for STS"
 	case errors.As(err, &apiErr) && strings.Contains(apiErr.Message, awsCLIAdvice.entries):

@@ -20,6 +20,11 @@ func ClusterFlag(cmd *cobra.Command, c *access.ClusterName) {
 	cmd.Flags().Var(c, "cluster", "EKS cluster `name` or ARN (default: EKSACCESS_CLUSTER)")
 }
 
+// YesFlag adds --yes (-y), which answers the confirmation question.
+func YesFlag(cmd *cobra.Command, yes *bool) {
+	cmd.Flags().BoolVarP(yes, "yes", "y", false, "do not ask for confirmation")
+}
+
 // PrincipalFlag adds --principal for a new entry: the strict rules of
 // access.PrincipalARN. --principal-arn is an alias (the AWS CLI's name).
 func PrincipalFlag(cmd *cobra.Command, p *access.PrincipalARN) {

@@ -158,31 +158,14 @@ func (c *Client) ListEntries(ctx context.Context, cluster access.ClusterName, o 
 	if o.AssociatedPolicyARN != "" {
 		in.AssociatedPolicyArn = aws.String(o.AssociatedPolicyARN)
 	}
-	var arns []access.PrincipalARN
 	op := "list access entries in cluster " + string(cluster)
-	p := eks.NewListAccessEntriesPaginator(c.eks, in)
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, c.wrapIn(cluster, op, err)
-		}
-		for _, a := range page.AccessEntries {
-			// EKS listed it, so it is valid there: keep it as EKS has it,
-			// even where eksaccess would not create it (an account root).
-			arns = append(arns, access.UncheckedPrincipalARN(a))
-		}
-		if o.MaxItems > 0 && len(arns) >= o.MaxItems {
-			return arns[:o.MaxItems], nil
-		}
-		if err := seen.check(op, page.NextToken); err != nil {
-			return nil, err
-		}
-	}
-	if arns == nil {
-		arns = []access.PrincipalARN{}
-	}
-	return arns, nil
+	return listAll(ctx, eks.NewListAccessEntriesPaginator(c.eks, in), op, o.MaxItems, func(err error) error { return c.wrapIn(cluster, op, err) },
+		func(page *eks.ListAccessEntriesOutput) (*string, []access.PrincipalARN) {
+			// EKS listed them, so they are valid there: keep them as EKS
+			// has them, even where eksaccess would not create one (an
+			// account root).
+			return page.NextToken, convert(page.AccessEntries, func(a *string) access.PrincipalARN { return access.UncheckedPrincipalARN(*a) })
+		})
 }
 
 // UpdateEntry sets an entry's groups and username. Both are always sent:
@@ -262,21 +245,13 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 		ClusterName:  aws.String(string(cluster)),
 		PrincipalArn: aws.String(principal.String()),
 	}
-	policies := []access.AssociatedPolicy{}
 	op := entryOp("list policies of", cluster, principal.String())
-	p := eks.NewListAssociatedAccessPoliciesPaginator(c.eks, in)
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, c.wrapIn(cluster, op, err)
-		}
-		for i := range page.AssociatedAccessPolicies {
-			policies = append(policies, associatedFrom(&page.AssociatedAccessPolicies[i]))
-		}
-		if err := seen.check(op, page.NextToken); err != nil {
-			return nil, err
-		}
+	policies, err := listAll(ctx, eks.NewListAssociatedAccessPoliciesPaginator(c.eks, in), op, 0, func(err error) error { return c.wrapIn(cluster, op, err) },
+		func(page *eks.ListAssociatedAccessPoliciesOutput) (*string, []access.AssociatedPolicy) {
+			return page.NextToken, convert(page.AssociatedAccessPolicies, associatedFrom)
+		})
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(policies, func(i, j int) bool { return policies[i].PolicyARN < policies[j].PolicyARN })
 	return policies, nil
@@ -284,20 +259,15 @@ func (c *Client) ListAssociatedPolicies(ctx context.Context, cluster access.Clus
 
 // ListPolicies returns the access-policy catalog, sorted by name.
 func (c *Client) ListPolicies(ctx context.Context) ([]access.Policy, error) {
-	policies := []access.Policy{}
-	p := eks.NewListAccessPoliciesPaginator(c.eks, &eks.ListAccessPoliciesInput{})
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("list access policies", err)
-		}
-		for _, ap := range page.AccessPolicies {
-			policies = append(policies, access.Policy{Name: aws.ToString(ap.Name), ARN: aws.ToString(ap.Arn)})
-		}
-		if err := seen.check("list access policies", page.NextToken); err != nil {
-			return nil, err
-		}
+	const op = "list access policies"
+	policies, err := listAll(ctx, eks.NewListAccessPoliciesPaginator(c.eks, &eks.ListAccessPoliciesInput{}), op, 0, func(err error) error { return wrap(op, err) },
+		func(page *eks.ListAccessPoliciesOutput) (*string, []access.Policy) {
+			return page.NextToken, convert(page.AccessPolicies, func(ap *types.AccessPolicy) access.Policy {
+				return access.Policy{Name: aws.ToString(ap.Name), ARN: aws.ToString(ap.Arn)}
+			})
+		})
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(policies, func(i, j int) bool { return policies[i].Name < policies[j].Name })
 	return policies, nil
@@ -305,18 +275,11 @@ func (c *Client) ListPolicies(ctx context.Context) ([]access.Policy, error) {
 
 // ListClusters returns the names of the region's clusters.
 func (c *Client) ListClusters(ctx context.Context) ([]string, error) {
-	names := []string{}
-	p := eks.NewListClustersPaginator(c.eks, &eks.ListClustersInput{})
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("list clusters", err)
-		}
-		names = append(names, page.Clusters...)
-		if err := seen.check("list clusters", page.NextToken); err != nil {
-			return nil, err
-		}
+	const op = "list clusters"
+	names, err := listAll(ctx, eks.NewListClustersPaginator(c.eks, &eks.ListClustersInput{}), op, 0, func(err error) error { return wrap(op, err) },
+		func(page *eks.ListClustersOutput) (*string, []string) { return page.NextToken, page.Clusters })
+	if err != nil {
+		return nil, err
 	}
 	sort.Strings(names)
 	return names, nil
@@ -326,6 +289,47 @@ func (c *Client) ListClusters(ctx context.Context) ([]string, error) {
 // already sent for the same listing. Following it would page forever (the
 // SDK's paginators do not notice), so the listing stops with this error.
 var ErrRepeatedPageToken = errors.New("the endpoint repeated a page token it had already sent, so paging would never end")
+
+// pager is an SDK paginator (eks.NewListAccessEntriesPaginator, ...), of
+// pages of type P, for a client whose options are O.
+type pager[P, O any] interface {
+	HasMorePages() bool
+	NextPage(ctx context.Context, optFns ...func(*O)) (P, error)
+}
+
+// listAll reads every page of p, in order, and returns the items of all
+// of them: page gives a page's next token and its items. A failed read is
+// wrapped by fail; a next token the listing had already sent stops it
+// with ErrRepeatedPageToken (op names the listing). max > 0 stops it once
+// it has max items, and returns max. No items is an empty list, not nil.
+func listAll[P, O, T any](ctx context.Context, p pager[P, O], op string, max int, fail func(error) error, page func(P) (next *string, items []T)) ([]T, error) {
+	all := []T{}
+	seen := pageTokens{}
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fail(err)
+		}
+		next, items := page(out)
+		all = append(all, items...)
+		if max > 0 && len(all) >= max {
+			return all[:max], nil
+		}
+		if err := seen.check(op, next); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+// convert is f of each of in's elements.
+func convert[T, U any](in []T, f func(*T) U) []U {
+	out := make([]U, len(in))
+	for i := range in {
+		out[i] = f(&in[i])
+	}
+	return out
+}
 
 // pageTokens remembers the nextTokens of one listing.
 type pageTokens map[string]bool

@@ -105,25 +105,20 @@ func (c *Client) iamOp(op, what, action string, err error) error {
 // caller's account. No such role: ErrNotFound. Denied: *UncheckedError.
 func (c *Client) GetRole(ctx context.Context, name string) (IAMPrincipal, error) {
 	out, err := c.iam.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	r, err := iamGot(c, "role", name, "iam:GetRole", func() *types.Role { return out.Role }, err)
 	if err != nil {
-		return IAMPrincipal{}, c.iamOp("get IAM role "+name, "IAM role "+name, "iam:GetRole", err)
+		return IAMPrincipal{}, err
 	}
-	if out.Role == nil {
-		return IAMPrincipal{}, fmt.Errorf("get IAM role %s: %w", name, errEmptyIAMResponse)
-	}
-	return roleFrom(out.Role), nil
+	return roleFrom(r), nil
 }
 
 // GetUser returns the IAM user of that name, like GetRole.
 func (c *Client) GetUser(ctx context.Context, name string) (IAMPrincipal, error) {
 	out, err := c.iam.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+	u, err := iamGot(c, "user", name, "iam:GetUser", func() *types.User { return out.User }, err)
 	if err != nil {
-		return IAMPrincipal{}, c.iamOp("get IAM user "+name, "IAM user "+name, "iam:GetUser", err)
+		return IAMPrincipal{}, err
 	}
-	if out.User == nil {
-		return IAMPrincipal{}, fmt.Errorf("get IAM user %s: %w", name, errEmptyIAMResponse)
-	}
-	u := out.User
 	return IAMPrincipal{Kind: "user", Name: aws.ToString(u.UserName), Path: aws.ToString(u.Path), ARN: aws.ToString(u.Arn),
 		ID: aws.ToString(u.UserId), Created: utc(u.CreateDate)}, nil
 }
@@ -139,22 +134,25 @@ func (c *Client) ListRoles(ctx context.Context, pathPrefix string) ([]IAMPrincip
 		what = "IAM roles under " + pathPrefix
 	}
 	op := "list " + what
-	roles := []IAMPrincipal{}
-	p := iam.NewListRolesPaginator(c.iam.api, in)
-	seen := pageTokens{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, c.iamOp(op, what, "iam:ListRoles", err)
-		}
-		for i := range page.Roles {
-			roles = append(roles, roleFrom(&page.Roles[i]))
-		}
-		if err := seen.check(op, page.Marker); err != nil {
-			return nil, err
-		}
+	return listAll(ctx, iam.NewListRolesPaginator(c.iam.api, in), op, 0, func(err error) error { return c.iamOp(op, what, "iam:ListRoles", err) },
+		func(page *iam.ListRolesOutput) (*string, []IAMPrincipal) {
+			return page.Marker, convert(page.Roles, roleFrom)
+		})
+}
+
+// iamGot is the document an IAM Get call (action) for the kind ("role",
+// "user") of that name answered (doc, read only when err is nil): its
+// error worded as iamOp words it, and an answer without the document an
+// errEmptyIAMResponse.
+func iamGot[T any](c *Client, kind, name, action string, doc func() *T, err error) (*T, error) {
+	if err != nil {
+		return nil, c.iamOp("get IAM "+kind+" "+name, "IAM "+kind+" "+name, action, err)
 	}
-	return roles, nil
+	v := doc()
+	if v == nil {
+		return nil, fmt.Errorf("get IAM %s %s: %w", kind, name, errEmptyIAMResponse)
+	}
+	return v, nil
 }
 
 // errEmptyIAMResponse: IAM answered 200 without the document the call returns.

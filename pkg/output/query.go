@@ -255,11 +255,7 @@ func tableOf(v any) Table {
 			switch e := e.(type) {
 			case nil:
 			case []any:
-				row := make([]string, len(e))
-				for i, c := range e {
-					row[i] = cell(c)
-				}
-				t.Rows = append(t.Rows, row)
+				t.Rows = append(t.Rows, cells(e))
 			default:
 				t.Rows = append(t.Rows, []string{cell(e)})
 			}
@@ -268,6 +264,15 @@ func tableOf(v any) Table {
 	default:
 		return Table{Rows: [][]string{{cell(v)}}}
 	}
+}
+
+// cells are a list's values as one row of cells.
+func cells(list []any) []string {
+	row := make([]string, len(list))
+	for i, c := range list {
+		row[i] = cell(c)
+	}
+	return row
 }
 
 // textTableOf is tableOf for the text format, which prints a list of
@@ -286,11 +291,7 @@ func textTableOf(v any) Table {
 		switch e := e.(type) {
 		case nil:
 		case []any:
-			row := make([]string, len(e))
-			for i, c := range e {
-				row[i] = cell(c)
-			}
-			lists = append(lists, row)
+			lists = append(lists, cells(e))
 		default:
 			scalars = append(scalars, cell(e))
 		}

@@ -59,6 +59,13 @@ const (
 	ActionRefuse Action = "refuse" // ! : a change apply will not make (a type change, a lockout)
 )
 
+// ActionPolicies is a single command's change of one entry's policies
+// (policy associate, policy disassociate): Diff.Policies sent as they
+// are, with no read of the entry first (an update reads it to send its
+// groups and username back). Build never plans it: a file's policies
+// change with its entry's update.
+const ActionPolicies Action = "policies"
+
 // Change is the plan for one entry.
 type Change struct {
 	Principal access.PrincipalARN

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/internal/accesstest"
 )
 
 const (
@@ -26,23 +27,10 @@ const (
 	adminARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 )
 
-func mustPrincipal(t *testing.T, s string) access.PrincipalARN {
-	t.Helper()
-	p, err := access.ParsePrincipalARN(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func assoc(t *testing.T, s string) access.PolicyAssociation {
-	t.Helper()
-	a, err := access.ParsePolicyAssociation(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
+var (
+	mustPrincipal = accesstest.Principal
+	assoc         = accesstest.Assoc
+)
 
 var cluster = access.Scope{Type: access.ScopeCluster, Namespaces: []string{}}
 
