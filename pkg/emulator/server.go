@@ -176,13 +176,18 @@ func New(opts Options) *Server {
 	return s
 }
 
-// An operation is one API action: its name, its wire protocol and the
-// method that answers it. Handlers run with s.mu held and return either a
+// An operation is one API action: its name, its wire protocol, the
+// resource it acts on and the method that answers it. Every handler has
+// one shape: it runs with s.mu held, finds its target already resolved on
+// the call (c.cluster, c.entry, c.tags; see resolve), and returns either a
 // value to encode as the 200 response or an error (normally *apiError).
+// Handlers of a JSON input are written as func(*call, *input) and adapted
+// by withInput, which decodes and checks the input first.
 type operation struct {
 	name    string
 	service string // the SigV4 signing name: "" (eks), "sts" or "iam"
 	query   bool   // awsQuery protocol (STS, IAM) instead of rest-json
+	target  target // what resolve finds before the handler runs
 	handle  func(*call) (any, error)
 }
 
@@ -194,22 +199,22 @@ type route struct {
 // routeTable is every route the emulator serves.
 func (s *Server) routeTable() []route {
 	return []route{
-		{"POST /clusters/{name}/access-entries", operation{name: "CreateAccessEntry", handle: s.createAccessEntry}},
-		{"GET /clusters/{name}/access-entries", operation{name: "ListAccessEntries", handle: s.listAccessEntries}},
-		{"GET /clusters/{name}/access-entries/{principalArn}", operation{name: "DescribeAccessEntry", handle: s.describeAccessEntry}},
-		{"POST /clusters/{name}/access-entries/{principalArn}", operation{name: "UpdateAccessEntry", handle: s.updateAccessEntry}},
-		{"DELETE /clusters/{name}/access-entries/{principalArn}", operation{name: "DeleteAccessEntry", handle: s.deleteAccessEntry}},
-		{"POST /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "AssociateAccessPolicy", handle: s.associateAccessPolicy}},
-		{"GET /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "ListAssociatedAccessPolicies", handle: s.listAssociatedAccessPolicies}},
-		{"DELETE /clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}", operation{name: "DisassociateAccessPolicy", handle: s.disassociateAccessPolicy}},
+		{"POST /clusters/{name}/access-entries", operation{name: "CreateAccessEntry", target: accessCluster, handle: withInput(s.createAccessEntry)}},
+		{"GET /clusters/{name}/access-entries", operation{name: "ListAccessEntries", target: accessCluster, handle: s.listAccessEntries}},
+		{"GET /clusters/{name}/access-entries/{principalArn}", operation{name: "DescribeAccessEntry", target: anEntry, handle: s.describeAccessEntry}},
+		{"POST /clusters/{name}/access-entries/{principalArn}", operation{name: "UpdateAccessEntry", target: accessCluster, handle: withInput(s.updateAccessEntry)}},
+		{"DELETE /clusters/{name}/access-entries/{principalArn}", operation{name: "DeleteAccessEntry", target: anEntry, handle: s.deleteAccessEntry}},
+		{"POST /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "AssociateAccessPolicy", target: aPropagatedEntry, handle: withInput(s.associateAccessPolicy)}},
+		{"GET /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "ListAssociatedAccessPolicies", target: anEntry, handle: s.listAssociatedAccessPolicies}},
+		{"DELETE /clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}", operation{name: "DisassociateAccessPolicy", target: anEntry, handle: s.disassociateAccessPolicy}},
 		{"GET /access-policies", operation{name: "ListAccessPolicies", handle: s.listAccessPolicies}},
 		{"GET /clusters", operation{name: "ListClusters", handle: s.listClusters}},
-		{"GET /clusters/{name}", operation{name: "DescribeCluster", handle: s.describeCluster}},
-		{"POST /clusters/{name}/update-config", operation{name: "UpdateClusterConfig", handle: s.updateClusterConfig}},
-		{"GET /clusters/{name}/updates/{updateId}", operation{name: "DescribeUpdate", handle: s.describeUpdate}},
-		{"POST /tags/{resourceArn}", operation{name: "TagResource", handle: s.tagResource}},
-		{"DELETE /tags/{resourceArn}", operation{name: "UntagResource", handle: s.untagResource}},
-		{"GET /tags/{resourceArn}", operation{name: "ListTagsForResource", handle: s.listTagsForResource}},
+		{"GET /clusters/{name}", operation{name: "DescribeCluster", target: aCluster, handle: s.describeCluster}},
+		{"POST /clusters/{name}/update-config", operation{name: "UpdateClusterConfig", target: aCluster, handle: s.updateClusterConfig}},
+		{"GET /clusters/{name}/updates/{updateId}", operation{name: "DescribeUpdate", target: aCluster, handle: s.describeUpdate}},
+		{"POST /tags/{resourceArn}", operation{name: "TagResource", target: aTaggable, handle: withInput(s.tagResource)}},
+		{"DELETE /tags/{resourceArn}", operation{name: "UntagResource", target: aTaggable, handle: s.untagResource}},
+		{"GET /tags/{resourceArn}", operation{name: "ListTagsForResource", target: aTaggable, handle: s.listTagsForResource}},
 		// STS and IAM speak awsQuery: POST / with a form body whose Action
 		// names the operation (queryTable); presigned URLs use GET.
 		{"POST /{$}", queryOperation},
@@ -299,6 +304,7 @@ const maxBody = 1 << 20
 
 // call is one request on its way through the emulator.
 type call struct {
+	server    *Server
 	op        string
 	req       *http.Request
 	body      []byte
@@ -315,6 +321,11 @@ type call struct {
 	// seq and seqAll are the call's numbers among the requests of its
 	// operation and among all requests (0: not authenticated), for OnCall.
 	seq, seqAll int
+
+	// The operation's target, found by resolve before the handler runs.
+	cluster *cluster
+	entry   *accessEntry
+	tags    map[string]string // of a taggable resource
 }
 
 // decode reads the JSON request body into v. An empty body is an empty
@@ -342,7 +353,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 		form = queryForm(r, body)
 		op = s.queryOp(form.Get("Action"))
 	}
-	c := &call{op: op.name, service: op.service, req: r, body: body, bodyErr: bodyErr, form: form}
+	c := &call{server: s, op: op.name, service: op.service, req: r, body: body, bodyErr: bodyErr, form: form}
 
 	s.mu.Lock()
 	c.requestID = s.uuid()
@@ -434,6 +445,9 @@ func (s *Server) dispatch(c *call, op operation) (any, error) {
 	err := s.injectedFault(c)
 	c.seq, c.seqAll = s.faults.seen[c.op], s.faults.seen[AllOperations]
 	if err != nil {
+		return nil, err
+	}
+	if err := s.resolve(c, op.target); err != nil {
 		return nil, err
 	}
 	return op.handle(c)
