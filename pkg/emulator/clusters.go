@@ -21,7 +21,7 @@ func (s *Server) cluster(c *call, subject string) (*cluster, error) {
 	if err := validateClusterName(subject, name); err != nil {
 		return nil, err
 	}
-	cl, ok := s.clusters[name]
+	cl, ok := s.clusterNamed(c, name)
 	if !ok {
 		return nil, resourceNotFound("No cluster found for name: %s.", name)
 	}
@@ -82,7 +82,7 @@ func fakeHex(seed string, n int) string {
 }
 
 func (s *Server) listClusters(c *call) (any, error) {
-	names := slices.Sorted(maps.Keys(s.clusters))
+	names := s.clusterNames(c)
 	page, next, err := paginate(c, "ListClusters", names, func(n string) string { return n })
 	if err != nil {
 		return nil, err

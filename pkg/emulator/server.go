@@ -83,6 +83,18 @@ type Options struct {
 	// SetIAMDenied).
 	DenyIAM bool
 
+	// Regions gives regions a latency and a rate limit of their own (see
+	// Region). Clusters are given a region with AddClusterIn.
+	Regions []Region
+	// DisabledRegions are opt-in regions the account has not enabled (see
+	// SetRegionDisabled); DeniedRegions deny the caller every EKS action
+	// (see SetRegionDenied).
+	DisabledRegions []string
+	DeniedRegions   []string
+	// Accounts are served besides Account, chosen by access key id (see
+	// Account and AddAccount).
+	Accounts []Account
+
 	// RecordLimit is how many recent requests Requests keeps; older ones
 	// are dropped. Default 10000; negative keeps none.
 	RecordLimit int
@@ -136,10 +148,13 @@ type Server struct {
 	failures     map[string][]*apiError       // FailNext queue per operation
 	tokens       idempotencyTable             // clientRequestToken replay table
 	requests     requestLog
-	faults       faultState  // the fault knobs of faults.go
-	after        afterFaults // FailAfter, ResetAfter (afterfault.go)
-	hooks        callHooks   // OnCall (hook.go)
-	iam          iamState    // roles and users (iam.go)
+	faults       faultState              // the fault knobs of faults.go
+	after        afterFaults             // FailAfter, ResetAfter (afterfault.go)
+	hooks        callHooks               // OnCall (hook.go)
+	iam          iamState                // roles and users (iam.go)
+	regions      map[string]*regionState // by name (regions.go)
+	accounts     map[string]*Server      // the other accounts, by id
+	accessKeys   map[string]*Server      // the other accounts, by access key id
 }
 
 // New returns an emulator with no clusters; add them with AddCluster.
@@ -168,11 +183,16 @@ func New(opts Options) *Server {
 		tokens:       idempotencyTable{entries: map[string]idempotentResponse{}},
 		requests:     newRequestLog(opts.RecordLimit, opts.RecordBodyLimit, opts.RecordBytes),
 		iam:          newIAMState(),
+		regions:      map[string]*regionState{},
+		accounts:     map[string]*Server{},
+		accessKeys:   map[string]*Server{},
 	}
 	s.iam.denied = opts.DenyIAM
 	s.routes()
 	s.faults = newFaultState(opts)
 	s.seedIAM(opts.Roles, opts.Users)
+	s.applyRegions(opts)
+	s.addAccounts(opts)
 	return s
 }
 
@@ -281,6 +301,10 @@ var unknownOperation = operation{handle: func(c *call) (any, error) {
 
 // ServeHTTP answers one EKS or STS request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if account := s.accountFor(r); account != nil {
+		account.ServeHTTP(w, r)
+		return
+	}
 	// ServeMux redirects paths that are not clean; EKS does not, and no SDK
 	// sends them, so treat them as unknown routes instead.
 	if p := r.URL.EscapedPath(); p != cleanPath(p) {
@@ -315,6 +339,9 @@ type call struct {
 	authErr   error  // why authentication failed, or nil
 	region    string // region for ARNs
 	partition string
+	// regionState is the state of the region the request is signed for,
+	// nil for a region with nothing of its own.
+	regionState *regionState
 	// repeatToken makes a list answer the nextToken it was given
 	// (Options.RepeatPageToken).
 	repeatToken bool
@@ -360,6 +387,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 	c.authErr = s.authenticate(c)
 	s.requests.add(c)
 	latency := s.latency
+	if c.regionState != nil && c.regionState.latency > 0 {
+		latency = c.regionState.latency
+	}
 	s.mu.Unlock()
 
 	if latency > 0 {
@@ -482,12 +512,16 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// AddCluster adds an ACTIVE cluster, replacing any cluster of that name.
-// authMode is API, API_AND_CONFIG_MAP or CONFIG_MAP; "" means
-// API_AND_CONFIG_MAP. It panics on an invalid name or mode, as
+// AddCluster adds an ACTIVE cluster to every region, replacing any cluster
+// of that name. authMode is API, API_AND_CONFIG_MAP or CONFIG_MAP; ""
+// means API_AND_CONFIG_MAP. It panics on an invalid name or mode, as
 // regexp.MustCompile does on a bad pattern: a seed with a typo must not pass
-// silently.
+// silently. AddClusterIn adds a cluster to one region.
 func (s *Server) AddCluster(name, authMode string) {
+	s.addCluster("", name, authMode)
+}
+
+func (s *Server) addCluster(region, name, authMode string) {
 	authMode = cmp.Or(authMode, modeAPIAndConfigMap)
 	if err := validateClusterName("cluster name", name); err != nil {
 		panic(fmt.Sprintf("emulator: AddCluster(%q): %v", name, err))
@@ -497,7 +531,11 @@ func (s *Server) AddCluster(name, authMode string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.clusters[name] = &cluster{
+	clusters := s.clusters
+	if region != "" {
+		clusters = s.region(region).clusters
+	}
+	clusters[name] = &cluster{
 		name:     name,
 		authMode: authMode,
 		created:  s.now(),

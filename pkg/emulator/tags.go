@@ -21,7 +21,7 @@ func (s *Server) taggable(c *call) (map[string]string, error) {
 	}
 	kind, rest, _ := strings.Cut(f[5], "/")
 	clusterName, _, _ := strings.Cut(rest, "/")
-	cl, ok := s.clusters[clusterName]
+	cl, ok := s.clusterNamed(c, clusterName)
 	if !ok {
 		return nil, notFound
 	}
