@@ -288,3 +288,6 @@ func (s *Server) seedCall(region, op, clusterName, principalARN string) *call {
 	}
 	return c
 }
+
+// AccountID is the id of the account s serves.
+func (s *Server) AccountID() string { return s.opts.Account }
