@@ -64,6 +64,7 @@ func (s *Server) authenticate(c *call) error {
 	if err != nil {
 		return err
 	}
+	c.signedRegion = cmp.Or(cred.region, "us-east-1")
 	service := cmp.Or(c.service, "eks")
 	if c.op != "" && cred.service != service { // unknown routes have no service to check
 		return newError(http.StatusForbidden, "InvalidSignatureException",
@@ -71,7 +72,7 @@ func (s *Server) authenticate(c *call) error {
 	}
 	c.region = cmp.Or(s.opts.Region, cred.region, "us-east-1")
 	c.partition = partitionOf(c.region)
-	c.regionState = s.regions[cmp.Or(cred.region, "us-east-1")]
+	c.regionState = s.regions[c.signedRegion]
 
 	switch cred.accessKey {
 	case keyExpired:

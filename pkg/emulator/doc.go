@@ -128,7 +128,9 @@
 // perform: eks:<Op> on resource: <arn> with an explicit deny in a service
 // control policy"; STS GetCallerIdentity still answers. IAM, being global,
 // is subject to neither. AddAccessEntry seeds an entry and its policies
-// without a request, to build large fleets quickly.
+// without a request, to build large fleets quickly; RegionStats counts
+// each region's requests and 429 answers, and Request.Region names the
+// region a recorded request was signed for.
 //
 // # State and rules
 //

@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -94,6 +95,14 @@ func TestRegionsHaveTheirOwnClusters(t *testing.T) {
 		if got := clusters(t, srv, tt.who); !slices.Equal(got, tt.want) {
 			t.Errorf("ListClusters in %s = %q, want %q", tt.who.region, got, tt.want)
 		}
+	}
+
+	var signed []string
+	for _, r := range srv.Requests() {
+		signed = append(signed, r.Region)
+	}
+	if want := []string{"eu-west-1", "us-east-1", "ap-south-1"}; !slices.Equal(signed, want) {
+		t.Errorf("Requests' regions %q, want %q", signed, want)
 	}
 
 	// A cluster of another region is not found; one of the region is, with
@@ -336,5 +345,24 @@ func TestAddAccessEntryIsNotARequest(t *testing.T) {
 		if err := srv.AddAccessEntry(bad.region, bad.cluster, bad.principal, policies...); err == nil {
 			t.Errorf("AddAccessEntry(%+v) succeeded", bad)
 		}
+	}
+}
+
+func TestRegionStats(t *testing.T) {
+	clk := &clock{now: start}
+	srv := emulator.New(emulator.Options{Now: clk.Now, RecordLimit: -1, Regions: []emulator.Region{{Name: "eu-west-1", RateLimit: 1}}})
+	eu, us := signedAs{key: "AKIDEXAMPLE", region: "eu-west-1"}, signedAs{key: "AKIDEXAMPLE", region: "us-east-1"}
+	for range 3 {
+		send(t, srv, eu, http.MethodGet, "/clusters", "")
+	}
+	send(t, srv, us, http.MethodGet, "/clusters", "")
+	send(t, srv, us, http.MethodPost, "/", "Action=GetCallerIdentity&Version=2011-06-15")
+	want := map[string]emulator.RegionStats{"eu-west-1": {Requests: 3, Throttled: 2}, "us-east-1": {Requests: 2}}
+	if got := srv.RegionStats(); !maps.Equal(got, want) {
+		t.Errorf("RegionStats() = %v, want %v", got, want)
+	}
+	srv.ResetRequests()
+	if got := srv.RegionStats(); len(got) != 0 {
+		t.Errorf("after ResetRequests: %v", got)
 	}
 }

@@ -128,6 +128,9 @@ type Request struct {
 	Body []byte
 	// BodySize is the length of the body received (at most 1 MiB is read).
 	BodySize int
+	// Region is the region the request was signed for ("" when it carried
+	// no credential).
+	Region string
 }
 
 // Server is an in-memory EKS endpoint. It implements http.Handler and is
@@ -153,8 +156,9 @@ type Server struct {
 	hooks        callHooks               // OnCall (hook.go)
 	iam          iamState                // roles and users (iam.go)
 	regions      map[string]*regionState // by name (regions.go)
-	accounts     map[string]*Server      // the other accounts, by id
-	accessKeys   map[string]*Server      // the other accounts, by access key id
+	stats        regionStats
+	accounts     map[string]*Server // the other accounts, by id
+	accessKeys   map[string]*Server // the other accounts, by access key id
 }
 
 // New returns an emulator with no clusters; add them with AddCluster.
@@ -339,9 +343,11 @@ type call struct {
 	authErr   error  // why authentication failed, or nil
 	region    string // region for ARNs
 	partition string
-	// regionState is the state of the region the request is signed for,
-	// nil for a region with nothing of its own.
-	regionState *regionState
+	// signedRegion is the region of the request's credential ("" when it
+	// has none); regionState is that region's state, nil for a region with
+	// nothing of its own.
+	signedRegion string
+	regionState  *regionState
 	// repeatToken makes a list answer the nextToken it was given
 	// (Options.RepeatPageToken).
 	repeatToken bool
@@ -386,6 +392,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 	c.requestID = s.uuid()
 	c.authErr = s.authenticate(c)
 	s.requests.add(c)
+	s.stats.count(c.signedRegion, 1, 0)
 	latency := s.latency
 	if c.regionState != nil && c.regionState.latency > 0 {
 		latency = c.regionState.latency
@@ -434,6 +441,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 		rw.WriteHeader(http.StatusOK)
 		_, _ = rw.Write(marshal(v))
 	}
+	s.countAnswer(c, rw.status)
 	result := strconv.Itoa(rw.status)
 	if rw.code != "" {
 		result += " " + rw.code
@@ -634,4 +642,5 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests.reset()
+	s.stats = nil
 }

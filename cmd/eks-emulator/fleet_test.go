@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/eksaccess/eksaccess/pkg/emulator"
+)
+
+func TestParseFleetFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr string
+		check   func(t *testing.T, cfg *config)
+	}{
+		{name: "placed clusters only: no demo", args: []string{
+			"--cluster", "prod@eu-west-1", "--cluster", "legacy@us-east-1=CONFIG_MAP",
+			"--cluster", "arn:aws:eks:eu-west-1:444455556666:cluster/payments=API", "--account-key", "AKIAPAYMENTS=444455556666",
+		}, check: func(t *testing.T, cfg *config) {
+			if len(cfg.clusters) != 0 {
+				t.Errorf("clusters of every region %v, want none", cfg.clusters)
+			}
+			want := []placedCluster{
+				{clusterSpec{"prod", ""}, "eu-west-1", "", "prod@eu-west-1"},
+				{clusterSpec{"legacy", "CONFIG_MAP"}, "us-east-1", "", "legacy@us-east-1"},
+				{clusterSpec{"payments", "API"}, "eu-west-1", "444455556666", "arn:aws:eks:eu-west-1:444455556666:cluster/payments"},
+			}
+			if !slices.Equal(cfg.fleet.placed, want) {
+				t.Errorf("placed %+v, want %+v", cfg.fleet.placed, want)
+			}
+		}},
+		{name: "accounts and regions", args: []string{
+			"--cluster", "demo", "--account-key", "AKIAA=444455556666,AKIAB=arn:aws:iam::444455556666:role/Admin",
+			"--account-key", "AKIAC=777788889999",
+			"--region-latency", "eu-west-1=20ms,us-east-1=5ms", "--region-rate-limit", "eu-west-1=20", "--region-rate-limit", "ap-south-1=2.5:4",
+			"--disabled-region", "ap-east-1", "--disabled-region", "777788889999:me-south-1", "--denied-region", "111122223333:eu-south-1",
+		}, check: func(t *testing.T, cfg *config) {
+			o := cfg.opts
+			wantAccounts := []emulator.Account{
+				{ID: "444455556666", AccessKeys: []string{"AKIAA", "AKIAB"}, Caller: "arn:aws:iam::444455556666:role/Admin", DisabledRegions: []string{"ap-east-1"}},
+				{ID: "777788889999", AccessKeys: []string{"AKIAC"}, DisabledRegions: []string{"ap-east-1", "me-south-1"}},
+			}
+			if len(o.Accounts) != 2 {
+				t.Fatalf("accounts %+v", o.Accounts)
+			}
+			for i, a := range o.Accounts {
+				w := wantAccounts[i]
+				if a.ID != w.ID || a.Caller != w.Caller || !slices.Equal(a.AccessKeys, w.AccessKeys) ||
+					!slices.Equal(a.DisabledRegions, w.DisabledRegions) || len(a.DeniedRegions) != 0 {
+					t.Errorf("account %+v, want %+v", a, w)
+				}
+			}
+			wantRegions := []emulator.Region{
+				{Name: "eu-west-1", Latency: 20 * time.Millisecond, RateLimit: 20},
+				{Name: "us-east-1", Latency: 5 * time.Millisecond},
+				{Name: "ap-south-1", RateLimit: 2.5, RateBurst: 4},
+			}
+			if !slices.Equal(o.Regions, wantRegions) || !slices.Equal(o.DisabledRegions, []string{"ap-east-1"}) ||
+				!slices.Equal(o.DeniedRegions, []string{"eu-south-1"}) {
+				t.Errorf("regions %+v, disabled %v, denied %v", o.Regions, o.DisabledRegions, o.DeniedRegions)
+			}
+		}},
+		{name: "from the environment", env: map[string]string{
+			"EKS_EMULATOR_CLUSTER":     "prod@eu-west-1, demo",
+			"EKS_EMULATOR_ACCOUNT_KEY": "AKIAA=444455556666",
+		}, check: func(t *testing.T, cfg *config) {
+			if cfg.clusters.String() != "demo=" || len(cfg.fleet.placed) != 1 || len(cfg.opts.Accounts) != 1 {
+				t.Errorf("config %+v", cfg)
+			}
+		}},
+		{name: "bad region", args: []string{"--cluster", "prod@Europe"}, wantErr: `invalid region "Europe"`},
+		{name: "bad placed name", args: []string{"--cluster", "my.prod@eu-west-1"}, wantErr: `invalid cluster name "my.prod"`},
+		{name: "bad placed mode", args: []string{"--cluster", "prod@eu-west-1=api"}, wantErr: `invalid authentication mode "api"`},
+		{name: "unknown account", args: []string{"--cluster", "arn:aws:eks:eu-west-1:444455556666:cluster/p"}, wantErr: "account 444455556666 has no --account-key"},
+		{name: "unknown account of a region", args: []string{"--disabled-region", "444455556666:ap-east-1"}, wantErr: "account 444455556666 has no --account-key"},
+		{name: "default account key", args: []string{"--account-key", "AKIAA=111122223333"}, wantErr: "that is the default account"},
+		{name: "key twice", args: []string{"--account-key", "AKIAA=444455556666,AKIAA=777788889999"}, wantErr: "access key id AKIAA is given twice"},
+		{name: "bad key", args: []string{"--account-key", "akia=444455556666"}, wantErr: `invalid access key id "akia"`},
+		{name: "bad key account", args: []string{"--account-key", "AKIAA=4444"}, wantErr: `invalid account "4444"`},
+		{name: "two callers", args: []string{"--account-key", "AKIAA=arn:aws:iam::444455556666:user/a,AKIAB=arn:aws:iam::444455556666:user/b"}, wantErr: "has two callers"},
+		{name: "bad latency", args: []string{"--region-latency", "eu-west-1=soon"}, wantErr: `invalid delay "soon"`},
+		{name: "bad rate", args: []string{"--region-rate-limit", "eu-west-1=0"}, wantErr: `invalid rate "0"`},
+		{name: "bad burst", args: []string{"--region-rate-limit", "eu-west-1=5:x"}, wantErr: `invalid rate "5:x"`},
+		{name: "bad disabled account", args: []string{"--disabled-region", "acct:eu-west-1"}, wantErr: `invalid account "acct"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			cfg, err := parseFlags(tt.args, &bytes.Buffer{})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, cfg)
+		})
+	}
+}
+
+// TestRunFleet serves regions and accounts from the command line.
+func TestRunFleet(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	r := startRun(t, ctx, "--cluster", "prod@eu-west-1", "--cluster", "web@us-east-1", "--cluster", "everywhere",
+		"--cluster", "arn:aws:eks:eu-west-1:444455556666:cluster/payments",
+		"--account-key", "AKIAPAYMENTS=arn:aws:iam::444455556666:role/Auditor",
+		"--disabled-region", "ap-east-1", "--denied-region", "444455556666:us-east-1")
+	get := func(key, region, service, path string) (int, string) {
+		t.Helper()
+		method, body := http.MethodGet, ""
+		if service == "sts" {
+			method, body = http.MethodPost, "Action=GetCallerIdentity&Version=2011-06-15"
+		}
+		req, err := http.NewRequestWithContext(t.Context(), method, r.url+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+key+"/20250507/"+region+"/"+service+"/aws4_request, SignedHeaders=host, Signature=00")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, tt := range []struct {
+		key, region, service, path string
+		status                     int
+		want                       string
+	}{
+		{"AKID", "eu-west-1", "eks", "/clusters", 200, `{"clusters":["everywhere","prod"]}`},
+		{"AKID", "us-east-1", "eks", "/clusters", 200, `{"clusters":["everywhere","web"]}`},
+		{"AKID", "sa-east-1", "eks", "/clusters", 200, `{"clusters":["everywhere"]}`},
+		{"AKID", "ap-east-1", "eks", "/clusters", 403, "The security token included in the request is invalid."},
+		{"AKIAPAYMENTS", "eu-west-1", "eks", "/clusters", 200, `{"clusters":["payments"]}`},
+		{"AKIAPAYMENTS", "ap-east-1", "eks", "/clusters", 403, "The security token included in the request is invalid."},
+		{"AKIAPAYMENTS", "us-east-1", "eks", "/clusters", 403, "arn:aws:iam::444455556666:role/Auditor is not authorized to perform: eks:ListClusters"},
+		{"AKIAPAYMENTS", "eu-west-1", "sts", "/", 200, "<Account>444455556666</Account>"},
+		{"AKID", "eu-west-1", "sts", "/", 200, "<Account>111122223333</Account>"},
+	} {
+		status, body := get(tt.key, tt.region, tt.service, tt.path)
+		if status != tt.status || !strings.Contains(body, tt.want) {
+			t.Errorf("%s %s as %s in %s: %d %s, want %d %s", tt.service, tt.path, tt.key, tt.region, status, body, tt.status, tt.want)
+		}
+	}
+	cancel()
+	r.wait(t)
+}
