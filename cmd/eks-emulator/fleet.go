@@ -203,14 +203,7 @@ var (
 )
 
 func (f *keyFlag) String() string {
-	if f == nil {
-		return ""
-	}
-	var parts []string
-	for _, k := range *f {
-		parts = append(parts, k.key+"="+cmp.Or(k.caller, k.account))
-	}
-	return strings.Join(parts, ",")
+	return joined((*[]accountKey)(f), func(k accountKey) string { return k.key + "=" + cmp.Or(k.caller, k.account) })
 }
 
 func (f *keyFlag) Set(v string) error {
@@ -251,11 +244,7 @@ func (f *regionFlag) String() string {
 	if f == nil {
 		return ""
 	}
-	var parts []string
-	for _, r := range f.list {
-		parts = append(parts, r.region+"="+r.raw)
-	}
-	return strings.Join(parts, ",")
+	return joined(&f.list, func(r regionValue) string { return r.region + "=" + r.raw })
 }
 
 func (f *regionFlag) Set(v string) error {
@@ -290,14 +279,7 @@ type accountRegionFlag []accountRegion
 type accountRegion struct{ account, region string }
 
 func (f *accountRegionFlag) String() string {
-	if f == nil {
-		return ""
-	}
-	var parts []string
-	for _, ar := range *f {
-		parts = append(parts, strings.TrimPrefix(ar.account+":"+ar.region, ":"))
-	}
-	return strings.Join(parts, ",")
+	return joined((*[]accountRegion)(f), func(ar accountRegion) string { return strings.TrimPrefix(ar.account+":"+ar.region, ":") })
 }
 
 func (f *accountRegionFlag) Set(v string) error {

@@ -345,12 +345,18 @@ type clusterFlag []clusterSpec
 type clusterSpec struct{ name, mode string }
 
 func (f *clusterFlag) String() string {
-	if f == nil {
+	return joined((*[]clusterSpec)(f), func(c clusterSpec) string { return c.name + "=" + c.mode })
+}
+
+// joined is a repeatable flag's value: its values, formatted, between
+// commas ("" for none, or for the zero value flag.PrintDefaults makes).
+func joined[T any](list *[]T, format func(T) string) string {
+	if list == nil {
 		return ""
 	}
 	var parts []string
-	for _, c := range *f {
-		parts = append(parts, c.name+"="+c.mode)
+	for _, v := range *list {
+		parts = append(parts, format(v))
 	}
 	return strings.Join(parts, ",")
 }
@@ -392,14 +398,7 @@ func (f opFlag) Set(v string) error {
 type callFaultFlag struct{ faults *[]emulator.CallFault }
 
 func (f callFaultFlag) String() string {
-	if f.faults == nil {
-		return ""
-	}
-	var parts []string
-	for _, cf := range *f.faults {
-		parts = append(parts, fmt.Sprintf("%s:%d:%+v", cf.Op, cf.Call, cf.Fault))
-	}
-	return strings.Join(parts, ",")
+	return joined(f.faults, func(cf emulator.CallFault) string { return fmt.Sprintf("%s:%d:%+v", cf.Op, cf.Call, cf.Fault) })
 }
 
 func (f callFaultFlag) Set(v string) error {
