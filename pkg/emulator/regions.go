@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -277,7 +278,7 @@ func (s *Server) AddAccessEntry(region, clusterName, principalARN string, policy
 
 // seedCall is a call made by the Go API rather than received.
 func (s *Server) seedCall(region, op, clusterName, principalARN string) *call {
-	req, _ := http.NewRequest(http.MethodPost, "/", http.NoBody)
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, "/", http.NoBody)
 	req.SetPathValue("name", clusterName)
 	req.SetPathValue("principalArn", principalARN)
 	c := &call{server: s, op: op, req: req}
