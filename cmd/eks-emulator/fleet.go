@@ -26,6 +26,8 @@ type fleetFlags struct {
 	rate     regionFlag
 	disabled accountRegionFlag
 	denied   accountRegionFlag
+
+	accounts []string // every account served, the default first (set by apply)
 }
 
 func addFleetFlags(fs *flag.FlagSet, cfg *config) {
@@ -45,11 +47,13 @@ func addFleetFlags(fs *flag.FlagSet, cfg *config) {
 		"403 AccessDeniedException; repeatable, comma-separated")
 }
 
-// apply puts the fleet flags into opts (the default account's are
-// opts.Account's), checking that every account named has an access key.
-func (f *fleetFlags) apply(opts *emulator.Options) error {
+// apply puts the fleet flags into opts (the accounts of --account-key, the
+// regions' latency and rate limits), checking that every account a flag
+// names is served: the default one, one of --account-key or one of the
+// scenario's.
+func (f *fleetFlags) apply(opts *emulator.Options, scenario emulator.Scenario) error {
 	accounts := map[string]*emulator.Account{}
-	var order []string
+	f.accounts = []string{opts.Account}
 	for _, k := range f.keys {
 		if k.account == opts.Account {
 			return fmt.Errorf("--account-key %s=%s: that is the default account (--account), which every other key reaches", k.key, k.account)
@@ -58,7 +62,7 @@ func (f *fleetFlags) apply(opts *emulator.Options) error {
 		if !ok {
 			a = &emulator.Account{ID: k.account}
 			accounts[k.account] = a
-			order = append(order, k.account)
+			f.accounts = append(f.accounts, k.account)
 		}
 		if k.caller != "" && a.Caller != "" && a.Caller != k.caller {
 			return fmt.Errorf("--account-key: account %s has two callers, %s and %s", k.account, a.Caller, k.caller)
@@ -66,40 +70,29 @@ func (f *fleetFlags) apply(opts *emulator.Options) error {
 		a.Caller = cmp.Or(a.Caller, k.caller)
 		a.AccessKeys = append(a.AccessKeys, k.key)
 	}
-	known := func(flagName, account string) error {
-		if _, ok := accounts[account]; !ok && account != opts.Account {
-			return fmt.Errorf("%s: account %s has no --account-key (the default account is %s)", flagName, account, opts.Account)
+	for _, id := range f.accounts[1:] {
+		opts.Accounts = append(opts.Accounts, *accounts[id])
+	}
+	for _, a := range scenario.Accounts {
+		f.accounts = append(f.accounts, a.ID)
+	}
+	known := func(what, account string) error {
+		if account != "" && !slices.Contains(f.accounts, account) {
+			return fmt.Errorf("%s: account %s is not served: not the default one (--account %s), nor one of --account-key or the scenario", what, account, opts.Account)
 		}
 		return nil
 	}
 	for _, p := range f.placed {
-		if err := known("--cluster "+p.arn, cmp.Or(p.account, opts.Account)); err != nil {
+		if err := known("--cluster "+p.arn, p.account); err != nil {
 			return err
 		}
 	}
-	for _, set := range []struct {
-		flagName string
-		list     accountRegionFlag
-		every    *[]string
-		of       func(*emulator.Account) *[]string
-	}{
-		{"--disabled-region", f.disabled, &opts.DisabledRegions, func(a *emulator.Account) *[]string { return &a.DisabledRegions }},
-		{"--denied-region", f.denied, &opts.DeniedRegions, func(a *emulator.Account) *[]string { return &a.DeniedRegions }},
-	} {
-		for _, ar := range set.list {
-			if err := known(set.flagName+" "+ar.account+":"+ar.region, cmp.Or(ar.account, opts.Account)); err != nil {
-				return err
-			}
-			for _, id := range order {
-				if ar.account == "" || ar.account == id {
-					*set.of(accounts[id]) = append(*set.of(accounts[id]), ar.region)
-				}
-			}
-			if ar.account == "" || ar.account == opts.Account {
-				*set.every = append(*set.every, ar.region)
-			}
+	for _, ar := range slices.Concat(f.disabled, f.denied) {
+		if err := known("region "+ar.account+":"+ar.region, ar.account); err != nil {
+			return err
 		}
 	}
+
 	regions := map[string]*emulator.Region{}
 	var names []string
 	region := func(name string) *emulator.Region {
@@ -118,16 +111,27 @@ func (f *fleetFlags) apply(opts *emulator.Options) error {
 	for _, name := range names {
 		opts.Regions = append(opts.Regions, *regions[name])
 	}
-	for _, id := range order {
-		opts.Accounts = append(opts.Accounts, *accounts[id])
-	}
 	return nil
 }
 
-// addPlaced adds the clusters placed in a region to the emulator.
-func (f *fleetFlags) addPlaced(srv *emulator.Server) {
+// addTo adds the clusters placed in a region, and disables and denies
+// regions, on the emulator (once the scenario's accounts exist).
+func (f *fleetFlags) addTo(srv *emulator.Server) {
 	for _, p := range f.placed {
 		srv.Account(cmp.Or(p.account, srv.AccountID())).AddClusterIn(p.region, p.name, p.mode)
+	}
+	for _, id := range f.accounts {
+		account := srv.Account(id)
+		for _, ar := range f.disabled {
+			if ar.account == "" || ar.account == id {
+				account.SetRegionDisabled(ar.region, true)
+			}
+		}
+		for _, ar := range f.denied {
+			if ar.account == "" || ar.account == id {
+				account.SetRegionDenied(ar.region, true)
+			}
+		}
 	}
 }
 
@@ -298,4 +302,14 @@ func (f *accountRegionFlag) Set(v string) error {
 		*f = append(*f, accountRegion{account: account, region: region})
 	}
 	return nil
+}
+
+// scenarioHasClusters reports whether the scenario names a cluster, of
+// any account: then there is no default demo cluster.
+func scenarioHasClusters(sc emulator.Scenario) bool {
+	n := len(sc.Clusters)
+	for _, a := range sc.Accounts {
+		n += len(a.Clusters)
+	}
+	return n > 0
 }

@@ -203,14 +203,14 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	case cfg.logFile != "" && !cfg.background:
 		return nil, errors.New("--log-file needs --background (in the foreground, redirect stderr)")
 	}
-	if len(cfg.clusters) == 0 && len(cfg.fleet.placed) == 0 {
-		cfg.clusters = clusterFlag{{name: "demo"}}
-	}
-	if err := cfg.fleet.apply(&cfg.opts); err != nil {
-		return nil, err
-	}
 	if err := cfg.iam.load(); err != nil {
 		return nil, err
+	}
+	if err := cfg.fleet.apply(&cfg.opts, cfg.iam.seed); err != nil {
+		return nil, err
+	}
+	if len(cfg.clusters) == 0 && len(cfg.fleet.placed) == 0 && !scenarioHasClusters(cfg.iam.seed) {
+		cfg.clusters = clusterFlag{{name: "demo"}}
 	}
 	if !cfg.allowRemote {
 		if err := checkLoopback(cfg.addr); err != nil {
@@ -247,10 +247,14 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer, listening func(ur
 	for _, c := range cfg.clusters {
 		srv.AddCluster(c.name, c.mode)
 	}
-	cfg.fleet.addPlaced(srv)
-	if err := srv.Seed(cfg.iam.seed); err != nil {
+	seed := cfg.iam.seed
+	if err := srv.Seed(emulator.Scenario{IAM: seed.IAM}); err != nil {
 		return fmt.Errorf("seeding IAM: %w", err)
 	}
+	if err := srv.Seed(emulator.Scenario{Clusters: seed.Clusters, Accounts: seed.Accounts}); err != nil {
+		return fmt.Errorf("seeding the scenario: %w", err)
+	}
+	cfg.fleet.addTo(srv)
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.addr)
 	if err != nil {

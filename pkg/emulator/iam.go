@@ -70,9 +70,40 @@ type IAMSeed struct {
 //
 //	{"iam": {"roles": [{"name": "admin", "path": "/dev/"}],
 //	         "users": [{"name": "alice"}],
-//	         "ssoRoles": ["Admin"]}}
+//	         "ssoRoles": ["Admin"]},
+//	 "clusters": [{"name": "prod", "region": "eu-west-1"}, {"name": "demo"}],
+//	 "accounts": [{"id": "444455556666", "accessKeys": ["AKIAPAYMENTS"],
+//	               "clusters": [{"name": "payments", "region": "eu-west-1"}]}]}
 type Scenario struct {
 	IAM IAMSeed `json:"iam"`
+	// Clusters are added to the account: in one region, or in every
+	// region without one.
+	Clusters []ClusterSeed `json:"clusters,omitempty"`
+	// Accounts are served besides this one (see AddAccount).
+	Accounts []AccountSeed `json:"accounts,omitempty"`
+}
+
+// ClusterSeed is a cluster of a scenario.
+type ClusterSeed struct {
+	Name string `json:"name"`
+	// Region is the cluster's region; "" puts it in every region (see
+	// AddCluster and AddClusterIn).
+	Region string `json:"region,omitempty"`
+	// AuthenticationMode is API, API_AND_CONFIG_MAP (the default) or
+	// CONFIG_MAP.
+	AuthenticationMode string `json:"authenticationMode,omitempty"`
+}
+
+// AccountSeed is another account of a scenario, with its own IAM and
+// clusters (the fields are those of Account).
+type AccountSeed struct {
+	ID              string        `json:"id"`
+	AccessKeys      []string      `json:"accessKeys"`
+	Caller          string        `json:"caller,omitempty"`
+	DisabledRegions []string      `json:"disabledRegions,omitempty"`
+	DeniedRegions   []string      `json:"deniedRegions,omitempty"`
+	IAM             IAMSeed       `json:"iam"`
+	Clusters        []ClusterSeed `json:"clusters,omitempty"`
 }
 
 // ReadScenario decodes a scenario document; an unknown key is an error,
@@ -90,8 +121,8 @@ func ReadScenario(r io.Reader) (Scenario, error) {
 	return sc, nil
 }
 
-// Seed creates the scenario's roles and users, stopping at the first that
-// cannot be created.
+// Seed creates the scenario's roles and users, clusters and accounts,
+// stopping at the first that cannot be created.
 func (s *Server) Seed(sc Scenario) error {
 	for _, r := range sc.IAM.Roles {
 		if _, err := s.CreateRole(r); err != nil {
@@ -106,6 +137,25 @@ func (s *Server) Seed(sc Scenario) error {
 	for _, ps := range sc.IAM.SSORoles {
 		if _, err := s.CreateSSORole(ps, ""); err != nil {
 			return err
+		}
+	}
+	for _, c := range sc.Clusters {
+		if err := validateClusterName("cluster name", c.Name); err != nil {
+			return fmt.Errorf("cluster %q: %w", c.Name, err)
+		}
+		if mode := c.AuthenticationMode; mode != "" && !validAuthMode(mode) {
+			return fmt.Errorf("cluster %q: unknown authentication mode %q", c.Name, mode)
+		}
+		s.addCluster(c.Region, c.Name, c.AuthenticationMode)
+	}
+	for _, a := range sc.Accounts {
+		sub, err := s.AddAccount(Account{ID: a.ID, AccessKeys: a.AccessKeys, Caller: a.Caller,
+			DisabledRegions: a.DisabledRegions, DeniedRegions: a.DeniedRegions})
+		if err != nil {
+			return err
+		}
+		if err := sub.Seed(Scenario{IAM: a.IAM, Clusters: a.Clusters}); err != nil {
+			return fmt.Errorf("account %s: %w", a.ID, err)
 		}
 	}
 	return nil

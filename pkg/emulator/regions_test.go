@@ -366,3 +366,51 @@ func TestRegionStats(t *testing.T) {
 		t.Errorf("after ResetRequests: %v", got)
 	}
 }
+
+func TestSeedClustersAndAccounts(t *testing.T) {
+	sc, err := emulator.ReadScenario(strings.NewReader(`{
+		"iam": {"users": [{"name": "alice"}]},
+		"clusters": [{"name": "prod", "region": "eu-west-1"}, {"name": "demo", "authenticationMode": "CONFIG_MAP"}],
+		"accounts": [{"id": "444455556666", "accessKeys": ["AKIAOTHERACCOUNT"], "caller": "arn:aws:iam::444455556666:role/Auditor",
+		              "disabledRegions": ["ap-east-1"], "iam": {"roles": [{"name": "deployer"}]},
+		              "clusters": [{"name": "payments", "region": "eu-west-1"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := emulator.New(emulator.Options{})
+	if err := srv.Seed(sc); err != nil {
+		t.Fatal(err)
+	}
+	mine, theirs := signedAs{key: "AKIDEXAMPLE", region: "eu-west-1"}, signedAs{key: otherKey, region: "eu-west-1"}
+	if got := clusters(t, srv, mine); !slices.Equal(got, []string{"demo", "prod"}) {
+		t.Errorf("default account: %q", got)
+	}
+	if got := clusters(t, srv, theirs); !slices.Equal(got, []string{"payments"}) {
+		t.Errorf("account %s: %q", otherAccount, got)
+	}
+	rec := send(t, srv, theirs, http.MethodPost, "/", "Action=GetCallerIdentity&Version=2011-06-15")
+	if !strings.Contains(rec.Body.String(), "<Arn>arn:aws:iam::444455556666:role/Auditor</Arn>") {
+		t.Errorf("GetCallerIdentity: %s", rec.Body)
+	}
+	if roles := srv.Account(otherAccount).Roles(); len(roles) != 1 || roles[0].Name != "deployer" {
+		t.Errorf("account %s roles %+v", otherAccount, roles)
+	}
+	if rec := send(t, srv, signedAs{key: otherKey, region: "ap-east-1"}, http.MethodGet, "/clusters", ""); rec.Code != http.StatusForbidden {
+		t.Errorf("disabled region: %d %s", rec.Code, rec.Body)
+	}
+
+	for _, bad := range []string{
+		`{"clusters": [{"name": "my.cluster"}]}`,
+		`{"clusters": [{"name": "x", "authenticationMode": "api"}]}`,
+		`{"accounts": [{"id": "444455556666", "accessKeys": ["AKIANEW"]}]}`, // already served
+		`{"accounts": [{"id": "777788889999", "accessKeys": ["AKIAX"], "clusters": [{"name": "-bad"}]}]}`,
+	} {
+		sc, err := emulator.ReadScenario(strings.NewReader(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Seed(sc); err == nil {
+			t.Errorf("Seed(%s) succeeded", bad)
+		}
+	}
+}
