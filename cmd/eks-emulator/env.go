@@ -44,7 +44,7 @@ func envName(flagName string) string {
 
 // setFromEnv sets every flag of fs that the command line left unset and
 // whose variable getenv returns non-empty. A repeatable flag (--cluster)
-// takes a comma-separated list.
+// takes a comma-separated list (the others split it themselves).
 func setFromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	onCommandLine := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
@@ -55,7 +55,7 @@ func setFromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 			return
 		}
 		values := []string{v}
-		if _, repeatable := f.Value.(*clusterFlag); repeatable {
+		if _, repeatable := f.Value.(clustersFlag); repeatable {
 			values = strings.Split(v, ",")
 		}
 		for _, one := range values {

@@ -70,11 +70,7 @@ func (f *principalFlag) String() string {
 	if f == nil {
 		return ""
 	}
-	var parts []string
-	for _, p := range f.list {
-		parts = append(parts, p.path+p.name)
-	}
-	return strings.Join(parts, ",")
+	return joined(&f.list, func(p pathName) string { return p.path + p.name })
 }
 
 func (f *principalFlag) Set(v string) error {

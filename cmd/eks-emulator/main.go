@@ -60,6 +60,16 @@ once listening:
 Any credentials work, except the access key ids EXPIRED, UNKNOWN and DENIED,
 which fail like expired, unknown and unauthorized credentials do.
 
+Regions and accounts share the endpoint: a request sees the clusters of the
+region it is signed for (--region of the AWS CLI) and of the account its
+access key id maps to (--account-key; any other key: --account):
+
+  --cluster prod@eu-west-1 --cluster web@us-east-1      one region each
+  --cluster arn:aws:eks:eu-west-1:444455556666:cluster/payments
+  --account-key AKIAPAYMENTS=444455556666               that key is that account
+  --region-latency eu-west-1=20ms --region-rate-limit eu-west-1=20
+  --disabled-region ap-east-1   --denied-region 444455556666:us-east-1
+
 Faults, to test how a script copes (OP is an operation name such as
 DescribeAccessEntry, or all):
 
@@ -89,7 +99,8 @@ type config struct {
 	log         bool
 	version     bool
 	opts        emulator.Options
-	iam         iamFlags // iam.go
+	iam         iamFlags   // iam.go
+	fleet       fleetFlags // fleet.go
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -138,9 +149,9 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "listen `address`; port 0 picks a free port")
 	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
-	fs.Var(&cfg.clusters, "cluster", "add a cluster `NAME[=MODE]`, MODE one of API, API_AND_CONFIG_MAP (default), CONFIG_MAP;\nrepeatable (default: demo)")
+	addFleetFlags(fs, cfg) // --cluster and the flags of regions and accounts
 	fs.StringVar(&cfg.opts.Account, "account", "111122223333", "AWS account `id` that owns the clusters")
-	fs.StringVar(&cfg.opts.Region, "region", "", "`region` used in ARNs (default: the region each request is signed for)")
+	fs.StringVar(&cfg.opts.Region, "region", "", "`region` used in ARNs (default: the region each request is signed for, which\nalso picks the region's clusters whatever this says)")
 	fs.StringVar(&cfg.opts.Caller, "caller", "", "`ARN` that sts get-caller-identity reports (default arn:aws:iam::<account>:user/emulator-admin)")
 	fs.DurationVar(&cfg.opts.Latency, "latency", 0, "`delay` added to every request")
 	fs.Float64Var(&cfg.opts.ThrottleRate, "throttle-rate", 0, "`fraction` (0-1) of requests answered 429 TooManyRequestsException")
@@ -192,11 +203,14 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	case cfg.logFile != "" && !cfg.background:
 		return nil, errors.New("--log-file needs --background (in the foreground, redirect stderr)")
 	}
-	if len(cfg.clusters) == 0 {
-		cfg.clusters = clusterFlag{{name: "demo"}}
-	}
 	if err := cfg.iam.load(); err != nil {
 		return nil, err
+	}
+	if err := cfg.fleet.apply(&cfg.opts, cfg.iam.seed); err != nil {
+		return nil, err
+	}
+	if len(cfg.clusters) == 0 && len(cfg.fleet.placed) == 0 && !scenarioHasClusters(cfg.iam.seed) {
+		cfg.clusters = clusterFlag{{name: "demo"}}
 	}
 	if !cfg.allowRemote {
 		if err := checkLoopback(cfg.addr); err != nil {
@@ -233,9 +247,14 @@ func serve(ctx context.Context, cfg *config, stderr io.Writer, listening func(ur
 	for _, c := range cfg.clusters {
 		srv.AddCluster(c.name, c.mode)
 	}
-	if err := srv.Seed(cfg.iam.seed); err != nil {
+	seed := cfg.iam.seed
+	if err := srv.Seed(emulator.Scenario{IAM: seed.IAM}); err != nil {
 		return fmt.Errorf("seeding IAM: %w", err)
 	}
+	if err := srv.Seed(emulator.Scenario{Clusters: seed.Clusters, Accounts: seed.Accounts}); err != nil {
+		return fmt.Errorf("seeding the scenario: %w", err)
+	}
+	cfg.fleet.addTo(srv)
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.addr)
 	if err != nil {
@@ -330,12 +349,18 @@ type clusterFlag []clusterSpec
 type clusterSpec struct{ name, mode string }
 
 func (f *clusterFlag) String() string {
-	if f == nil {
+	return joined((*[]clusterSpec)(f), func(c clusterSpec) string { return c.name + "=" + c.mode })
+}
+
+// joined is a repeatable flag's value: its values, formatted, between
+// commas ("" for none, or for the zero value flag.PrintDefaults makes).
+func joined[T any](list *[]T, format func(T) string) string {
+	if list == nil {
 		return ""
 	}
 	var parts []string
-	for _, c := range *f {
-		parts = append(parts, c.name+"="+c.mode)
+	for _, v := range *list {
+		parts = append(parts, format(v))
 	}
 	return strings.Join(parts, ",")
 }
@@ -377,14 +402,7 @@ func (f opFlag) Set(v string) error {
 type callFaultFlag struct{ faults *[]emulator.CallFault }
 
 func (f callFaultFlag) String() string {
-	if f.faults == nil {
-		return ""
-	}
-	var parts []string
-	for _, cf := range *f.faults {
-		parts = append(parts, fmt.Sprintf("%s:%d:%+v", cf.Op, cf.Call, cf.Fault))
-	}
-	return strings.Join(parts, ",")
+	return joined(f.faults, func(cf emulator.CallFault) string { return fmt.Sprintf("%s:%d:%+v", cf.Op, cf.Call, cf.Fault) })
 }
 
 func (f callFaultFlag) Set(v string) error {

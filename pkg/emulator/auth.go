@@ -64,6 +64,7 @@ func (s *Server) authenticate(c *call) error {
 	if err != nil {
 		return err
 	}
+	c.signedRegion = cmp.Or(cred.region, "us-east-1")
 	service := cmp.Or(c.service, "eks")
 	if c.op != "" && cred.service != service { // unknown routes have no service to check
 		return newError(http.StatusForbidden, "InvalidSignatureException",
@@ -71,6 +72,7 @@ func (s *Server) authenticate(c *call) error {
 	}
 	c.region = cmp.Or(s.opts.Region, cred.region, "us-east-1")
 	c.partition = partitionOf(c.region)
+	c.regionState = s.regions[c.signedRegion]
 
 	switch cred.accessKey {
 	case keyExpired:
@@ -87,6 +89,9 @@ func (s *Server) authenticate(c *call) error {
 			return newError(http.StatusForbidden, "AccessDeniedException",
 				"User: %s is not authorized to perform: eks:%s on resource: %s", s.caller, c.op, s.resourceOf(c))
 		}
+	}
+	if err := s.regionAuth(c); err != nil {
+		return err
 	}
 	if c.service == "iam" && s.iam.denied {
 		return s.iamDenied(c)

@@ -3,6 +3,8 @@ package emulator
 import (
 	"bytes"
 	"cmp"
+	"maps"
+	"net/http"
 )
 
 // The request log is bounded: a long-running emulator (eks-emulator in a CI
@@ -55,6 +57,7 @@ func (l *requestLog) add(c *call) {
 		Path:     c.req.URL.Path,
 		Query:    cloneValues(c.req.URL.Query()),
 		BodySize: len(c.body),
+		Region:   c.signedRegion,
 	}
 	if c.authErr == nil {
 		r.Body = bytes.Clone(c.body[:min(len(c.body), l.bodyLimit)])
@@ -101,4 +104,50 @@ func (l *requestLog) list() []Request {
 
 func (l *requestLog) reset() {
 	l.reqs, l.head, l.bytes = nil, 0, 0
+}
+
+// RegionStats counts the requests signed for one region.
+type RegionStats struct {
+	Requests  int // received, whatever their answer
+	Throttled int // answered 429 TooManyRequestsException
+}
+
+type regionStats map[string]RegionStats
+
+// maxStatsRegions bounds the regions counted: the region is the client's
+// to choose, and the binary must stay bounded if left running.
+const maxStatsRegions = 1000
+
+func (st *regionStats) count(region string, requests, throttled int) {
+	if *st == nil {
+		*st = regionStats{}
+	}
+	r, ok := (*st)[region]
+	if !ok && len(*st) >= maxStatsRegions {
+		return
+	}
+	r.Requests += requests
+	r.Throttled += throttled
+	(*st)[region] = r
+}
+
+// countAnswer counts a throttled answer to c.
+func (s *Server) countAnswer(c *call, status int) {
+	if status != http.StatusTooManyRequests {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.count(c.signedRegion, 0, 1)
+}
+
+// RegionStats returns the requests received since New or ResetRequests,
+// by the region they were signed for ("" for none), with how many were
+// answered 429: a fleet benchmark's request counts and throttling per
+// region. Unlike Requests it is not bounded by Options.RecordLimit. Other
+// accounts count on their own Server (see Account).
+func (s *Server) RegionStats() map[string]RegionStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(map[string]RegionStats(s.stats))
 }
