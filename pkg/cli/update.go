@@ -92,10 +92,11 @@ func (o *updateOptions) validate(cmd *cobra.Command) error {
 // back to catch one that wrote at the same time, and then the caller's
 // access (apply.PutBack).
 func runUpdate(ctx context.Context, o *updateOptions) error {
-	client, err := entryClient(ctx, o.deps, &o.req.Principal)
+	client, err := entryClient(ctx, o.deps, &o.principal) // resolves sso:NAME
 	if err != nil {
 		return err
 	}
+	o.req.Principal = o.principal
 	t := o.entryTarget
 	current, err := client.DescribeEntry(ctx, t.cluster, t.principal)
 	if err != nil {

@@ -79,6 +79,20 @@ type budgetRetryer struct {
 // operation's last error, which is what the caller sees classified.
 var errBudgetSpent = errors.New("no attempts left for this operation")
 
+// IsErrorRetryable never retries a call whose credentials could not be
+// found: each attempt would ask the credential chain again (the metadata
+// service, with its own short deadline, once per attempt), and whether
+// that failure looks retryable (a connection timeout) or not (the
+// deadline) depends only on how loaded the machine is. The providers that
+// call services (SSO, STS) retry inside themselves.
+func (r *budgetRetryer) IsErrorRetryable(err error) bool {
+	var ce *credentialsError
+	if errors.As(err, &ce) {
+		return false
+	}
+	return r.RetryerV2.IsErrorRetryable(err)
+}
+
 func (r *budgetRetryer) GetAttemptToken(ctx context.Context) (func(error) error, error) {
 	if b := budgetOf(ctx); b != nil {
 		b.used.Add(1)

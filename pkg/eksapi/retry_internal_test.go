@@ -2,6 +2,7 @@ package eksapi
 
 import (
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"testing"
 
@@ -61,5 +62,24 @@ func TestOperationKinds(t *testing.T) {
 		if isRead(op) != want[0] || isWrite(op) != want[1] {
 			t.Errorf("%s: read %v write %v, want %v", op, isRead(op), isWrite(op), want)
 		}
+	}
+}
+
+// timeoutError is what a connection to the metadata service that timed out
+// looks like: a net.Error whose Timeout is true, which the SDK retries.
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+func TestNoRetryWithoutCredentials(t *testing.T) {
+	r := newRetryer(aws.RetryModeStandard, 0)
+	cause := &url.Error{Op: "Get", URL: "http://169.254.169.254/latest/meta-data/iam/security-credentials/", Err: timeoutError{}}
+	if !r.IsErrorRetryable(cause) {
+		t.Fatal("the SDK no longer retries a connection timeout: this test proves nothing")
+	}
+	if err := fmt.Errorf("failed to retrieve credentials: %w", &credentialsError{cause: cause}); r.IsErrorRetryable(err) {
+		t.Errorf("a credentials failure (%v) is retried: each attempt asks the chain again", err)
 	}
 }
