@@ -17,6 +17,7 @@ import (
 type listOptions struct {
 	deps             *Deps
 	cluster          access.ClusterName
+	fleet            fleetFlags
 	associatedPolicy string            // as given
 	policyRef        *access.PolicyRef // parsed; its ARN takes the partition of the region
 	maxItems         int
@@ -47,7 +48,7 @@ eksaccess/owner=OWNER). -o text, json and yaml print every value whole.`,
 		Args: cmdutil.NoArgs,
 		RunE: runE(opts, runF, runList),
 	}
-	cmdutil.ClusterFlag(cmd, &opts.cluster)
+	addFleetFlags(cmd, &opts.fleet)
 	f := cmd.Flags()
 	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN, checked against the catalog)")
 	f.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` entries (default: all)")
@@ -58,7 +59,7 @@ eksaccess/owner=OWNER). -o text, json and yaml print every value whole.`,
 
 // validate checks the flags and parses --associated-policy; nothing here talks to AWS.
 func (o *listOptions) validate(_ *cobra.Command) error {
-	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+	if err := o.fleet.validate(o.deps, &o.cluster); err != nil {
 		return err
 	}
 	if o.concurrency < 1 {
@@ -83,6 +84,9 @@ type listDoc struct {
 }
 
 func runList(ctx context.Context, o *listOptions) error {
+	if o.fleet.many(o.deps) {
+		return runListFleet(ctx, o)
+	}
 	var refs []access.PolicyRef
 	if o.policyRef != nil {
 		refs = append(refs, *o.policyRef)
