@@ -294,7 +294,9 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 		return err
 	}
 	g.region, g.profile = first(g.regions), first(g.profiles)
-	deps.Fleet.Regions, deps.Fleet.Profiles = g.regions, g.profiles
+	if deps.Fleet != nil {
+		deps.Fleet.Regions, deps.Fleet.Profiles = g.regions, g.profiles
+	}
 	if g.query != "" {
 		if err := output.CompileQuery(g.query); err != nil {
 			return cmdutil.UsageErrorf("--query: %w", err)
