@@ -53,7 +53,7 @@ func runExportFleet(ctx context.Context, o *exportOptions) error {
 		data, ferr := o.file(cluster, c.Region(), live, func(s string) {
 			mu.Lock()
 			defer mu.Unlock()
-			warnings = append(warnings, fmt.Sprintf("%s: %s", where(t), s))
+			warnings = append(warnings, fmt.Sprintf("%s: %s", where(t, true), s))
 		})
 		if data == nil {
 			return exported{}, ferr

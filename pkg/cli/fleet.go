@@ -126,7 +126,13 @@ func newFleetOpener(load func(ctx context.Context, profile string) (*eksapi.Clie
 // cluster.
 func (d *Deps) scope() *fleetScope {
 	if d.Fleet == nil {
-		return &fleetScope{}
+		// A Deps built by a test: the default profile is d.Client's.
+		d.Fleet = &fleetScope{open: newFleetOpener(func(ctx context.Context, profile string) (*eksapi.Client, error) {
+			if profile != "" {
+				return nil, fmt.Errorf("profile %s: %w", profile, eksapi.ErrNoProfile)
+			}
+			return d.Client(ctx)
+		})}
 	}
 	return d.Fleet
 }
@@ -194,6 +200,15 @@ type fleetRead[R any] struct {
 	skipped int
 }
 
+// wide reports whether the results span several regions or accounts.
+func (r fleetRead[R]) wide() bool {
+	regions, accounts := map[string]bool{}, map[string]bool{}
+	for _, res := range r.results {
+		regions[res.Region], accounts[res.Profile+"/"+res.Account] = true, true
+	}
+	return len(regions) > 1 || len(accounts) > 1
+}
+
 // readFleet reads the fleet f names with run, showing progress on a
 // terminal, and naming once each region that refused the caller.
 func readFleet[R any](ctx context.Context, d *Deps, f *fleetFlags, concurrency int, run func(context.Context, *eksapi.Client, fleet.Target) (R, error)) fleetRead[R] {
@@ -242,19 +257,20 @@ func callerAccount(ctx context.Context, c *eksapi.Client) (string, error) {
 	return a.AccountID, nil
 }
 
-// where names a result's cluster for a message: cluster, region, account.
-func where(t fleet.Target) string {
+// where names a result's cluster for a message: the cluster, and its
+// region and account when the fleet has several (wide).
+func where(t fleet.Target, wide bool) string {
 	var parts []string
 	if t.Cluster != "" {
 		parts = append(parts, "cluster "+t.Cluster)
 	}
-	if t.Region != "" {
+	if t.Region != "" && (wide || t.Cluster == "") {
 		parts = append(parts, "region "+t.Region)
 	}
-	if t.Profile != "" {
+	if t.Profile != "" && (wide || t.Cluster == "") {
 		parts = append(parts, "profile "+t.Profile)
 	}
-	if t.Account != "" {
+	if t.Account != "" && (wide || t.Cluster == "") {
 		parts = append(parts, "account "+t.Account)
 	}
 	if len(parts) == 0 {
@@ -268,6 +284,7 @@ func where(t fleet.Target) string {
 // read (the results printed say which clusters were not).
 func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 	read, stopped := 0, 0
+	wide := r.wide()
 	for _, res := range r.results {
 		switch {
 		case res.Err == nil:
@@ -275,7 +292,7 @@ func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 		case errors.Is(res.Err, fleet.ErrStopped):
 			stopped++
 		default:
-			cmdutil.PrintError(d.IO.ErrOut, fmt.Errorf("%s: %w", where(res.Target), res.Err))
+			cmdutil.PrintError(d.IO.ErrOut, fmt.Errorf("%s: %w", where(res.Target, wide), res.Err))
 		}
 	}
 	if ctx.Err() != nil {

@@ -6,21 +6,20 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/fleet"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 type whoOptions struct {
 	deps        *Deps
-	principal   access.PrincipalARN
-	clusters    clusterList
-	allClusters bool
+	principal access.PrincipalARN
+	fleet     fleetFlags
 }
 
 // whoConcurrency bounds the clusters who reads at once.
@@ -39,7 +38,10 @@ recreated-principal, sso-reprovisioned, aws-auth-only, grants-nothing,
 deleted-principal).
 
 --cluster may be repeated (or comma-separated); --all-clusters reads every
-cluster of the region (ListClusters). Clusters are read side by side. IAM
+cluster of the region (ListClusters). --region and --profile may be given
+more than once, and --all-regions reads every region of the partition:
+clusters are read side by side, each region at its own API limit
+(docs/guides/fleets.md). IAM
 is read once for the principal (GetRole or GetUser): the path an entry must
 name, and its creation date. A role or user IAM no longer has gets nothing
 from its entry (deleted-principal); for an IAM Identity Center role, IAM is
@@ -55,7 +57,8 @@ access is not an error: exit 0.
 -o json (and yaml) print:
 
   {"principal": {"arn", "kind", "name", "createDate"},
-   "clusters": [{"name", "region", "authenticationMode", "accessEntry" (or null),
+   "clusters": [{"name", "account", "profile" (when given), "region",
+     "authenticationMode", "accessEntry" (or null),
      "associatedAccessPolicies", "grantsAccess",
      "reasons": [{"code", "message", "entry", "fix"}],
      "error" (only when the cluster could not be read)}],
@@ -70,8 +73,7 @@ access is not an error: exit 0.
 		RunE: runE(opts, runF, runWho),
 	}
 	cmdutil.EntryPrincipalFlag(cmd, &opts.principal)
-	cmd.Flags().Var(&opts.clusters, "cluster", "EKS cluster `name` or ARN; repeatable, comma-separated (default: EKSACCESS_CLUSTER)")
-	cmd.Flags().BoolVar(&opts.allClusters, "all-clusters", false, "every cluster of the region (ListClusters)")
+	addFleetFlags(cmd, &opts.fleet)
 	return cmd
 }
 
@@ -80,11 +82,11 @@ func (o *whoOptions) validate(_ *cobra.Command) error {
 	if err := cmdutil.RequirePrincipal(o.principal); err != nil {
 		return err
 	}
-	if len(o.clusters.names) > 0 && o.allClusters {
+	if len(o.fleet.clusters.names) > 0 && o.fleet.allClusters {
 		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--cluster and --all-clusters cannot be given together"),
 			"give --cluster for the clusters named, or --all-clusters for every cluster of the region"))
 	}
-	if len(o.clusters.names) > 0 || o.allClusters {
+	if len(o.fleet.clusters.names) > 0 || o.fleet.allClusters {
 		return nil
 	}
 	var one access.ClusterName
@@ -92,26 +94,13 @@ func (o *whoOptions) validate(_ *cobra.Command) error {
 		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--cluster or --all-clusters is required (or set EKSACCESS_CLUSTER)"),
 			"name each cluster with --cluster (repeatable), or read every cluster of the region with --all-clusters"))
 	}
-	return o.clusters.Set(string(one))
+	return o.fleet.clusters.Set(string(one))
 }
 
 func runWho(ctx context.Context, o *whoOptions) error {
 	client, err := o.deps.Client(ctx)
 	if err != nil {
 		return err
-	}
-	targets := o.clusters.targets()
-	if o.allClusters {
-		names, err := client.ListClusters(ctx)
-		if err != nil {
-			return err
-		}
-		if len(names) == 0 {
-			fmt.Fprintf(o.deps.IO.ErrOut, "no clusters in region %s\n", client.Region())
-		}
-		for _, n := range names {
-			targets = append(targets, clusterTarget{name: access.ClusterName(n)})
-		}
 	}
 	iam := &iamReader{client: client}
 	id, err := iam.lookup(ctx, o.principal)
@@ -128,43 +117,25 @@ func runWho(ctx context.Context, o *whoOptions) error {
 		caller, _ = client.CallerIdentity(ctx)
 	}
 
-	rows := make([]whoCluster, len(targets))
-	sem := make(chan struct{}, whoConcurrency)
-	var wg sync.WaitGroup
-	for i, t := range targets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			c := client.ForRegion(t.region)
-			view, err := readClusterView(ctx, c, iam, t.name, id, caller)
-			rows[i] = whoCluster{clusterView: view, Region: c.Region(), err: err}
-			if err != nil {
-				rows[i].Name = string(t.name)
-				rows[i].Policies, rows[i].Reasons = []access.AssociatedPolicy{}, []access.Reason{}
-				rows[i].Error = err.Error()
-			}
-		}()
+	read := readFleet(ctx, o.deps, &o.fleet, whoConcurrency, func(ctx context.Context, c *eksapi.Client, t fleet.Target) (clusterView, error) {
+		return readClusterView(ctx, c, iam, access.ClusterName(t.Cluster), id, caller)
+	})
+	rows := make([]whoCluster, len(read.results))
+	for i, r := range read.results {
+		rows[i] = whoCluster{clusterView: r.Value, Account: r.Account, Profile: r.Profile, Region: r.Region}
+		if r.Err != nil {
+			rows[i].Name = r.Cluster
+			rows[i].Policies, rows[i].Reasons = []access.AssociatedPolicy{}, []access.Reason{}
+			rows[i].Error = r.Err.Error()
+		}
 	}
-	wg.Wait()
 
 	doc := whoDoc{Principal: id, Clusters: rows, Unchecked: iam.warnings()}
 	cmdutil.Warn(o.deps.IO.ErrOut, doc.Unchecked...)
-	code := cmdutil.ExitOK
-	for _, r := range rows {
-		if r.err != nil {
-			cmdutil.PrintError(o.deps.IO.ErrOut, fmt.Errorf("cluster %s: %w", r.Name, r.err))
-			code = max(code, cmdutil.ExitCode(r.err))
-		}
-	}
 	if err := o.deps.print(whoResult(doc)); err != nil {
 		return err
 	}
-	if code != cmdutil.ExitOK {
-		return cmdutil.Silent(code) // each failure was reported above
-	}
-	return nil
+	return finishFleet(ctx, o.deps, read)
 }
 
 // lookup returns the identity of principal as IAM has it: its path (when
@@ -268,16 +239,27 @@ type whoDoc struct {
 // whoCluster is one cluster's result, or its error.
 type whoCluster struct {
 	clusterView
-	Region string `json:"region"`
-	Error  string `json:"error,omitempty"`
-	err    error
+	Account string `json:"account"`
+	Profile string `json:"profile,omitempty"`
+	Region  string `json:"region"`
+	Error   string `json:"error,omitempty"`
 }
 
 // whoResult renders who: a row per cluster for people.
 func whoResult(doc whoDoc) output.Result {
 	t := output.Table{Header: []string{"CLUSTER", "REGION", "ENTRY", "USERNAME", "GROUPS", "POLICIES", "ACCESS", "WHY NOT"}}
+	// An ACCOUNT column when the clusters are in several accounts.
+	accounts := map[string]bool{}
+	for _, c := range doc.Clusters {
+		accounts[c.Account] = true
+	}
+	several := len(accounts) > 1
+	if several {
+		t.Header = append([]string{"ACCOUNT"}, t.Header...)
+	}
 	for _, c := range doc.Clusters {
 		row := []string{c.Name, c.Region, "", "", "", "", "", ""}
+
 		switch {
 		case c.Error != "":
 			row[6], row[7] = "error", c.Error
@@ -297,6 +279,9 @@ func whoResult(doc whoDoc) output.Result {
 				codes[i] = r.Code
 			}
 			row[7] = strings.Join(codes, ",")
+		}
+		if several {
+			row = append([]string{c.Account}, row...)
 		}
 		t.Rows = append(t.Rows, row)
 	}

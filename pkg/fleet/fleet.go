@@ -96,9 +96,10 @@ var ErrNotInFleet = fmt.Errorf("%w: no region lists the cluster", eksapi.ErrNotF
 // Read reads every cluster of spec with run, side by side: every
 // (profile, region) at once, up to Concurrency clusters of each at a
 // time. A cluster that fails has its error in its Result; the others
-// still run. Results are in the order of the profiles given, then by
-// region and cluster name. When ctx ends, the clusters not yet read get
+// still run. When ctx ends, the clusters not yet read get
 // its cause as their error, without run being called.
+// Results are ordered by profile (as given), region, then the clusters
+// named in the order given, then the clusters found by name.
 func Read[C Client, R any](ctx context.Context, r Reader[C], spec Spec, run func(context.Context, C, Target) (R, error)) []Result[R] {
 	profiles := spec.Profiles
 	if len(profiles) == 0 {
@@ -152,8 +153,15 @@ func Read[C Client, R any](ctx context.Context, r Reader[C], spec Spec, run func
 	}
 	wg.Wait()
 	order := func(p string) int { return slices.Index(profiles, p) }
+	named := func(c string) int { // clusters named keep the order given
+		if i := slices.IndexFunc(spec.Clusters, func(n Cluster) bool { return n.Name == c }); i >= 0 {
+			return i
+		}
+		return len(spec.Clusters)
+	}
 	slices.SortStableFunc(out, func(a, b Result[R]) int {
-		return cmp.Or(cmp.Compare(order(a.Profile), order(b.Profile)), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Cluster, b.Cluster))
+		return cmp.Or(cmp.Compare(order(a.Profile), order(b.Profile)), cmp.Compare(a.Region, b.Region),
+			cmp.Compare(named(a.Cluster), named(b.Cluster)), cmp.Compare(a.Cluster, b.Cluster))
 	})
 	if spec.AllRegions {
 		for _, c := range spec.Clusters {

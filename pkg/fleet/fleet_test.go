@@ -135,6 +135,11 @@ func TestRead(t *testing.T) {
 			want: []string{"dev/444455556666/eu-west-1/a", "dev/444455556666/eu-west-1/y", "prod/111122223333/us-east-1/a", "prod/111122223333/us-east-1/b"},
 		},
 		{
+			name: "clusters named keep the order given",
+			spec: Spec{Clusters: []Cluster{{Name: "b"}, {Name: "a"}}},
+			want: []string{"/111122223333/us-east-1/b", "/111122223333/us-east-1/a"},
+		},
+		{
 			name: "a cluster named by ARN is read in its region only",
 			spec: Spec{Clusters: []Cluster{{Name: "a"}, {Name: "c", Region: "eu-west-1"}}},
 			want: []string{"/111122223333/eu-west-1/c", "/111122223333/us-east-1/a"},
