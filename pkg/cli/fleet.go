@@ -285,6 +285,9 @@ func where(t fleet.Target, wide bool) string {
 func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 	read, stopped := 0, 0
 	wide := r.wide()
+	// A line per failure; each hint once, after them (a fleet's clusters
+	// often fail alike, and the hint would repeat for each).
+	var hints []string
 	for _, res := range r.results {
 		switch {
 		case res.Err == nil:
@@ -292,8 +295,21 @@ func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 		case errors.Is(res.Err, fleet.ErrStopped):
 			stopped++
 		default:
-			cmdutil.PrintError(d.IO.ErrOut, fmt.Errorf("%s: %w", where(res.Target, wide), res.Err))
+			var b strings.Builder
+			cmdutil.PrintError(&b, fmt.Errorf("%s: %w", where(res.Target, wide), res.Err))
+			for line := range strings.SplitAfterSeq(b.String(), "\n") {
+				if strings.HasPrefix(line, "hint: ") {
+					if !slices.Contains(hints, line) {
+						hints = append(hints, line)
+					}
+					continue
+				}
+				fmt.Fprint(d.IO.ErrOut, line)
+			}
 		}
+	}
+	for _, h := range hints {
+		fmt.Fprint(d.IO.ErrOut, h)
 	}
 	if ctx.Err() != nil {
 		return cmdutil.StopErr(ctx, fmt.Errorf("read %d of %d clusters; the %d not read are marked \"not read: stopped\"", read, read+stopped, stopped))
