@@ -33,7 +33,10 @@ const (
 	catalog     = "checks the policy names against the catalog"
 	// the lockout guard of a create: in API_AND_CONFIG_MAP your own new
 	// entry takes precedence over aws-auth
-	ownWithoutAdmin = "when it would create your own entry without cluster admin, unless `--force` (does aws-auth count?)"
+	// A fleet (several clusters, regions or profiles): fleet.go.
+	fleetListClusters = "with `--all-clusters`, in each region; with `--all-regions` and `--cluster`, to find the regions of the clusters named"
+	fleetCaller       = "when reading several clusters, regions or profiles: each profile's account, for the results"
+	ownWithoutAdmin   = "when it would create your own entry without cluster admin, unless `--force` (does aws-auth count?)"
 )
 
 // commandCalls lists every command that calls AWS. Commands not here call
@@ -57,6 +60,8 @@ var commandCalls = []CommandCalls{
 		{"eks:ListAccessPolicies", "with `--associated-policy`: " + catalog},
 		{"eks:DescribeAccessEntry", "with `--details`"},
 		{"eks:ListAssociatedAccessPolicies", "with `--details`"},
+		{"eks:ListClusters", fleetListClusters},
+		{"sts:GetCallerIdentity", fleetCaller},
 	}},
 	{"update", []APICall{
 		{"eks:DescribeAccessEntry", ""},
@@ -118,6 +123,8 @@ var commandCalls = []CommandCalls{
 		{"eks:ListAccessEntries", ""},
 		{"eks:DescribeAccessEntry", "for every entry"},
 		{"eks:ListAssociatedAccessPolicies", "for every entry"},
+		{"eks:ListClusters", fleetListClusters},
+		{"sts:GetCallerIdentity", fleetCaller},
 	}},
 	{"auth-mode", []APICall{
 		{"eks:DescribeCluster", ""},
@@ -142,7 +149,7 @@ var commandCalls = []CommandCalls{
 		{"iam:GetRole", "for a role (its path and creation date), and for each entry naming another IAM Identity Center role of its permission set (does it still exist?)"},
 		{"iam:GetUser", "for a user (its path and creation date)"},
 		{"iam:ListRoles", "for an IAM Identity Center role IAM no longer has (the role its permission set was re-provisioned as)"},
-		{"eks:ListClusters", "with `--all-clusters`"},
+		{"eks:ListClusters", fleetListClusters},
 		{"eks:DescribeCluster", "for each cluster (its authentication mode)"},
 		{"eks:ListAccessEntries", "for each cluster, unless it honours only aws-auth"},
 		{"eks:DescribeAccessEntry", "for each entry that may be the principal's"},
@@ -201,8 +208,8 @@ var iamStatements = []IAMStatement{
 	{"WriteAccessEntries", []string{"eks:CreateAccessEntry", "eks:UpdateAccessEntry", "eks:DeleteAccessEntry", "eks:AssociateAccessPolicy", "eks:DisassociateAccessPolicy"}, []string{policyClusterARN, policyEntryARN}, "changing entries and their policies"},
 	{"TagAccessEntries", []string{"eks:TagResource", "eks:UntagResource"}, []string{policyEntryARN}, "`apply`'s tags on the entries it manages"},
 	{"AuthenticationMode", []string{"eks:DescribeCluster", "eks:UpdateClusterConfig"}, []string{policyClusterARN}, "the cluster's authentication mode"},
-	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names for shell completion"},
-	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard and `whoami`"},
+	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names: `--all-clusters` (`list`, `export`, `who`) and shell completion"},
+	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard, `whoami`, and the account of each result of a fleet read"},
 	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser", "iam:ListRoles"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date (and an IAM Identity Center permission set's current role), for `whoami`, `who` and `import aws-auth --resolve` (read-only)"},
 }
 

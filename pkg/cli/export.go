@@ -66,14 +66,25 @@ writes every entry, the account root's too: Terraform can state them.
 
 The apply file and the ClusterConfig are YAML: -o json, table and text
 are refused (list --details -o json prints the entries as a JSON
-document); with --format terraform, -o is refused.`,
+document); with --format terraform, -o is refused.
+
+Many clusters (docs/guides/fleets.md): --cluster repeated, --all-clusters,
+--region and --profile more than once, or --all-regions, as list takes
+them. An apply file gives its entries to every cluster it names, so a
+fleet is written as a file per cluster under --dir:
+DIR/ACCOUNT/REGION/CLUSTER.yaml, which apply -f and diff -f read back
+(terraform: DIR/ACCOUNT/REGION/CLUSTER/access.tf, a directory each). A
+table of the files written goes to stdout; a cluster that fails is
+reported in its row and on stderr, and the exit code is the highest.`,
 		Example: `  eksaccess export --cluster prod > access.yaml
   # A round trip changes nothing
   eksaccess export --cluster prod | eksaccess diff -f -
   # Adopt the live entries into Terraform: terraform plan shows imports
   eksaccess export --cluster prod --format terraform > access.tf
   # The same entries for eksctl, which apply -f reads too
-  eksaccess export --cluster prod --format eksctl > cluster.yaml`,
+  eksaccess export --cluster prod --format eksctl > cluster.yaml
+  # A file per cluster of every region
+  eksaccess export --all-regions --all-clusters --dir backup/`,
 		Args: cmdutil.NoArgs,
 		RunE: runE(opts, runF, runExport),
 	}
