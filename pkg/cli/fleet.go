@@ -312,7 +312,11 @@ func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 		fmt.Fprint(d.IO.ErrOut, h)
 	}
 	if ctx.Err() != nil {
-		return cmdutil.StopErr(ctx, fmt.Errorf("read %d of %d clusters; the %d not read are marked \"not read: stopped\"", read, read+stopped, stopped))
+		msg := fmt.Sprintf("read %d of %d clusters; the %d not read are marked \"not read: stopped\"", read, read+stopped, stopped)
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			msg = "--timeout ran out: " + msg
+		}
+		return &reportError{msg, ctx.Err()}
 	}
 	if len(r.results) == 0 && r.skipped > 0 {
 		return fmt.Errorf("every region refused the caller (named above): %w", eksapi.ErrAccessDenied)
