@@ -17,7 +17,7 @@ import (
 )
 
 type whoOptions struct {
-	deps        *Deps
+	deps      *Deps
 	principal access.PrincipalARN
 	fleet     fleetFlags
 }
