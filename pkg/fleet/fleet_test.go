@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
@@ -221,9 +222,10 @@ func TestReadOneClientPerRegion(t *testing.T) {
 	}
 }
 
-// A slow region holds no other back: us-east-1's clusters cannot finish
-// until eu-west-1's are all read, which they could not be if the regions
-// shared a pool of workers (or were read one after the other).
+// A slow region holds no other back: eu-west-1's clusters (more than a
+// region reads at once) cannot finish until us-east-1's are all read,
+// which they could not be if the regions shared a pool of workers or
+// were read one after the other (eu-west-1 comes first).
 func TestReadRegionsSideBySide(t *testing.T) {
 	t.Parallel()
 	cloud := newCloud()
@@ -231,21 +233,25 @@ func TestReadRegionsSideBySide(t *testing.T) {
 	for i := range 3 * DefaultConcurrency {
 		many = append(many, fmt.Sprintf("slow-%02d", i))
 	}
-	cloud.clusters[""]["us-east-1"] = many
-	cloud.clusters[""]["eu-west-1"] = []string{"f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"}
-	euDone := make(chan struct{})
+	cloud.clusters[""]["eu-west-1"] = many
+	cloud.clusters[""]["us-east-1"] = []string{"f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"}
+	usDone := make(chan struct{})
 	r := cloud.reader()
 	var once sync.Once
 	r.Progress = func(p RegionProgress) {
-		if p.Region == "eu-west-1" && p.Listed && p.Done == p.Found {
-			once.Do(func() { close(euDone) })
+		if p.Region == "us-east-1" && p.Listed && p.Done == p.Found {
+			once.Do(func() { close(usDone) })
 		}
 	}
-	got := Read(t.Context(), r, Spec{Regions: []string{"us-east-1", "eu-west-1"}, AllClusters: true},
+	// The deadline only ends a read that would never finish: the failure
+	// is then the errors below.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	got := Read(ctx, r, Spec{Regions: []string{"us-east-1", "eu-west-1"}, AllClusters: true},
 		func(ctx context.Context, c *fakeClient, t Target) (string, error) {
-			if c.region == "us-east-1" {
+			if c.region == "eu-west-1" {
 				select {
-				case <-euDone:
+				case <-usDone:
 				case <-ctx.Done():
 					return "", ctx.Err()
 				}
