@@ -185,13 +185,13 @@ func (b *bench) fleet(ctx context.Context) error {
 		rate:    b.cfg.fleetRate,
 		burst:   float64(b.cfg.rateBurst),
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	env := b.env("http://" + ln.Addr().String())
 
 	// The fleet's entries, written without limits: every region sees them.

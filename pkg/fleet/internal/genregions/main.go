@@ -11,6 +11,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,7 +33,7 @@ const eksModule = "github.com/aws/aws-sdk-go-v2/service/eks"
 func main() {
 	out := flag.String("o", "regions_gen.go", "the file to write")
 	flag.Parse()
-	src, version, err := readEndpoints()
+	src, version, err := readEndpoints(context.Background())
 	if err == nil {
 		var data []byte
 		if data, err = render(src, version); err == nil {
@@ -47,8 +48,8 @@ func main() {
 
 // readEndpoints reads the EKS client's endpoint data from the module
 // cache, at the version go.mod requires.
-func readEndpoints() (src []byte, version string, err error) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", eksModule).Output()
+func readEndpoints(ctx context.Context) (src []byte, version string, err error) {
+	out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", eksModule).Output()
 	if err != nil {
 		return nil, "", fmt.Errorf("go list -m %s: %w", eksModule, err)
 	}

@@ -10,7 +10,7 @@ import (
 // TestRegionsUpToDate fails when pkg/fleet/regions_gen.go is not what the
 // SDK release go.mod names lists: after a bump, go generate ./pkg/fleet.
 func TestRegionsUpToDate(t *testing.T) {
-	src, version, err := readEndpoints()
+	src, version, err := readEndpoints(t.Context())
 	if err != nil {
 		t.Skipf("the SDK's source is not in the module cache: %v", err)
 	}
