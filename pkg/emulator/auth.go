@@ -71,6 +71,7 @@ func (s *Server) authenticate(c *call) error {
 	}
 	c.region = cmp.Or(s.opts.Region, cred.region, "us-east-1")
 	c.partition = partitionOf(c.region)
+	c.regionState = s.regions[cmp.Or(cred.region, "us-east-1")]
 
 	switch cred.accessKey {
 	case keyExpired:
@@ -87,6 +88,9 @@ func (s *Server) authenticate(c *call) error {
 			return newError(http.StatusForbidden, "AccessDeniedException",
 				"User: %s is not authorized to perform: eks:%s on resource: %s", s.caller, c.op, s.resourceOf(c))
 		}
+	}
+	if err := s.regionAuth(c); err != nil {
+		return err
 	}
 	if c.service == "iam" && s.iam.denied {
 		return s.iamDenied(c)

@@ -13,13 +13,15 @@ import (
 
 // Cluster operations (reference §2.11-2.13, §4.10).
 
-// cluster returns the cluster a DescribeCluster-style call names.
-func (s *Server) cluster(c *call) (*cluster, error) {
+// cluster returns the cluster the call's {name} names; subject is how a
+// bad name is called in the error (subjectName for DescribeCluster-style
+// calls, subjectClusterName for access-entry ones).
+func (s *Server) cluster(c *call, subject string) (*cluster, error) {
 	name := c.req.PathValue("name")
-	if err := validateClusterName(subjectName, name); err != nil {
+	if err := validateClusterName(subject, name); err != nil {
 		return nil, err
 	}
-	cl, ok := s.clusters[name]
+	cl, ok := s.clusterNamed(c, name)
 	if !ok {
 		return nil, resourceNotFound("No cluster found for name: %s.", name)
 	}
@@ -27,11 +29,7 @@ func (s *Server) cluster(c *call) (*cluster, error) {
 }
 
 func (s *Server) describeCluster(c *call) (any, error) {
-	cl, err := s.cluster(c)
-	if err != nil {
-		return nil, err
-	}
-	return describeClusterOutput{Cluster: s.clusterJSON(c, cl)}, nil
+	return describeClusterOutput{Cluster: s.clusterJSON(c, c.cluster)}, nil
 }
 
 // clusterJSON describes a cluster. Only name, arn, createdAt, status, tags
@@ -84,7 +82,7 @@ func fakeHex(seed string, n int) string {
 }
 
 func (s *Server) listClusters(c *call) (any, error) {
-	names := slices.Sorted(maps.Keys(s.clusters))
+	names := s.clusterNames(c)
 	page, next, err := paginate(c, "ListClusters", names, func(n string) string { return n })
 	if err != nil {
 		return nil, err
@@ -96,10 +94,6 @@ func (s *Server) listClusters(c *call) (any, error) {
 // step at a time toward API and never back; the new mode applies at once,
 // while the response looks asynchronous ("InProgress") as EKS's does.
 func (s *Server) updateClusterConfig(c *call) (any, error) {
-	cl, err := s.cluster(c)
-	if err != nil {
-		return nil, err
-	}
 	var members map[string]json.RawMessage
 	if err := c.decode(&members); err != nil {
 		return nil, err
@@ -123,14 +117,13 @@ func (s *Server) updateClusterConfig(c *call) (any, error) {
 	case in.AccessConfig == nil || in.AccessConfig.AuthenticationMode == nil:
 		return nil, invalidParameter("The update must specify accessConfig.authenticationMode.")
 	}
-	token := in.ClientRequestToken
-	in.ClientRequestToken = ""
-	params := cl.name + "\n" + string(marshal(in))
-	if resp, err := s.replay(c, cl.name, token, params); resp != nil || err != nil {
-		return resp, err
-	}
+	return s.idempotent(c, &in, func() (any, error) { return s.setAuthMode(c.cluster, *in.AccessConfig.AuthenticationMode) })
+}
 
-	from, to := cl.authMode, *in.AccessConfig.AuthenticationMode
+// setAuthMode moves the cluster's authentication mode to "to", if EKS allows
+// it, and answers the update.
+func (s *Server) setAuthMode(cl *cluster, to string) (any, error) {
+	from := cl.authMode
 	switch {
 	case !validAuthMode(to):
 		return nil, invalidParameter("1 validation error detected: Value '%s' at 'accessConfig.authenticationMode' failed to satisfy constraint: Member must satisfy enum value set: [API, API_AND_CONFIG_MAP, CONFIG_MAP]", to)
@@ -151,17 +144,13 @@ func (s *Server) updateClusterConfig(c *call) (any, error) {
 		Errors:    []struct{}{},
 	}
 	cl.updates[u.ID] = u
-	return s.remember(c, cl.name, token, params, updateOutput{Update: u}), nil
+	return updateOutput{Update: u}, nil
 }
 
 // describeUpdate reports an UpdateClusterConfig update; as the emulator
 // applies updates at once, it has always succeeded.
 func (s *Server) describeUpdate(c *call) (any, error) {
-	cl, err := s.cluster(c)
-	if err != nil {
-		return nil, err
-	}
-	u, ok := cl.updates[c.req.PathValue("updateId")]
+	u, ok := c.cluster.updates[c.req.PathValue("updateId")]
 	if !ok {
 		return nil, resourceNotFound("No update found for ID: %s.", c.req.PathValue("updateId"))
 	}

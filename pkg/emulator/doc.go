@@ -98,6 +98,38 @@
 //
 // Any other key id is accepted.
 //
+// # Regions and accounts
+//
+// One endpoint serves every region and several accounts, as AWS's
+// regional endpoints and accounts would. A request's region is the one in
+// its SigV4 credential scope (the region the client signs for); its account
+// is chosen by its access key id: Options.Accounts (or AddAccount) maps
+// access key ids to further accounts, every other key is Options.Account's.
+//
+// A cluster added with AddCluster is in every region (the single-region
+// behaviour); AddClusterIn adds one to a single region, where it hides an
+// AddCluster cluster of the same name. ListClusters answers the region's
+// own clusters and those of every region. Each account (Account returns its
+// Server) has its own clusters, IAM (global: the same in every region),
+// caller, request log and faults; STS GetCallerIdentity answers the
+// account of the key. An account made by Options.Accounts shares the
+// endpoint's settings (latency, rates, Regions, clock) but not its
+// scheduled faults (Failures, Hang, RepeatPageToken).
+//
+// Options.Regions gives a region its own latency and token-bucket rate
+// limit (SetRegionLatency, SetRegionRateLimit at run time); each account
+// has its own bucket per region, as AWS's quotas are per account and
+// region. A region of Options.DisabledRegions (SetRegionDisabled) is an
+// opt-in region the account has not enabled: EKS and STS answer 403
+// UnrecognizedClientException "The security token included in the request
+// is invalid." (STS: InvalidClientTokenId), as AWS does. A region of
+// Options.DeniedRegions (SetRegionDenied) denies the caller every EKS
+// action: 403 AccessDeniedException "User: <caller> is not authorized to
+// perform: eks:<Op> on resource: <arn> with an explicit deny in a service
+// control policy"; STS GetCallerIdentity still answers. IAM, being global,
+// is subject to neither. AddAccessEntry seeds an entry and its policies
+// without a request, to build large fleets quickly.
+//
 // # State and rules
 //
 // Clusters are seeded with AddCluster and are ACTIVE. Every access-entry

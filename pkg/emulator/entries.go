@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"maps"
 	"slices"
 )
@@ -19,13 +18,9 @@ const (
 // accessCluster returns the call's cluster if it accepts access-entry calls:
 // name rules, then existence (404), then authentication mode (400).
 func (s *Server) accessCluster(c *call) (*cluster, error) {
-	name := c.req.PathValue("name")
-	if err := validateClusterName(subjectClusterName, name); err != nil {
+	cl, err := s.cluster(c, subjectClusterName)
+	if err != nil {
 		return nil, err
-	}
-	cl, ok := s.clusters[name]
-	if !ok {
-		return nil, resourceNotFound("No cluster found for name: %s.", name)
 	}
 	if cl.authMode == modeConfigMap {
 		return nil, invalidRequest(msgConfigMapMode)
@@ -54,25 +49,8 @@ func (s *Server) propagated(e *accessEntry) bool {
 	return !now.Before(e.visible)
 }
 
-func (s *Server) createAccessEntry(c *call) (any, error) {
-	cl, err := s.accessCluster(c)
-	if err != nil {
-		return nil, err
-	}
-	var in createAccessEntryInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if in.PrincipalARN == nil {
-		return nil, required("principalArn")
-	}
-	token := in.ClientRequestToken
-	in.ClientRequestToken = ""
-	params := cl.name + "\n" + string(marshal(in))
-	if resp, err := s.replay(c, cl.name, token, params); resp != nil || err != nil {
-		return resp, err
-	}
-
+func (s *Server) createAccessEntry(c *call, in *createAccessEntryInput) (any, error) {
+	cl := c.cluster
 	p, err := s.checkPrincipal(c, *in.PrincipalARN)
 	if err != nil {
 		return nil, err
@@ -127,26 +105,15 @@ func (s *Server) createAccessEntry(c *call) (any, error) {
 		policies:    map[string]*association{},
 	}
 	cl.entries[p.arn] = e
-	return s.remember(c, cl.name, token, params, accessEntryOutput{AccessEntry: e.wire(cl.name)}), nil
-}
-
-func (s *Server) describeAccessEntry(c *call) (any, error) {
-	cl, err := s.accessCluster(c)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entry(c, cl, false)
-	if err != nil {
-		return nil, err
-	}
 	return accessEntryOutput{AccessEntry: e.wire(cl.name)}, nil
 }
 
+func (s *Server) describeAccessEntry(c *call) (any, error) {
+	return accessEntryOutput{AccessEntry: c.entry.wire(c.cluster.name)}, nil
+}
+
 func (s *Server) listAccessEntries(c *call) (any, error) {
-	cl, err := s.accessCluster(c)
-	if err != nil {
-		return nil, err
-	}
+	cl := c.cluster
 	filter := c.req.URL.Query().Get("associatedPolicyArn")
 	var principals []string
 	for _, e := range cl.sortedEntries() {
@@ -163,21 +130,8 @@ func (s *Server) listAccessEntries(c *call) (any, error) {
 
 // updateAccessEntry replaces username and groups (§5.2): an omitted field
 // goes back to the EKS default rather than keeping its value.
-func (s *Server) updateAccessEntry(c *call) (any, error) {
-	cl, err := s.accessCluster(c)
-	if err != nil {
-		return nil, err
-	}
-	var in updateAccessEntryInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	token := in.ClientRequestToken
-	in.ClientRequestToken = ""
-	params := cl.name + "\n" + c.req.PathValue("principalArn") + "\n" + string(marshal(in))
-	if resp, err := s.replay(c, cl.name, token, params); resp != nil || err != nil {
-		return resp, err
-	}
+func (s *Server) updateAccessEntry(c *call, in *updateAccessEntryInput) (any, error) {
+	cl := c.cluster
 	e, err := s.entry(c, cl, true)
 	if err != nil {
 		return nil, err
@@ -204,47 +158,11 @@ func (s *Server) updateAccessEntry(c *call) (any, error) {
 		}
 	}
 	e.username, e.groups, e.modified = username, groups, s.now()
-	return s.remember(c, cl.name, token, params, accessEntryOutput{AccessEntry: e.wire(cl.name)}), nil
+	return accessEntryOutput{AccessEntry: e.wire(cl.name)}, nil
 }
 
 // deleteAccessEntry removes the entry with its policy associations and tags.
 func (s *Server) deleteAccessEntry(c *call) (any, error) {
-	cl, err := s.accessCluster(c)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entry(c, cl, false)
-	if err != nil {
-		return nil, err
-	}
-	delete(cl.entries, e.principal.arn)
+	delete(c.cluster.entries, c.entry.principal.arn)
 	return emptyOutput{}, nil
-}
-
-// replay implements clientRequestToken idempotency: the same token with the
-// same parameters answers the first response again; with other parameters it
-// is an error. It returns (nil, nil) for a token not seen before, or
-// forgotten (Options.IdempotencyTTL, Options.MaxIdempotencyTokens).
-func (s *Server) replay(c *call, clusterName, token, params string) (json.RawMessage, error) {
-	if token == "" {
-		return nil, nil
-	}
-	prev, ok := s.tokens.get(c.op+"\x00"+clusterName+"\x00"+token, s.opts.Now())
-	switch {
-	case !ok:
-		return nil, nil
-	case prev.params != params:
-		return nil, invalidParameter("The clientRequestToken %s was already used with different parameters.", token)
-	}
-	return prev.response, nil
-}
-
-// remember records a successful response for replay and returns it.
-func (s *Server) remember(c *call, clusterName, token, params string, v any) json.RawMessage {
-	resp := json.RawMessage(marshal(v))
-	if token != "" {
-		s.tokens.put(c.op+"\x00"+clusterName+"\x00"+token, idempotentResponse{params: params, response: resp},
-			s.opts.Now(), s.opts.IdempotencyTTL, s.opts.MaxIdempotencyTokens)
-	}
-	return resp
 }

@@ -26,35 +26,29 @@ func newError(status int, code, format string, args ...any) *apiError {
 	return &apiError{status: status, code: code, message: msg}
 }
 
-// The EKS exceptions used by the emulator (reference §3.2).
-func invalidParameter(format string, args ...any) *apiError {
-	return newError(http.StatusBadRequest, "InvalidParameterException", format, args...)
+// exception is an AWS error code with the HTTP status it is sent with.
+type exception struct {
+	status int
+	code   string
 }
 
-func invalidRequest(format string, args ...any) *apiError {
-	return newError(http.StatusBadRequest, "InvalidRequestException", format, args...)
+// err makes an error of the exception with a message (a format, when args
+// are given).
+func (x exception) err(format string, args ...any) *apiError {
+	return newError(x.status, x.code, format, args...)
 }
 
-func resourceNotFound(format string, args ...any) *apiError {
-	return newError(http.StatusNotFound, "ResourceNotFoundException", format, args...)
-}
-
-func resourceInUse(format string, args ...any) *apiError {
-	return newError(http.StatusConflict, "ResourceInUseException", format, args...)
-}
-
-// badRequest and tagNotFound are the tag operations' own exception names.
-func badRequest(format string, args ...any) *apiError {
-	return newError(http.StatusBadRequest, "BadRequestException", format, args...)
-}
-
-func tagNotFound(format string, args ...any) *apiError {
-	return newError(http.StatusNotFound, "NotFoundException", format, args...)
-}
-
-func serialization(format string, args ...any) *apiError {
-	return newError(http.StatusBadRequest, "SerializationException", format, args...)
-}
+// The EKS exceptions used by the emulator (reference §3.2); badRequest and
+// tagNotFound are the tag operations' own exception names.
+var (
+	invalidParameter = exception{http.StatusBadRequest, "InvalidParameterException"}.err
+	invalidRequest   = exception{http.StatusBadRequest, "InvalidRequestException"}.err
+	resourceNotFound = exception{http.StatusNotFound, "ResourceNotFoundException"}.err
+	resourceInUse    = exception{http.StatusConflict, "ResourceInUseException"}.err
+	badRequest       = exception{http.StatusBadRequest, "BadRequestException"}.err
+	tagNotFound      = exception{http.StatusNotFound, "NotFoundException"}.err
+	serialization    = exception{http.StatusBadRequest, "SerializationException"}.err
+)
 
 func tooManyRequests() *apiError {
 	return newError(http.StatusTooManyRequests, "TooManyRequestsException", "Too Many Requests")

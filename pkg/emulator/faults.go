@@ -168,6 +168,9 @@ func (s *Server) injectedFault(c *call) error {
 	if f.bucket != nil && !f.bucket.take(s.opts.Now()) {
 		return tooManyRequests()
 	}
+	if rs := c.regionState; rs != nil && rs.bucket != nil && !rs.bucket.take(s.opts.Now()) {
+		return tooManyRequests()
+	}
 	if s.throttleRate > 0 && s.faultRNG.Float64() < s.throttleRate {
 		return tooManyRequests()
 	}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"encoding/xml"
@@ -438,6 +439,43 @@ type responseMetadata struct {
 	RequestID string `xml:"RequestId"`
 }
 
+// iamResponse is the document of an IAM answer:
+// <OpResponse xmlns=...><OpResult>result</OpResult><ResponseMetadata>...,
+// without the OpResult element when result is nil.
+func iamResponse(c *call, result any) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	root := xml.StartElement{Name: xml.Name{Space: iamNamespace, Local: c.op + "Response"}}
+	err := enc.EncodeToken(root)
+	if result != nil && err == nil {
+		err = enc.EncodeElement(result, xml.StartElement{Name: xml.Name{Local: c.op + "Result"}})
+	}
+	if err == nil {
+		err = enc.EncodeElement(responseMetadata{c.requestID}, xml.StartElement{Name: xml.Name{Local: "ResponseMetadata"}})
+	}
+	if err == nil {
+		err = enc.EncodeToken(root.End())
+	}
+	if err == nil {
+		err = enc.Flush()
+	}
+	if err != nil {
+		panic(fmt.Sprintf("emulator: encoding %s: %v", root.Name.Local, err))
+	}
+	return b.Bytes()
+}
+
+// roleResult and userResult are the results of the operations that answer
+// one principal.
+type roleResult struct {
+	Role roleXML `xml:"Role"`
+}
+
+type userResult struct {
+	User userXML `xml:"User"`
+}
+
 func iamTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 // policyEscape percent-encodes a policy document as IAM does (RFC 3986:
@@ -478,22 +516,32 @@ func nameParam(c *call, member string) (string, error) {
 	return name, nil
 }
 
-func (s *Server) getRole(c *call) (any, error) {
-	name, err := nameParam(c, "RoleName")
+// namedPrincipal returns the role (kind "role", member RoleName) or user
+// (kind "user", member UserName) the call names.
+func (s *Server) namedPrincipal(c *call, kind, member string) (*iamPrincipal, error) {
+	name, err := nameParam(c, member)
 	if err != nil {
 		return nil, err
 	}
-	p, ok := s.iam.roles[strings.ToLower(name)]
+	table := s.iam.users
+	if kind == "role" {
+		table = s.iam.roles
+	}
+	p, ok := table[strings.ToLower(name)]
 	if !ok {
-		return nil, noSuchEntity("role", name)
+		return nil, noSuchEntity(kind, name)
+	}
+	return p, nil
+}
+
+func (s *Server) getRole(c *call) (any, error) {
+	p, err := s.namedPrincipal(c, "role", "RoleName")
+	if err != nil {
+		return nil, err
 	}
 	r := s.roleXML(c, p)
 	r.RoleLastUsed = &struct{}{}
-	return marshalXML(struct {
-		XMLName  xml.Name         `xml:"https://iam.amazonaws.com/doc/2010-05-08/ GetRoleResponse"`
-		Role     roleXML          `xml:"GetRoleResult>Role"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Role: r, Metadata: responseMetadata{c.requestID}}), nil
+	return iamResponse(c, roleResult{r}), nil
 }
 
 // getUser answers the named user or, without a name, the caller's own
@@ -509,19 +557,11 @@ func (s *Server) getUser(c *call) (any, error) {
 		name = rest[strings.LastIndex(rest, "/")+1:]
 	}
 	c.form.Set("UserName", name)
-	name, err := nameParam(c, "UserName")
+	p, err := s.namedPrincipal(c, "user", "UserName")
 	if err != nil {
 		return nil, err
 	}
-	p, ok := s.iam.users[strings.ToLower(name)]
-	if !ok {
-		return nil, noSuchEntity("user", name)
-	}
-	return marshalXML(struct {
-		XMLName  xml.Name         `xml:"https://iam.amazonaws.com/doc/2010-05-08/ GetUserResponse"`
-		User     userXML          `xml:"GetUserResult>User"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{User: s.userXML(c, p), Metadata: responseMetadata{c.requestID}}), nil
+	return iamResponse(c, userResult{s.userXML(c, p)}), nil
 }
 
 // listRoles answers the roles whose path starts with PathPrefix (default
@@ -576,13 +616,11 @@ func (s *Server) listRoles(c *call) (any, error) {
 	for _, key := range keys[lo:hi] {
 		roles = append(roles, s.roleXML(c, s.iam.roles[key]))
 	}
-	return marshalXML(struct {
-		XMLName     xml.Name         `xml:"https://iam.amazonaws.com/doc/2010-05-08/ ListRolesResponse"`
-		IsTruncated bool             `xml:"ListRolesResult>IsTruncated"`
-		Marker      string           `xml:"ListRolesResult>Marker,omitempty"`
-		Roles       []roleXML        `xml:"ListRolesResult>Roles>member"`
-		Metadata    responseMetadata `xml:"ResponseMetadata"`
-	}{IsTruncated: next != "", Marker: next, Roles: roles, Metadata: responseMetadata{c.requestID}}), nil
+	return iamResponse(c, struct {
+		IsTruncated bool      `xml:"IsTruncated"`
+		Marker      string    `xml:"Marker,omitempty"`
+		Roles       []roleXML `xml:"Roles>member"`
+	}{IsTruncated: next != "", Marker: next, Roles: roles}), nil
 }
 
 func (s *Server) createRole(c *call) (any, error) {
@@ -605,11 +643,7 @@ func (s *Server) createRole(c *call) (any, error) {
 	if err := s.createPrincipal(p); err != nil {
 		return nil, err
 	}
-	return marshalXML(struct {
-		XMLName  xml.Name         `xml:"https://iam.amazonaws.com/doc/2010-05-08/ CreateRoleResponse"`
-		Role     roleXML          `xml:"CreateRoleResult>Role"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Role: s.roleXML(c, p), Metadata: responseMetadata{c.requestID}}), nil
+	return iamResponse(c, roleResult{s.roleXML(c, p)}), nil
 }
 
 func (s *Server) createUser(c *call) (any, error) {
@@ -621,21 +655,17 @@ func (s *Server) createUser(c *call) (any, error) {
 	if err := s.createPrincipal(p); err != nil {
 		return nil, err
 	}
-	return marshalXML(struct {
-		XMLName  xml.Name         `xml:"https://iam.amazonaws.com/doc/2010-05-08/ CreateUserResponse"`
-		User     userXML          `xml:"CreateUserResult>User"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{User: s.userXML(c, p), Metadata: responseMetadata{c.requestID}}), nil
+	return iamResponse(c, userResult{s.userXML(c, p)}), nil
 }
 
 func (s *Server) deleteRole(c *call) (any, error) {
-	return s.deleteOp(c, "role", "RoleName", "DeleteRoleResponse")
+	return s.deleteOp(c, "role", "RoleName")
 }
 func (s *Server) deleteUser(c *call) (any, error) {
-	return s.deleteOp(c, "user", "UserName", "DeleteUserResponse")
+	return s.deleteOp(c, "user", "UserName")
 }
 
-func (s *Server) deleteOp(c *call, kind, member, element string) (any, error) {
+func (s *Server) deleteOp(c *call, kind, member string) (any, error) {
 	name, err := nameParam(c, member)
 	if err != nil {
 		return nil, err
@@ -643,10 +673,7 @@ func (s *Server) deleteOp(c *call, kind, member, element string) (any, error) {
 	if err := s.deletePrincipal(kind, name); err != nil {
 		return nil, err
 	}
-	return marshalXML(struct {
-		XMLName  xml.Name
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{XMLName: xml.Name{Space: iamNamespace, Local: element}, Metadata: responseMetadata{c.requestID}}), nil
+	return iamResponse(c, nil), nil
 }
 
 // iamDenied is the AccessDenied IAM answers a caller whose policies do not

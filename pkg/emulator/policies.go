@@ -70,25 +70,8 @@ func catalogPolicy(c *call, arn string) (string, bool) {
 	return name, ok && slices.Contains(policyCatalog, name)
 }
 
-func (s *Server) associateAccessPolicy(c *call) (any, error) {
-	cl, err := s.accessCluster(c)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entry(c, cl, true)
-	if err != nil {
-		return nil, err
-	}
-	var in associateAccessPolicyInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if in.PolicyARN == nil {
-		return nil, required("policyArn")
-	}
-	if in.AccessScope == nil {
-		return nil, required("accessScope")
-	}
+func (s *Server) associateAccessPolicy(c *call, in *associateAccessPolicyInput) (any, error) {
+	cl, e := c.cluster, c.entry
 	name, ok := catalogPolicy(c, *in.PolicyARN)
 	if !ok {
 		return nil, invalidParameter("The policyArn %s is not a valid access policy. You can view the available access policies with 'list-access-policies'.", *in.PolicyARN)
@@ -151,14 +134,7 @@ func validateScope(typ *string, namespaces []string) (accessScopeJSON, error) {
 }
 
 func (s *Server) disassociateAccessPolicy(c *call) (any, error) {
-	cl, err := s.accessCluster(c)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entry(c, cl, false)
-	if err != nil {
-		return nil, err
-	}
+	e := c.entry
 	arn := c.req.PathValue("policyArn")
 	if _, ok := e.policies[arn]; !ok {
 		return nil, resourceNotFound("The specified policyArn %s is not associated with principalArn %s. You can view the associated access policies with 'list-associated-access-policies'.", arn, e.principal.arn)
@@ -168,14 +144,7 @@ func (s *Server) disassociateAccessPolicy(c *call) (any, error) {
 }
 
 func (s *Server) listAssociatedAccessPolicies(c *call) (any, error) {
-	cl, err := s.accessCluster(c)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.entry(c, cl, false)
-	if err != nil {
-		return nil, err
-	}
+	cl, e := c.cluster, c.entry
 	arns := slices.Sorted(maps.Keys(e.policies))
 	page, next, err := paginate(c, "ListAssociatedAccessPolicies\x00"+cl.name+"\x00"+e.principal.arn, arns, func(a string) string { return a })
 	if err != nil {

@@ -83,6 +83,18 @@ type Options struct {
 	// SetIAMDenied).
 	DenyIAM bool
 
+	// Regions gives regions a latency and a rate limit of their own (see
+	// Region). Clusters are given a region with AddClusterIn.
+	Regions []Region
+	// DisabledRegions are opt-in regions the account has not enabled (see
+	// SetRegionDisabled); DeniedRegions deny the caller every EKS action
+	// (see SetRegionDenied).
+	DisabledRegions []string
+	DeniedRegions   []string
+	// Accounts are served besides Account, chosen by access key id (see
+	// Account and AddAccount).
+	Accounts []Account
+
 	// RecordLimit is how many recent requests Requests keeps; older ones
 	// are dropped. Default 10000; negative keeps none.
 	RecordLimit int
@@ -136,10 +148,13 @@ type Server struct {
 	failures     map[string][]*apiError       // FailNext queue per operation
 	tokens       idempotencyTable             // clientRequestToken replay table
 	requests     requestLog
-	faults       faultState  // the fault knobs of faults.go
-	after        afterFaults // FailAfter, ResetAfter (afterfault.go)
-	hooks        callHooks   // OnCall (hook.go)
-	iam          iamState    // roles and users (iam.go)
+	faults       faultState              // the fault knobs of faults.go
+	after        afterFaults             // FailAfter, ResetAfter (afterfault.go)
+	hooks        callHooks               // OnCall (hook.go)
+	iam          iamState                // roles and users (iam.go)
+	regions      map[string]*regionState // by name (regions.go)
+	accounts     map[string]*Server      // the other accounts, by id
+	accessKeys   map[string]*Server      // the other accounts, by access key id
 }
 
 // New returns an emulator with no clusters; add them with AddCluster.
@@ -168,21 +183,31 @@ func New(opts Options) *Server {
 		tokens:       idempotencyTable{entries: map[string]idempotentResponse{}},
 		requests:     newRequestLog(opts.RecordLimit, opts.RecordBodyLimit, opts.RecordBytes),
 		iam:          newIAMState(),
+		regions:      map[string]*regionState{},
+		accounts:     map[string]*Server{},
+		accessKeys:   map[string]*Server{},
 	}
 	s.iam.denied = opts.DenyIAM
 	s.routes()
 	s.faults = newFaultState(opts)
 	s.seedIAM(opts.Roles, opts.Users)
+	s.applyRegions(opts)
+	s.addAccounts(opts)
 	return s
 }
 
-// An operation is one API action: its name, its wire protocol and the
-// method that answers it. Handlers run with s.mu held and return either a
+// An operation is one API action: its name, its wire protocol, the
+// resource it acts on and the method that answers it. Every handler has
+// one shape: it runs with s.mu held, finds its target already resolved on
+// the call (c.cluster, c.entry, c.tags; see resolve), and returns either a
 // value to encode as the 200 response or an error (normally *apiError).
+// Handlers of a JSON input are written as func(*call, *input) and adapted
+// by withInput, which decodes and checks the input first.
 type operation struct {
 	name    string
 	service string // the SigV4 signing name: "" (eks), "sts" or "iam"
 	query   bool   // awsQuery protocol (STS, IAM) instead of rest-json
+	target  target // what resolve finds before the handler runs
 	handle  func(*call) (any, error)
 }
 
@@ -194,22 +219,22 @@ type route struct {
 // routeTable is every route the emulator serves.
 func (s *Server) routeTable() []route {
 	return []route{
-		{"POST /clusters/{name}/access-entries", operation{name: "CreateAccessEntry", handle: s.createAccessEntry}},
-		{"GET /clusters/{name}/access-entries", operation{name: "ListAccessEntries", handle: s.listAccessEntries}},
-		{"GET /clusters/{name}/access-entries/{principalArn}", operation{name: "DescribeAccessEntry", handle: s.describeAccessEntry}},
-		{"POST /clusters/{name}/access-entries/{principalArn}", operation{name: "UpdateAccessEntry", handle: s.updateAccessEntry}},
-		{"DELETE /clusters/{name}/access-entries/{principalArn}", operation{name: "DeleteAccessEntry", handle: s.deleteAccessEntry}},
-		{"POST /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "AssociateAccessPolicy", handle: s.associateAccessPolicy}},
-		{"GET /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "ListAssociatedAccessPolicies", handle: s.listAssociatedAccessPolicies}},
-		{"DELETE /clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}", operation{name: "DisassociateAccessPolicy", handle: s.disassociateAccessPolicy}},
+		{"POST /clusters/{name}/access-entries", operation{name: "CreateAccessEntry", target: accessCluster, handle: withInput(s.createAccessEntry)}},
+		{"GET /clusters/{name}/access-entries", operation{name: "ListAccessEntries", target: accessCluster, handle: s.listAccessEntries}},
+		{"GET /clusters/{name}/access-entries/{principalArn}", operation{name: "DescribeAccessEntry", target: anEntry, handle: s.describeAccessEntry}},
+		{"POST /clusters/{name}/access-entries/{principalArn}", operation{name: "UpdateAccessEntry", target: accessCluster, handle: withInput(s.updateAccessEntry)}},
+		{"DELETE /clusters/{name}/access-entries/{principalArn}", operation{name: "DeleteAccessEntry", target: anEntry, handle: s.deleteAccessEntry}},
+		{"POST /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "AssociateAccessPolicy", target: aPropagatedEntry, handle: withInput(s.associateAccessPolicy)}},
+		{"GET /clusters/{name}/access-entries/{principalArn}/access-policies", operation{name: "ListAssociatedAccessPolicies", target: anEntry, handle: s.listAssociatedAccessPolicies}},
+		{"DELETE /clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}", operation{name: "DisassociateAccessPolicy", target: anEntry, handle: s.disassociateAccessPolicy}},
 		{"GET /access-policies", operation{name: "ListAccessPolicies", handle: s.listAccessPolicies}},
 		{"GET /clusters", operation{name: "ListClusters", handle: s.listClusters}},
-		{"GET /clusters/{name}", operation{name: "DescribeCluster", handle: s.describeCluster}},
-		{"POST /clusters/{name}/update-config", operation{name: "UpdateClusterConfig", handle: s.updateClusterConfig}},
-		{"GET /clusters/{name}/updates/{updateId}", operation{name: "DescribeUpdate", handle: s.describeUpdate}},
-		{"POST /tags/{resourceArn}", operation{name: "TagResource", handle: s.tagResource}},
-		{"DELETE /tags/{resourceArn}", operation{name: "UntagResource", handle: s.untagResource}},
-		{"GET /tags/{resourceArn}", operation{name: "ListTagsForResource", handle: s.listTagsForResource}},
+		{"GET /clusters/{name}", operation{name: "DescribeCluster", target: aCluster, handle: s.describeCluster}},
+		{"POST /clusters/{name}/update-config", operation{name: "UpdateClusterConfig", target: aCluster, handle: s.updateClusterConfig}},
+		{"GET /clusters/{name}/updates/{updateId}", operation{name: "DescribeUpdate", target: aCluster, handle: s.describeUpdate}},
+		{"POST /tags/{resourceArn}", operation{name: "TagResource", target: aTaggable, handle: withInput(s.tagResource)}},
+		{"DELETE /tags/{resourceArn}", operation{name: "UntagResource", target: aTaggable, handle: s.untagResource}},
+		{"GET /tags/{resourceArn}", operation{name: "ListTagsForResource", target: aTaggable, handle: s.listTagsForResource}},
 		// STS and IAM speak awsQuery: POST / with a form body whose Action
 		// names the operation (queryTable); presigned URLs use GET.
 		{"POST /{$}", queryOperation},
@@ -276,6 +301,10 @@ var unknownOperation = operation{handle: func(c *call) (any, error) {
 
 // ServeHTTP answers one EKS or STS request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if account := s.accountFor(r); account != nil {
+		account.ServeHTTP(w, r)
+		return
+	}
 	// ServeMux redirects paths that are not clean; EKS does not, and no SDK
 	// sends them, so treat them as unknown routes instead.
 	if p := r.URL.EscapedPath(); p != cleanPath(p) {
@@ -299,6 +328,7 @@ const maxBody = 1 << 20
 
 // call is one request on its way through the emulator.
 type call struct {
+	server    *Server
 	op        string
 	req       *http.Request
 	body      []byte
@@ -309,12 +339,20 @@ type call struct {
 	authErr   error  // why authentication failed, or nil
 	region    string // region for ARNs
 	partition string
+	// regionState is the state of the region the request is signed for,
+	// nil for a region with nothing of its own.
+	regionState *regionState
 	// repeatToken makes a list answer the nextToken it was given
 	// (Options.RepeatPageToken).
 	repeatToken bool
 	// seq and seqAll are the call's numbers among the requests of its
 	// operation and among all requests (0: not authenticated), for OnCall.
 	seq, seqAll int
+
+	// The operation's target, found by resolve before the handler runs.
+	cluster *cluster
+	entry   *accessEntry
+	tags    map[string]string // of a taggable resource
 }
 
 // decode reads the JSON request body into v. An empty body is an empty
@@ -342,13 +380,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operation) {
 		form = queryForm(r, body)
 		op = s.queryOp(form.Get("Action"))
 	}
-	c := &call{op: op.name, service: op.service, req: r, body: body, bodyErr: bodyErr, form: form}
+	c := &call{server: s, op: op.name, service: op.service, req: r, body: body, bodyErr: bodyErr, form: form}
 
 	s.mu.Lock()
 	c.requestID = s.uuid()
 	c.authErr = s.authenticate(c)
 	s.requests.add(c)
 	latency := s.latency
+	if c.regionState != nil && c.regionState.latency > 0 {
+		latency = c.regionState.latency
+	}
 	s.mu.Unlock()
 
 	if latency > 0 {
@@ -436,6 +477,9 @@ func (s *Server) dispatch(c *call, op operation) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.resolve(c, op.target); err != nil {
+		return nil, err
+	}
 	return op.handle(c)
 }
 
@@ -468,12 +512,16 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// AddCluster adds an ACTIVE cluster, replacing any cluster of that name.
-// authMode is API, API_AND_CONFIG_MAP or CONFIG_MAP; "" means
-// API_AND_CONFIG_MAP. It panics on an invalid name or mode, as
+// AddCluster adds an ACTIVE cluster to every region, replacing any cluster
+// of that name. authMode is API, API_AND_CONFIG_MAP or CONFIG_MAP; ""
+// means API_AND_CONFIG_MAP. It panics on an invalid name or mode, as
 // regexp.MustCompile does on a bad pattern: a seed with a typo must not pass
-// silently.
+// silently. AddClusterIn adds a cluster to one region.
 func (s *Server) AddCluster(name, authMode string) {
+	s.addCluster("", name, authMode)
+}
+
+func (s *Server) addCluster(region, name, authMode string) {
 	authMode = cmp.Or(authMode, modeAPIAndConfigMap)
 	if err := validateClusterName("cluster name", name); err != nil {
 		panic(fmt.Sprintf("emulator: AddCluster(%q): %v", name, err))
@@ -483,7 +531,11 @@ func (s *Server) AddCluster(name, authMode string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.clusters[name] = &cluster{
+	clusters := s.clusters
+	if region != "" {
+		clusters = s.region(region).clusters
+	}
+	clusters[name] = &cluster{
 		name:     name,
 		authMode: authMode,
 		created:  s.now(),

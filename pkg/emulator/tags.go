@@ -21,7 +21,7 @@ func (s *Server) taggable(c *call) (map[string]string, error) {
 	}
 	kind, rest, _ := strings.Cut(f[5], "/")
 	clusterName, _, _ := strings.Cut(rest, "/")
-	cl, ok := s.clusters[clusterName]
+	cl, ok := s.clusterNamed(c, clusterName)
 	if !ok {
 		return nil, notFound
 	}
@@ -42,18 +42,8 @@ func (s *Server) taggable(c *call) (map[string]string, error) {
 
 // tagResource merges the given tags into the resource's: existing keys not
 // named are kept, named keys are overwritten.
-func (s *Server) tagResource(c *call) (any, error) {
-	tags, err := s.taggable(c)
-	if err != nil {
-		return nil, err
-	}
-	var in tagsJSON
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if in.Tags == nil {
-		return nil, badRequest("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null")
-	}
+func (s *Server) tagResource(c *call, in *tagsJSON) (any, error) {
+	tags := c.tags
 	if err := validateTags(in.Tags, badRequest); err != nil {
 		return nil, err
 	}
@@ -68,10 +58,7 @@ func (s *Server) tagResource(c *call) (any, error) {
 
 // untagResource removes the named keys; keys the resource lacks are ignored.
 func (s *Server) untagResource(c *call) (any, error) {
-	tags, err := s.taggable(c)
-	if err != nil {
-		return nil, err
-	}
+	tags := c.tags
 	keys := c.req.URL.Query()["tagKeys"]
 	switch {
 	case len(keys) == 0:
@@ -91,9 +78,5 @@ func (s *Server) untagResource(c *call) (any, error) {
 }
 
 func (s *Server) listTagsForResource(c *call) (any, error) {
-	tags, err := s.taggable(c)
-	if err != nil {
-		return nil, err
-	}
-	return tagsJSON{Tags: maps.Clone(tags)}, nil
+	return tagsJSON{Tags: maps.Clone(c.tags)}, nil
 }

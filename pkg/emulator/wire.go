@@ -35,18 +35,18 @@ type accessEntryOutput struct {
 }
 
 type createAccessEntryInput struct {
-	PrincipalARN       *string           `json:"principalArn"`
-	KubernetesGroups   []string          `json:"kubernetesGroups"`
-	Tags               map[string]string `json:"tags"`
-	ClientRequestToken string            `json:"clientRequestToken"`
-	Username           *string           `json:"username"`
-	Type               *string           `json:"type"`
+	PrincipalARN     *string           `json:"principalArn"`
+	KubernetesGroups []string          `json:"kubernetesGroups"`
+	Tags             map[string]string `json:"tags"`
+	clientToken
+	Username *string `json:"username"`
+	Type     *string `json:"type"`
 }
 
 type updateAccessEntryInput struct {
-	KubernetesGroups   []string `json:"kubernetesGroups"`
-	ClientRequestToken string   `json:"clientRequestToken"`
-	Username           *string  `json:"username"`
+	KubernetesGroups []string `json:"kubernetesGroups"`
+	clientToken
+	Username *string `json:"username"`
 }
 
 type listAccessEntriesOutput struct {
@@ -129,11 +129,6 @@ type vpcConfigJSON struct {
 	PublicAccessCidrs      []string `json:"publicAccessCidrs"`
 }
 
-type kubernetesNetworkConfigJSON struct {
-	ServiceIpv4Cidr string `json:"serviceIpv4Cidr"`
-	IPFamily        string `json:"ipFamily"`
-}
-
 type loggingJSON struct {
 	ClusterLogging []logSetupJSON `json:"clusterLogging"`
 }
@@ -166,6 +161,11 @@ type upgradePolicyJSON struct {
 	SupportType string `json:"supportType"`
 }
 
+type kubernetesNetworkConfigJSON struct {
+	ServiceIpv4Cidr string `json:"serviceIpv4Cidr"`
+	IPFamily        string `json:"ipFamily"`
+}
+
 type describeClusterOutput struct {
 	Cluster clusterJSON `json:"cluster"`
 }
@@ -179,7 +179,7 @@ type updateClusterConfigInput struct {
 	AccessConfig *struct {
 		AuthenticationMode *string `json:"authenticationMode"`
 	} `json:"accessConfig"`
-	ClientRequestToken string `json:"clientRequestToken"`
+	clientToken
 }
 
 type updateJSON struct {
