@@ -3,35 +3,32 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"net"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	eksemu "github.com/eksaccess/eksaccess/pkg/emulator"
+	"github.com/eksaccess/eksaccess/pkg/fleet"
 )
 
 // The fleet figures: `list --all-regions --all-clusters --details` over
-// fleetRegions regions of fleetClusters clusters of fleetEntries entries
-// (one policy each), each region behind its own token bucket of
-// -fleet-rate requests a second and -latency, as EKS throttles each
-// account in each region apart.
+// 1, 3 and 6 regions of fleetClusters clusters of fleetEntries entries
+// (one policy each), each region with its own token bucket of -fleet-rate
+// requests a second and -latency, as EKS throttles each account in each
+// region apart.
 //
-// One eks-emulator holds the clusters (every region sees the same ones:
-// the emulator's own regions are not needed for the figure); in front of
-// it a regionProxy routes each request by the region its SigV4 signature
-// names, delays it, admits it through that region's bucket (or answers
-// 429 TooManyRequestsException as EKS does) and logs it. A region the
-// proxy does not serve answers 403 UnrecognizedClientException, as a
-// region not enabled for the account does, so --all-regions reads the
-// regions served and names the others skipped.
+// The emulator runs in this process (package emulator: its regions and
+// accounts), seeded without requests; every other region of the partition
+// is disabled (403 UnrecognizedClientException, as a region the account
+// has not enabled), so --all-regions reads the regions served and names
+// the others skipped. A thin wrapper logs each EKS request's region and
+// status for the counts.
 const (
 	fleetClusters = 20
 	fleetEntries  = 50
@@ -77,22 +74,12 @@ type fleetRun struct {
 	Err              string `json:"error,omitempty"`
 }
 
-// regionProxy routes requests by their signed region (see above).
-type regionProxy struct {
-	backend *httputil.ReverseProxy
-	latency time.Duration
-	rate    float64
-	burst   float64
-	limited atomic.Bool // off while the fleet is being written
-
-	mu      sync.Mutex
-	regions map[string]*bucket
-	log     []proxyLine
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
+// requestLog logs the EKS requests an emulator answers: when, in which
+// region, throttled or not.
+type requestLog struct {
+	next http.Handler
+	mu   sync.Mutex
+	log  []proxyLine
 }
 
 type proxyLine struct {
@@ -104,113 +91,87 @@ type proxyLine struct {
 // credentialRE finds the region and service of a SigV4 Authorization header.
 var credentialRE = regexp.MustCompile(`Credential=[^/]+/\d+/([^/]+)/([^/]+)/`)
 
-func (p *regionProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (l *requestLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m := credentialRE.FindStringSubmatch(r.Header.Get("Authorization"))
-	if m == nil || m[2] != "eks" || !p.limited.Load() {
-		p.backend.ServeHTTP(w, r) // STS, and the writes that set the fleet up
-		return
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	l.next.ServeHTTP(sw, r)
+	if m == nil || m[2] != "eks" || sw.status == http.StatusForbidden {
+		return // STS; a region not served
 	}
-	region := m[1]
-	time.Sleep(p.latency)
-	p.mu.Lock()
-	b, served := p.regions[region]
-	if !served {
-		p.mu.Unlock()
-		w.Header().Set("X-Amzn-Errortype", "UnrecognizedClientException")
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprint(w, `{"message":"The security token included in the request is invalid."}`)
-		return
-	}
-	now := time.Now()
-	if b.last.IsZero() {
-		b.tokens, b.last = p.burst, now
-	}
-	b.tokens = math.Min(p.burst, b.tokens+now.Sub(b.last).Seconds()*p.rate)
-	b.last = now
-	throttled := b.tokens < 1
-	if !throttled {
-		b.tokens--
-	}
-	p.log = append(p.log, proxyLine{at: now, region: region, throttled: throttled})
-	p.mu.Unlock()
-	if throttled {
-		w.Header().Set("X-Amzn-Errortype", "TooManyRequestsException")
-		w.WriteHeader(http.StatusTooManyRequests)
-		fmt.Fprint(w, `{"message":"Too Many Requests"}`)
-		return
-	}
-	p.backend.ServeHTTP(w, r)
+	l.mu.Lock()
+	l.log = append(l.log, proxyLine{at: time.Now(), region: m[1], throttled: sw.status == http.StatusTooManyRequests})
+	l.mu.Unlock()
 }
 
-// serve sets the regions served (each with a full bucket) and clears the log.
-func (p *regionProxy) serve(regions []string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.regions = map[string]*bucket{}
-	for _, r := range regions {
-		p.regions[r] = &bucket{}
-	}
-	p.log = nil
+func (l *requestLog) lines() []proxyLine {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]proxyLine(nil), l.log...)
 }
 
-func (p *regionProxy) lines() []proxyLine {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]proxyLine(nil), p.log...)
+// startFleet serves an emulator of the fleet in regions, every other
+// region of the partition disabled.
+func (b *bench) startFleet(ctx context.Context, regions []string) (*requestLog, string, func(), error) {
+	srv := eksemu.New(eksemu.Options{Account: account})
+	for _, region := range regions {
+		for c := range fleetClusters {
+			cluster := fmt.Sprintf("c%02d", c)
+			srv.AddClusterIn(region, cluster, "API")
+			for e := range fleetEntries {
+				if err := srv.AddAccessEntry(region, cluster, principal(fmt.Sprintf("e%05d", e)), "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"); err != nil {
+					return nil, "", nil, err
+				}
+			}
+		}
+		srv.SetRegionLatency(region, b.cfg.latency)
+		srv.SetRegionRateLimit(region, b.cfg.fleetRate, b.cfg.rateBurst)
+	}
+	all, err := fleet.PartitionRegions(regions[0])
+	if err != nil {
+		return nil, "", nil, err
+	}
+	for _, r := range all {
+		if !slices.Contains(regions, r) {
+			srv.SetRegionDisabled(r, true)
+		}
+	}
+	log := &requestLog{next: srv}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	hs := &http.Server{Handler: log, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	return log, "http://" + ln.Addr().String(), func() { _ = hs.Close() }, nil
 }
 
 // fleetRegionSets are the region counts timed: the time should stay flat
 // while each region has a limit of its own.
 var fleetRegionSets = []int{1, 3, 6}
 
-var servedRegions = []string{"us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1"}
+// servedRegions are the fleet's regions, the first N of them served; the
+// first is the environment's own (AWS_REGION), whose STS says the account.
+var servedRegions = []string{"us-west-2", "us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1"}
 
 func (b *bench) fleet(ctx context.Context) error {
-	args := []string{}
-	for i := range fleetClusters {
-		args = append(args, "--cluster", fmt.Sprintf("c%02d", i))
-	}
-	emu, err := b.startEmulator(ctx, false, args...)
-	if err != nil {
-		return err
-	}
-	defer emu.stop()
-	target, err := url.Parse(emu.url)
-	if err != nil {
-		return err
-	}
-	proxy := &regionProxy{
-		backend: httputil.NewSingleHostReverseProxy(target),
-		latency: b.cfg.latency,
-		rate:    b.cfg.fleetRate,
-		burst:   float64(b.cfg.rateBurst),
-	}
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer func() { _ = srv.Close() }()
-	env := b.env("http://" + ln.Addr().String())
-
-	// The fleet's entries, written without limits: every region sees them.
-	for i := range fleetClusters {
-		cluster := fmt.Sprintf("c%02d", i)
-		file := filepath.Join(b.tmp, "fleet-"+cluster+".yaml")
-		if err := os.WriteFile(file, applyFile(cluster, fleetEntries), 0o644); err != nil {
-			return err
-		}
-		if _, _, _, err := exe(ctx, env, b.bin, "apply", "-f", file, "--yes"); err != nil {
-			return err
-		}
-	}
-	proxy.limited.Store(true)
-
 	for _, fc := range fleetCommands {
 		for _, n := range fleetRegionSets {
-			proxy.serve(servedRegions[:n])
-			d, rss, out, err := exe(ctx, env, b.bin, fc.args...)
+			log, url, stop, err := b.startFleet(ctx, servedRegions[:n])
+			if err != nil {
+				return err
+			}
+			d, rss, out, err := exe(ctx, b.env(url), b.bin, fc.args...)
+			stop()
 			r := fleetRun{
 				What: fc.name, Command: "eksaccess " + strings.Join(fc.args, " "), Regions: n, Wall: d, RSSKiB: rss,
 				Floor: time.Duration(float64(fc.requests) / b.cfg.fleetRate * float64(time.Second)),
@@ -220,7 +181,7 @@ func (b *bench) fleet(ctx context.Context) error {
 			} else if want := n * fleetClusters * fleetEntries; strings.Count(string(out), "\n") != want {
 				r.Err = fmt.Sprintf("%d lines of output, want %d", strings.Count(string(out), "\n"), want)
 			}
-			lines := proxy.lines()
+			lines := log.lines()
 			perRegion := map[string]int{}
 			var first time.Time
 			if len(lines) > 0 {
@@ -259,7 +220,7 @@ func renderFleet(p func(string, ...any), r *results) {
 	}
 	c := r.cfg
 	p("## Fleets\n\n")
-	p("A fleet of N regions x %d clusters x %d entries (one policy each): every region behind its own token bucket of %s requests a second (burst %d) and %s latency, as EKS throttles each account in each region apart (scripts/bench/fleet.go: a proxy routes by the signed region; regions not served answer 403, as regions not enabled do, and are skipped). ",
+	p("A fleet of N regions x %d clusters x %d entries (one policy each): every region behind its own token bucket of %s requests a second (burst %d) and %s latency, as EKS throttles each account in each region apart (the emulator's own regions, in the bench process: scripts/bench/fleet.go; the partition's other regions answer 403, as regions not enabled do, and are skipped). ",
 		fleetClusters, fleetEntries, strconv.FormatFloat(c.fleetRate, 'f', -1, 64), c.rateBurst, c.latency)
 	p("The floor is the busiest region's EKS requests divided by its limit; \"throttled once settled\" counts the 429s after the first %s. One run each.\n\n", settleAfter)
 	p("| command | regions | time | floor | time / floor | requests | throttled | throttled once settled | peak RSS | |\n|---|---|---|---|---|---|---|---|---|---|\n")
@@ -272,5 +233,5 @@ func renderFleet(p func(string, ...any), r *results) {
 		p("| %s | %d | %.1f s | %.1f s | %.2fx | %d | %d (%.1f%%) | %.1f%% | %.1f MiB | %s |\n", f.What, f.Regions, f.Wall.Seconds(), f.Floor.Seconds(), ratio,
 			f.Requests, f.Throttled, pct(f.Throttled, f.Requests), pct(f.SettledThrottled, f.SettledRequests), float64(f.RSSKiB)/1024, note)
 	}
-	p("\nCommand: `eksaccess %s` with AWS_ENDPOINT_URL at the proxy.\n\n", strings.Join(fleetCommands[0].args, " "))
+	p("\nCommand: `eksaccess %s`. The floor of N regions is the same as of one: each region has its own limit, so a fleet read takes its busiest region's time, not the sum (read one region after the other, 6 regions would take 6 floors).\n\n", strings.Join(fleetCommands[0].args, " "))
 }
