@@ -229,6 +229,11 @@ func readFleet[R any](ctx context.Context, d *Deps, f *fleetFlags, concurrency i
 			})
 		},
 	}
+	r.SameAccount = func(profile, first, account string) {
+		progress.pause(func() {
+			fmt.Fprintf(d.IO.ErrOut, "left out profile %s: it is account %s, which profile %s reads already\n", profile, account, first)
+		})
+	}
 	out.results = fleet.Read(ctx, r, f.spec(d), run)
 	progress.stop()
 	return out

@@ -65,6 +65,10 @@ type Reader[C Client] struct {
 	Concurrency int
 	// Skipped, when set, is told once of each region AllRegions skipped.
 	Skipped func(t Target, err error)
+	// SameAccount, when set, is told of a profile left out because an
+	// earlier profile (first) reads the same account: EKS throttles an
+	// account, not a profile, and its clusters would be listed twice.
+	SameAccount func(profile, first, account string)
 	// Progress, when set, is told each time a region's count of clusters
 	// found or read changes. It may be called from several goroutines.
 	Progress func(RegionProgress)
@@ -115,8 +119,16 @@ func Read[C Client, R any](ctx context.Context, r Reader[C], spec Spec, run func
 		out = append(out, res...)
 		mu.Unlock()
 	}
-	found := map[string]bool{} // the names AllRegions found somewhere
-	for _, profile := range profiles {
+	// First every profile's client and account, side by side; then a
+	// profile whose account an earlier one reads already is left out
+	// (one client, one limiter, per account and region).
+	type opened struct {
+		base    C
+		account string
+		ok      bool
+	}
+	bases := make([]opened, len(profiles))
+	for i, profile := range profiles {
 		wg.Go(func() {
 			base, err := r.Open(ctx, profile, "")
 			if err != nil {
@@ -130,9 +142,29 @@ func Read[C Client, R any](ctx context.Context, r Reader[C], spec Spec, run func
 					return
 				}
 			}
-			regions, err := regionsOf(spec, base.Region())
+			bases[i] = opened{base: base, account: account, ok: true}
+		})
+	}
+	wg.Wait()
+	reader := map[string]string{} // account -> the profile that reads it
+	found := map[string]bool{}    // the names AllRegions found somewhere
+	for i, profile := range profiles {
+		b := bases[i]
+		if !b.ok {
+			continue
+		}
+		if first, dup := reader[b.account]; dup && b.account != "" {
+			if r.SameAccount != nil {
+				r.SameAccount(profile, first, b.account)
+			}
+			continue
+		}
+		reader[b.account] = profile
+		wg.Go(func() {
+			account := b.account
+			regions, err := regionsOf(spec, b.base.Region())
 			if err != nil {
-				add(Result[R]{Target: Target{Profile: profile, Account: account, Region: base.Region()}, Err: err})
+				add(Result[R]{Target: Target{Profile: profile, Account: account, Region: b.base.Region()}, Err: err})
 				return
 			}
 			var rwg sync.WaitGroup

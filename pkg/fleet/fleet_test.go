@@ -131,6 +131,11 @@ func TestRead(t *testing.T) {
 			},
 		},
 		{
+			name: "a profile of an account read already is left out",
+			spec: Spec{Profiles: []string{"prod", "dev", ""}, Clusters: []Cluster{{Name: "a"}}},
+			want: []string{"prod/111122223333/us-east-1/a", "dev/444455556666/eu-west-1/a"},
+		},
+		{
 			name: "each profile in its own region by default",
 			spec: Spec{Profiles: []string{"dev", "prod"}, AllClusters: true},
 			want: []string{"dev/444455556666/eu-west-1/a", "dev/444455556666/eu-west-1/y", "prod/111122223333/us-east-1/a", "prod/111122223333/us-east-1/b"},
