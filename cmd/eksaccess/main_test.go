@@ -130,6 +130,13 @@ func setupEmulator(env *testscript.Env) error {
 //	emu missing ARN           IAM does not know ARN (create: invalid principal)
 //	emu cluster NAME MODE     add a cluster
 //	emu caller ARN            GetCallerIdentity answers ARN
+//	emu account ID KEY        serve account ID to requests signed with access key id KEY
+//	emu clusterin ACCOUNT REGION NAME MODE
+//	                          add a cluster to one region of an account
+//	emu region ACCOUNT REGION disabled|denied|enabled
+//	                          the region is not enabled for the account, or denies the caller
+//	emu seed ACCOUNT REGION CLUSTER PRINCIPAL [POLICY-ARN...]
+//	                          an entry (and its policies) in that cluster, without a request
 //	emu faults LATENCY THROTTLE ERRORS   set the fault knobs (e.g. 0s 1 0)
 //	emu failcall OP N FAULT   the Nth OP request from now on (OP "all": any) gets FAULT:
 //	                          500, 429, 503, reset, hang or STATUS:CODE[:MESSAGE]
@@ -160,7 +167,7 @@ func setupEmulator(env *testscript.Env) error {
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	srv := ts.Value(emuKey).(*emulator.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: emu calls|fail|failafter|failcall|hang|repeattoken|ratelimit|entries|create|missing|cluster|caller|faults|reset|on|fired ...")
+		ts.Fatalf("usage: emu calls|fail|failafter|failcall|hang|repeattoken|ratelimit|entries|create|missing|cluster|caller|account|clusterin|region|seed|faults|reset|on|fired ...")
 	}
 	if neg && args[0] != "calls" {
 		ts.Fatalf("emu %s does not support !", args[0])
@@ -207,6 +214,28 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		srv.AddCluster(args[1], args[2])
 	case "caller":
 		srv.SetCaller(args[1])
+	case "account":
+		if len(args) != 3 {
+			ts.Fatalf("usage: emu account ID ACCESS-KEY-ID")
+		}
+		_, err := srv.AddAccount(emulator.Account{ID: args[1], AccessKeys: []string{args[2]}})
+		ts.Check(err)
+	case "clusterin", "region", "seed":
+		if len(args) < 3 || srv.Account(args[1]) == nil {
+			ts.Fatalf("usage: emu %s ACCOUNT REGION ... (an account emu account added)", args[0])
+		}
+		acct, region := srv.Account(args[1]), args[2]
+		switch {
+		case args[0] == "clusterin" && len(args) == 5:
+			acct.AddClusterIn(region, args[3], args[4])
+		case args[0] == "region" && len(args) == 4:
+			acct.SetRegionDisabled(region, args[3] == "disabled")
+			acct.SetRegionDenied(region, args[3] == "denied")
+		case args[0] == "seed" && len(args) >= 5:
+			ts.Check(acct.AddAccessEntry(region, args[3], args[4], args[5:]...))
+		default:
+			ts.Fatalf("usage: emu clusterin ACCOUNT REGION NAME MODE | emu region ACCOUNT REGION disabled|denied|enabled | emu seed ACCOUNT REGION CLUSTER PRINCIPAL [POLICY-ARN...]")
+		}
 	case "faults":
 		if len(args) != 4 {
 			ts.Fatalf("usage: emu faults LATENCY THROTTLE-RATE ERROR-RATE")

@@ -38,6 +38,9 @@ const (
 	ssoCaller = "with an `sso:NAME` principal (whose account's IAM Identity Center roles IAM lists)"
 	ssoList   = "with an `sso:NAME` principal (the role of the permission set, under `/aws-reserved/sso.amazonaws.com/`)"
 	fileSSO   = "when the file names `sso:NAME` principals"
+	// A fleet (several clusters, regions or profiles): fleet.go.
+	fleetListClusters = "with `--all-clusters`, in each region; with `--all-regions` and `--cluster`, to find the regions of the clusters named"
+	fleetCaller       = "when reading several clusters, regions or profiles: each profile's account, for the results"
 )
 
 // commandCalls lists every command that calls AWS. Commands not here call
@@ -64,6 +67,8 @@ var commandCalls = []CommandCalls{
 		{"eks:ListAccessPolicies", "with `--associated-policy`: " + catalog},
 		{"eks:DescribeAccessEntry", "with `--details`"},
 		{"eks:ListAssociatedAccessPolicies", "with `--details`"},
+		{"eks:ListClusters", fleetListClusters},
+		{"sts:GetCallerIdentity", fleetCaller},
 	}},
 	{"update", []APICall{
 		{"eks:DescribeAccessEntry", ""},
@@ -133,6 +138,8 @@ var commandCalls = []CommandCalls{
 		{"eks:ListAccessEntries", ""},
 		{"eks:DescribeAccessEntry", "for every entry"},
 		{"eks:ListAssociatedAccessPolicies", "for every entry"},
+		{"eks:ListClusters", fleetListClusters},
+		{"sts:GetCallerIdentity", fleetCaller},
 	}},
 	{"auth-mode", []APICall{
 		{"eks:DescribeCluster", ""},
@@ -157,7 +164,7 @@ var commandCalls = []CommandCalls{
 		{"iam:GetRole", "for a role (its path and creation date), and for each entry naming another IAM Identity Center role of its permission set (does it still exist?)"},
 		{"iam:GetUser", "for a user (its path and creation date)"},
 		{"iam:ListRoles", "for an IAM Identity Center role IAM no longer has (the role its permission set was re-provisioned as); " + ssoList},
-		{"eks:ListClusters", "with `--all-clusters`"},
+		{"eks:ListClusters", fleetListClusters},
 		{"eks:DescribeCluster", "for each cluster (its authentication mode)"},
 		{"eks:ListAccessEntries", "for each cluster, unless it honours only aws-auth"},
 		{"eks:DescribeAccessEntry", "for each entry that may be the principal's"},
@@ -230,10 +237,10 @@ var iamStatements = []IAMStatement{
 	{"WriteAccessEntries", []string{"eks:CreateAccessEntry", "eks:UpdateAccessEntry", "eks:DeleteAccessEntry", "eks:AssociateAccessPolicy", "eks:DisassociateAccessPolicy"}, []string{policyClusterARN, policyEntryARN}, "changing entries and their policies"},
 	{"TagAccessEntries", []string{"eks:TagResource", "eks:UntagResource"}, []string{policyEntryARN}, "`apply`'s tags on the entries it manages"},
 	{"AuthenticationMode", []string{"eks:DescribeCluster", "eks:UpdateClusterConfig"}, []string{policyClusterARN}, "the cluster's authentication mode"},
-	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names for shell completion"},
-	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard and `whoami`"},
-	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date, for `whoami`, `who` and `import aws-auth --resolve` (read-only)"},
-	{"ListIAMRoles", []string{"iam:ListRoles"}, []string{"*"}, "the role IAM Identity Center provisioned for a permission set, for `sso:NAME` principals, `whoami` and `who` (read-only; iam:ListRoles has no resource type, so it takes `*`)"},
+	{"ListClusters", []string{"eks:ListClusters"}, []string{"*"}, "cluster names: `--all-clusters` (`list`, `export`, `who`, `audit`) and shell completion"},
+	{"WhoAmI", []string{"sts:GetCallerIdentity"}, []string{"*"}, "who is calling, for the lockout guard, `whoami`, and the account of each result of a fleet read"},
+	{"ReadIAMPrincipals", []string{"iam:GetRole", "iam:GetUser"}, []string{policyRoleARN, policyUserARN}, "IAM's record of a role or user: its path and creation date, for `whoami`, `who`, `audit` and `import aws-auth --resolve` (read-only)"},
+	{"ListIAMRoles", []string{"iam:ListRoles"}, []string{"*"}, "the role IAM Identity Center provisioned for a permission set, for `sso:NAME` principals, `whoami`, `who` and `audit` (read-only; iam:ListRoles has no resource type, so it takes `*`)"},
 }
 
 // IAMStatements returns the statements of docs/iam-policy.json.

@@ -24,6 +24,10 @@ type Deps struct {
 	Confirm func(ctx context.Context, question string) (bool, error)
 	// Env reads an environment variable (tests pass a map).
 	Env func(string) string
+	// Fleet is every --region and --profile given, and a client per
+	// profile and region, for the commands that read many clusters
+	// (fleet.go); the others use Client.
+	Fleet *fleetScope
 
 	// iamRegion is the region Client falls back to when none is
 	// configured, for a command that calls only IAM (global) and takes

@@ -21,6 +21,8 @@ import (
 type exportOptions struct {
 	deps        *Deps
 	cluster     access.ClusterName
+	fleet       fleetFlags
+	dir         string // --dir: a file per cluster (a fleet)
 	concurrency int
 	format      string
 	ssoNames    bool
@@ -73,18 +75,30 @@ apply. Terraform takes ARNs only: --format terraform refuses --sso-names.
 
 The apply file and the ClusterConfig are YAML: -o json, table and text
 are refused (list --details -o json prints the entries as a JSON
-document); with --format terraform, -o is refused.`,
+document); with --format terraform, -o is refused.
+
+Many clusters (docs/guides/fleets.md): --cluster repeated, --all-clusters,
+--region and --profile more than once, or --all-regions, as list takes
+them. An apply file gives its entries to every cluster it names, so a
+fleet is written as a file per cluster under --dir:
+DIR/ACCOUNT/REGION/CLUSTER.yaml, which apply -f and diff -f read back
+(terraform: DIR/ACCOUNT/REGION/CLUSTER/access.tf, a directory each). A
+table of the files written goes to stdout; a cluster that fails is
+reported in its row and on stderr, and the exit code is the highest.`,
 		Example: `  eksaccess export --cluster prod > access.yaml
   # A round trip changes nothing
   eksaccess export --cluster prod | eksaccess diff -f -
   # Adopt the live entries into Terraform: terraform plan shows imports
   eksaccess export --cluster prod --format terraform > access.tf
   # The same entries for eksctl, which apply -f reads too
-  eksaccess export --cluster prod --format eksctl > cluster.yaml`,
+  eksaccess export --cluster prod --format eksctl > cluster.yaml
+  # A file per cluster of every region
+  eksaccess export --all-regions --all-clusters --dir backup/`,
 		Args: cmdutil.NoArgs,
 		RunE: runE(opts, runF, runExport),
 	}
-	cmdutil.ClusterFlag(cmd, &opts.cluster)
+	addFleetFlags(cmd, &opts.fleet)
+	cmd.Flags().StringVar(&opts.dir, "dir", "", "write a file per cluster under `DIR`, as ACCOUNT/REGION/CLUSTER.yaml (terraform: ACCOUNT/REGION/CLUSTER/access.tf); required for several clusters")
 	cmd.Flags().IntVar(&opts.concurrency, "concurrency", cmdutil.BulkConcurrency, cmdutil.ConcurrencyUsage)
 	cmd.Flags().StringVar(&opts.format, "format", exportEksaccess, "the file's `format`: eksaccess (an apply file), eksctl (a ClusterConfig) or terraform (HCL with import blocks)")
 	cmd.Flags().BoolVar(&opts.ssoNames, "sso-names", false, "write IAM Identity Center roles as sso:NAME (their permission set), which apply resolves on every run")
@@ -107,8 +121,14 @@ func (o *exportOptions) validate(cmd *cobra.Command) error {
 	if err := applyFileOutput(cmd, o.deps); err != nil {
 		return err
 	}
-	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+	if err := o.fleet.validate(o.deps, &o.cluster); err != nil {
 		return err
+	}
+	if o.fleet.many(o.deps) && o.dir == "" {
+		// An apply file gives its entries to every cluster it names: a
+		// fleet, whose clusters differ, is a file per cluster.
+		return cmdutil.UsageError(cmdutil.WithHint(errors.New("export of several clusters writes a file per cluster: --dir is required"),
+			"give --dir DIR: each cluster's file is written as DIR/ACCOUNT/REGION/CLUSTER.yaml, which apply -f reads back"))
 	}
 	if o.concurrency < 1 {
 		return cmdutil.UsageErrorf("--concurrency must be at least 1, got %d", o.concurrency)
@@ -138,6 +158,9 @@ func ownerCounts(owners map[string]int) string {
 }
 
 func runExport(ctx context.Context, o *exportOptions) error {
+	if o.dir != "" || o.fleet.many(o.deps) {
+		return runExportFleet(ctx, o)
+	}
 	client, err := o.deps.Client(ctx)
 	if err != nil {
 		return err
@@ -146,47 +169,59 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if err != nil {
 		return err
 	}
+	data, err := o.file(o.cluster, client.Region(), live, func(s string) { cmdutil.Warn(o.deps.IO.ErrOut, s) })
+	if data != nil {
+		if _, werr := o.deps.IO.Out.Write(data); werr != nil {
+			return werr
+		}
+	}
+	return err
+}
+
+// file renders a cluster's live entries in the --format asked for, with
+// its warnings. When entries had to be left out, the file comes with an
+// error that says so.
+func (o *exportOptions) file(cluster access.ClusterName, region string, live []plan.Live, warn func(string)) ([]byte, error) {
 	if o.format == exportTerraform {
 		// Terraform states every entry: nothing is left out.
-		_, err := o.deps.IO.Out.Write(exportfmt.Terraform(o.cluster, client.Region(), live))
-		return err
+		return exportfmt.Terraform(cluster, region, live), nil
 	}
-	f, skipped := plan.FromLive(o.cluster, client.Region(), live)
+	f, skipped := plan.FromLive(cluster, region, live)
 	if o.ssoNames {
-		cmdutil.Warn(o.deps.IO.ErrOut, plan.SSONames(f, live)...)
+		for _, w := range plan.SSONames(f, live) {
+			warn(w)
+		}
 	}
 	for _, s := range skipped {
-		cmdutil.Warn(o.deps.IO.ErrOut, "left out of the file: "+s)
+		warn("left out of the file: " + s)
 	}
 	if owners := plan.Owners(live); len(owners) > 1 {
 		// Owners counts what the planner treats as owned: the managed tag
 		// or an owner tag (an entry tagged eksaccess/owner by hand too).
-		cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("the entries owned by apply files (tag %s, or %s=%s) belong to several owners (%s): the file names none; "+
+		warn(fmt.Sprintf("the entries owned by apply files (tag %s, or %s=%s) belong to several owners (%s): the file names none; "+
 			"before you apply it with --prune, give it one owner and keep only that owner's entries (their %s tag)",
 			plan.OwnerTagKey, plan.ManagedTagKey, plan.ManagedTagValue, ownerCounts(owners), plan.OwnerTagKey))
 	}
 	var data []byte
+	var err error
 	if o.format == exportEksctl {
 		var untagged []string
 		data, untagged, err = exportfmt.Eksctl(f)
 		if len(untagged) > 0 {
-			cmdutil.Warn(o.deps.IO.ErrOut, fmt.Sprintf("eksctl access entries have no tags: the file leaves out the tags of %s (%s); apply leaves tags alone when a file states none, and --format eksaccess writes them",
+			warn(fmt.Sprintf("eksctl access entries have no tags: the file leaves out the tags of %s (%s); apply leaves tags alone when a file states none, and --format eksaccess writes them",
 				output.Plural(len(untagged), "entry", "entries"), firstFew(untagged)))
 		}
 	} else {
 		data, err = f.Marshal()
 	}
 	if err != nil {
-		return fmt.Errorf("export cluster %s: %w", o.cluster, err)
-	}
-	if _, err := o.deps.IO.Out.Write(data); err != nil {
-		return err
+		return nil, fmt.Errorf("export cluster %s: %w", cluster, err)
 	}
 	if len(skipped) > 0 {
 		// The file is written, but it is not the cluster's whole state: a
 		// backup job must notice.
-		return cmdutil.WithHint(fmt.Errorf("export cluster %s: the file leaves out %d of %d entries (named above), which a file cannot state", o.cluster, len(skipped), len(live)),
+		return data, cmdutil.WithHint(fmt.Errorf("export cluster %s: the file leaves out %d of %d entries (named above), which a file cannot state", cluster, len(skipped), len(live)),
 			"apply --prune never deletes such entries; manage them with eksaccess describe, update and delete")
 	}
-	return nil
+	return data, nil
 }

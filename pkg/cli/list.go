@@ -17,6 +17,7 @@ import (
 type listOptions struct {
 	deps             *Deps
 	cluster          access.ClusterName
+	fleet            fleetFlags
 	associatedPolicy string            // as given
 	policyRef        *access.PolicyRef // parsed; its ARN takes the partition of the region
 	maxItems         int
@@ -38,16 +39,34 @@ columns by cutting long usernames (then tags, groups and policies, never
 a policy's name) with an ellipsis; the principal is always printed whole,
 so a long one makes the table wider. Its TAGS shows the entry's own tags first and apply's bookkeeping
 tags as one word: "managed" (managed-by=eksaccess) or "managed:OWNER" (with
-eksaccess/owner=OWNER). -o text, json and yaml print every value whole.`,
+eksaccess/owner=OWNER). -o text, json and yaml print every value whole.
+
+Many clusters (docs/guides/fleets.md): --cluster may be repeated (or
+comma-separated), --all-clusters lists every cluster of each region
+(ListClusters), --region and --profile may be given more than once, and
+--all-regions reads every region of the partition where EKS answers (a
+region that refuses the caller, not enabled for the account, is named on
+stderr and skipped). Regions and accounts are read side by side, each at
+its own API limit. The table then starts with ACCOUNT, REGION and
+CLUSTER; -o json and yaml print one document,
+
+  {"clusters": [{"profile" (when given), "account", "region", "cluster",
+    "accessEntries": [...] (or null), "error" (when it failed)}]}
+
+so that --query works across the fleet. A cluster that fails is reported
+in its row and on stderr; the others are listed; the exit code is the
+highest.`,
 		Example: `  eksaccess list --cluster prod
   eksaccess ls --cluster prod -o text | wc -l
   eksaccess list --cluster prod --associated-policy AmazonEKSClusterAdminPolicy
   # One row per entry: type, username, groups, policies with their scopes, tags
-  eksaccess list --cluster prod --details`,
+  eksaccess list --cluster prod --details
+  # Every cluster of every region of two accounts, as one JSON document
+  eksaccess list --all-regions --all-clusters --profile prod --profile dev --details -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: runE(opts, runF, runList),
 	}
-	cmdutil.ClusterFlag(cmd, &opts.cluster)
+	addFleetFlags(cmd, &opts.fleet)
 	f := cmd.Flags()
 	f.StringVar(&opts.associatedPolicy, "associated-policy", "", "only entries with this access `policy` (short name or ARN, checked against the catalog)")
 	f.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` entries (default: all)")
@@ -58,7 +77,7 @@ eksaccess/owner=OWNER). -o text, json and yaml print every value whole.`,
 
 // validate checks the flags and parses --associated-policy; nothing here talks to AWS.
 func (o *listOptions) validate(_ *cobra.Command) error {
-	if err := cmdutil.RequireCluster(o.deps.Env, &o.cluster); err != nil {
+	if err := o.fleet.validate(o.deps, &o.cluster); err != nil {
 		return err
 	}
 	if o.concurrency < 1 {
@@ -83,6 +102,9 @@ type listDoc struct {
 }
 
 func runList(ctx context.Context, o *listOptions) error {
+	if o.fleet.many(o.deps) {
+		return runListFleet(ctx, o)
+	}
 	var refs []access.PolicyRef
 	if o.policyRef != nil {
 		refs = append(refs, *o.policyRef)

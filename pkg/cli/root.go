@@ -39,6 +39,8 @@ type BuildInfo struct {
 type globalOptions struct {
 	region      string
 	profile     string
+	regions     []string // every --region given (fleet commands take several)
+	profiles    []string // every --profile given
 	endpointURL string
 	output      output.Format
 	query       string
@@ -141,22 +143,26 @@ func newDeps(ios *cmdutil.IOStreams, build BuildInfo, env func(string) string) (
 		Confirm: cmdutil.TerminalConfirm(ios),
 		Env:     env,
 	}
-	deps.Client = func(ctx context.Context) (*eksapi.Client, error) {
+	newClientOf := func(ctx context.Context, region, profile string) (*eksapi.Client, error) {
 		var debug io.Writer
 		if g.debug {
 			debug = ios.ErrOut
 		}
-		newClient := func(region string) (*eksapi.Client, error) {
-			return eksapi.New(ctx, eksapi.Config{
-				Region:      region,
-				Profile:     g.profile,
-				EndpointURL: g.endpointURL,
-				MaxAttempts: g.maxAttempts,
-				Version:     build.Version,
-				Debug:       debug,
-				Activity:    &g.sent,
-			})
-		}
+		return eksapi.New(ctx, eksapi.Config{
+			Region:      region,
+			Profile:     profile,
+			EndpointURL: g.endpointURL,
+			MaxAttempts: g.maxAttempts,
+			Version:     build.Version,
+			Debug:       debug,
+			Activity:    &g.sent,
+		})
+	}
+	deps.Fleet = &fleetScope{open: newFleetOpener(func(ctx context.Context, profile string) (*eksapi.Client, error) {
+		return newClientOf(ctx, g.region, profile)
+	})}
+	deps.Client = func(ctx context.Context) (*eksapi.Client, error) {
+		newClient := func(region string) (*eksapi.Client, error) { return newClientOf(ctx, region, g.profile) }
 		client, err := newClient(g.region)
 		if errors.Is(err, eksapi.ErrNoRegion) && g.clusterRegion != "" {
 			// No region configured, but the cluster's ARN names one.
@@ -216,8 +222,8 @@ errors go to stderr. Exit codes: 0 ok, 1 API or network error, 2 bad usage
 	root.Flags().Bool("version", false, "print the version (the version command says more)")
 
 	f := root.PersistentFlags()
-	f.StringVar(&g.region, "region", "", "AWS `region` (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)")
-	f.StringVar(&g.profile, "profile", "", "shared config `profile` (default: AWS_PROFILE)")
+	f.Var(multiValue{&g.regions}, "region", "AWS `region` (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)")
+	f.Var(multiValue{&g.profiles}, "profile", "shared config `profile` (default: AWS_PROFILE)")
 	f.StringVar(&g.endpointURL, "endpoint-url", "", "send EKS calls to this `URL` (default: AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL)")
 	f.VarP(&g.output, "output", "o", "output `format`: "+strings.Join(output.Formats(), ", ")+" (default: table, or EKSACCESS_OUTPUT)")
 	f.StringVar(&g.query, "query", "", "JMESPath `expression` applied to the JSON document before printing")
@@ -291,6 +297,16 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 		g.output = output.TableFormat
 	}
 	g.clusterARN, g.clusterRegion = clusterARN(cmd, deps)
+	if err := onlyOnce(cmd, "region", g.regions); err != nil {
+		return err
+	}
+	if err := onlyOnce(cmd, "profile", g.profiles); err != nil {
+		return err
+	}
+	g.region, g.profile = first(g.regions), first(g.profiles)
+	if deps.Fleet != nil {
+		deps.Fleet.Regions, deps.Fleet.Profiles = g.regions, g.profiles
+	}
 	if g.query != "" {
 		if err := output.CompileQuery(g.query); err != nil {
 			return cmdutil.UsageErrorf("--query: %w", err)
@@ -316,6 +332,14 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 
 // annotationSARIF marks the commands that print -o sarif (audit).
 const annotationSARIF = "eksaccess/sarif"
+
+// first is the first of vals, or "".
+func first(vals []string) string {
+	if len(vals) == 0 {
+		return ""
+	}
+	return vals[0]
+}
 
 // ignoresOutputEnv reports whether cmd prints no result document, so that
 // EKSACCESS_OUTPUT does not concern it: shell completion scripts, cobra's

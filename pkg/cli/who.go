@@ -6,21 +6,20 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/fleet"
 	"github.com/eksaccess/eksaccess/pkg/output"
 )
 
 type whoOptions struct {
-	deps        *Deps
-	principal   access.PrincipalARN
-	clusters    clusterList
-	allClusters bool
+	deps      *Deps
+	principal access.PrincipalARN
+	fleet     fleetFlags
 }
 
 // whoConcurrency bounds the clusters who reads at once.
@@ -43,7 +42,10 @@ permission set NAME (iam:ListRoles finds it; none is exit 3, several exit
 2, and nothing is read from the clusters).
 
 --cluster may be repeated (or comma-separated); --all-clusters reads every
-cluster of the region (ListClusters). Clusters are read side by side. IAM
+cluster of the region (ListClusters). --region and --profile may be given
+more than once, and --all-regions reads every region of the partition:
+clusters are read side by side, each region at its own API limit
+(docs/guides/fleets.md). IAM
 is read once for the principal (GetRole or GetUser): the path an entry must
 name, and its creation date. A role or user IAM no longer has gets nothing
 from its entry (deleted-principal); for an IAM Identity Center role, IAM is
@@ -59,7 +61,8 @@ access is not an error: exit 0.
 -o json (and yaml) print:
 
   {"principal": {"arn", "kind", "name", "createDate"},
-   "clusters": [{"name", "region", "authenticationMode", "accessEntry" (or null),
+   "clusters": [{"name", "account", "profile" (when given), "region",
+     "authenticationMode", "accessEntry" (or null),
      "associatedAccessPolicies", "grantsAccess",
      "reasons": [{"code", "message", "entry", "fix"}],
      "error" (only when the cluster could not be read)}],
@@ -74,8 +77,7 @@ access is not an error: exit 0.
 		RunE: runE(opts, runF, runWho),
 	}
 	cmdutil.EntryPrincipalFlag(cmd, &opts.principal)
-	cmd.Flags().Var(&opts.clusters, "cluster", "EKS cluster `name` or ARN; repeatable, comma-separated (default: EKSACCESS_CLUSTER)")
-	cmd.Flags().BoolVar(&opts.allClusters, "all-clusters", false, "every cluster of the region (ListClusters)")
+	addFleetFlags(cmd, &opts.fleet)
 	return cmd
 }
 
@@ -84,7 +86,7 @@ func (o *whoOptions) validate(_ *cobra.Command) error {
 	if err := cmdutil.RequirePrincipal(o.principal); err != nil {
 		return err
 	}
-	return validateTargets(o.deps, &o.clusters, o.allClusters)
+	return validateTargets(o.deps, &o.fleet.clusters, o.fleet.allClusters)
 }
 
 // validateTargets checks --cluster (repeatable) against --all-clusters, and
@@ -113,10 +115,6 @@ func runWho(ctx context.Context, o *whoOptions) error {
 	if err := resolvePrincipal(ctx, o.deps, client, &o.principal); err != nil {
 		return err
 	}
-	targets, err := resolveTargets(ctx, o.deps, client, &o.clusters, o.allClusters)
-	if err != nil {
-		return err
-	}
 	iam := &iamReader{client: client}
 	id, err := iam.lookup(ctx, o.principal)
 	if err != nil {
@@ -132,43 +130,25 @@ func runWho(ctx context.Context, o *whoOptions) error {
 		caller, _ = client.CallerIdentity(ctx)
 	}
 
-	rows := make([]whoCluster, len(targets))
-	sem := make(chan struct{}, whoConcurrency)
-	var wg sync.WaitGroup
-	for i, t := range targets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			c := client.ForRegion(t.region)
-			view, err := readClusterView(ctx, c, iam, t.name, id, caller)
-			rows[i] = whoCluster{clusterView: view, Region: c.Region(), err: err}
-			if err != nil {
-				rows[i].Name = string(t.name)
-				rows[i].Policies, rows[i].Reasons = []access.AssociatedPolicy{}, []access.Reason{}
-				rows[i].Error = err.Error()
-			}
-		}()
+	read := readFleet(ctx, o.deps, &o.fleet, whoConcurrency, func(ctx context.Context, c *eksapi.Client, t fleet.Target) (clusterView, error) {
+		return readClusterView(ctx, c, iam, access.ClusterName(t.Cluster), id, caller)
+	})
+	rows := make([]whoCluster, len(read.results))
+	for i, r := range read.results {
+		rows[i] = whoCluster{clusterView: r.Value, Account: r.Account, Profile: r.Profile, Region: r.Region}
+		if r.Err != nil {
+			rows[i].Name = r.Cluster
+			rows[i].Policies, rows[i].Reasons = []access.AssociatedPolicy{}, []access.Reason{}
+			rows[i].Error = r.Err.Error()
+		}
 	}
-	wg.Wait()
 
 	doc := whoDoc{Principal: id, Clusters: rows, Unchecked: iam.warnings()}
 	cmdutil.Warn(o.deps.IO.ErrOut, doc.Unchecked...)
-	code := cmdutil.ExitOK
-	for _, r := range rows {
-		if r.err != nil {
-			cmdutil.PrintError(o.deps.IO.ErrOut, fmt.Errorf("cluster %s: %w", r.Name, r.err))
-			code = max(code, cmdutil.ExitCode(r.err))
-		}
-	}
 	if err := o.deps.print(whoResult(doc)); err != nil {
 		return err
 	}
-	if code != cmdutil.ExitOK {
-		return cmdutil.Silent(code) // each failure was reported above
-	}
-	return nil
+	return finishFleet(ctx, o.deps, read)
 }
 
 // lookup returns the identity of principal as IAM has it: its path (when
@@ -291,16 +271,27 @@ type whoDoc struct {
 // whoCluster is one cluster's result, or its error.
 type whoCluster struct {
 	clusterView
-	Region string `json:"region"`
-	Error  string `json:"error,omitempty"`
-	err    error
+	Account string `json:"account"`
+	Profile string `json:"profile,omitempty"`
+	Region  string `json:"region"`
+	Error   string `json:"error,omitempty"`
 }
 
 // whoResult renders who: a row per cluster for people.
 func whoResult(doc whoDoc) output.Result {
 	t := output.Table{Header: []string{"CLUSTER", "REGION", "ENTRY", "USERNAME", "GROUPS", "POLICIES", "ACCESS", "WHY NOT"}}
+	// An ACCOUNT column when the clusters are in several accounts.
+	accounts := map[string]bool{}
+	for _, c := range doc.Clusters {
+		accounts[c.Account] = true
+	}
+	several := len(accounts) > 1
+	if several {
+		t.Header = append([]string{"ACCOUNT"}, t.Header...)
+	}
 	for _, c := range doc.Clusters {
 		row := []string{c.Name, c.Region, "", "", "", "", "", ""}
+
 		switch {
 		case c.Error != "":
 			row[6], row[7] = "error", c.Error
@@ -320,6 +311,9 @@ func whoResult(doc whoDoc) output.Result {
 				codes[i] = r.Code
 			}
 			row[7] = strings.Join(codes, ",")
+		}
+		if several {
+			row = append([]string{c.Account}, row...)
 		}
 		t.Rows = append(t.Rows, row)
 	}

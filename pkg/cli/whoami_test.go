@@ -36,8 +36,8 @@ func TestNewWhoCmd(t *testing.T) {
 	const role = "arn:aws:iam::111122223333:role/dev"
 	want := func(targets []clusterTarget, all bool) func(*testing.T, *whoOptions) {
 		return func(t *testing.T, got *whoOptions) {
-			if got.principal.String() != role || got.allClusters != all || !slices.Equal(got.clusters.targets(), targets) {
-				t.Errorf("options = %s %v %v, want %s %v %v", got.principal, got.clusters.targets(), got.allClusters, role, targets, all)
+			if got.principal.String() != role || got.fleet.allClusters != all || !slices.Equal(got.fleet.clusters.targets(), targets) {
+				t.Errorf("options = %s %v %v, want %s %v %v", got.principal, got.fleet.clusters.targets(), got.fleet.allClusters, role, targets, all)
 			}
 		}
 	}

@@ -52,6 +52,7 @@ type config struct {
 	rateRuns    int
 	rateLimit   float64
 	rateBurst   int
+	fleetRate   float64
 	latency     time.Duration
 	micro       bool
 	benchtime   string
@@ -71,10 +72,11 @@ func main() {
 	flag.IntVar(&c.rateRuns, "rate-runs", 1, "runs of each rate-limited command")
 	flag.Float64Var(&c.rateLimit, "rate-limit", 50, "the emulator's rate limit, requests a second")
 	flag.IntVar(&c.rateBurst, "rate-burst", 10, "the emulator's rate-limit burst")
+	flag.Float64Var(&c.fleetRate, "fleet-rate", 20, "each region's rate limit in the fleet figures, requests a second")
 	flag.DurationVar(&c.latency, "latency", 20*time.Millisecond, "emulator latency of the slow figures")
 	flag.BoolVar(&c.micro, "micro", true, "run the Go microbenchmarks")
 	flag.StringVar(&c.benchtime, "benchtime", "200ms", "-benchtime of the microbenchmarks")
-	flag.StringVar(&c.only, "only", "", "run only these `steps` (comma-separated: single, bulk0, bulk, rate, micro), for a quick look")
+	flag.StringVar(&c.only, "only", "", "run only these `steps` (comma-separated: single, bulk0, bulk, rate, fleet, micro), for a quick look")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -117,6 +119,7 @@ type results struct {
 	Order      []string                `json:"order"`
 	Sizes      map[string]int64        `json:"sizes"`
 	Rate       []rateRun               `json:"rate"`
+	Fleet      []fleetRun              `json:"fleet"`
 	Micro      map[string]*microResult `json:"micro"`
 	Init       map[string][]initRun    `json:"init"` // GODEBUG=inittrace=1 runs, by series key
 	MicroOrder []string                `json:"microOrder"`
@@ -169,6 +172,7 @@ func run(ctx context.Context, c config) error {
 		{"bulk0", "bulk commands, no latency", func(ctx context.Context) error { return b.bulk(ctx, "0ms", 0) }},
 		{"bulk", "bulk commands, " + c.latency.String() + " latency", func(ctx context.Context) error { return b.bulk(ctx, c.latency.String(), c.latency) }},
 		{"rate", "bulk commands at the rate limit", b.rateLimited},
+		{"fleet", "fleets: every region at its own rate limit", b.fleet},
 	}
 	if c.micro {
 		steps = append(steps, step{"micro", "microbenchmarks", b.microbenchmarks})
@@ -1015,6 +1019,17 @@ func render(r *results, changes string) string {
 		p("| %s at %.0f req/s: at least 90%% of the limit, no failure, at most 2%% throttled once settled | %.0f%% of the limit, %s, %.1f%% throttled | %s |\n",
 			rr.What, c.rateLimit, 100*rr.Fraction, failText(rr.Err), 100*share, check(rr.Fraction >= 0.9 && rr.Err == "" && share <= 0.02))
 	}
+	for _, f := range r.Fleet {
+		if f.Regions != 3 {
+			continue
+		}
+		ratio := float64(f.Wall) / float64(f.Floor)
+		share := pct(f.SettledThrottled, f.SettledRequests)
+		rss := float64(f.RSSKiB) / 1024
+		p("| %s, 3 regions x %d clusters x %d entries at %s and %g req/s per region: within 1.15x of the floor, no failure, at most 2%% throttled once settled, peak RSS under 80 MB | %.2fx (%.1f s, floor %.1f s), %s, %.1f%% throttled, %.1f MiB | %s |\n",
+			f.What, fleetClusters, fleetEntries, lat, c.fleetRate, ratio, f.Wall.Seconds(), f.Floor.Seconds(), failText(f.Err), share, rss,
+			check(ratio <= 1.15 && f.Err == "" && share <= 2 && rss < 80))
+	}
 	crss, arss := r.rss("create"), r.rss("apply@"+lat)
 	p("| peak RSS of `create` at most 30 MB | %.1f MiB | %s |\n", crss, check(crss <= 30))
 	p("| peak RSS of the %d-entry `apply` at most 60 MB | %.1f MiB | %s |\n", c.entries, arss, check(arss <= 60))
@@ -1096,6 +1111,7 @@ func render(r *results, changes string) string {
 	}
 	p("\n")
 
+	renderFleet(p, r)
 	p("## Binary size\n\n`go build -trimpath -ldflags '-s -w'`:\n\n| binary | size |\n|---|---|\n")
 	for _, k := range []string{"eksaccess", "eks-emulator"} {
 		p("| %s | %.1f MiB (%d bytes) |\n", k, float64(r.Sizes[k])/(1<<20), r.Sizes[k])
