@@ -16,6 +16,7 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/fleet"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
@@ -23,8 +24,7 @@ import (
 type auditOptions struct {
 	deps        *Deps
 	build       BuildInfo
-	clusters    clusterList
-	allClusters bool
+	fleet       fleetFlags
 	failOn      access.FailOn
 	fix         bool
 	yes         bool
@@ -96,9 +96,8 @@ id, a result per finding.`,
 		Annotations: map[string]string{annotationSARIF: "yes"},
 		RunE:        runE(opts, runF, runAudit),
 	}
+	addFleetFlags(cmd, &opts.fleet)
 	f := cmd.Flags()
-	f.Var(&opts.clusters, "cluster", "EKS cluster `name` or ARN; repeatable, comma-separated (default: EKSACCESS_CLUSTER)")
-	f.BoolVar(&opts.allClusters, "all-clusters", false, "every cluster of the region (ListClusters)")
 	f.Var(&opts.failOn, "fail-on", "exit 8 when a finding of this severity or worse is reported: high, medium, low or never")
 	f.BoolVar(&opts.fix, "fix", false, "repair recreated-principal and sso-reprovisioned entries (delete and create again), after showing the plan")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "with --fix: do not ask for confirmation")
@@ -111,7 +110,7 @@ id, a result per finding.`,
 
 // validate checks the flags; nothing here talks to AWS.
 func (o *auditOptions) validate(cmd *cobra.Command) error {
-	if err := validateTargets(o.deps, &o.clusters, o.allClusters); err != nil {
+	if err := o.fleet.require(o.deps); err != nil {
 		return err
 	}
 	if !o.fix {
@@ -142,7 +141,11 @@ type auditDoc struct {
 
 // auditCluster is one cluster as audit read it, or its error.
 type auditCluster struct {
-	Name               string `json:"name"`
+	Name string `json:"name"`
+	// Account and Profile: in a fleet audit (several clusters, regions or
+	// profiles).
+	Account            string `json:"account,omitempty"`
+	Profile            string `json:"profile,omitempty"`
 	Region             string `json:"region"`
 	ARN                string `json:"arn,omitempty"`
 	AuthenticationMode string `json:"authenticationMode,omitempty"`
@@ -150,55 +153,81 @@ type auditCluster struct {
 	Error              string `json:"error,omitempty"`
 
 	client *eksapi.Client
+	target fleet.Target
+	caller string // who runs the audit in the cluster's account (STS)
 	live   []plan.Live
 	err    error
 }
 
 func runAudit(ctx context.Context, o *auditOptions) error {
-	client, err := o.deps.Client(ctx)
-	if err != nil {
-		return err
-	}
-	targets, err := resolveTargets(ctx, o.deps, client, &o.clusters, o.allClusters)
-	if err != nil {
-		return err
-	}
-	// Who runs the audit: the fix commands carry --force where the
-	// lockout guard would take an entry for the caller's own, and --fix
-	// applies the guard.
-	caller, err := client.CallerIdentity(ctx)
-	if err != nil {
-		return stsHint(ctx, err)
+	read := readFleet(ctx, o.deps, &o.fleet, auditConcurrency, func(ctx context.Context, c *eksapi.Client, t fleet.Target) (*auditCluster, error) {
+		ac := &auditCluster{Name: t.Cluster, Region: c.Region(), client: c}
+		ac.read(ctx, access.ClusterName(t.Cluster), o.concurrency)
+		return ac, ac.err
+	})
+	// The account (and profile) of each cluster and finding when the audit
+	// spans regions or accounts; several clusters of one region read as
+	// before.
+	sc := o.deps.scope()
+	many := read.wide() || o.fleet.allRegions || len(sc.Regions) > 1 || len(sc.Profiles) > 1
+	clusters := make([]*auditCluster, len(read.results))
+	for i, r := range read.results {
+		c := r.Value
+		if c == nil {
+			c = &auditCluster{Name: r.Cluster, Region: r.Region, err: r.Err}
+			if r.Err != nil {
+				c.Error = r.Err.Error()
+			}
+		}
+		c.target = r.Target
+		if many {
+			c.Account, c.Profile = r.Account, r.Profile
+		}
+		clusters[i] = c
 	}
 
-	clusters := o.readClusters(ctx, client, targets)
-	iam := &auditIAM{client: client, ids: map[string]access.Identity{}}
-	if err := iam.lookup(ctx, clusters); err != nil {
+	// IAM, and who runs the audit, per account: each account's principals
+	// are read once (in its own IAM), and the fix commands carry --force
+	// where the lockout guard would take an entry for the caller's own
+	// (--fix applies the guard).
+	accounts, err := o.readAccounts(ctx, clusters)
+	if err != nil {
 		return err
 	}
-	doc := auditDoc{Clusters: clusters, Findings: []access.Finding{}, Unchecked: iam.warnings()}
+	doc := auditDoc{Clusters: clusters, Findings: []access.Finding{}, Unchecked: []string{}}
+	for _, a := range accounts {
+		for _, w := range a.iam.warnings() {
+			if !slices.Contains(doc.Unchecked, w) {
+				doc.Unchecked = append(doc.Unchecked, w)
+			}
+		}
+	}
 	for _, c := range clusters {
-		if c.err == nil {
-			doc.Findings = append(doc.Findings, access.Audit(c.facts(iam, caller))...)
+		if c.err != nil {
+			continue
+		}
+		a := accounts[accountKey(c.target)]
+		c.caller = a.caller
+		facts := c.facts(a.iam, a.caller)
+		facts.Scope = o.scope(c.target, a.region)
+		for _, f := range access.Audit(facts) {
+			if many {
+				f.Account, f.Profile = c.Account, c.Profile
+			}
+			doc.Findings = append(doc.Findings, f)
 		}
 	}
 	cmdutil.Warn(o.deps.IO.ErrOut, doc.Unchecked...)
 
 	var fixErr error
 	if o.fix {
-		fixErr = o.repair(ctx, caller, clusters, doc.Findings)
+		fixErr = o.repair(ctx, clusters, doc.Findings)
 		if cmdutil.StoppedBy(ctx, fixErr) {
 			return fixErr // Ctrl-C, SIGTERM, --timeout: the report says what was made
 		}
 	}
 
 	code := cmdutil.ExitOK
-	for _, c := range clusters {
-		if c.err != nil {
-			cmdutil.PrintError(o.deps.IO.ErrOut, fmt.Errorf("cluster %s: %w", c.Name, c.err))
-			code = max(code, cmdutil.ExitCode(c.err))
-		}
-	}
 	for _, f := range doc.Findings {
 		if !f.Fixed && o.failOn.Fails(f.Severity) {
 			code = max(code, cmdutil.ExitFindings)
@@ -207,8 +236,18 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	if err := o.print(doc); err != nil {
 		return err
 	}
+	// Each cluster that failed, on stderr; the highest exit code of
+	// theirs, of the findings and of the repair.
+	ferr := finishFleet(ctx, o.deps, read)
+	if cmdutil.StoppedBy(ctx, ferr) {
+		return ferr
+	}
+	code = max(code, cmdutil.ExitCode(ferr))
 	if fixErr != nil {
 		return cmdutil.WithCode(fixErr, max(code, cmdutil.ExitCode(fixErr)))
+	}
+	if ferr != nil && cmdutil.ExitCode(ferr) == code {
+		return ferr
 	}
 	if code != cmdutil.ExitOK {
 		return cmdutil.Silent(code) // each failure and finding was reported
@@ -216,24 +255,76 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	return nil
 }
 
-// readClusters reads each target side by side: its authentication mode,
-// and unless it honours only aws-auth, every entry with its policies. A
-// cluster that fails keeps its error; the others go on.
-func (o *auditOptions) readClusters(ctx context.Context, client *eksapi.Client, targets []clusterTarget) []*auditCluster {
-	out := make([]*auditCluster, len(targets))
-	sem := make(chan struct{}, auditConcurrency)
+// auditAccount is what audit reads once per account: its IAM, and who
+// runs the audit there (STS), through the base client of the profile that
+// reads the account.
+type auditAccount struct {
+	iam    *auditIAM
+	caller string
+	region string // the profile's own region: a fix in another names its --region
+}
+
+func accountKey(t fleet.Target) string { return t.Profile + "\x00" + t.Account }
+
+// readAccounts reads, for each account of the clusters read, who the
+// caller is and what IAM says of its entries' principals, the accounts
+// side by side.
+func (o *auditOptions) readAccounts(ctx context.Context, clusters []*auditCluster) (map[string]*auditAccount, error) {
+	groups := map[string][]*auditCluster{}
+	var keys []string
+	for _, c := range clusters {
+		if c.err != nil {
+			continue
+		}
+		k := accountKey(c.target)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], c)
+	}
+	out := map[string]*auditAccount{}
+	errs := make([]error, len(keys))
+	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for i, t := range targets {
-		c := client.ForRegion(t.region)
-		out[i] = &auditCluster{Name: string(t.name), Region: c.Region(), client: c}
+	for i, k := range keys {
 		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out[i].read(ctx, t.name, o.concurrency)
+			profile := groups[k][0].target.Profile
+			base, err := o.deps.scope().open(ctx, profile, "")
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			caller, err := base.CallerIdentity(ctx)
+			if err != nil {
+				errs[i] = stsHint(ctx, err)
+				return
+			}
+			a := &auditAccount{iam: &auditIAM{client: base, ids: map[string]access.Identity{}}, caller: caller, region: base.Region()}
+			if err := a.iam.lookup(ctx, groups[k]); err != nil {
+				errs[i] = err
+				return
+			}
+			mu.Lock()
+			out[k] = a
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	return out
+	return out, errors.Join(errs...)
+}
+
+// scope are the flags a fix command of t's cluster needs to run as
+// printed: --region when regions were named (or every region read), or t
+// is not in the profile's own region; --profile when one was given.
+func (o *auditOptions) scope(t fleet.Target, own string) []string {
+	var flags []string
+	if len(o.deps.scope().Regions) > 0 || o.fleet.allRegions || (t.Region != "" && t.Region != own) {
+		flags = append(flags, "--region", t.Region)
+	}
+	if t.Profile != "" {
+		flags = append(flags, "--profile", t.Profile)
+	}
+	return flags
 }
 
 func (c *auditCluster) read(ctx context.Context, name access.ClusterName, concurrency int) {
@@ -450,10 +541,7 @@ func (a *auditIAM) warnings() []string {
 // (access.Finding.ReplaceWith), shows the plan, asks as apply does, and
 // makes it through apply's executor: each entry's delete first, then its
 // create. The findings repaired are marked Fixed.
-func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*auditCluster, findings []access.Finding) error {
-	if o.force {
-		caller = ""
-	}
+func (o *auditOptions) repair(ctx context.Context, clusters []*auditCluster, findings []access.Finding) error {
 	var plans []clusterPlan
 	var notes []string
 	pairs := map[int]map[string]int{} // plan index -> old principal -> finding index
@@ -467,14 +555,18 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 		for i := range c.live {
 			creates[c.live[i].PrincipalARN.String()] = true
 		}
+		caller := c.caller
+		if o.force {
+			caller = ""
+		}
 		opts := plan.Options{Caller: caller, ConfigMap: strings.EqualFold(c.AuthenticationMode, string(modeAPIAndConfigMap))}
 		for fi, f := range findings {
-			if f.Cluster != c.Name || f.Region != c.Region {
+			if f.Cluster != c.Name || f.Region != c.Region || f.Account != c.Account || f.Profile != c.Profile {
 				continue
 			}
 			if f.Rule == access.RuleDeleted {
-				notes = append(notes, fmt.Sprintf("cluster %s: the entry of %s, whose principal was deleted, is left: --fix never deletes one (eksaccess delete --cluster %s --principal %s --yes)",
-					c.Name, f.Principal, c.Name, access.ShellWord(f.Principal)))
+				notes = append(notes, fmt.Sprintf("cluster %s: the entry of %s, whose principal was deleted, is left: --fix never deletes one (%s)",
+					c.Name, f.Principal, deleteFix(f)))
 			}
 			if f.ReplaceWith == "" {
 				continue
@@ -495,7 +587,7 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 		}
 		if len(p.Changes) > 0 {
 			pairs[len(plans)] = byPrincipal
-			plans = append(plans, clusterPlan{target: accessfile.Cluster{Name: p.Cluster, Region: c.Region}, client: c.client, plan: p})
+			plans = append(plans, clusterPlan{target: accessfile.Cluster{Name: p.Cluster, Region: c.Region}, client: c.client, plan: p, caller: caller})
 		}
 	}
 	for _, cp := range plans {
@@ -517,7 +609,7 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 			return err
 		}
 	}
-	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency, caller: caller}}
+	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency}}
 	results := o.applyRepairs(ctx, ao, plans, count.total())
 	for pi, r := range results {
 		if r == nil {
@@ -597,6 +689,17 @@ func (o *auditOptions) applyRepairs(ctx context.Context, ao *applyOptions, plans
 	return out
 }
 
+// deleteFix is the delete command of a deleted-principal finding (its
+// fixes name it, with the cluster's --region and --profile in a fleet).
+func deleteFix(f access.Finding) string {
+	for _, cmd := range f.Fix {
+		if strings.HasPrefix(cmd, "eksaccess delete ") {
+			return cmd
+		}
+	}
+	return fmt.Sprintf("eksaccess delete --cluster %s --principal %s --yes", f.Cluster, access.ShellWord(f.Principal))
+}
+
 func outcomeOf(r *apply.Result, principal string, action plan.Action) *apply.Outcome {
 	if r == nil {
 		return nil
@@ -623,14 +726,33 @@ func (o *auditOptions) print(doc auditDoc) error {
 		return o.deps.print(output.Result{Doc: sarifLog(doc, o.build)})
 	}
 	t := output.Table{Header: []string{"CLUSTER", "REGION", "SEVERITY", "RULE", "PRINCIPAL", "FIX"}}
+	// An ACCOUNT column first when the clusters are in several accounts.
+	accounts := map[string]bool{}
 	for _, c := range doc.Clusters {
+		accounts[c.Profile+"/"+c.Account] = true
+	}
+	several := len(accounts) > 1
+	if several {
+		t.Header = append([]string{"ACCOUNT"}, t.Header...)
+	}
+	add := func(c *auditCluster, row ...string) {
+		if several {
+			row = append([]string{c.Account}, row...)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	for _, c := range doc.Clusters {
+		name := c.Name
+		if name == "" {
+			name = "-" // a region or profile that could not be read
+		}
 		if c.err != nil {
-			t.Rows = append(t.Rows, []string{c.Name, c.Region, "error", "", "", c.Error})
+			add(c, name, c.Region, "error", "", "", c.Error)
 			continue
 		}
 		n := 0
 		for _, f := range doc.Findings {
-			if f.Cluster != c.Name || f.Region != c.Region {
+			if f.Cluster != c.Name || f.Region != c.Region || f.Account != c.Account || f.Profile != c.Profile {
 				continue
 			}
 			n++
@@ -641,10 +763,10 @@ func (o *auditOptions) print(doc auditDoc) error {
 			if len(f.Fix) > 0 {
 				fix = f.Fix[0]
 			}
-			t.Rows = append(t.Rows, []string{c.Name, c.Region, string(f.Severity), rule, f.Principal, fix})
+			add(c, c.Name, c.Region, string(f.Severity), rule, f.Principal, fix)
 		}
 		if n == 0 {
-			t.Rows = append(t.Rows, []string{c.Name, c.Region, "none", "", "", ""})
+			add(c, c.Name, c.Region, "none", "", "", "")
 		}
 	}
 	return o.deps.print(output.Result{Doc: doc, Table: t})
