@@ -45,7 +45,7 @@ func newAuditCmd(deps *Deps, build BuildInfo, runF func(context.Context, *auditO
 		fmt.Fprintf(&rules, "  %-20s %-6s %s\n", r.ID, r.Severity, r.Summary)
 	}
 	cmd := &cobra.Command{
-		Use:   "audit (--cluster NAME... | --all-clusters) [--fail-on LEVEL] [--fix [--dry-run] [--yes]]",
+		Use:   "audit (--cluster NAME... | --all-clusters | --all-regions) [--fail-on LEVEL] [--fix [--dry-run] [--yes]]",
 		Short: "Find access entries that grant nothing, and other access to review; repair what can be",
 		Long: `Read each cluster's access entries and policies, and IAM, and report what is
 wrong, each finding with its rule, severity, cluster, principal, what is
@@ -67,10 +67,22 @@ or above that severity was reported. A cluster that cannot be read is
 reported in its row (and on stderr); the others still run, and the exit
 code is the highest.
 
+A fleet (docs/guides/fleets.md): --cluster may be repeated, --all-clusters
+reads every cluster of each region, --region and --profile may be given
+more than once, and --all-regions reads every region of the partition
+(alone, every cluster of each; a region the account has not enabled is
+named on stderr and skipped). Regions and accounts are read side by side,
+each at its own API limit; IAM is read in each account with its own
+credentials. When the audit spans regions or accounts, each cluster and
+finding carries its account (and profile), the table an ACCOUNT column
+when there are several, and the fix commands --region and --profile, so
+that they run as printed.
+
 --fix repairs recreated-principal and sso-reprovisioned in place: the
 entry is deleted and created again, with the same type, username, groups,
-tags and policies, for the new role where it changed. The plan is shown
-first (on stderr), then, as with apply, a question on a terminal (--yes
+tags and policies, for the new role where it changed (over a fleet, each
+cluster in its own region and account). The plan of every cluster is shown
+first (on stderr), then, as with apply, one question on a terminal (--yes
 skips it; without a terminal --yes is required), --dry-run shows the plan
 and changes nothing, and no change locks you out without --force. Entries
 of deleted principals are never deleted by --fix: the delete command does.
@@ -79,17 +91,22 @@ The exit code then counts what remains: the findings repaired are marked
 
 -o table groups the findings by cluster; -o json and yaml print
 
-  {"clusters": [{"name", "region", "arn", "authenticationMode", "entries",
+  {"clusters": [{"name", "account", "profile", "region", "arn",
+     "authenticationMode", "entries",
      "error" (only when the cluster could not be read)}],
-   "findings": [{"rule", "severity", "cluster", "region", "principal",
-     "message", "fix": [commands], "replaceWith", "fixed"}],
+   "findings": [{"rule", "severity", "cluster", "region", "account",
+     "profile", "principal", "message", "fix": [commands], "replaceWith",
+     "fixed"}],
    "unchecked": [what IAM could not tell]}
 
-(--query "findings[?severity=='high'].principal"); -o sarif prints a SARIF 2.1.0
-log for code scanning (github/codeql-action/upload-sarif): a rule per rule
-id, a result per finding.`,
+("account" and "profile" when the audit spans regions or accounts;
+--query "findings[?severity=='high'].principal"); -o sarif prints a SARIF
+2.1.0 log for code scanning (github/codeql-action/upload-sarif): a rule per
+rule id, a result per finding, located at eks/ACCOUNT/REGION/CLUSTER.`,
 		Example: `  eksaccess audit --cluster prod --cluster staging
   eksaccess audit --all-clusters --fail-on medium -o sarif > eksaccess.sarif
+  eksaccess audit --all-regions --fail-on high -o json > audit.json
+  eksaccess audit --all-regions --profile prod --profile staging -o sarif > eksaccess.sarif
   eksaccess audit --cluster prod --fix --dry-run
   eksaccess audit --cluster prod --fix --yes`,
 		Args:        cmdutil.NoArgs,
