@@ -208,6 +208,10 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 		clusters[i] = c
 	}
 
+	if ctx.Err() != nil {
+		return auditStopped(ctx, read)
+	}
+
 	// IAM, and who runs the audit, per account: each account's principals
 	// are read once (in its own IAM), and the fix commands carry --force
 	// where the lockout guard would take an entry for the caller's own
@@ -275,6 +279,23 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 		return cmdutil.Silent(code) // each failure and finding was reported
 	}
 	return nil
+}
+
+// auditStopped is audit's report when Ctrl-C, SIGTERM or --timeout
+// stopped the read: how much was read, and that nothing is reported (a
+// cluster without its IAM checks would read as clean).
+func auditStopped[R any](ctx context.Context, r fleetRead[R]) error {
+	read := 0
+	for _, res := range r.results {
+		if !errors.Is(res.Err, fleet.ErrStopped) && res.Cluster != "" {
+			read++
+		}
+	}
+	msg := fmt.Sprintf("stopped after reading %d of %d clusters: the audit is not complete, and no finding is reported", read, len(r.results))
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		msg = "--timeout ran out: " + msg
+	}
+	return &reportError{msg, ctx.Err()}
 }
 
 // auditAccount is what audit reads once per account: its IAM, and who
