@@ -216,13 +216,16 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	// are read once (in its own IAM), and the fix commands carry --force
 	// where the lockout guard would take an entry for the caller's own
 	// (--fix applies the guard).
-	accounts, err := o.readAccounts(ctx, clusters)
+	accounts, order, err := o.readAccounts(ctx, clusters)
 	if err != nil {
+		if ctx.Err() != nil {
+			return auditStopped(ctx, read)
+		}
 		return err
 	}
 	doc := auditDoc{Clusters: clusters, Findings: []access.Finding{}, Unchecked: []string{}}
-	for _, a := range accounts {
-		for _, w := range a.iam.warnings() {
+	for _, k := range order {
+		for _, w := range accounts[k].iam.warnings() {
 			if !slices.Contains(doc.Unchecked, w) {
 				doc.Unchecked = append(doc.Unchecked, w)
 			}
@@ -311,8 +314,8 @@ func accountKey(t fleet.Target) string { return t.Profile + "\x00" + t.Account }
 
 // readAccounts reads, for each account of the clusters read, who the
 // caller is and what IAM says of its entries' principals, the accounts
-// side by side.
-func (o *auditOptions) readAccounts(ctx context.Context, clusters []*auditCluster) (map[string]*auditAccount, error) {
+// side by side. order is the accounts' keys in the clusters' order.
+func (o *auditOptions) readAccounts(ctx context.Context, clusters []*auditCluster) (accounts map[string]*auditAccount, order []string, err error) {
 	groups := map[string][]*auditCluster{}
 	var keys []string
 	for _, c := range clusters {
@@ -353,7 +356,7 @@ func (o *auditOptions) readAccounts(ctx context.Context, clusters []*auditCluste
 		})
 	}
 	wg.Wait()
-	return out, errors.Join(errs...)
+	return out, keys, errors.Join(errs...)
 }
 
 // scope are the flags a fix command of t's cluster needs to run as
