@@ -533,12 +533,22 @@ func resultErrors(ctx context.Context, results []*apply.Result, command string) 
 	code := 0
 	var errs, notStarted []error
 	refusedOnly, anyDone := true, false
+	names := map[access.ClusterName]int{}
+	for _, r := range results {
+		if r != nil {
+			names[r.Cluster]++
+		}
+	}
 	for _, r := range results {
 		if r == nil {
 			continue
 		}
+		cluster := string(r.Cluster)
+		if names[r.Cluster] > 1 { // one name in several regions (a fleet)
+			cluster += " (" + r.Region + ")"
+		}
 		for _, out := range r.Outcomes {
-			what := fmt.Sprintf("cluster %s: %s %s", r.Cluster, out.Action, out.Principal)
+			what := fmt.Sprintf("cluster %s: %s %s", cluster, out.Action, out.Principal)
 			done := ""
 			if len(out.Done) > 0 {
 				done = " (done: " + strings.Join(out.Done, ", ") + ")"
