@@ -75,7 +75,7 @@ skips it; without a terminal --yes is required), --dry-run shows the plan
 and changes nothing, and no change locks you out without --force. Entries
 of deleted principals are never deleted by --fix: the delete command does.
 The exit code then counts what remains: the findings repaired are marked
-"fixed".
+"fixed". A question declined sends nothing and exits 2, as with apply.
 
 -o table groups the findings by cluster; -o json and yaml print
 
@@ -207,7 +207,13 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	if err := o.print(doc); err != nil {
 		return err
 	}
-	if fixErr != nil {
+	switch {
+	case cmdutil.ExitCode(fixErr) == cmdutil.ExitUsage:
+		// The plan's question declined (or --timeout ran out at it):
+		// nothing was sent, and that exits 2, as every declined
+		// question does (apply, delete, auth-mode), findings or not.
+		return fixErr
+	case fixErr != nil:
 		return cmdutil.WithCode(fixErr, max(code, cmdutil.ExitCode(fixErr)))
 	}
 	if code != cmdutil.ExitOK {

@@ -11,7 +11,7 @@ import (
 
 // TestAuditFixPrompt: on a terminal, audit --fix asks before it writes,
 // with apply's question; no is nothing written (the findings still
-// printed, the exit code the highest: 8), yes repairs (exit 0).
+// printed) and exits 2, as a declined apply does; yes repairs (exit 0).
 func TestAuditFixPrompt(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -19,7 +19,7 @@ func TestAuditFixPrompt(t *testing.T) {
 		code    int
 		deletes int
 	}{
-		{answer: "n\n", code: cmdutil.ExitFindings, deletes: 0},
+		{answer: "n\n", code: cmdutil.ExitUsage, deletes: 0},
 		{answer: "y\n", code: cmdutil.ExitOK, deletes: 1},
 	} {
 		t.Run(strings.TrimSpace(tc.answer), func(t *testing.T) {
