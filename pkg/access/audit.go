@@ -183,6 +183,10 @@ type Finding struct {
 	ReplaceWith string `json:"replaceWith,omitempty"`
 	// Fixed: audit --fix repaired it in this run.
 	Fixed bool `json:"fixed"`
+	// Recreate is, for a finding --fix repairs, the command that creates
+	// the new entry: what is left to run by hand when a repair stopped
+	// after its delete (a second audit no longer sees the entry).
+	Recreate string `json:"-"`
 }
 
 // AuditEntry is an entry of the cluster with what IAM says of its own
@@ -243,7 +247,8 @@ func Audit(c ClusterAudit) []Finding {
 		standard := isStandard(string(e.Entry.Type))
 		// The entry's own principal, asked of Explain with only its
 		// entry: the reason it gives is audit's finding of that id.
-		x := Explain(Facts{Cluster: c.Cluster, AuthMode: c.AuthMode, Caller: c.Caller, Identity: e.Identity, Entries: []EntryFacts{e.EntryFacts}})
+		facts := Facts{Cluster: c.Cluster, AuthMode: c.AuthMode, Caller: c.Caller, Identity: e.Identity, Entries: []EntryFacts{e.EntryFacts}}
+		x := Explain(facts)
 		if x.Match != nil {
 			for _, r := range x.Reasons {
 				f := add(r.Code, p, r.Message, r.Fix)
@@ -255,6 +260,7 @@ func Audit(c ClusterAudit) []Finding {
 				}
 				if f.ReplaceWith != "" {
 					f.Fix = slices.Insert(f.Fix, 0, fmt.Sprintf("eksaccess audit --cluster %s --fix", c.Cluster))
+					f.Recreate = facts.createCmd(f.ReplaceWith, e.EntryFacts)
 				}
 			}
 		}

@@ -523,7 +523,7 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 			return err
 		}
 	}
-	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency, caller: caller}}
+	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency, caller: caller}, command: "audit --fix"}
 	results := o.applyRepairs(ctx, ao, plans, count.total())
 	for pi, r := range results {
 		if r == nil {
@@ -538,7 +538,25 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 	sums := summarize(plans, results)
 	ao.reportResults(sums, results)
 	ao.warnUnchecked(results)
-	return resultErrors(ctx, results, "audit --fix")
+	err := resultErrors(ctx, results, "audit --fix")
+	// A repair that stopped after its delete left no entry: a second
+	// audit cannot see it, so running audit --fix again does not finish
+	// it. Its create is for the user to run.
+	var lost []string
+	for pi, r := range results {
+		for old, fi := range pairs[pi] {
+			d, c := outcomeOf(r, old, plan.ActionDelete), outcomeOf(r, findings[fi].ReplaceWith, plan.ActionCreate)
+			if d != nil && d.State() == apply.StateDone && (c == nil || c.State() != apply.StateDone) {
+				lost = append(lost, findings[fi].Recreate)
+			}
+		}
+	}
+	if len(lost) > 0 {
+		slices.Sort(lost)
+		err = cmdutil.WithHint(err, "%d old %s deleted and not created again, which a second audit cannot see: create %s: %s",
+			len(lost), plural(len(lost), "entry was", "entries were"), plural(len(lost), "it", "them"), strings.Join(lost, "; "))
+	}
+	return err
 }
 
 // applyRepairs makes the plans' changes in two rounds, each through
