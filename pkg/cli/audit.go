@@ -32,6 +32,7 @@ type auditOptions struct {
 	force       bool
 	concurrency int
 	color       bool // the plan on stderr in colour
+	region      bool // --region given: the fix commands carry it
 }
 
 // auditConcurrency bounds the clusters audit reads at once, and the IAM
@@ -60,7 +61,9 @@ IAM's CreateDate being later than the entry's createdAt. IAM is read once
 per principal (GetRole, GetUser; ListRoles for Identity Center roles IAM
 no longer has). Where IAM cannot be read (access denied, a principal of
 another account), a warning line says which checks were not made, and the
-audit goes on: the exit code does not change for it.
+audit goes on: the exit code does not change for it. The fix commands
+carry --region when the audit was given one, so they reach the same
+cluster from another shell.
 
 --fail-on high|medium|low|never (default high): exit 8 when a finding at
 or above that severity was reported. A cluster that cannot be read is
@@ -130,6 +133,7 @@ func (o *auditOptions) validate(cmd *cobra.Command) error {
 		}
 	}
 	o.color = stderrColor(cmd, o.deps)
+	o.region = regionGiven(cmd)
 	return nil
 }
 
@@ -179,7 +183,9 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	doc := auditDoc{Clusters: clusters, Findings: []access.Finding{}, Unchecked: iam.warnings()}
 	for _, c := range clusters {
 		if c.err == nil {
-			doc.Findings = append(doc.Findings, access.Audit(c.facts(iam, caller))...)
+			facts := c.facts(iam, caller)
+			facts.CommandRegion = commandRegion(o.region, client, c.client)
+			doc.Findings = append(doc.Findings, access.Audit(facts)...)
 		}
 	}
 	cmdutil.Warn(o.deps.IO.ErrOut, doc.Unchecked...)
@@ -479,8 +485,8 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 				continue
 			}
 			if f.Rule == access.RuleDeleted {
-				notes = append(notes, fmt.Sprintf("cluster %s: the entry of %s, whose principal was deleted, is left: --fix never deletes one (eksaccess delete --cluster %s --principal %s --yes)",
-					c.Name, f.Principal, c.Name, access.ShellWord(f.Principal)))
+				notes = append(notes, fmt.Sprintf("cluster %s: the entry of %s, whose principal was deleted, is left: --fix never deletes one (%s)",
+					c.Name, f.Principal, strings.Join(f.Fix, "; ")))
 			}
 			if f.ReplaceWith == "" {
 				continue

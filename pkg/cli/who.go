@@ -21,6 +21,7 @@ type whoOptions struct {
 	principal   access.PrincipalARN
 	clusters    clusterList
 	allClusters bool
+	region      bool // --region given: the fix commands carry it
 }
 
 // whoConcurrency bounds the clusters who reads at once.
@@ -80,7 +81,8 @@ access is not an error: exit 0.
 }
 
 // validate checks the flags; nothing here talks to AWS.
-func (o *whoOptions) validate(_ *cobra.Command) error {
+func (o *whoOptions) validate(cmd *cobra.Command) error {
+	o.region = regionGiven(cmd)
 	if err := cmdutil.RequirePrincipal(o.principal); err != nil {
 		return err
 	}
@@ -142,7 +144,7 @@ func runWho(ctx context.Context, o *whoOptions) error {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			c := client.ForRegion(t.region)
-			view, err := readClusterView(ctx, c, iam, t.name, id, caller)
+			view, err := readClusterView(ctx, c, iam, t.name, id, caller, commandRegion(o.region, client, c))
 			rows[i] = whoCluster{clusterView: view, Region: c.Region(), err: err}
 			if err != nil {
 				rows[i].Name = string(t.name)
