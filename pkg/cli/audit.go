@@ -545,14 +545,15 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 	ao.reportResults(sums, results)
 	ao.warnUnchecked(results)
 	err := resultErrors(ctx, results, "audit --fix")
-	// A repair that stopped after its delete left no entry: a second
-	// audit cannot see it, so running audit --fix again does not finish
-	// it. Its create is for the user to run.
+	// A repair that stopped after its delete, its create failed or not
+	// sent, left no entry: a second audit cannot see it, so running audit
+	// --fix again does not finish it. Its create is for the user to run.
+	// (A create in flight or made in part is reported as apply reports it.)
 	var lost []string
 	for pi, r := range results {
 		for old, fi := range pairs[pi] {
 			d, c := outcomeOf(r, old, plan.ActionDelete), outcomeOf(r, findings[fi].ReplaceWith, plan.ActionCreate)
-			if d != nil && d.State() == apply.StateDone && (c == nil || c.State() != apply.StateDone) {
+			if d != nil && d.State() == apply.StateDone && (c == nil || len(c.Done) == 0 && (c.State() == apply.StateFailed || c.State() == apply.StateNotStarted)) {
 				lost = append(lost, findings[fi].Recreate)
 			}
 		}
