@@ -194,3 +194,24 @@ func TestAuditCommandRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditNodeEntryFix: the create that repairs a recreated node role's
+// entry (a node group's role created again) is one create accepts: EKS
+// sets a node entry's username and groups, and create refuses them.
+func TestAuditNodeEntryFix(t *testing.T) {
+	t.Parallel()
+	const role = "arn:aws:iam::111122223333:role/nodes"
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := UncheckedPrincipalARN(role)
+	e := AuditEntry{EntryFacts: EntryFacts{Entry: Entry{PrincipalARN: p, Type: "EC2_LINUX", CreatedAt: created,
+		Username: "system:node:{{EC2PrivateDNSName}}", KubernetesGroups: []string{"system:nodes"}}}}
+	e.Identity = PrincipalIdentity(p).WithIAM(role, created.Add(time.Hour))
+	got := Audit(ClusterAudit{Cluster: "prod", Region: "us-west-2", AuthMode: "API", Entries: []AuditEntry{e}})
+	if len(got) != 1 || got[0].Rule != RuleRecreated {
+		t.Fatalf("findings %+v, want one recreated-principal", got)
+	}
+	want := "eksaccess create --cluster prod --principal " + role + " --type EC2_LINUX"
+	if got[0].Recreate != want || !slices.Contains(got[0].Fix, want) {
+		t.Errorf("the create: %q (fixes %q), want %q", got[0].Recreate, got[0].Fix, want)
+	}
+}

@@ -518,10 +518,10 @@ func (f Facts) createCmd(principal string, e EntryFacts) string {
 	if !isStandard(string(e.Entry.Type)) {
 		parts = append(parts, "--type", string(e.Entry.Type))
 	}
-	if u := e.Entry.Username; u != "" && !strings.HasPrefix(u, "arn:") {
+	if u := e.Entry.CarriedUsername(); u != "" {
 		parts = append(parts, "--username", ShellWord(u))
 	}
-	for _, g := range e.Entry.KubernetesGroups {
+	for _, g := range e.Entry.CarriedGroups() {
 		if !strings.Contains(g, ",") {
 			parts = append(parts, "--group", ShellWord(g))
 		}
