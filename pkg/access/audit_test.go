@@ -197,14 +197,17 @@ func TestAuditCommandRegion(t *testing.T) {
 
 // TestAuditNodeEntryFix: the create that repairs a recreated node role's
 // entry (a node group's role created again) is one create accepts: EKS
-// sets a node entry's username and groups, and create refuses them.
+// sets a node entry's username and groups, and create refuses them, as it
+// refuses AWS's own tags (aws: in any case).
 func TestAuditNodeEntryFix(t *testing.T) {
 	t.Parallel()
 	const role = "arn:aws:iam::111122223333:role/nodes"
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	p := UncheckedPrincipalARN(role)
 	e := AuditEntry{EntryFacts: EntryFacts{Entry: Entry{PrincipalARN: p, Type: "EC2_LINUX", CreatedAt: created,
-		Username: "system:node:{{EC2PrivateDNSName}}", KubernetesGroups: []string{"system:nodes"}}}}
+		Username: "system:node:{{EC2PrivateDNSName}}", KubernetesGroups: []string{"system:nodes"},
+		// AWS's own tags, in whatever case, are not the create's to set
+		Tags: map[string]string{"aws:cloudformation:stack-name": "a", "AWS:Owner": "b"}}}}
 	e.Identity = PrincipalIdentity(p).WithIAM(role, created.Add(time.Hour))
 	got := Audit(ClusterAudit{Cluster: "prod", Region: "us-west-2", AuthMode: "API", Entries: []AuditEntry{e}})
 	if len(got) != 1 || got[0].Rule != RuleRecreated {

@@ -528,7 +528,7 @@ func (f Facts) createCmd(principal string, e EntryFacts) string {
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Entry.Tags)) {
 		v := e.Entry.Tags[k]
-		if strings.HasPrefix(k, reservedTagPrefix) {
+		if IsAWSTag(k) {
 			continue // AWS's own: no one may set it
 		}
 		flag := "--tag"
