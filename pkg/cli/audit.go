@@ -331,8 +331,12 @@ func (a *auditIAM) lookup(ctx context.Context, clusters []*auditCluster) error {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
+	// Only a stop (Ctrl-C, SIGTERM, --timeout) fails a lookup, and it
+	// stops them all alike: one says it.
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return a.reprovisioned(ctx)
 }

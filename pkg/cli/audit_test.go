@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -55,5 +59,45 @@ func TestAuditFixPrompt(t *testing.T) {
 				t.Errorf("stdout lacks the finding:\n%s", td.out)
 			}
 		})
+	}
+}
+
+// TestAuditStoppedInIAM: Ctrl-C while audit reads IAM for several
+// principals at once ends it with one "eksaccess:" line and exit 130, not
+// a line per principal whose read it cut short.
+func TestAuditStoppedInIAM(t *testing.T) {
+	t.Parallel()
+	ctx, interrupt := context.WithCancel(t.Context())
+	defer interrupt()
+	testDone := make(chan struct{})
+	td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if strings.Contains(string(body), "Action=GetRole") {
+				interrupt()
+				select { // never answered
+				case <-r.Context().Done():
+				case <-testDone:
+				}
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	t.Cleanup(func() { close(testDone) }) // before the server's Close
+	for _, name := range []string{"a", "b", "c"} {
+		if _, err := td.srv.CreateRole(emulator.Role{Name: name, Path: "/"}); err != nil {
+			t.Fatal(err)
+		}
+		seedEntry(t, td, "arn:aws:iam::111122223333:role/"+name)
+	}
+	g := &globalOptions{}
+	code := execute(ctx, newRootCmd(td.Deps, g, BuildInfo{}), g, []string{"audit", "--cluster", "demo"}, td.IO)
+	if code != cmdutil.ExitInterrupted {
+		t.Errorf("exit %d, want %d\n%s", code, cmdutil.ExitInterrupted, td.errOut)
+	}
+	if n := strings.Count(td.errOut.String(), "eksaccess: "); n != 1 {
+		t.Errorf("%d eksaccess: lines, want 1:\n%s", n, td.errOut)
 	}
 }
