@@ -176,6 +176,13 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	}
 
 	clusters := o.readClusters(ctx, client, targets)
+	for _, c := range clusters {
+		if c.err != nil && ctx.Err() != nil {
+			// Ctrl-C, SIGTERM, --timeout: said once, and no report of
+			// clusters cut short, which would read as "no findings"
+			return c.err
+		}
+	}
 	iam := &auditIAM{client: client, ids: map[string]access.Identity{}}
 	if err := iam.lookup(ctx, clusters); err != nil {
 		return err

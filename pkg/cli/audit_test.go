@@ -101,3 +101,51 @@ func TestAuditStoppedInIAM(t *testing.T) {
 		t.Errorf("%d eksaccess: lines, want 1:\n%s", n, td.errOut)
 	}
 }
+
+// TestStoppedReadingClusters: Ctrl-C while audit or who reads several
+// clusters ends it with one "eksaccess:" line, exit 130 and nothing on
+// stdout: not a report of clusters cut short, which would read as no
+// findings (audit) or no access (who).
+func TestStoppedReadingClusters(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"audit", "--cluster", "demo,other", "-o", "json"},
+		{"who", "--principal", "arn:aws:iam::111122223333:role/a", "--cluster", "demo,other", "-o", "json"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
+			ctx, interrupt := context.WithCancel(t.Context())
+			defer interrupt()
+			testDone := make(chan struct{})
+			td := newTestDepsWrapped(t, func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/access-entries") {
+						interrupt()
+						select { // never answered
+						case <-r.Context().Done():
+						case <-testDone:
+						}
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			t.Cleanup(func() { close(testDone) }) // before the server's Close
+			td.srv.AddCluster("other", "")
+			if _, err := td.srv.CreateRole(emulator.Role{Name: "a", Path: "/"}); err != nil {
+				t.Fatal(err)
+			}
+			g := &globalOptions{}
+			code := execute(ctx, newRootCmd(td.Deps, g, BuildInfo{}), g, args, td.IO)
+			if code != cmdutil.ExitInterrupted {
+				t.Errorf("exit %d, want %d\n%s", code, cmdutil.ExitInterrupted, td.errOut)
+			}
+			if n := strings.Count(td.errOut.String(), "eksaccess: "); n != 1 {
+				t.Errorf("%d eksaccess: lines, want 1:\n%s", n, td.errOut)
+			}
+			if td.out.Len() > 0 {
+				t.Errorf("stdout:\n%s", td.out)
+			}
+		})
+	}
+}

@@ -154,6 +154,13 @@ func runWho(ctx context.Context, o *whoOptions) error {
 		}()
 	}
 	wg.Wait()
+	for _, r := range rows {
+		if r.err != nil && ctx.Err() != nil {
+			// Ctrl-C, SIGTERM, --timeout: said once, and no table of
+			// clusters cut short, which would read as "no access"
+			return r.err
+		}
+	}
 
 	doc := whoDoc{Principal: id, Clusters: rows, Unchecked: iam.warnings()}
 	cmdutil.Warn(o.deps.IO.ErrOut, doc.Unchecked...)
