@@ -133,6 +133,8 @@ var commandCalls = []CommandCalls{
 		{"eks:ListAccessEntries", ""},
 		{"eks:DescribeAccessEntry", "for every entry"},
 		{"eks:ListAssociatedAccessPolicies", "for every entry"},
+		{"sts:GetCallerIdentity", "with `--sso-names`, when an entry is of an IAM Identity Center role (whose account's roles IAM lists)"},
+		{"iam:ListRoles", "with `--sso-names`, when an entry is of an IAM Identity Center role: does IAM still have it? (under `/aws-reserved/sso.amazonaws.com/`)"},
 	}},
 	{"auth-mode", []APICall{
 		{"eks:DescribeCluster", ""},

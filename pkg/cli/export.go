@@ -8,11 +8,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/exportfmt"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
@@ -67,7 +69,9 @@ writes every entry, the account root's too: Terraform can state them.
 its permission set (sso:NAME@ACCOUNT for another account's), in place of
 the role's ARN, whose random suffix changes when the permission set is
 re-provisioned: apply resolves the name on every run (iam:ListRoles). Two
-entries of one permission set keep their ARNs, with a warning. eksctl does
+entries of one permission set keep their ARNs, with a warning; so does the
+entry of a role IAM no longer has (iam:ListRoles, once), which the name
+would move to the permission set's new role. eksctl does
 not read sso: names: a ClusterConfig written with them is for eksaccess
 apply. Terraform takes ARNs only: --format terraform refuses --sso-names.
 
@@ -153,7 +157,12 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	}
 	f, skipped := plan.FromLive(o.cluster, client.Region(), live)
 	if o.ssoNames {
-		cmdutil.Warn(o.deps.IO.ErrOut, plan.SSONames(f, live)...)
+		gone, unchecked, err := goneSSORoles(ctx, client, live)
+		if err != nil {
+			return err
+		}
+		cmdutil.Warn(o.deps.IO.ErrOut, unchecked...)
+		cmdutil.Warn(o.deps.IO.ErrOut, plan.SSONames(f, live, gone)...)
 	}
 	for _, s := range skipped {
 		cmdutil.Warn(o.deps.IO.ErrOut, "left out of the file: "+s)
@@ -189,4 +198,45 @@ func runExport(ctx context.Context, o *exportOptions) error {
 			"apply --prune never deletes such entries; manage them with eksaccess describe, update and delete")
 	}
 	return nil
+}
+
+// goneSSORoles are the IAM Identity Center roles of live's entries that
+// IAM no longer has (iam:ListRoles under their path, once): export
+// --sso-names keeps their ARNs, since the name would now name another
+// role. Roles of another account than the credentials' cannot be listed
+// and are not judged; where IAM denies the list, unchecked says the names
+// were written unchecked (a read-only command goes on).
+func goneSSORoles(ctx context.Context, client *eksapi.Client, live []plan.Live) (gone map[string]bool, unchecked []string, err error) {
+	var sso []string
+	for _, l := range live {
+		if p := l.PrincipalARN.String(); access.SSOPermissionSet(p) != "" {
+			sso = append(sso, p)
+		}
+	}
+	if len(sso) == 0 {
+		return nil, nil, nil
+	}
+	account, err := client.CallerAccount(ctx)
+	if err != nil {
+		return nil, nil, stsHint(ctx, err)
+	}
+	roles, err := client.ListRoles(ctx, access.SSORolePath)
+	var u *eksapi.UncheckedError
+	switch {
+	case errors.As(err, &u):
+		return nil, []string{u.Warning() + ": each Identity Center role is written as sso:NAME unchecked, though IAM may no longer have it (re-provisioned: the name then names the new role)"}, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	have := map[string]bool{}
+	for _, r := range roles {
+		have[r.ARN] = true
+	}
+	gone = map[string]bool{}
+	for _, p := range sso {
+		if a, err := arn.Parse(p); err == nil && a.AccountID == account && !have[p] {
+			gone[p] = true
+		}
+	}
+	return gone, nil, nil
 }
