@@ -95,10 +95,10 @@ type Executor struct {
 	// delete), not a plan of many: its notices need not name the entry, and
 	// its user runs the command, not apply, again. Do sets it.
 	Single bool
-	// Command is the command a plan's executor runs under, which its
-	// notices tell the user to run again: "" is apply ("audit --fix"
-	// says "audit": a second audit reads the new state).
-	Command string
+	// Rerun is the command a plan's notices tell the user to run again
+	// after another writer changed an entry ("eksaccess audit" under
+	// audit --fix, whose second run reads the new state); "" is apply.
+	Rerun string
 }
 
 // Outcome is what became of one entry's change.
@@ -273,7 +273,7 @@ func (x Executor) Apply(ctx context.Context, p plan.Plan) Result {
 				o.Started = true
 				o.Err = x.apply(ctx, p.Cluster, work[i], o)
 				if work[i].Action == plan.ActionCreate && len(o.Done) == 0 && errors.Is(o.Err, eksapi.ErrConflict) {
-					o.Err = fmt.Errorf("%w (it was created while %s ran: %s)", o.Err, x.command(), x.againCreated())
+					o.Err = fmt.Errorf("%w (%s)", o.Err, x.againCreated())
 				}
 				if x.Progress != nil && work[i].Action != plan.ActionRefuse {
 					x.Progress(int(done.Add(1)), changes)
@@ -313,34 +313,19 @@ func (x Executor) again() string {
 	switch {
 	case x.Single:
 		return "describe it, and run the command again if it is still what you mean"
-	case x.Command != "":
-		return "run eksaccess " + x.againCommand() + " again to read its new state"
+	case x.Rerun != "":
+		return "run " + x.Rerun + " again to read its new state"
 	}
 	return "apply again to plan from its new state"
 }
 
-// againCreated says how to go on after the entry a create was to make
-// was created by another writer meanwhile.
+// againCreated says how to go on after another writer created the entry
+// a create was to make.
 func (x Executor) againCreated() string {
-	if x.Command != "" {
-		return x.again()
+	if x.Rerun != "" {
+		return "another writer created it meanwhile: " + x.again()
 	}
-	return "apply again to reconcile it"
-}
-
-// command is the command the executor runs under, for its notices.
-func (x Executor) command() string {
-	if x.Command == "" {
-		return "apply"
-	}
-	return x.Command
-}
-
-// againCommand is the command to run again: the first word of Command
-// ("audit" of "audit --fix": what to see before repairing again).
-func (x Executor) againCommand() string {
-	name, _, _ := strings.Cut(x.Command, " ")
-	return name
+	return "it was created while apply ran: apply again to reconcile it"
 }
 
 func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {

@@ -540,7 +540,7 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 			return err
 		}
 	}
-	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency, caller: caller}, command: "audit --fix"}
+	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency, caller: caller}, rerun: "eksaccess audit"}
 	results := o.applyRepairs(ctx, ao, plans, count.total())
 	for pi, r := range results {
 		if r == nil {
