@@ -32,6 +32,7 @@ type auditOptions struct {
 	force       bool
 	concurrency int
 	color       bool // the plan on stderr in colour
+	region      bool // --region given: the fix commands carry it
 }
 
 // auditConcurrency bounds the clusters audit reads at once, and the IAM
@@ -60,7 +61,9 @@ IAM's CreateDate being later than the entry's createdAt. IAM is read once
 per principal (GetRole, GetUser; ListRoles for Identity Center roles IAM
 no longer has). Where IAM cannot be read (access denied, a principal of
 another account), a warning line says which checks were not made, and the
-audit goes on: the exit code does not change for it.
+audit goes on: the exit code does not change for it. The fix commands
+carry --region when the audit was given one, so they reach the same
+cluster from another shell.
 
 --fail-on high|medium|low|never (default high): exit 8 when a finding at
 or above that severity was reported. A cluster that cannot be read is
@@ -75,7 +78,7 @@ skips it; without a terminal --yes is required), --dry-run shows the plan
 and changes nothing, and no change locks you out without --force. Entries
 of deleted principals are never deleted by --fix: the delete command does.
 The exit code then counts what remains: the findings repaired are marked
-"fixed".
+"fixed". A question declined sends nothing and exits 2, as with apply.
 
 -o table groups the findings by cluster; -o json and yaml print
 
@@ -130,6 +133,7 @@ func (o *auditOptions) validate(cmd *cobra.Command) error {
 		}
 	}
 	o.color = stderrColor(cmd, o.deps)
+	o.region = regionGiven(cmd)
 	return nil
 }
 
@@ -172,6 +176,13 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	}
 
 	clusters := o.readClusters(ctx, client, targets)
+	for _, c := range clusters {
+		if c.err != nil && ctx.Err() != nil {
+			// Ctrl-C, SIGTERM, --timeout: said once, and no report of
+			// clusters cut short, which would read as "no findings"
+			return c.err
+		}
+	}
 	iam := &auditIAM{client: client, ids: map[string]access.Identity{}}
 	if err := iam.lookup(ctx, clusters); err != nil {
 		return err
@@ -179,7 +190,9 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	doc := auditDoc{Clusters: clusters, Findings: []access.Finding{}, Unchecked: iam.warnings()}
 	for _, c := range clusters {
 		if c.err == nil {
-			doc.Findings = append(doc.Findings, access.Audit(c.facts(iam, caller))...)
+			facts := c.facts(iam, caller)
+			facts.CommandRegion = commandRegion(o.region, client, c.client)
+			doc.Findings = append(doc.Findings, access.Audit(facts)...)
 		}
 	}
 	cmdutil.Warn(o.deps.IO.ErrOut, doc.Unchecked...)
@@ -207,7 +220,13 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	if err := o.print(doc); err != nil {
 		return err
 	}
-	if fixErr != nil {
+	switch {
+	case cmdutil.ExitCode(fixErr) == cmdutil.ExitUsage:
+		// The plan's question declined (or --timeout ran out at it):
+		// nothing was sent, and that exits 2, as every declined
+		// question does (apply, delete, auth-mode), findings or not.
+		return fixErr
+	case fixErr != nil:
 		return cmdutil.WithCode(fixErr, max(code, cmdutil.ExitCode(fixErr)))
 	}
 	if code != cmdutil.ExitOK {
@@ -319,8 +338,12 @@ func (a *auditIAM) lookup(ctx context.Context, clusters []*auditCluster) error {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
+	// Only a stop (Ctrl-C, SIGTERM, --timeout) fails a lookup, and it
+	// stops them all alike: one says it.
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return a.reprovisioned(ctx)
 }
@@ -473,8 +496,8 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 				continue
 			}
 			if f.Rule == access.RuleDeleted {
-				notes = append(notes, fmt.Sprintf("cluster %s: the entry of %s, whose principal was deleted, is left: --fix never deletes one (eksaccess delete --cluster %s --principal %s --yes)",
-					c.Name, f.Principal, c.Name, access.ShellWord(f.Principal)))
+				notes = append(notes, fmt.Sprintf("cluster %s: the entry of %s, whose principal was deleted, is left: --fix never deletes one (%s)",
+					c.Name, f.Principal, strings.Join(f.Fix, "; ")))
 			}
 			if f.ReplaceWith == "" {
 				continue
@@ -517,7 +540,7 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 			return err
 		}
 	}
-	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency, caller: caller}}
+	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency, caller: caller}, rerun: "eksaccess audit"}
 	results := o.applyRepairs(ctx, ao, plans, count.total())
 	for pi, r := range results {
 		if r == nil {
@@ -532,7 +555,26 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 	sums := summarize(plans, results)
 	ao.reportResults(sums, results)
 	ao.warnUnchecked(results)
-	return resultErrors(ctx, results, "audit --fix")
+	err := resultErrors(ctx, results, "audit --fix")
+	// A repair that stopped after its delete, its create failed or not
+	// sent, left no entry: a second audit cannot see it, so running audit
+	// --fix again does not finish it. Its create is for the user to run.
+	// (A create in flight or made in part is reported as apply reports it.)
+	var lost []string
+	for pi, r := range results {
+		for old, fi := range pairs[pi] {
+			d, c := outcomeOf(r, old, plan.ActionDelete), outcomeOf(r, findings[fi].ReplaceWith, plan.ActionCreate)
+			if d != nil && d.State() == apply.StateDone && (c == nil || len(c.Done) == 0 && (c.State() == apply.StateFailed || c.State() == apply.StateNotStarted)) {
+				lost = append(lost, findings[fi].Recreate)
+			}
+		}
+	}
+	if len(lost) > 0 {
+		slices.Sort(lost)
+		err = cmdutil.WithHint(err, "%d old %s deleted and not created again, which a second audit cannot see: create %s: %s",
+			len(lost), plural(len(lost), "entry was", "entries were"), plural(len(lost), "it", "them"), strings.Join(lost, "; "))
+	}
+	return err
 }
 
 // applyRepairs makes the plans' changes in two rounds, each through
