@@ -187,6 +187,10 @@ type Finding struct {
 	ReplaceWith string `json:"replaceWith,omitempty"`
 	// Fixed: audit --fix repaired it in this run.
 	Fixed bool `json:"fixed"`
+	// Recreate is, for a finding --fix repairs, the command that creates
+	// the new entry: what is left to run by hand when a repair stopped
+	// after its delete (a second audit no longer sees the entry).
+	Recreate string `json:"-"`
 }
 
 // AuditEntry is an entry of the cluster with what IAM says of its own
@@ -202,6 +206,8 @@ type AuditEntry struct {
 type ClusterAudit struct {
 	Cluster string
 	Region  string
+	// CommandRegion is the --region the fix commands carry (Facts).
+	CommandRegion string
 	// Account is the cluster's account ("" unknown: cross-account is not
 	// judged).
 	Account  string
@@ -210,10 +216,11 @@ type ClusterAudit struct {
 	Caller string
 	// Entries are the cluster's entries (none read in CONFIG_MAP).
 	Entries []AuditEntry
-	// Scope are the flags that point a command at the cluster's region
-	// and profile ("--region", "eu-west-1", "--profile", "prod"), added to
-	// each eksaccess command of the fixes so that they run as printed from
-	// a fleet audit; none for the region and profile in use.
+	// Scope are the flags, besides CommandRegion's --region, that point a
+	// command at the cluster's account ("--profile", "prod"), added to each
+	// eksaccess command of the fixes (after its --cluster and --region) so
+	// that they run as printed from a fleet audit; none for the profile in
+	// use.
 	Scope []string
 }
 
@@ -232,12 +239,12 @@ func Audit(c ClusterAudit) []Finding {
 	configMapOnly := strings.EqualFold(c.AuthMode, "CONFIG_MAP")
 	if configMapOnly || strings.EqualFold(c.AuthMode, "API_AND_CONFIG_MAP") {
 		msg := fmt.Sprintf("cluster %s honours the aws-auth ConfigMap (authentication mode %s): whoever can edit it in kube-system grants access the EKS API cannot list", c.Cluster, c.AuthMode)
-		fix := []string{fmt.Sprintf("eksaccess auth-mode --cluster %s --set API", c.Cluster)}
+		fix := []string{fmt.Sprintf("eksaccess auth-mode --cluster %s --set API", clusterArgs(c.Cluster, c.CommandRegion))}
 		if configMapOnly {
 			msg += "; the cluster ignores access entries until it moves to API_AND_CONFIG_MAP"
-			fix = []string{fmt.Sprintf("eksaccess auth-mode --cluster %s --set API_AND_CONFIG_MAP", c.Cluster)}
+			fix = []string{fmt.Sprintf("eksaccess auth-mode --cluster %s --set API_AND_CONFIG_MAP", clusterArgs(c.Cluster, c.CommandRegion))}
 		}
-		fix = slices.Insert(fix, 0, fmt.Sprintf("kubectl get configmap aws-auth -n kube-system -o yaml | eksaccess import aws-auth -f - --cluster %s > access.yaml && eksaccess apply -f access.yaml", c.Cluster))
+		fix = slices.Insert(fix, 0, fmt.Sprintf("kubectl get configmap aws-auth -n kube-system -o yaml | eksaccess import aws-auth -f - --cluster %s > access.yaml && eksaccess apply -f access.yaml", clusterArgs(c.Cluster, c.CommandRegion)))
 		add(RuleAWSAuthHonoured, "", msg+"; move its mappings to access entries, then set the mode to API", fix)
 	}
 	if configMapOnly {
@@ -252,7 +259,8 @@ func Audit(c ClusterAudit) []Finding {
 		standard := isStandard(string(e.Entry.Type))
 		// The entry's own principal, asked of Explain with only its
 		// entry: the reason it gives is audit's finding of that id.
-		x := Explain(Facts{Cluster: c.Cluster, AuthMode: c.AuthMode, Caller: c.Caller, Identity: e.Identity, Entries: []EntryFacts{e.EntryFacts}})
+		facts := Facts{Cluster: c.Cluster, CommandRegion: c.CommandRegion, AuthMode: c.AuthMode, Caller: c.Caller, Identity: e.Identity, Entries: []EntryFacts{e.EntryFacts}}
+		x := Explain(facts)
 		if x.Match != nil {
 			for _, r := range x.Reasons {
 				f := add(r.Code, p, r.Message, r.Fix)
@@ -263,27 +271,31 @@ func Audit(c ClusterAudit) []Finding {
 					f.ReplaceWith = e.Identity.ReprovisionedAs
 				}
 				if f.ReplaceWith != "" {
-					f.Fix = slices.Insert(f.Fix, 0, fmt.Sprintf("eksaccess audit --cluster %s --fix", c.Cluster))
+					f.Fix = slices.Insert(f.Fix, 0, fmt.Sprintf("eksaccess audit --cluster %s --fix", clusterArgs(c.Cluster, c.CommandRegion)))
+					f.Recreate = facts.createCmd(f.ReplaceWith, e.EntryFacts)
 				}
 			}
 		}
 		if standard && clusterWideAdmin(e.Policies) != "" {
 			add(RuleClusterAdmin, p, fmt.Sprintf("%s holds %s at cluster scope (for review)", p, clusterWideAdmin(e.Policies)),
-				[]string{fmt.Sprintf("eksaccess policy disassociate --cluster %s --principal %s --policy %s", c.Cluster, ShellWord(p), clusterWideAdmin(e.Policies))})
+				[]string{fmt.Sprintf("eksaccess policy disassociate --cluster %s --principal %s --policy %s", clusterArgs(c.Cluster, c.CommandRegion), ShellWord(p), clusterWideAdmin(e.Policies))})
 		}
 		if e.Entry.PrincipalARN.IsUser() {
 			add(RuleIAMUser, p, fmt.Sprintf("%s is a long-term IAM user: give it an IAM role (or an IAM Identity Center permission set) with this access, then delete this entry", p),
-				[]string{fmt.Sprintf("eksaccess delete --cluster %s --principal %s --yes", c.Cluster, ShellWord(p))})
+				[]string{fmt.Sprintf("eksaccess delete --cluster %s --principal %s --yes", clusterArgs(c.Cluster, c.CommandRegion), ShellWord(p))})
 		}
 		if acct := e.Entry.PrincipalARN.Account(); standard && c.Account != "" && acct != "" && acct != c.Account {
 			add(RuleCrossAccount, p, fmt.Sprintf("%s is in account %s, and cluster %s in account %s (for review)", p, acct, c.Cluster, c.Account),
-				[]string{fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", c.Cluster, ShellWord(p))})
+				[]string{fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", clusterArgs(c.Cluster, c.CommandRegion), ShellWord(p))})
 		}
 	}
 	if len(c.Scope) > 0 {
 		for i := range out {
 			for j, cmd := range out[i].Fix {
 				out[i].Fix[j] = scoped(cmd, c.Cluster, c.Scope)
+			}
+			if out[i].Recreate != "" {
+				out[i].Recreate = scoped(out[i].Recreate, c.Cluster, c.Scope)
 			}
 		}
 	}
@@ -328,9 +340,14 @@ func scoped(fix, cluster string, scope []string) string {
 			inEKSAccess = true
 		}
 		out = append(out, w)
-		if inEKSAccess && !added && w == "--cluster" && i+1 < len(words) && words[i+1] == cluster {
-			out = append(out, words[i+1], add[1:])
+		if inEKSAccess && !added && w == "--cluster" && i+1 < len(words) && words[i+1] == ShellWord(cluster) {
+			out = append(out, words[i+1])
 			i++
+			if i+2 < len(words) && words[i+1] == "--region" { // CommandRegion's
+				out = append(out, words[i+1], words[i+2])
+				i += 2
+			}
+			out = append(out, add[1:])
 			added = true
 		}
 	}

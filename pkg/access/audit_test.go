@@ -168,6 +168,10 @@ func TestAuditScope(t *testing.T) {
 			t.Errorf("scoped(%q)\n got %q\nwant %q", tt.fix, got, tt.want)
 		}
 	}
+	// After CommandRegion's --region, which comes with --cluster.
+	if got, want := scoped("eksaccess audit --cluster prod --region us-east-1 --fix", "prod", []string{"--profile", "two"}), "eksaccess audit --cluster prod --region us-east-1 --profile two --fix"; got != want {
+		t.Errorf("scoped: %q, want %q", got, want)
+	}
 	// Audit applies it to every fix; without a scope the fixes are as before.
 	p, _ := ParsePrincipalARN("arn:aws:iam::111122223333:user/u")
 	c := ClusterAudit{Cluster: "prod", Region: "eu-west-1", AuthMode: "API", Entries: []AuditEntry{{EntryFacts: EntryFacts{Entry: Entry{PrincipalARN: p, Type: "STANDARD"}}, Identity: PrincipalIdentity(p)}}}
@@ -182,5 +186,73 @@ func TestAuditScope(t *testing.T) {
 	}
 	if len(plain) == 0 {
 		t.Fatal("no findings for an IAM user's entry")
+	}
+}
+
+// TestAuditCommandRegion: with a CommandRegion, every eksaccess command a
+// finding prints names the cluster with --region (run from another
+// shell, it reaches the cluster the audit read); without, none does.
+func TestAuditCommandRegion(t *testing.T) {
+	t.Parallel()
+	const acct = "arn:aws:iam::111122223333:"
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	admin := AssociatedPolicy{PolicyARN: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy", AccessScope: Scope{Type: ScopeCluster}}
+	entry := func(principal string, policies ...AssociatedPolicy) AuditEntry {
+		p := UncheckedPrincipalARN(principal)
+		return AuditEntry{EntryFacts: EntryFacts{Entry: Entry{PrincipalARN: p, CreatedAt: created}, Policies: policies}, Identity: PrincipalIdentity(p)}
+	}
+	recreated := entry(acct+"role/app", admin)
+	recreated.Identity = recreated.Identity.WithIAM(acct+"role/app", created.Add(time.Hour))
+	gone := entry(acct + "role/gone")
+	gone.Identity.Gone = true
+	sso := entry(acct + "role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1111111111111111")
+	sso.Identity.Gone, sso.Identity.ReprovisionedAs = true, acct+"role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_2222222222222222"
+	entries := []AuditEntry{recreated, gone, sso, entry(acct + "user/bob"), entry("arn:aws:iam::444455556666:role/x", admin), entry(acct + "role/empty")}
+	for _, region := range []string{"eu-west-1", ""} {
+		got := Audit(ClusterAudit{Cluster: "prod", Region: "eu-west-1", CommandRegion: region, Account: "111122223333", AuthMode: "API_AND_CONFIG_MAP", Entries: entries})
+		if len(got) < 7 {
+			t.Fatalf("region %q: %d findings, want one of every rule", region, len(got))
+		}
+		for _, f := range got {
+			cmds := f.Fix
+			if f.Recreate != "" {
+				cmds = append(slices.Clone(cmds), f.Recreate)
+			}
+			for _, cmd := range cmds {
+				if !strings.Contains(cmd, "eksaccess ") {
+					continue
+				}
+				if has := strings.Contains(cmd, "--cluster prod --region eu-west-1 "); has != (region != "") {
+					t.Errorf("region %q: %s: %q", region, f.Rule, cmd)
+				}
+				if region == "" && strings.Contains(cmd, "--region") {
+					t.Errorf("no region: %s: %q carries --region", f.Rule, cmd)
+				}
+			}
+		}
+	}
+}
+
+// TestAuditNodeEntryFix: the create that repairs a recreated node role's
+// entry (a node group's role created again) is one create accepts: EKS
+// sets a node entry's username and groups, and create refuses them, as it
+// refuses AWS's own tags (aws: in any case).
+func TestAuditNodeEntryFix(t *testing.T) {
+	t.Parallel()
+	const role = "arn:aws:iam::111122223333:role/nodes"
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := UncheckedPrincipalARN(role)
+	e := AuditEntry{EntryFacts: EntryFacts{Entry: Entry{PrincipalARN: p, Type: "EC2_LINUX", CreatedAt: created,
+		Username: "system:node:{{EC2PrivateDNSName}}", KubernetesGroups: []string{"system:nodes"},
+		// AWS's own tags, in whatever case, are not the create's to set
+		Tags: map[string]string{"aws:cloudformation:stack-name": "a", "AWS:Owner": "b"}}}}
+	e.Identity = PrincipalIdentity(p).WithIAM(role, created.Add(time.Hour))
+	got := Audit(ClusterAudit{Cluster: "prod", Region: "us-west-2", AuthMode: "API", Entries: []AuditEntry{e}})
+	if len(got) != 1 || got[0].Rule != RuleRecreated {
+		t.Fatalf("findings %+v, want one recreated-principal", got)
+	}
+	want := "eksaccess create --cluster prod --principal " + role + " --type EC2_LINUX"
+	if got[0].Recreate != want || !slices.Contains(got[0].Fix, want) {
+		t.Errorf("the create: %q (fixes %q), want %q", got[0].Recreate, got[0].Fix, want)
 	}
 }

@@ -221,6 +221,9 @@ func isStandard(t string) bool { return t == "" || strings.EqualFold(t, "STANDAR
 // Facts are the inputs of Explain.
 type Facts struct {
 	Cluster string
+	// CommandRegion is the --region the fix commands carry ("": none, the
+	// region they run in by default is the cluster's).
+	CommandRegion string
 	// AuthMode is the cluster's authentication mode (CONFIG_MAP,
 	// API_AND_CONFIG_MAP, API).
 	AuthMode string
@@ -276,7 +279,7 @@ func Explain(f Facts) Explanation {
 			Code: ReasonAWSAuthOnly,
 			Message: fmt.Sprintf("cluster %s honours only the aws-auth ConfigMap (authentication mode CONFIG_MAP): it ignores access entries; "+
 				"until it moves to API_AND_CONFIG_MAP, access comes only from a mapping in aws-auth, which the EKS API cannot read", f.Cluster),
-			Fix: []string{fmt.Sprintf("eksaccess auth-mode --cluster %s --set API_AND_CONFIG_MAP", f.Cluster)},
+			Fix: []string{fmt.Sprintf("eksaccess auth-mode --cluster %s --set API_AND_CONFIG_MAP", clusterArgs(f.Cluster, f.CommandRegion))},
 		}}}
 	}
 	if id.Kind == "federated-user" {
@@ -343,7 +346,7 @@ func Explain(f Facts) Explanation {
 				Message: fmt.Sprintf("the access entry of %s is STANDARD with no access policy and no Kubernetes group: it authenticates, and grants nothing", m.Entry.PrincipalARN),
 				Entry:   p,
 				Fix: []string{
-					fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy AmazonEKSViewPolicy --cluster-scope", f.Cluster, ShellWord(p)),
+					fmt.Sprintf("eksaccess policy associate --cluster %s --principal %s --policy AmazonEKSViewPolicy --cluster-scope", clusterArgs(f.Cluster, f.CommandRegion), ShellWord(p)),
 				},
 			})
 		}
@@ -484,10 +487,20 @@ func principalKind(s string) string {
 	return kind
 }
 
+// clusterArgs names cluster in a printed command: its name, and
+// --region when region is not "" (a cluster of another region than the
+// one the command runs in by default).
+func clusterArgs(cluster, region string) string {
+	if region == "" {
+		return ShellWord(cluster)
+	}
+	return ShellWord(cluster) + " --region " + ShellWord(region)
+}
+
 // deleteCmd deletes the entry of principal: --force when the lockout guard
 // would take it for the caller's own (it grants nothing all the same).
 func (f Facts) deleteCmd(principal string) string {
-	cmd := fmt.Sprintf("eksaccess delete --cluster %s --principal %s --yes", f.Cluster, ShellWord(principal))
+	cmd := fmt.Sprintf("eksaccess delete --cluster %s --principal %s --yes", clusterArgs(f.Cluster, f.CommandRegion), ShellWord(principal))
 	if p, err := ParseEntryPrincipal(principal); err == nil && f.Caller != "" && IsCaller(f.Caller, p) {
 		cmd += " --force"
 	}
@@ -501,21 +514,21 @@ func (f Facts) deleteCmd(principal string) string {
 // (createNote says why). A group that holds a comma is left out: --group
 // splits at commas (createNote says so).
 func (f Facts) createCmd(principal string, e EntryFacts) string {
-	parts := []string{"eksaccess", "create", "--cluster", f.Cluster, "--principal", ShellWord(principal)}
+	parts := []string{"eksaccess", "create", "--cluster", clusterArgs(f.Cluster, f.CommandRegion), "--principal", ShellWord(principal)}
 	if !isStandard(string(e.Entry.Type)) {
 		parts = append(parts, "--type", string(e.Entry.Type))
 	}
-	if u := e.Entry.Username; u != "" && !strings.HasPrefix(u, "arn:") {
+	if u := e.Entry.CarriedUsername(); u != "" {
 		parts = append(parts, "--username", ShellWord(u))
 	}
-	for _, g := range e.Entry.KubernetesGroups {
+	for _, g := range e.Entry.CarriedGroups() {
 		if !strings.Contains(g, ",") {
 			parts = append(parts, "--group", ShellWord(g))
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Entry.Tags)) {
 		v := e.Entry.Tags[k]
-		if strings.HasPrefix(k, reservedTagPrefix) {
+		if IsAWSTag(k) {
 			continue // AWS's own: no one may set it
 		}
 		flag := "--tag"

@@ -10,6 +10,7 @@ package access
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -79,6 +80,27 @@ func DefaultUsername(p PrincipalARN) string {
 		return p.String()
 	}
 	return "arn:" + p.Partition() + ":sts::" + p.Account() + ":assumed-role/" + p.Name() + "/{{SessionName}}"
+}
+
+// CarriedUsername is the username an entry created again in e's place
+// carries (audit --fix, the create commands of whoami, who and audit):
+// none for a node entry, whose username EKS sets, nor the one EKS made up
+// from e's principal, which the new entry's principal gets made up for it
+// anew; else e's own.
+func (e Entry) CarriedUsername() string {
+	if e.Type.IsNode() || e.Username == DefaultUsername(e.PrincipalARN) {
+		return ""
+	}
+	return e.Username
+}
+
+// CarriedGroups are the Kubernetes groups an entry created again in e's
+// place carries: none for a node entry (EKS sets them), else e's.
+func (e Entry) CarriedGroups() []string {
+	if e.Type.IsNode() {
+		return nil
+	}
+	return slices.Clone(e.KubernetesGroups)
 }
 
 // EKS documents no length limit for usernames and groups; longer values

@@ -98,6 +98,10 @@ type Executor struct {
 	// entry only while it exists, and reads the entry back once, for
 	// another writer and then for the caller's access (see update).
 	Single bool
+	// Rerun is the command a plan's notices tell the user to run again
+	// after another writer changed an entry ("eksaccess audit" under
+	// audit --fix, whose second run reads the new state); "" is apply.
+	Rerun string
 }
 
 // Outcome is what became of one entry's change.
@@ -282,7 +286,7 @@ func (x Executor) Apply(ctx context.Context, p plan.Plan) Result {
 				o.Started = true
 				o.Err = x.apply(ctx, p.Cluster, work[i], o)
 				if work[i].Action == plan.ActionCreate && len(o.Done) == 0 && errors.Is(o.Err, eksapi.ErrConflict) {
-					o.Err = fmt.Errorf("%w (it was created while apply ran: apply again to reconcile it)", o.Err)
+					o.Err = fmt.Errorf("%w (%s)", o.Err, x.againCreated())
 				}
 				if x.Progress != nil && work[i].Action != plan.ActionRefuse {
 					x.Progress(int(done.Add(1)), changes)
@@ -320,10 +324,22 @@ func (x Executor) entry(what string, p access.PrincipalARN) string {
 
 // again says how to go on after the entry changed meanwhile.
 func (x Executor) again() string {
-	if x.Single {
+	switch {
+	case x.Single:
 		return "describe it, and run the command again if it is still what you mean"
+	case x.Rerun != "":
+		return "run " + x.Rerun + " again to read its new state"
 	}
 	return "apply again to plan from its new state"
+}
+
+// againCreated says how to go on after another writer created the entry
+// a create was to make.
+func (x Executor) againCreated() string {
+	if x.Rerun != "" {
+		return "another writer created it meanwhile: " + x.again()
+	}
+	return "it was created while apply ran: apply again to reconcile it"
 }
 
 func (x Executor) apply(ctx context.Context, cluster access.ClusterName, c plan.Change, o *Outcome) error {
@@ -539,8 +555,8 @@ func (x Executor) changedMeanwhile(cluster access.ClusterName, p access.Principa
 		return nil
 	}
 	o.Meanwhile = changes
-	return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): apply again to plan from its new state",
-		p, cluster, ErrChangedMeanwhile, now.Revision)
+	return fmt.Errorf("access entry %s in cluster %s: %w (modified at %s): %s",
+		p, cluster, ErrChangedMeanwhile, now.Revision, x.again())
 }
 
 // stillThere is, for a single command, the check between a wait's tries

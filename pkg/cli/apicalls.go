@@ -139,7 +139,8 @@ var commandCalls = []CommandCalls{
 		{"eks:DescribeAccessEntry", "for every entry"},
 		{"eks:ListAssociatedAccessPolicies", "for every entry"},
 		{"eks:ListClusters", fleetListClusters},
-		{"sts:GetCallerIdentity", fleetCaller},
+		{"sts:GetCallerIdentity", fleetCaller + "; with `--sso-names`, when an entry is of an IAM Identity Center role (whose account's roles IAM lists)"},
+		{"iam:ListRoles", "with `--sso-names`, when an entry is of an IAM Identity Center role: does IAM still have it? (under `/aws-reserved/sso.amazonaws.com/`)"},
 	}},
 	{"auth-mode", []APICall{
 		{"eks:DescribeCluster", ""},

@@ -281,6 +281,9 @@ type applyOptions struct {
 	planOptions
 	dryRun bool
 	yes    bool
+	// rerun is the command the executor's notices tell the user to run
+	// again (apply.Executor.Rerun): "" is apply.
+	rerun string
 }
 
 func newApplyCmd(deps *Deps, runF func(context.Context, *applyOptions) error) *cobra.Command {
@@ -483,6 +486,7 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total 
 				Concurrency: o.concurrency,
 				Progress:    func(int, int) { progress.Set(int(done.Add(1))) },
 				Caller:      cmp.Or(cp.caller, o.caller),
+				Rerun:       o.rerun,
 			}
 			r := x.Apply(ctx, cp.plan)
 			results[i] = &r

@@ -32,6 +32,7 @@ type auditOptions struct {
 	force       bool
 	concurrency int
 	color       bool // the plan on stderr in colour
+	region      bool // --region given: the fix commands carry it
 }
 
 // auditConcurrency bounds the clusters audit reads at once, and the IAM
@@ -60,7 +61,9 @@ IAM's CreateDate being later than the entry's createdAt. IAM is read once
 per principal (GetRole, GetUser; ListRoles for Identity Center roles IAM
 no longer has). Where IAM cannot be read (access denied, a principal of
 another account), a warning line says which checks were not made, and the
-audit goes on: the exit code does not change for it.
+audit goes on: the exit code does not change for it. The fix commands
+carry --region when the audit was given one, so they reach the same
+cluster from another shell.
 
 --fail-on high|medium|low|never (default high): exit 8 when a finding at
 or above that severity was reported. A cluster that cannot be read is
@@ -87,7 +90,7 @@ skips it; without a terminal --yes is required), --dry-run shows the plan
 and changes nothing, and no change locks you out without --force. Entries
 of deleted principals are never deleted by --fix: the delete command does.
 The exit code then counts what remains: the findings repaired are marked
-"fixed".
+"fixed". A question declined sends nothing and exits 2, as with apply.
 
 -o table groups the findings by cluster; -o json and yaml print
 
@@ -151,6 +154,7 @@ func (o *auditOptions) validate(cmd *cobra.Command) error {
 		}
 	}
 	o.color = stderrColor(cmd, o.deps)
+	o.region = regionGiven(cmd)
 	return nil
 }
 
@@ -238,7 +242,7 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 		a := accounts[accountKey(c.target)]
 		c.caller = a.caller
 		facts := c.facts(a.iam, a.caller)
-		facts.Scope = o.scope(c.target, a.region)
+		facts.CommandRegion, facts.Scope = o.scope(c.target, a.region)
 		for _, f := range access.Audit(facts) {
 			if many {
 				f.Account, f.Profile = c.Account, c.Profile
@@ -272,7 +276,13 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 		return ferr
 	}
 	code = max(code, cmdutil.ExitCode(ferr))
-	if fixErr != nil {
+	switch {
+	case cmdutil.ExitCode(fixErr) == cmdutil.ExitUsage:
+		// The plan's question declined (or --timeout ran out at it):
+		// nothing was sent, and that exits 2, as every declined
+		// question does (apply, delete, auth-mode), findings or not.
+		return fixErr
+	case fixErr != nil:
 		return cmdutil.WithCode(fixErr, max(code, cmdutil.ExitCode(fixErr)))
 	}
 	if ferr != nil && cmdutil.ExitCode(ferr) == code {
@@ -359,18 +369,17 @@ func (o *auditOptions) readAccounts(ctx context.Context, clusters []*auditCluste
 	return out, keys, errors.Join(errs...)
 }
 
-// scope are the flags a fix command of t's cluster needs to run as
-// printed: --region when regions were named (or every region read), or t
-// is not in the profile's own region; --profile when one was given.
-func (o *auditOptions) scope(t fleet.Target, own string) []string {
-	var flags []string
-	if len(o.deps.scope().Regions) > 0 || o.fleet.allRegions || (t.Region != "" && t.Region != own) {
-		flags = append(flags, "--region", t.Region)
+// scope is what a fix command of t's cluster needs to run as printed:
+// its --region when regions were named (or every region read), or t is not
+// in the profile's own region; --profile when one was given.
+func (o *auditOptions) scope(t fleet.Target, own string) (region string, flags []string) {
+	if o.region || len(o.deps.scope().Regions) > 0 || o.fleet.allRegions || (t.Region != "" && t.Region != own) {
+		region = t.Region
 	}
 	if t.Profile != "" {
 		flags = append(flags, "--profile", t.Profile)
 	}
-	return flags
+	return region, flags
 }
 
 func (c *auditCluster) read(ctx context.Context, name access.ClusterName, concurrency int) {
@@ -456,8 +465,12 @@ func (a *auditIAM) lookup(ctx context.Context, clusters []*auditCluster) error {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
+	// Only a stop (Ctrl-C, SIGTERM, --timeout) fails a lookup, and it
+	// stops them all alike: one says it.
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return a.reprovisioned(ctx)
 }
@@ -612,7 +625,7 @@ func (o *auditOptions) repair(ctx context.Context, clusters []*auditCluster, fin
 			}
 			if f.Rule == access.RuleDeleted {
 				notes = append(notes, fmt.Sprintf("cluster %s: the entry of %s, whose principal was deleted, is left: --fix never deletes one (%s)",
-					c.Name, f.Principal, deleteFix(f)))
+					c.Name, f.Principal, strings.Join(f.Fix, "; ")))
 			}
 			if f.ReplaceWith == "" {
 				continue
@@ -655,7 +668,7 @@ func (o *auditOptions) repair(ctx context.Context, clusters []*auditCluster, fin
 			return err
 		}
 	}
-	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency}}
+	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency}, rerun: "eksaccess audit"}
 	results := o.applyRepairs(ctx, ao, plans, count.total())
 	for pi, r := range results {
 		if r == nil {
@@ -670,7 +683,26 @@ func (o *auditOptions) repair(ctx context.Context, clusters []*auditCluster, fin
 	sums := summarize(plans, results)
 	ao.reportResults(sums, results)
 	ao.warnUnchecked(results)
-	return resultErrors(ctx, results, "audit --fix")
+	err := resultErrors(ctx, results, "audit --fix")
+	// A repair that stopped after its delete, its create failed or not
+	// sent, left no entry: a second audit cannot see it, so running audit
+	// --fix again does not finish it. Its create is for the user to run.
+	// (A create in flight or made in part is reported as apply reports it.)
+	var lost []string
+	for pi, r := range results {
+		for old, fi := range pairs[pi] {
+			d, c := outcomeOf(r, old, plan.ActionDelete), outcomeOf(r, findings[fi].ReplaceWith, plan.ActionCreate)
+			if d != nil && d.State() == apply.StateDone && (c == nil || len(c.Done) == 0 && (c.State() == apply.StateFailed || c.State() == apply.StateNotStarted)) {
+				lost = append(lost, findings[fi].Recreate)
+			}
+		}
+	}
+	if len(lost) > 0 {
+		slices.Sort(lost)
+		err = cmdutil.WithHint(err, "%d old %s deleted and not created again, which a second audit cannot see: create %s: %s",
+			len(lost), plural(len(lost), "entry was", "entries were"), plural(len(lost), "it", "them"), strings.Join(lost, "; "))
+	}
+	return err
 }
 
 // applyRepairs makes the plans' changes in two rounds, each through
@@ -733,17 +765,6 @@ func (o *auditOptions) applyRepairs(ctx context.Context, ao *applyOptions, plans
 		}
 	}
 	return out
-}
-
-// deleteFix is the delete command of a deleted-principal finding (its
-// fixes name it, with the cluster's --region and --profile in a fleet).
-func deleteFix(f access.Finding) string {
-	for _, cmd := range f.Fix {
-		if strings.HasPrefix(cmd, "eksaccess delete ") {
-			return cmd
-		}
-	}
-	return fmt.Sprintf("eksaccess delete --cluster %s --principal %s --yes", f.Cluster, access.ShellWord(f.Principal))
 }
 
 func outcomeOf(r *apply.Result, principal string, action plan.Action) *apply.Outcome {

@@ -75,12 +75,17 @@ func completePolicies(deps *Deps) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 		return complete(cmd, deps, prefix, func(ctx context.Context, client *eksapi.Client) ([]string, error) {
 			if cluster, principal, ok := entryOnLine(cmd, deps); ok && cmd.Name() == "disassociate" {
-				if policies, err := client.ListAssociatedPolicies(ctx, cluster, principal); err == nil {
-					names := make([]string, 0, len(policies))
-					for _, p := range policies {
-						names = append(names, access.PolicyName(p.PolicyARN))
+				// sso:NAME: its role, as the command resolves it (silently:
+				// completion prints only candidates)
+				r := ssoResolver{client: client}
+				if err := r.resolve(ctx, &principal); err == nil {
+					if policies, err := client.ListAssociatedPolicies(ctx, cluster, principal); err == nil {
+						names := make([]string, 0, len(policies))
+						for _, p := range policies {
+							names = append(names, access.PolicyName(p.PolicyARN))
+						}
+						return names, nil
 					}
-					return names, nil
 				}
 			}
 			policies, err := client.ListPolicies(ctx)
@@ -103,6 +108,9 @@ func entryOnLine(cmd *cobra.Command, deps *Deps) (access.ClusterName, access.Pri
 	f := cmd.Flags().Lookup("principal")
 	if f == nil || f.Value.String() == "" || cmdutil.RequireCluster(deps.Env, &cluster) != nil {
 		return "", access.PrincipalARN{}, false
+	}
+	if p, err := access.ParseEntryPrincipal(f.Value.String()); err == nil {
+		return cluster, p, true // an sso:NAME too, for the caller to resolve
 	}
 	return cluster, access.UncheckedPrincipalARN(f.Value.String()), true
 }

@@ -8,11 +8,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
 
 	"github.com/eksaccess/eksaccess/pkg/access"
 	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
+	"github.com/eksaccess/eksaccess/pkg/eksapi"
 	"github.com/eksaccess/eksaccess/pkg/exportfmt"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
@@ -69,7 +71,9 @@ writes every entry, the account root's too: Terraform can state them.
 its permission set (sso:NAME@ACCOUNT for another account's), in place of
 the role's ARN, whose random suffix changes when the permission set is
 re-provisioned: apply resolves the name on every run (iam:ListRoles). Two
-entries of one permission set keep their ARNs, with a warning. eksctl does
+entries of one permission set keep their ARNs, with a warning; so does the
+entry of a role IAM no longer has (iam:ListRoles, once), which the name
+would move to the permission set's new role. eksctl does
 not read sso: names: a ClusterConfig written with them is for eksaccess
 apply. Terraform takes ARNs only: --format terraform refuses --sso-names.
 
@@ -169,7 +173,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	data, err := o.file(o.cluster, client.Region(), live, func(s string) { cmdutil.Warn(o.deps.IO.ErrOut, s) })
+	data, err := o.file(ctx, client, o.cluster, live, func(s string) { cmdutil.Warn(o.deps.IO.ErrOut, s) })
 	if data != nil {
 		if _, werr := o.deps.IO.Out.Write(data); werr != nil {
 			return werr
@@ -181,14 +185,22 @@ func runExport(ctx context.Context, o *exportOptions) error {
 // file renders a cluster's live entries in the --format asked for, with
 // its warnings. When entries had to be left out, the file comes with an
 // error that says so.
-func (o *exportOptions) file(cluster access.ClusterName, region string, live []plan.Live, warn func(string)) ([]byte, error) {
+func (o *exportOptions) file(ctx context.Context, client *eksapi.Client, cluster access.ClusterName, live []plan.Live, warn func(string)) ([]byte, error) {
+	region := client.Region()
 	if o.format == exportTerraform {
 		// Terraform states every entry: nothing is left out.
 		return exportfmt.Terraform(cluster, region, live), nil
 	}
 	f, skipped := plan.FromLive(cluster, region, live)
 	if o.ssoNames {
-		for _, w := range plan.SSONames(f, live) {
+		gone, unchecked, err := goneSSORoles(ctx, client, live)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range unchecked {
+			warn(w)
+		}
+		for _, w := range plan.SSONames(f, live, gone) {
 			warn(w)
 		}
 	}
@@ -224,4 +236,45 @@ func (o *exportOptions) file(cluster access.ClusterName, region string, live []p
 			"apply --prune never deletes such entries; manage them with eksaccess describe, update and delete")
 	}
 	return data, nil
+}
+
+// goneSSORoles are the IAM Identity Center roles of live's entries that
+// IAM no longer has (iam:ListRoles under their path, once): export
+// --sso-names keeps their ARNs, since the name would now name another
+// role. Roles of another account than the credentials' cannot be listed
+// and are not judged; where IAM denies the list, unchecked says the names
+// were written unchecked (a read-only command goes on).
+func goneSSORoles(ctx context.Context, client *eksapi.Client, live []plan.Live) (gone map[string]bool, unchecked []string, err error) {
+	var sso []string
+	for _, l := range live {
+		if p := l.PrincipalARN.String(); access.SSOPermissionSet(p) != "" {
+			sso = append(sso, p)
+		}
+	}
+	if len(sso) == 0 {
+		return nil, nil, nil
+	}
+	account, err := client.CallerAccount(ctx)
+	if err != nil {
+		return nil, nil, stsHint(ctx, err)
+	}
+	roles, err := client.ListRoles(ctx, access.SSORolePath)
+	var u *eksapi.UncheckedError
+	switch {
+	case errors.As(err, &u):
+		return nil, []string{u.Warning() + ": each Identity Center role is written as sso:NAME unchecked, though IAM may no longer have it (re-provisioned: the name then names the new role)"}, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	have := map[string]bool{}
+	for _, r := range roles {
+		have[r.ARN] = true
+	}
+	gone = map[string]bool{}
+	for _, p := range sso {
+		if a, err := arn.Parse(p); err == nil && a.AccountID == account && !have[p] {
+			gone[p] = true
+		}
+	}
+	return gone, nil, nil
 }

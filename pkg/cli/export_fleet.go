@@ -50,7 +50,7 @@ func runExportFleet(ctx context.Context, o *exportOptions) error {
 		if err != nil {
 			return exported{}, err
 		}
-		data, ferr := o.file(cluster, c.Region(), live, func(s string) {
+		data, ferr := o.file(ctx, c, cluster, live, func(s string) {
 			mu.Lock()
 			defer mu.Unlock()
 			warnings = append(warnings, fmt.Sprintf("%s: %s", where(t, true), s))

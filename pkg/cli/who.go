@@ -20,6 +20,7 @@ type whoOptions struct {
 	deps      *Deps
 	principal access.PrincipalARN
 	fleet     fleetFlags
+	region    bool // --region given: the fix commands carry it
 }
 
 // whoConcurrency bounds the clusters who reads at once.
@@ -82,7 +83,8 @@ access is not an error: exit 0.
 }
 
 // validate checks the flags; nothing here talks to AWS.
-func (o *whoOptions) validate(_ *cobra.Command) error {
+func (o *whoOptions) validate(cmd *cobra.Command) error {
+	o.region = regionGiven(cmd)
 	if err := cmdutil.RequirePrincipal(o.principal); err != nil {
 		return err
 	}
@@ -113,7 +115,7 @@ func runWho(ctx context.Context, o *whoOptions) error {
 	}
 
 	read := readFleet(ctx, o.deps, &o.fleet, whoConcurrency, func(ctx context.Context, c *eksapi.Client, t fleet.Target) (clusterView, error) {
-		return readClusterView(ctx, c, iam, access.ClusterName(t.Cluster), id, caller)
+		return readClusterView(ctx, c, iam, access.ClusterName(t.Cluster), id, caller, commandRegion(o.region, client, c))
 	})
 	rows := make([]whoCluster, len(read.results))
 	for i, r := range read.results {

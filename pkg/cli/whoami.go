@@ -19,6 +19,7 @@ import (
 type whoamiOptions struct {
 	deps    *Deps
 	cluster access.ClusterName
+	region  bool // --region given: the fix commands carry it
 }
 
 func newWhoamiCmd(deps *Deps, runF func(context.Context, *whoamiOptions) error) *cobra.Command {
@@ -92,7 +93,8 @@ cluster.reasons[].code).`,
 
 // validate fills --cluster from EKSACCESS_CLUSTER when it is set; whoami
 // needs no cluster.
-func (o *whoamiOptions) validate(_ *cobra.Command) error {
+func (o *whoamiOptions) validate(cmd *cobra.Command) error {
+	o.region = regionGiven(cmd)
 	if o.cluster != "" || o.deps.Env("EKSACCESS_CLUSTER") == "" {
 		return nil
 	}
@@ -122,7 +124,7 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	}
 	doc := whoamiDoc{Caller: caller, Principal: id}
 	if o.cluster != "" {
-		view, err := readClusterView(ctx, client, iam, o.cluster, id, caller)
+		view, err := readClusterView(ctx, client, iam, o.cluster, id, caller, commandRegion(o.region, client, client))
 		if err != nil {
 			return err
 		}
@@ -272,13 +274,14 @@ func (r *iamReader) exists(ctx context.Context, principal string) (access.Princi
 // readClusterView reads what access.Explain needs of cluster for id (the
 // cluster's mode; the entries that may be id's, described, with their
 // policies; whether the IAM Identity Center roles they name still exist)
-// and returns its conclusion. caller is STS's ARN ("" when unknown).
-func readClusterView(ctx context.Context, client *eksapi.Client, iam *iamReader, cluster access.ClusterName, id access.Identity, caller string) (clusterView, error) {
+// and returns its conclusion. caller is STS's ARN ("" when unknown);
+// region is the --region the fix commands carry (commandRegion).
+func readClusterView(ctx context.Context, client *eksapi.Client, iam *iamReader, cluster access.ClusterName, id access.Identity, caller, region string) (clusterView, error) {
 	cl, err := client.DescribeCluster(ctx, cluster)
 	if err != nil {
 		return clusterView{}, err
 	}
-	facts := access.Facts{Cluster: string(cluster), AuthMode: cl.AuthenticationMode, Caller: caller, Identity: id}
+	facts := access.Facts{Cluster: string(cluster), CommandRegion: region, AuthMode: cl.AuthenticationMode, Caller: caller, Identity: id}
 	if !strings.EqualFold(cl.AuthenticationMode, string(modeConfigMap)) {
 		if facts.Entries, err = readRelated(ctx, client, iam, cluster, id); err != nil {
 			return clusterView{}, err
@@ -389,4 +392,22 @@ func clusterRows(v clusterView) [][]string {
 		}
 	}
 	return rows
+}
+
+// regionGiven reports whether --region was on the command line.
+func regionGiven(cmd *cobra.Command) bool {
+	f := cmd.Flags().Lookup("region")
+	return f != nil && f.Changed
+}
+
+// commandRegion is the --region of the commands printed for a cluster
+// that c reads (the fixes of whoami, who and audit): c's region when
+// --region was given (the shell that runs them may have another default)
+// or when it is not base's (the cluster named by an ARN of another
+// region); "" where the command runs in the cluster's region as it is.
+func commandRegion(given bool, base, c *eksapi.Client) string {
+	if given || c.Region() != base.Region() {
+		return c.Region()
+	}
+	return ""
 }

@@ -21,7 +21,10 @@ func (c *Client) CheckPolicies(ctx context.Context, warn func(string), policies 
 	}
 	catalog, err := c.ListPolicies(ctx)
 	switch {
-	case errors.Is(err, ErrAccessDenied):
+	// Denied, or throttled after every retry: the check is only there to
+	// catch a typo before a write, so it falls back rather than failing a
+	// command whose write may well go through.
+	case errors.Is(err, ErrAccessDenied), errors.Is(err, ErrThrottled) && ctx.Err() == nil:
 		if warn != nil {
 			warn(fmt.Sprintf("cannot read the access-policy catalog, checking the policy names against the one eksaccess ships (taken %s): %v", access.CatalogDate, err))
 		}

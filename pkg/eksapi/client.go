@@ -442,11 +442,20 @@ func updateFrom(u *types.Update) Update {
 
 // CallerIdentity returns the ARN of the identity the credentials belong to.
 func (c *Client) CallerIdentity(ctx context.Context) (string, error) {
+	// The credentials do not change while a command runs: STS is asked
+	// once per command (audit names the caller, then IAM's checks need
+	// its account), by every region's Client together.
+	c.iam.mu.Lock()
+	defer c.iam.mu.Unlock()
+	if c.iam.caller != "" {
+		return c.iam.caller, nil
+	}
 	out, err := c.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return "", wrap("get caller identity", err)
 	}
-	return aws.ToString(out.Arn), nil
+	c.iam.caller = aws.ToString(out.Arn)
+	return c.iam.caller, nil
 }
 
 func entryFrom(e *types.AccessEntry) access.Entry {

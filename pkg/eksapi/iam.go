@@ -48,6 +48,7 @@ type iamClient struct {
 	limiter *Limiter
 
 	mu      sync.Mutex
+	caller  string // the caller's ARN (STS), once known
 	account string // the caller's account, once known
 }
 
@@ -226,14 +227,14 @@ func (c *Client) CallerAccount(ctx context.Context) (string, error) { return c.c
 
 // callerAccount is the account of the credentials, from STS, asked once.
 func (c *Client) callerAccount(ctx context.Context) (string, error) {
+	caller, err := c.CallerIdentity(ctx)
+	if err != nil {
+		return "", err
+	}
 	c.iam.mu.Lock()
 	defer c.iam.mu.Unlock()
 	if c.iam.account != "" {
 		return c.iam.account, nil
-	}
-	caller, err := c.CallerIdentity(ctx)
-	if err != nil {
-		return "", err
 	}
 	a, err := arn.Parse(caller)
 	if err != nil || a.AccountID == "" {

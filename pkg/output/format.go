@@ -49,7 +49,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown output format %q: must be one of %s", s, strings.Join(Formats(), ", "))
+	return "", fmt.Errorf("unknown output format %q: must be one of %s, or %s (audit)", s, strings.Join(Formats(), ", "), SARIF)
 }
 
 // Set implements pflag.Value with ParseFormat's rules, so an empty value

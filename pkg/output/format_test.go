@@ -34,6 +34,7 @@ func TestParseFormat(t *testing.T) {
 		{in: "JSON", want: JSON},
 		{in: "Yaml", want: YAML},
 		{in: " text\n", want: Text},
+		{in: "SARIF", want: SARIF},
 		{in: "", want: TableFormat},
 		{in: "  ", want: TableFormat},
 		{in: "xml", wantErr: true},
@@ -113,7 +114,8 @@ func TestFormat_StringType(t *testing.T) {
 // instead: the message is the whole user experience of a bad -o.
 func assertListsFormats(t *testing.T, err error) {
 	t.Helper()
-	for _, name := range Formats() {
+	// every format ParseFormat accepts, sarif (audit's) too
+	for _, name := range append(Formats(), string(SARIF)) {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not list the format %q", err, name)
 		}

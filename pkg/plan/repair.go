@@ -23,13 +23,8 @@ import (
 // and neither is made. Otherwise the changes are [delete, create], in the
 // order they must be made.
 func Repair(cluster access.ClusterName, have Live, principal access.PrincipalARN, o Options) []Change {
-	w := access.CreateEntry{Cluster: cluster, Principal: principal, Type: have.Type}
-	if !have.Type.IsNode() {
-		w.Groups = append([]string(nil), have.KubernetesGroups...)
-		if have.Username != access.DefaultUsername(have.PrincipalARN) {
-			w.Username = have.Username
-		}
-	}
+	w := access.CreateEntry{Cluster: cluster, Principal: principal, Type: have.Type,
+		Groups: have.CarriedGroups(), Username: have.CarriedUsername()}
 	for k, v := range have.Tags {
 		if access.IsAWSTag(k) {
 			continue

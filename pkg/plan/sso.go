@@ -18,8 +18,9 @@ import (
 // follows a re-provisioned permission set. Where two entries are of one
 // permission set (the entry of the role before a re-provisioning, and the
 // current one), the name would name one role only: both keep their ARNs,
-// and kept says so, one line per permission set.
-func SSONames(f *accessfile.File, live []Live) (kept []string) {
+// and kept says so, one line per permission set. So does a role in gone
+// (one IAM no longer has: sso:NAME would name another role, or none).
+func SSONames(f *accessfile.File, live []Live, gone map[string]bool) (kept []string) {
 	account := ""
 	for _, l := range live {
 		if a, err := arn.Parse(l.AccessEntryARN); err == nil && a.AccountID != "" {
@@ -30,6 +31,11 @@ func SSONames(f *accessfile.File, live []Live) (kept []string) {
 	names := make([]access.SSOName, len(f.Entries))
 	count := map[access.SSOName][]string{}
 	for i, e := range f.Entries {
+		if p := e.Principal.String(); gone[p] {
+			kept = append(kept, fmt.Sprintf("IAM has no role %s any more (its permission set re-provisioned?): it keeps its ARN, which sso:%s no longer names; its entry grants nothing (eksaccess audit --fix repairs it)",
+				p, access.SSOPermissionSet(p)))
+			continue
+		}
 		if n, ok := access.SSONameFor(e.Principal.String(), account); ok {
 			names[i] = n
 			count[n] = append(count[n], e.Principal.String())

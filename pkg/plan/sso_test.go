@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -136,7 +138,7 @@ func TestSSONames(t *testing.T) {
 	entry := func(arn string) accessfile.Entry { return accessfile.Entry{Principal: mustPrincipal(t, arn)} }
 	f := &accessfile.File{Entries: []accessfile.Entry{entry(ssoNew), entry(ssoOther), entry(dev), entry(ssoRO),
 		entry("arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnly_00000000000000bb")}}
-	kept := SSONames(f, []Live{live(dev, "STANDARD", nil, nil)})
+	kept := SSONames(f, []Live{live(dev, "STANDARD", nil, nil)}, nil)
 	var got []string
 	for _, e := range f.Entries {
 		got = append(got, e.Principal.String())
@@ -150,5 +152,22 @@ func TestSSONames(t *testing.T) {
 	}
 	if p := f.Entries[0].Principal; !p.Unresolved() || p.Partition() != "aws" {
 		t.Errorf("sso:Admin: unresolved %v, partition %q", p.Unresolved(), p.Partition())
+	}
+}
+
+// TestSSONamesGone: a role IAM no longer has keeps its ARN, with a
+// warning (sso:NAME would name the permission set's new role, or none),
+// and does not count as a second role of its permission set.
+func TestSSONamesGone(t *testing.T) {
+	t.Parallel()
+	const old = ssoOld
+	entry := func(arn string) accessfile.Entry { return accessfile.Entry{Principal: mustPrincipal(t, arn)} }
+	f := &accessfile.File{Entries: []accessfile.Entry{entry(old), entry(ssoNew)}}
+	kept := SSONames(f, []Live{live(dev, "STANDARD", nil, nil)}, map[string]bool{old: true})
+	if got := []string{f.Entries[0].Principal.String(), f.Entries[1].Principal.String()}; !slices.Equal(got, []string{old, "sso:Admin"}) {
+		t.Errorf("principals %q, want the gone role's ARN and sso:Admin", got)
+	}
+	if len(kept) != 1 || !strings.HasPrefix(kept[0], "IAM has no role "+old+" any more") {
+		t.Errorf("kept %q", kept)
 	}
 }
