@@ -58,8 +58,8 @@ and created again, or an IAM Identity Center permission set re-provisioned,
 leaves an entry that looks right and grants nothing (kubectl: "You must be
 logged in to the server (Unauthorized)"). A recreated principal is seen by
 IAM's CreateDate being later than the entry's createdAt. IAM is read once
-per principal (GetRole, GetUser; ListRoles for Identity Center roles IAM
-no longer has). Where IAM cannot be read (access denied, a principal of
+per principal of each account (GetRole, GetUser; ListRoles for Identity
+Center roles IAM no longer has). Where IAM cannot be read (access denied, a principal of
 another account), a warning line says which checks were not made, and the
 audit goes on: the exit code does not change for it. The fix commands
 carry --region when the audit was given one, so they reach the same
