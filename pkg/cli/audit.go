@@ -35,8 +35,10 @@ type auditOptions struct {
 	region      bool // --region given: the fix commands carry it
 }
 
-// auditConcurrency bounds the clusters audit reads at once, and the IAM
-// principals it looks up at once.
+// auditConcurrency bounds the IAM principals audit looks up at once. Its
+// clusters are read as list reads a fleet's (fleetClusterConcurrency per
+// region, paced by the region's limiter): more at once bought no speed
+// against a region's limit, and held more memory.
 const auditConcurrency = 8
 
 func newAuditCmd(deps *Deps, build BuildInfo, runF func(context.Context, *auditOptions) error) *cobra.Command {
@@ -186,7 +188,7 @@ type auditCluster struct {
 }
 
 func runAudit(ctx context.Context, o *auditOptions) error {
-	read := readFleet(ctx, o.deps, &o.fleet, auditConcurrency, func(ctx context.Context, c *eksapi.Client, t fleet.Target) (*auditCluster, error) {
+	read := readFleet(ctx, o.deps, &o.fleet, fleetClusterConcurrency, func(ctx context.Context, c *eksapi.Client, t fleet.Target) (*auditCluster, error) {
 		ac := &auditCluster{Name: t.Cluster, Region: c.Region(), client: c}
 		ac.read(ctx, access.ClusterName(t.Cluster), o.concurrency)
 		return ac, ac.err
