@@ -102,10 +102,7 @@ func newFleetOpener(load func(ctx context.Context, profile string) (*eksapi.Clie
 		if !ok {
 			var err error
 			if base, err = load(ctx, profile); err != nil {
-				if profile != "" {
-					err = fmt.Errorf("profile %s: %w", profile, err)
-				}
-				return nil, err
+				return nil, err // the error names the profile (ErrNoProfile), as does its row
 			}
 			bases[profile] = base
 		}
@@ -188,7 +185,7 @@ func (f *fleetFlags) validate(d *Deps, one *access.ClusterName) error {
 func (f *fleetFlags) spec(d *Deps) fleet.Spec {
 	s := fleet.Spec{Profiles: d.scope().Profiles, Regions: d.scope().Regions, AllRegions: f.allRegions, AllClusters: f.allClusters}
 	for _, t := range f.clusters.targets() {
-		s.Clusters = append(s.Clusters, fleet.Cluster{Name: string(t.name), Region: t.region})
+		s.Clusters = append(s.Clusters, fleet.Cluster{Name: string(t.name), Region: t.region, Account: t.account})
 	}
 	return s
 }
@@ -220,6 +217,7 @@ func readFleet[R any](ctx context.Context, d *Deps, f *fleetFlags, concurrency i
 		Account:     callerAccount,
 		Concurrency: concurrency,
 		Progress:    progress.set,
+		Refused:     eksapi.IsRegionRefused,
 		Skipped: func(t fleet.Target, err error) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -245,6 +243,15 @@ func accountNote(t fleet.Target) string {
 		return fmt.Sprintf(" (profile %s, account %s)", t.Profile, t.Account)
 	case t.Account != "":
 		return fmt.Sprintf(" (account %s)", t.Account)
+	}
+	return ""
+}
+
+// arnAccount is the account of a cluster ARN ParseCluster accepted ("" for
+// a name).
+func arnAccount(s string) string {
+	if a, err := arn.Parse(s); err == nil {
+		return a.AccountID
 	}
 	return ""
 }
@@ -288,7 +295,7 @@ func where(t fleet.Target, wide bool) string {
 // error: the highest exit code; after Ctrl-C (or --timeout), how much was
 // read (the results printed say which clusters were not).
 func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
-	read, stopped := 0, 0
+	read, stopped, unlisted := 0, 0, 0
 	wide := r.wide()
 	// A line per failure; each hint once, after them (a fleet's clusters
 	// often fail alike, and the hint would repeat for each).
@@ -297,6 +304,8 @@ func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 		switch {
 		case res.Err == nil:
 			read++
+		case errors.Is(res.Err, fleet.ErrStopped) && res.Cluster == "":
+			unlisted++ // a region (or profile) whose clusters were not listed
 		case errors.Is(res.Err, fleet.ErrStopped):
 			stopped++
 		default:
@@ -318,6 +327,10 @@ func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 	}
 	if ctx.Err() != nil {
 		msg := fmt.Sprintf("read %d of %d clusters; the %d not read are marked \"not read: stopped\"", read, read+stopped, stopped)
+		if unlisted > 0 {
+			msg = fmt.Sprintf("read %d of the %d clusters found; %d %s not listed, and what was not read is marked \"not read: stopped\"",
+				read, read+stopped, unlisted, plural(unlisted, "region was", "regions were"))
+		}
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			msg = "--timeout ran out: " + msg
 		}
