@@ -492,3 +492,18 @@ func TestReadStoppedWhileListing(t *testing.T) {
 		t.Errorf("results %v (%v), want the region stopped", targets(got), got)
 	}
 }
+
+// A cluster named with AllRegions that no region lists is not found; when
+// a region could not be listed, its error says the cluster may be there.
+func TestReadNotInFleetWhenARegionFailed(t *testing.T) {
+	t.Parallel()
+	cloud := newCloud()
+	r := cloud.reader()
+	r.Refused = func(error) bool { return false }
+	cloud.denied = map[string]bool{"dev/ap-east-1": true}
+	got := Read(t.Context(), r, Spec{Profiles: []string{"dev"}, AllRegions: true, Clusters: []Cluster{{Name: "gone"}}}, readName)
+	last := got[len(got)-1]
+	if last.Cluster != "gone" || !errors.Is(last.Err, ErrNotInFleet) || !strings.Contains(last.Err.Error(), "a region could not be listed") {
+		t.Errorf("last result %v: %v", last.Target, last.Err)
+	}
+}
