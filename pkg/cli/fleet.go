@@ -79,6 +79,22 @@ func onlyOnce(cmd *cobra.Command, name string, vals []string) error {
 		"give --%s once (list, export, who and audit read several)", name))
 }
 
+// checkFleetRegions checks every --region of a fleet command before
+// anything is sent: the SDK checks only the region a configuration is
+// loaded with (the first), and a later one would be a failed row of an
+// otherwise printed result, or a region silently read empty.
+func checkFleetRegions(cmd *cobra.Command, regions []string) error {
+	if cmd.Annotations[fleetAnnotation] == "" {
+		return nil
+	}
+	for _, r := range regions {
+		if err := eksapi.CheckRegion("--region", r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // fleetScope is what a fleet command reads beyond one cluster: every
 // --region and --profile given, and a client per profile and region.
 type fleetScope struct {

@@ -303,6 +303,9 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 	if err := onlyOnce(cmd, "profile", g.profiles); err != nil {
 		return err
 	}
+	if err := checkFleetRegions(cmd, g.regions); err != nil {
+		return err
+	}
 	g.region, g.profile = first(g.regions), first(g.profiles)
 	if deps.Fleet != nil {
 		deps.Fleet.Regions, deps.Fleet.Profiles = g.regions, g.profiles
