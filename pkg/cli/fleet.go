@@ -95,6 +95,23 @@ func checkFleetRegions(cmd *cobra.Command, regions []string) error {
 	return nil
 }
 
+// loadFleetProfiles loads the configuration of each --profile of a fleet
+// command given several (a file read; no request is sent), so that a
+// profile that does not exist, or whose settings are unusable, is a usage
+// error with nothing sent (exit 2's promise), rather than a row beside
+// what the other profiles read. The clients are kept for the read.
+func loadFleetProfiles(cmd *cobra.Command, d *Deps, profiles []string) error {
+	if cmd.Annotations[fleetAnnotation] == "" || len(profiles) < 2 || d.Fleet == nil {
+		return nil
+	}
+	for _, p := range profiles {
+		if _, err := d.Fleet.open(cmd.Context(), p, ""); err != nil && cmdutil.ExitCode(err) == cmdutil.ExitUsage {
+			return err
+		}
+	}
+	return nil
+}
+
 // fleetScope is what a fleet command reads beyond one cluster: every
 // --region and --profile given, and a client per profile and region.
 type fleetScope struct {

@@ -326,6 +326,9 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 		Query:  g.query,
 		Color:  !g.noColor && deps.Env("NO_COLOR") == "" && deps.IO.IsStdoutTTY(),
 	}
+	if err := loadFleetProfiles(cmd, deps, g.profiles); err != nil {
+		return err
+	}
 	// --timeout: its clock stops while a person is asked a question.
 	ctx, cancel := cmdutil.WithDeadline(cmd.Context(), g.timeout, g.clock)
 	cmd.SetContext(ctx)
