@@ -45,6 +45,11 @@ func (o *exportOptions) exportPath(t fleet.Target) string {
 // runExportFleet writes a file per cluster of the fleet under --dir and
 // prints a row per cluster: the file, or the cluster's error.
 func runExportFleet(ctx context.Context, o *exportOptions) error {
+	// --dir that cannot be made (a file, no permission) fails here, once,
+	// before any cluster is read, not in the row of every cluster read.
+	if err := os.MkdirAll(o.dir, 0o755); err != nil {
+		return cmdutil.WithHint(fmt.Errorf("--dir: %w", err), "give a directory eksaccess may create and write")
+	}
 	var mu sync.Mutex
 	var warnings []string
 	read := readFleet(ctx, o.deps, &o.fleet, fleetClusterConcurrency, func(ctx context.Context, c *eksapi.Client, t fleet.Target) (exported, error) {
