@@ -454,6 +454,11 @@ func (p *fleetProgress) line() string {
 			parts = append(parts, fmt.Sprintf("%s %d/%d", name, r.Done, r.Found))
 		}
 	}
+	if len(parts) == 0 {
+		// No region has listed a cluster yet (STS, ListClusters under way):
+		// "read 0/0 clusters: " said nothing.
+		return fmt.Sprintf("listing clusters (%d %s listed)", len(p.regions), plural(len(p.regions), "region", "regions"))
+	}
 	return fmt.Sprintf("read %d/%d clusters: %s", done, found, strings.Join(parts, ", "))
 }
 
