@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
@@ -386,44 +385,13 @@ func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 // nothing when stderr is not a terminal.
 type fleetProgress struct {
 	mu      sync.Mutex
-	ios     *cmdutil.IOStreams
 	regions map[string]fleet.RegionProgress
-	shown   bool // a line is on the screen
-	quit    chan struct{}
-	done    chan struct{}
+	status  *cmdutil.StatusLine
 }
 
 func newFleetProgress(ios *cmdutil.IOStreams) *fleetProgress {
-	p := &fleetProgress{ios: ios, regions: map[string]fleet.RegionProgress{}, quit: make(chan struct{}), done: make(chan struct{})}
-	if !ios.IsStderrTTY() {
-		close(p.done)
-		return p
-	}
-	go func() {
-		defer close(p.done)
-		timer := time.NewTimer(progressAfter)
-		defer timer.Stop()
-		select {
-		case <-p.quit:
-			return
-		case <-timer.C:
-		}
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			p.mu.Lock()
-			p.draw()
-			p.mu.Unlock()
-			select {
-			case <-p.quit:
-				p.mu.Lock()
-				p.clear()
-				p.mu.Unlock()
-				return
-			case <-tick.C:
-			}
-		}
-	}()
+	p := &fleetProgress{regions: map[string]fleet.RegionProgress{}}
+	p.status = cmdutil.NewStatusLine(ios, progressAfter, false, p.line)
 	return p
 }
 
@@ -435,6 +403,8 @@ func (p *fleetProgress) set(r fleet.RegionProgress) {
 
 // line is the progress line: "read 12/40 clusters: us-east-1 5/20, eu-west-1 7/20".
 func (p *fleetProgress) line() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	keys := make([]string, 0, len(p.regions))
 	done, found := 0, 0
 	for k, r := range p.regions {
@@ -462,32 +432,8 @@ func (p *fleetProgress) line() string {
 	return fmt.Sprintf("read %d/%d clusters: %s", done, found, strings.Join(parts, ", "))
 }
 
-func (p *fleetProgress) draw() {
-	fmt.Fprintf(p.ios.ErrOut, "\r\x1b[K%s", p.line())
-	p.shown = true
-}
-
-func (p *fleetProgress) clear() {
-	if p.shown {
-		fmt.Fprint(p.ios.ErrOut, "\r\x1b[K")
-		p.shown = false
-	}
-}
-
 // pause clears the line while say prints a message of its own.
-func (p *fleetProgress) pause(say func()) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.clear()
-	say()
-}
+func (p *fleetProgress) pause(say func()) { p.status.Pause(say) }
 
 // stop ends the progress line (it returns once it is gone).
-func (p *fleetProgress) stop() {
-	select {
-	case <-p.quit:
-	default:
-		close(p.quit)
-	}
-	<-p.done
-}
+func (p *fleetProgress) stop() { p.status.Stop() }
