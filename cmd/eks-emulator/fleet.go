@@ -35,7 +35,7 @@ func addFleetFlags(fs *flag.FlagSet, cfg *config) {
 	fs.Var(clustersFlag{every: &cfg.clusters, placed: &cfg.fleet.placed}, "cluster",
 		"add a cluster `NAME[@REGION][=MODE]`, MODE one of API, API_AND_CONFIG_MAP (default), CONFIG_MAP;\n"+
 			"without @REGION it is in every region; a cluster ARN[=MODE] places it in a region and an account\n"+
-			"(the default one or one of --account-key); repeatable (default: demo)")
+			"(the default one or one of --account-key); repeatable, comma-separated (default: demo)")
 	fs.Var(&cfg.fleet.keys, "account-key", "requests signed with access key id KEY are account ACCOUNT's (its own clusters and IAM):\n"+
 		"`KEY=ACCOUNT`, or KEY=CALLER_ARN to set the identity sts get-caller-identity reports too;\nrepeatable, comma-separated")
 	fs.Var(&cfg.fleet.latency, "region-latency", "`REGION=DELAY`: add DELAY to the region's requests instead of --latency; repeatable, comma-separated")
@@ -174,7 +174,18 @@ func (f clustersFlag) String() string {
 	return strings.TrimPrefix(s, ",")
 }
 
+// Set takes one cluster, or a comma-separated list of them, as the other
+// repeatable flags do (a name, a region, a mode and an ARN hold no comma).
 func (f clustersFlag) Set(v string) error {
+	for one := range strings.SplitSeq(v, ",") {
+		if err := f.set(strings.TrimSpace(one)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f clustersFlag) set(v string) error {
 	spec, mode, _ := strings.Cut(v, "=")
 	var p placedCluster
 	if m := clusterARNRE.FindStringSubmatch(spec); m != nil {

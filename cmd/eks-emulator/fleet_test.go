@@ -80,6 +80,12 @@ func TestParseFleetFlags(t *testing.T) {
 				t.Errorf("config %+v", cfg)
 			}
 		}},
+		{name: "a comma-separated list on the command line", args: []string{"--cluster", "prod@eu-west-1,demo,arn:aws:eks:us-east-1:111122223333:cluster/web=API"},
+			check: func(t *testing.T, cfg *config) {
+				if cfg.clusters.String() != "demo=" || len(cfg.fleet.placed) != 2 || cfg.fleet.placed[1].name != "web" || cfg.fleet.placed[1].mode != "API" {
+					t.Errorf("every region %s, placed %+v", cfg.clusters.String(), cfg.fleet.placed)
+				}
+			}},
 		{name: "bad region", args: []string{"--cluster", "prod@Europe"}, wantErr: `invalid region "Europe"`},
 		{name: "bad placed name", args: []string{"--cluster", "my.prod@eu-west-1"}, wantErr: `invalid cluster name "my.prod"`},
 		{name: "bad placed mode", args: []string{"--cluster", "prod@eu-west-1=api"}, wantErr: `invalid authentication mode "api"`},

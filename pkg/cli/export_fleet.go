@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +45,11 @@ func (o *exportOptions) exportPath(t fleet.Target) string {
 // runExportFleet writes a file per cluster of the fleet under --dir and
 // prints a row per cluster: the file, or the cluster's error.
 func runExportFleet(ctx context.Context, o *exportOptions) error {
+	// --dir that cannot be made (a file, no permission) fails here, once,
+	// before any cluster is read, not in the row of every cluster read.
+	if err := os.MkdirAll(o.dir, 0o755); err != nil {
+		return cmdutil.WithHint(fmt.Errorf("--dir: %w", err), "give a directory eksaccess may create and write")
+	}
 	var mu sync.Mutex
 	var warnings []string
 	read := readFleet(ctx, o.deps, &o.fleet, fleetClusterConcurrency, func(ctx context.Context, c *eksapi.Client, t fleet.Target) (exported, error) {
@@ -90,7 +98,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
+	tmp, err := createTemp(filepath.Dir(path))
 	if err != nil {
 		return err
 	}
@@ -103,4 +111,18 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// createTemp creates a new file in dir for writeFileAtomic. Unlike
+// os.CreateTemp (0600) it asks for 0666, so the file ends up as the
+// umask makes a file the shell writes (export > file): readable by the
+// team that shares a backup directory when the umask says so.
+func createTemp(dir string) (*os.File, error) {
+	for {
+		name := filepath.Join(dir, ".export-"+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
 }

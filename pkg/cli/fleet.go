@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
@@ -79,6 +78,39 @@ func onlyOnce(cmd *cobra.Command, name string, vals []string) error {
 		"give --%s once (list, export, who and audit read several)", name))
 }
 
+// checkFleetRegions checks every --region of a fleet command before
+// anything is sent: the SDK checks only the region a configuration is
+// loaded with (the first), and a later one would be a failed row of an
+// otherwise printed result, or a region silently read empty.
+func checkFleetRegions(cmd *cobra.Command, regions []string) error {
+	if cmd.Annotations[fleetAnnotation] == "" {
+		return nil
+	}
+	for _, r := range regions {
+		if err := eksapi.CheckRegion("--region", r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadFleetProfiles loads the configuration of each --profile of a fleet
+// command given several (a file read; no request is sent), so that a
+// profile that does not exist, or whose settings are unusable, is a usage
+// error with nothing sent (exit 2's promise), rather than a row beside
+// what the other profiles read. The clients are kept for the read.
+func loadFleetProfiles(cmd *cobra.Command, d *Deps, profiles []string) error {
+	if cmd.Annotations[fleetAnnotation] == "" || len(profiles) < 2 || d.Fleet == nil {
+		return nil
+	}
+	for _, p := range profiles {
+		if _, err := d.Fleet.open(cmd.Context(), p, ""); err != nil && cmdutil.ExitCode(err) == cmdutil.ExitUsage {
+			return err
+		}
+	}
+	return nil
+}
+
 // fleetScope is what a fleet command reads beyond one cluster: every
 // --region and --profile given, and a client per profile and region.
 type fleetScope struct {
@@ -102,10 +134,7 @@ func newFleetOpener(load func(ctx context.Context, profile string) (*eksapi.Clie
 		if !ok {
 			var err error
 			if base, err = load(ctx, profile); err != nil {
-				if profile != "" {
-					err = fmt.Errorf("profile %s: %w", profile, err)
-				}
-				return nil, err
+				return nil, err // the error names the profile (ErrNoProfile), as does its row
 			}
 			bases[profile] = base
 		}
@@ -207,7 +236,7 @@ func (f *fleetFlags) require(d *Deps) error {
 func (f *fleetFlags) spec(d *Deps) fleet.Spec {
 	s := fleet.Spec{Profiles: d.scope().Profiles, Regions: d.scope().Regions, AllRegions: f.allRegions, AllClusters: f.allClusters}
 	for _, t := range f.clusters.targets() {
-		s.Clusters = append(s.Clusters, fleet.Cluster{Name: string(t.name), Region: t.region})
+		s.Clusters = append(s.Clusters, fleet.Cluster{Name: string(t.name), Region: t.region, Account: t.account})
 	}
 	return s
 }
@@ -239,6 +268,7 @@ func readFleet[R any](ctx context.Context, d *Deps, f *fleetFlags, concurrency i
 		Account:     callerAccount,
 		Concurrency: concurrency,
 		Progress:    progress.set,
+		Refused:     eksapi.IsRegionRefused,
 		Skipped: func(t fleet.Target, err error) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -264,6 +294,15 @@ func accountNote(t fleet.Target) string {
 		return fmt.Sprintf(" (profile %s, account %s)", t.Profile, t.Account)
 	case t.Account != "":
 		return fmt.Sprintf(" (account %s)", t.Account)
+	}
+	return ""
+}
+
+// arnAccount is the account of a cluster ARN ParseCluster accepted ("" for
+// a name).
+func arnAccount(s string) string {
+	if a, err := arn.Parse(s); err == nil {
+		return a.AccountID
 	}
 	return ""
 }
@@ -307,7 +346,7 @@ func where(t fleet.Target, wide bool) string {
 // error: the highest exit code; after Ctrl-C (or --timeout), how much was
 // read (the results printed say which clusters were not).
 func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
-	read, stopped := 0, 0
+	read, stopped, unlisted := 0, 0, 0
 	wide := r.wide()
 	// A line per failure; each hint once, after them (a fleet's clusters
 	// often fail alike, and the hint would repeat for each).
@@ -316,6 +355,8 @@ func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 		switch {
 		case res.Err == nil:
 			read++
+		case errors.Is(res.Err, fleet.ErrStopped) && res.Cluster == "":
+			unlisted++ // a region (or profile) whose clusters were not listed
 		case errors.Is(res.Err, fleet.ErrStopped):
 			stopped++
 		default:
@@ -337,6 +378,10 @@ func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 	}
 	if ctx.Err() != nil {
 		msg := fmt.Sprintf("read %d of %d clusters; the %d not read are marked \"not read: stopped\"", read, read+stopped, stopped)
+		if unlisted > 0 {
+			msg = fmt.Sprintf("read %d of the %d clusters found; %d %s not listed, and what was not read is marked \"not read: stopped\"",
+				read, read+stopped, unlisted, plural(unlisted, "region was", "regions were"))
+		}
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			msg = "--timeout ran out: " + msg
 		}
@@ -359,44 +404,13 @@ func finishFleet[R any](ctx context.Context, d *Deps, r fleetRead[R]) error {
 // nothing when stderr is not a terminal.
 type fleetProgress struct {
 	mu      sync.Mutex
-	ios     *cmdutil.IOStreams
 	regions map[string]fleet.RegionProgress
-	shown   bool // a line is on the screen
-	quit    chan struct{}
-	done    chan struct{}
+	status  *cmdutil.StatusLine
 }
 
 func newFleetProgress(ios *cmdutil.IOStreams) *fleetProgress {
-	p := &fleetProgress{ios: ios, regions: map[string]fleet.RegionProgress{}, quit: make(chan struct{}), done: make(chan struct{})}
-	if !ios.IsStderrTTY() {
-		close(p.done)
-		return p
-	}
-	go func() {
-		defer close(p.done)
-		timer := time.NewTimer(progressAfter)
-		defer timer.Stop()
-		select {
-		case <-p.quit:
-			return
-		case <-timer.C:
-		}
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			p.mu.Lock()
-			p.draw()
-			p.mu.Unlock()
-			select {
-			case <-p.quit:
-				p.mu.Lock()
-				p.clear()
-				p.mu.Unlock()
-				return
-			case <-tick.C:
-			}
-		}
-	}()
+	p := &fleetProgress{regions: map[string]fleet.RegionProgress{}}
+	p.status = cmdutil.NewStatusLine(ios, progressAfter, false, p.line)
 	return p
 }
 
@@ -408,6 +422,8 @@ func (p *fleetProgress) set(r fleet.RegionProgress) {
 
 // line is the progress line: "read 12/40 clusters: us-east-1 5/20, eu-west-1 7/20".
 func (p *fleetProgress) line() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	keys := make([]string, 0, len(p.regions))
 	done, found := 0, 0
 	for k, r := range p.regions {
@@ -427,35 +443,16 @@ func (p *fleetProgress) line() string {
 			parts = append(parts, fmt.Sprintf("%s %d/%d", name, r.Done, r.Found))
 		}
 	}
+	if len(parts) == 0 {
+		// No region has listed a cluster yet (STS, ListClusters under way):
+		// "read 0/0 clusters: " said nothing.
+		return fmt.Sprintf("listing clusters (%d %s listed)", len(p.regions), plural(len(p.regions), "region", "regions"))
+	}
 	return fmt.Sprintf("read %d/%d clusters: %s", done, found, strings.Join(parts, ", "))
 }
 
-func (p *fleetProgress) draw() {
-	fmt.Fprintf(p.ios.ErrOut, "\r\x1b[K%s", p.line())
-	p.shown = true
-}
-
-func (p *fleetProgress) clear() {
-	if p.shown {
-		fmt.Fprint(p.ios.ErrOut, "\r\x1b[K")
-		p.shown = false
-	}
-}
-
 // pause clears the line while say prints a message of its own.
-func (p *fleetProgress) pause(say func()) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.clear()
-	say()
-}
+func (p *fleetProgress) pause(say func()) { p.status.Pause(say) }
 
 // stop ends the progress line (it returns once it is gone).
-func (p *fleetProgress) stop() {
-	select {
-	case <-p.quit:
-	default:
-		close(p.quit)
-	}
-	<-p.done
-}
+func (p *fleetProgress) stop() { p.status.Stop() }

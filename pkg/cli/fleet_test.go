@@ -58,6 +58,13 @@ func TestFleetProgress(t *testing.T) {
 	t.Parallel()
 	ios, _, _, errOut := cmdutil.TestStreams()
 	p := newFleetProgress(ios)
+	if got, want := p.line(), "listing clusters (0 regions listed)"; got != want {
+		t.Errorf("before any region is listed, line = %q, want %q", got, want)
+	}
+	p.set(fleet.RegionProgress{Region: "ap-east-1", Listed: true})
+	if got, want := p.line(), "listing clusters (1 region listed)"; got != want {
+		t.Errorf("line = %q, want %q", got, want)
+	}
 	p.set(fleet.RegionProgress{Region: "us-east-1", Found: 3, Done: 2, Listed: true})
 	p.set(fleet.RegionProgress{Region: "eu-west-1", Found: 2, Done: 1, Listed: true})
 	p.set(fleet.RegionProgress{Region: "ap-east-1", Listed: true}) // no clusters: not named

@@ -303,6 +303,9 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 	if err := onlyOnce(cmd, "profile", g.profiles); err != nil {
 		return err
 	}
+	if err := checkFleetRegions(cmd, g.regions); err != nil {
+		return err
+	}
 	g.region, g.profile = first(g.regions), first(g.profiles)
 	if deps.Fleet != nil {
 		deps.Fleet.Regions, deps.Fleet.Profiles = g.regions, g.profiles
@@ -322,6 +325,9 @@ func (g *globalOptions) validate(cmd *cobra.Command, deps *Deps) error {
 		Format: g.output,
 		Query:  g.query,
 		Color:  !g.noColor && deps.Env("NO_COLOR") == "" && deps.IO.IsStdoutTTY(),
+	}
+	if err := loadFleetProfiles(cmd, deps, g.profiles); err != nil {
+		return err
 	}
 	// --timeout: its clock stops while a person is asked a question.
 	ctx, cancel := cmdutil.WithDeadline(cmd.Context(), g.timeout, g.clock)

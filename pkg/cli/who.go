@@ -163,8 +163,9 @@ func (r *iamReader) lookup(ctx context.Context, principal access.PrincipalARN) (
 // clusterList is who's --cluster: repeatable, comma-separated, each a
 // cluster name or ARN (whose region the cluster is read in).
 type clusterList struct {
-	names   []access.ClusterName
-	regions []string
+	names    []access.ClusterName
+	regions  []string
+	accounts []string // an ARN's account, else ""
 }
 
 func (l *clusterList) Set(s string) error {
@@ -175,6 +176,7 @@ func (l *clusterList) Set(s string) error {
 		}
 		l.names = append(l.names, name)
 		l.regions = append(l.regions, region)
+		l.accounts = append(l.accounts, arnAccount(strings.TrimSpace(part)))
 	}
 	return nil
 }
@@ -210,15 +212,16 @@ func (l *clusterList) GetSlice() []string {
 }
 
 type clusterTarget struct {
-	name   access.ClusterName
-	region string // "" for the region in use
+	name    access.ClusterName
+	region  string // "" for the region in use
+	account string // "" for any account read
 }
 
 // targets are the clusters named, each once, in the order given.
 func (l *clusterList) targets() []clusterTarget {
 	var out []clusterTarget
 	for i, n := range l.names {
-		t := clusterTarget{name: n, region: l.regions[i]}
+		t := clusterTarget{name: n, region: l.regions[i], account: l.accounts[i]}
 		if !slices.Contains(out, t) {
 			out = append(out, t)
 		}

@@ -29,7 +29,7 @@ func TestNewWhoamiCmd(t *testing.T) {
 }
 
 // TestNewWhoCmd: argv -> options; --cluster repeatable and
-// comma-separated (a cluster ARN keeps its region), or --all-clusters, or
+// comma-separated (a cluster ARN keeps its region and account), or --all-clusters, or
 // EKSACCESS_CLUSTER; every misuse a usage error with nothing sent.
 func TestNewWhoCmd(t *testing.T) {
 	t.Parallel()
@@ -44,8 +44,8 @@ func TestNewWhoCmd(t *testing.T) {
 	runParseCases(t, newWhoCmd, []parseCase[whoOptions]{
 		{name: "clusters, repeated and comma-separated, each once", args: []string{"--principal", role, "--cluster", "a,b", "--cluster", "c", "--cluster", "a"},
 			check: want([]clusterTarget{{name: "a"}, {name: "b"}, {name: "c"}}, false)},
-		{name: "a cluster ARN keeps its region", args: []string{"--principal", role, "--cluster", "arn:aws:eks:eu-west-1:111122223333:cluster/prod"},
-			check: want([]clusterTarget{{name: "prod", region: "eu-west-1"}}, false)},
+		{name: "a cluster ARN keeps its region and account", args: []string{"--principal", role, "--cluster", "arn:aws:eks:eu-west-1:111122223333:cluster/prod"},
+			check: want([]clusterTarget{{name: "prod", region: "eu-west-1", account: "111122223333"}}, false)},
 		{name: "every cluster", args: []string{"--principal", role, "--all-clusters"}, check: want(nil, true)},
 		{name: "cluster from the environment", args: []string{"--principal", role}, env: map[string]string{"EKSACCESS_CLUSTER": "prod"},
 			check: want([]clusterTarget{{name: "prod"}}, false)},

@@ -129,6 +129,16 @@ var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCom
 
 func isRegion(s string) bool { return regionPattern().MatchString(s) }
 
+// CheckRegion checks that v, given as setting, is an AWS region code, as
+// the region of a loaded configuration is checked: for regions a command
+// reads besides that one (--region given more than once).
+func CheckRegion(setting, v string) error {
+	if isRegion(v) {
+		return nil
+	}
+	return badRegion(setting, v)
+}
+
 func badRegion(setting, v string) error {
 	return (&ConfigError{Setting: setting, Value: v, Problem: "is not an AWS region"}).
 		withHint("use a region code such as us-west-2 or eu-central-1 (`aws account list-regions` lists yours)")

@@ -162,6 +162,24 @@ func wrapIn(cluster access.ClusterName, op string, err error) error {
 	return fmt.Errorf("%s: %w", op, err)
 }
 
+// IsRegionRefused reports whether err means that a region refuses the
+// caller as a whole: an opt-in region the account has not enabled (EKS
+// answers UnrecognizedClientException, STS InvalidClientTokenId, since the
+// credentials are not valid there), or a policy that denies the caller
+// there (AccessDeniedException). Expired credentials, a bad signature or
+// missing credentials are not the region's doing, and are not refusals.
+func IsRegionRefused(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	switch apiErr.Code {
+	case "UnrecognizedClientException", "InvalidClientTokenId", "AccessDeniedException", "AccessDenied":
+		return true
+	}
+	return false
+}
+
 // IsUnknownPrincipal reports whether EKS refused a principal it cannot find
 // in IAM: a typo, or a role or user created moments ago that IAM has not
 // propagated yet. EKS has no error code of its own for this, so the message

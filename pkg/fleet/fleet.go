@@ -35,6 +35,15 @@ type Spec struct {
 type Cluster struct {
 	Name   string
 	Region string // "" = every region read
+	// Account is the account of a cluster named by ARN: only a profile of
+	// that account reads it ("" = every profile).
+	Account string
+}
+
+// readBy reports whether the profile of account reads c ("" = an account
+// not known: every cluster).
+func (c Cluster) readBy(account string) bool {
+	return c.Account == "" || account == "" || c.Account == account
 }
 
 // Target is one cluster of the fleet: where its result comes from.
@@ -65,6 +74,11 @@ type Reader[C Client] struct {
 	Concurrency int
 	// Skipped, when set, is told once of each region AllRegions skipped.
 	Skipped func(t Target, err error)
+	// Refused reports whether an error of ListClusters (or of Account)
+	// means that the region refuses the caller: not enabled for the
+	// account, or denied by a policy; not credentials that expired or
+	// are wrong. nil: errors.Is(err, eksapi.ErrAccessDenied).
+	Refused func(error) bool
 	// SameAccount, when set, is told of a profile left out because an
 	// earlier profile (first) reads the same account: EKS throttles an
 	// account, not a profile, and its clusters would be listed twice.
@@ -132,15 +146,13 @@ func Read[C Client, R any](ctx context.Context, r Reader[C], spec Spec, run func
 		wg.Go(func() {
 			base, err := r.Open(ctx, profile, "")
 			if err != nil {
-				add(Result[R]{Target: Target{Profile: profile}, Err: err})
+				add(Result[R]{Target: Target{Profile: profile}, Err: stoppedOr(ctx, err)})
 				return
 			}
-			account := ""
-			if r.Account != nil {
-				if account, err = r.Account(ctx, base); err != nil {
-					add(Result[R]{Target: Target{Profile: profile, Region: base.Region()}, Err: err})
-					return
-				}
+			account, err := r.account(ctx, spec, profile, base)
+			if err != nil {
+				add(Result[R]{Target: Target{Profile: profile, Region: base.Region()}, Err: stoppedOr(ctx, err)})
+				return
 			}
 			bases[i] = opened{base: base, account: account, ok: true}
 		})
@@ -148,6 +160,7 @@ func Read[C Client, R any](ctx context.Context, r Reader[C], spec Spec, run func
 	wg.Wait()
 	reader := map[string]string{} // account -> the profile that reads it
 	found := map[string]bool{}    // the names AllRegions found somewhere
+	unlisted := false             // a region could not be listed
 	for i, profile := range profiles {
 		b := bases[i]
 		if !b.ok {
@@ -162,7 +175,7 @@ func Read[C Client, R any](ctx context.Context, r Reader[C], spec Spec, run func
 		reader[b.account] = profile
 		wg.Go(func() {
 			account := b.account
-			regions, err := regionsOf(spec, b.base.Region())
+			regions, err := regionsOf(spec, b.base.Region(), account)
 			if err != nil {
 				add(Result[R]{Target: Target{Profile: profile, Account: account, Region: b.base.Region()}, Err: err})
 				return
@@ -171,12 +184,13 @@ func Read[C Client, R any](ctx context.Context, r Reader[C], spec Spec, run func
 			for _, region := range regions {
 				rwg.Go(func() {
 					t := Target{Profile: profile, Account: account, Region: region.name}
-					res, names := readRegion(ctx, r, spec, t, region.plain, run)
+					res, names, listed := readRegion(ctx, r, spec, t, region.plain, run)
 					add(res...)
 					mu.Lock()
 					for _, n := range names {
 						found[n] = true
 					}
+					unlisted = unlisted || !listed
 					mu.Unlock()
 				})
 			}
@@ -195,14 +209,61 @@ func Read[C Client, R any](ctx context.Context, r Reader[C], spec Spec, run func
 		return cmp.Or(cmp.Compare(order(a.Profile), order(b.Profile)), cmp.Compare(a.Region, b.Region),
 			cmp.Compare(named(a.Cluster), named(b.Cluster)), cmp.Compare(a.Cluster, b.Cluster))
 	})
-	if spec.AllRegions {
-		for _, c := range spec.Clusters {
-			if c.Region == "" && !found[c.Name] && ctx.Err() == nil {
-				out = append(out, Result[R]{Target: Target{Cluster: c.Name}, Err: fmt.Errorf("cluster %s: %w", c.Name, ErrNotInFleet)})
-			}
+	if ctx.Err() != nil {
+		return out
+	}
+	for _, c := range spec.Clusters {
+		switch {
+		case c.Region == "" && spec.AllRegions && !found[c.Name] && unlisted:
+			out = append(out, Result[R]{Target: Target{Cluster: c.Name},
+				Err: fmt.Errorf("cluster %s: %w (and a region could not be listed: see its error)", c.Name, ErrNotInFleet)})
+		case c.Region == "" && spec.AllRegions && !found[c.Name]:
+			out = append(out, Result[R]{Target: Target{Cluster: c.Name}, Err: fmt.Errorf("cluster %s: %w", c.Name, ErrNotInFleet)})
+		case c.Account != "" && r.Account != nil && reader[c.Account] == "" && !slices.ContainsFunc(bases, func(b opened) bool { return !b.ok }):
+			out = append(out, Result[R]{Target: Target{Account: c.Account, Region: c.Region, Cluster: c.Name},
+				Err: ErrOtherAccount})
 		}
 	}
 	return out
+}
+
+// ErrOtherAccount is the error of a cluster named by an ARN whose account
+// no profile read reads.
+var ErrOtherAccount = fmt.Errorf("%w: no profile given reads the account of its ARN (give --profile for that account)", eksapi.ErrNotFound)
+
+// refused is Reader.Refused, or its default.
+func (r Reader[C]) refused(err error) bool {
+	if r.Refused != nil {
+		return r.Refused(err)
+	}
+	return errors.Is(err, eksapi.ErrAccessDenied)
+}
+
+// account returns the account of profile's credentials, asked (Account)
+// in the profile's own region; when that region refuses the caller (an
+// opt-in region not enabled, given first with --region), in the other
+// regions named, in turn, until one answers.
+func (r Reader[C]) account(ctx context.Context, spec Spec, profile string, base C) (string, error) {
+	if r.Account == nil {
+		return "", nil
+	}
+	account, err := r.Account(ctx, base)
+	if err == nil || !r.refused(err) || spec.AllRegions {
+		return account, err
+	}
+	for _, region := range spec.Regions {
+		if region == base.Region() {
+			continue
+		}
+		c, oerr := r.Open(ctx, profile, region)
+		if oerr != nil {
+			continue
+		}
+		if a, aerr := r.Account(ctx, c); aerr == nil {
+			return a, nil
+		}
+	}
+	return "", err
 }
 
 // region is one region to read for a profile.
@@ -214,7 +275,7 @@ type region struct {
 // regionsOf lists the regions to read for a profile whose own region is
 // home: those named, or the partition's, or home; and the regions of
 // clusters named as ARNs, which are read there only.
-func regionsOf(spec Spec, home string) ([]region, error) {
+func regionsOf(spec Spec, home, account string) ([]region, error) {
 	var names []string
 	switch {
 	case spec.AllRegions:
@@ -235,7 +296,7 @@ func regionsOf(spec Spec, home string) ([]region, error) {
 		}
 	}
 	for _, c := range spec.Clusters {
-		if c.Region != "" && !slices.ContainsFunc(regions, func(r region) bool { return r.name == c.Region }) {
+		if c.Region != "" && c.readBy(account) && !slices.ContainsFunc(regions, func(r region) bool { return r.name == c.Region }) {
 			regions = append(regions, region{name: c.Region})
 		}
 	}
@@ -246,8 +307,9 @@ func regionsOf(spec Spec, home string) ([]region, error) {
 // readRegion reads the clusters of one region of one profile: its
 // client is opened once, the clusters listed when the spec asks for it,
 // and up to Concurrency clusters read at once. It returns the results and
-// the names ListClusters gave.
-func readRegion[C Client, R any](ctx context.Context, r Reader[C], spec Spec, t Target, plain bool, run func(context.Context, C, Target) (R, error)) ([]Result[R], []string) {
+// the names ListClusters gave, and whether the region was listed (or
+// needed no listing): false when it could not be.
+func readRegion[C Client, R any](ctx context.Context, r Reader[C], spec Spec, t Target, plain bool, run func(context.Context, C, Target) (R, error)) ([]Result[R], []string, bool) {
 	progress := RegionProgress{Profile: t.Profile, Region: t.Region}
 	report := func() {
 		if r.Progress != nil {
@@ -256,12 +318,12 @@ func readRegion[C Client, R any](ctx context.Context, r Reader[C], spec Spec, t 
 	}
 	client, err := r.Open(ctx, t.Profile, t.Region)
 	if err != nil {
-		return []Result[R]{{Target: t, Err: err}}, nil
+		return []Result[R]{{Target: t, Err: stoppedOr(ctx, err)}}, nil, false
 	}
 	var names, listed []string
 	named := func(plain bool) {
 		for _, c := range spec.Clusters {
-			if (c.Region == "" && plain) || c.Region == t.Region {
+			if ((c.Region == "" && plain) || c.Region == t.Region) && c.readBy(t.Account) {
 				names = append(names, c.Name)
 			}
 		}
@@ -270,14 +332,16 @@ func readRegion[C Client, R any](ctx context.Context, r Reader[C], spec Spec, t 
 	if discover {
 		listed, err = client.ListClusters(ctx)
 		switch {
-		case err != nil && spec.AllRegions && !slices.Contains(spec.Regions, t.Region) && errors.Is(err, eksapi.ErrAccessDenied):
+		case err != nil && ctx.Err() != nil:
+			return []Result[R]{{Target: t, Err: stopped(ctx, err)}}, nil, false
+		case err != nil && spec.AllRegions && !slices.Contains(spec.Regions, t.Region) && r.refused(err):
 			// Not enabled for the account, or denied: named once, skipped.
 			if r.Skipped != nil {
 				r.Skipped(t, err)
 			}
-			return nil, nil
+			return nil, nil, true
 		case err != nil:
-			return []Result[R]{{Target: t, Err: err}}, nil
+			return []Result[R]{{Target: t, Err: err}}, nil, false
 		}
 		if spec.AllClusters {
 			names = append(names, listed...)
@@ -325,18 +389,27 @@ func readRegion[C Client, R any](ctx context.Context, r Reader[C], spec Spec, t 
 				return
 			}
 			mu.Lock()
-			progress.Done++
+			progress.Done++ // read, or failed: done either way
 			report()
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	return results, listed
+	return results, listed, true
 }
 
 // ErrStopped is the error of a cluster not read because the context
 // ended (Ctrl-C, SIGTERM, --timeout) before or while it was read.
 var ErrStopped = errors.New("not read: stopped")
+
+// stoppedOr is err, or ErrStopped when the context has ended (err is then
+// most likely the context's own).
+func stoppedOr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return stopped(ctx, err)
+	}
+	return err
+}
 
 // stopped is ErrStopped with the context's cause (and what the cluster's
 // read returned, if it had begun).

@@ -378,3 +378,132 @@ func TestPartitionRegions(t *testing.T) {
 		}
 	}
 }
+
+// A cluster named by ARN is read by the profile of the ARN's account only;
+// one of an account no profile reads is an error, not a read of another
+// account's cluster of that name.
+func TestReadClusterARNAccount(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		spec Spec
+		want []string
+	}{
+		{
+			name: "two profiles: only the ARN's account reads it",
+			spec: Spec{Profiles: []string{"prod", "dev"}, Clusters: []Cluster{{Name: "a", Region: "eu-west-1", Account: "444455556666"}}},
+			want: []string{"dev/444455556666/eu-west-1/a"},
+		},
+		{
+			name: "beside a name: the name in each profile's region, the ARN in its account",
+			spec: Spec{Profiles: []string{"prod", "dev"}, Clusters: []Cluster{{Name: "c", Region: "eu-west-1", Account: "111122223333"}, {Name: "a"}}},
+			want: []string{"prod/111122223333/eu-west-1/c", "prod/111122223333/us-east-1/a", "dev/444455556666/eu-west-1/a"},
+		},
+		{
+			name: "an account no profile reads",
+			spec: Spec{Profiles: []string{"prod"}, Clusters: []Cluster{{Name: "y", Region: "eu-west-1", Account: "444455556666"}}},
+			want: []string{"/444455556666/eu-west-1/y err"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Read(t.Context(), newCloud().reader(), tt.spec, readName)
+			if g, w := strings.Join(targets(got), "\n"), strings.Join(tt.want, "\n"); g != w {
+				t.Errorf("targets:\n%s\nwant:\n%s", g, w)
+			}
+			for _, r := range got {
+				if r.Err != nil && !errors.Is(r.Err, ErrOtherAccount) {
+					t.Errorf("%s: %v, want ErrOtherAccount", r.Cluster, r.Err)
+				}
+			}
+		})
+	}
+}
+
+// Reader.Refused decides which ListClusters errors skip a region under
+// AllRegions: an error it does not call a refusal (expired credentials)
+// is the region's failure, not a skip.
+func TestReadRefusedDecidesSkips(t *testing.T) {
+	t.Parallel()
+	cloud := newCloud()
+	cloud.denied = map[string]bool{"prod/ap-east-1": true}
+	r := cloud.reader()
+	var skipped []string
+	var mu sync.Mutex
+	r.Skipped = func(t Target, _ error) {
+		mu.Lock()
+		defer mu.Unlock()
+		skipped = append(skipped, t.Region)
+	}
+	r.Refused = func(error) bool { return false } // as for ExpiredTokenException
+	got := Read(t.Context(), r, Spec{Profiles: []string{"prod"}, AllRegions: true, AllClusters: true}, readName)
+	if len(skipped) != 0 {
+		t.Errorf("skipped %v, want none", skipped)
+	}
+	if !slices.ContainsFunc(got, func(r Result[string]) bool {
+		return r.Region == "ap-east-1" && errors.Is(r.Err, eksapi.ErrAccessDenied)
+	}) {
+		t.Errorf("no failed row for ap-east-1: %v", targets(got))
+	}
+}
+
+// The account is asked in the profile's region; when that region refuses
+// the caller (an opt-in region named first with --region), in the other
+// regions named: the region that refuses is one failed row, not the whole
+// profile.
+func TestReadAccountFromAnotherRegion(t *testing.T) {
+	t.Parallel()
+	cloud := newCloud()
+	cloud.home[""] = "ap-east-1" // the first --region: not enabled
+	cloud.denied = map[string]bool{"/ap-east-1": true}
+	r := cloud.reader()
+	r.Account = func(_ context.Context, c *fakeClient) (string, error) {
+		if c.region == "ap-east-1" {
+			return "", fmt.Errorf("get caller identity: InvalidClientTokenId: %w", eksapi.ErrAccessDenied)
+		}
+		return "111122223333", nil
+	}
+	got := Read(t.Context(), r, Spec{Regions: []string{"ap-east-1", "us-east-1"}, AllClusters: true}, readName)
+	if g, w := strings.Join(targets(got), ","), "/111122223333/ap-east-1/ err,/111122223333/us-east-1/a,/111122223333/us-east-1/b"; g != w {
+		t.Errorf("targets %s, want %s", g, w)
+	}
+}
+
+// A region whose listing the context ends is ErrStopped, as its clusters
+// would be: the command then says it was not read, not that it failed.
+func TestReadStoppedWhileListing(t *testing.T) {
+	t.Parallel()
+	cloud := newCloud()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	r := cloud.reader()
+	open := r.Open
+	r.Open = func(ctx context.Context, profile, region string) (*fakeClient, error) {
+		c, err := open(ctx, profile, region)
+		if err == nil && region == "us-east-1" {
+			cancel() // Ctrl-C while the region is listed
+			c.listErr = fmt.Errorf("list clusters: %w", context.Canceled)
+		}
+		return c, err
+	}
+	got := Read(ctx, r, Spec{Regions: []string{"us-east-1"}, AllClusters: true}, readName)
+	if len(got) != 1 || !errors.Is(got[0].Err, ErrStopped) || got[0].Cluster != "" {
+		t.Errorf("results %v (%v), want the region stopped", targets(got), got)
+	}
+}
+
+// A cluster named with AllRegions that no region lists is not found; when
+// a region could not be listed, its error says the cluster may be there.
+func TestReadNotInFleetWhenARegionFailed(t *testing.T) {
+	t.Parallel()
+	cloud := newCloud()
+	r := cloud.reader()
+	r.Refused = func(error) bool { return false }
+	cloud.denied = map[string]bool{"dev/ap-east-1": true}
+	got := Read(t.Context(), r, Spec{Profiles: []string{"dev"}, AllRegions: true, Clusters: []Cluster{{Name: "gone"}}}, readName)
+	last := got[len(got)-1]
+	if last.Cluster != "gone" || !errors.Is(last.Err, ErrNotInFleet) || !strings.Contains(last.Err.Error(), "a region could not be listed") {
+		t.Errorf("last result %v: %v", last.Target, last.Err)
+	}
+}
