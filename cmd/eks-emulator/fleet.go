@@ -40,7 +40,7 @@ func addFleetFlags(fs *flag.FlagSet, cfg *config) {
 		"`KEY=ACCOUNT`, or KEY=CALLER_ARN to set the identity sts get-caller-identity reports too;\nrepeatable, comma-separated")
 	fs.Var(&cfg.fleet.latency, "region-latency", "`REGION=DELAY`: add DELAY to the region's requests instead of --latency; repeatable, comma-separated")
 	fs.Var(&cfg.fleet.rate, "region-rate-limit", "`REGION=RPS[:BURST]`: admit RPS of the region's requests a second, per account, in bursts of BURST;\n"+
-		"the others get 429 TooManyRequestsException; repeatable, comma-separated")
+		"the others get 429 TooManyRequestsException (IAM, global, is not counted); repeatable, comma-separated")
 	fs.Var(&cfg.fleet.disabled, "disabled-region", "`[ACCOUNT:]REGION` is an opt-in region not enabled, for every account or ACCOUNT:\n"+
 		"EKS and STS answer 403 UnrecognizedClientException; repeatable, comma-separated")
 	fs.Var(&cfg.fleet.denied, "denied-region", "`[ACCOUNT:]REGION` denies the caller every EKS action, for every account or ACCOUNT:\n"+

@@ -171,6 +171,10 @@ type Finding struct {
 	Severity Severity `json:"severity"`
 	Cluster  string   `json:"cluster"`
 	Region   string   `json:"region"`
+	// Account and Profile are the cluster's account and the profile that
+	// read it, in a fleet audit (several clusters, regions or profiles).
+	Account string `json:"account,omitempty"`
+	Profile string `json:"profile,omitempty"`
 	// Principal is the entry's principal ARN ("" for a finding about the
 	// cluster).
 	Principal string `json:"principal,omitempty"`
@@ -212,6 +216,12 @@ type ClusterAudit struct {
 	Caller string
 	// Entries are the cluster's entries (none read in CONFIG_MAP).
 	Entries []AuditEntry
+	// Scope are the flags, besides CommandRegion's --region, that point a
+	// command at the cluster's account ("--profile", "prod"), added to each
+	// eksaccess command of the fixes (after its --cluster and --region) so
+	// that they run as printed from a fleet audit; none for the profile in
+	// use.
+	Scope []string
 }
 
 // Audit returns the findings of one cluster, the worst first, then in the
@@ -279,6 +289,16 @@ func Audit(c ClusterAudit) []Finding {
 				[]string{fmt.Sprintf("eksaccess describe --cluster %s --principal %s --with-policies", clusterArgs(c.Cluster, c.CommandRegion), ShellWord(p))})
 		}
 	}
+	if len(c.Scope) > 0 {
+		for i := range out {
+			for j, cmd := range out[i].Fix {
+				out[i].Fix[j] = scoped(cmd, c.Cluster, c.Scope)
+			}
+			if out[i].Recreate != "" {
+				out[i].Recreate = scoped(out[i].Recreate, c.Cluster, c.Scope)
+			}
+		}
+	}
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		if d := b.Severity.Rank() - a.Severity.Rank(); d != 0 {
 			return d
@@ -289,6 +309,50 @@ func Audit(c ClusterAudit) []Finding {
 		return strings.Compare(a.Principal, b.Principal)
 	})
 	return out
+}
+
+// scoped adds scope's flags to each eksaccess command of a fix (commands
+// joined by "&&" or "|"): after its --cluster CLUSTER, or at its end (before
+// a redirection). Other commands (kubectl) are left as they are.
+func scoped(fix, cluster string, scope []string) string {
+	flags := make([]string, len(scope))
+	for i, f := range scope {
+		flags[i] = ShellWord(f)
+	}
+	add := " " + strings.Join(flags, " ")
+	words := strings.Split(fix, " ")
+	var out []string
+	inEKSAccess, added := false, false
+	finish := func() {
+		if inEKSAccess && !added {
+			out = append(out, add[1:])
+		}
+		inEKSAccess, added = false, false
+	}
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case w == "&&" || w == "|" || w == ">" || w == "||":
+			finish()
+			out = append(out, w)
+			continue
+		case w == "eksaccess" && (i == 0 || out[len(out)-1] == "&&" || out[len(out)-1] == "|" || out[len(out)-1] == "||"):
+			inEKSAccess = true
+		}
+		out = append(out, w)
+		if inEKSAccess && !added && w == "--cluster" && i+1 < len(words) && words[i+1] == ShellWord(cluster) {
+			out = append(out, words[i+1])
+			i++
+			if i+2 < len(words) && words[i+1] == "--region" { // CommandRegion's
+				out = append(out, words[i+1], words[i+2])
+				i += 2
+			}
+			out = append(out, add[1:])
+			added = true
+		}
+	}
+	finish()
+	return strings.Join(out, " ")
 }
 
 func ruleIndex(id string) int {

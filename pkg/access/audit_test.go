@@ -151,6 +151,44 @@ func TestAuditRules(t *testing.T) {
 	}
 }
 
+// TestAuditScope: a fleet audit's fixes carry the cluster's region and
+// profile, in each eksaccess command (not kubectl's), after its --cluster.
+func TestAuditScope(t *testing.T) {
+	t.Parallel()
+	scope := []string{"--region", "eu-west-1", "--profile", "two"}
+	tests := []struct{ fix, want string }{
+		{"eksaccess audit --cluster prod --fix", "eksaccess audit --cluster prod --region eu-west-1 --profile two --fix"},
+		{"eksaccess delete --cluster prod --principal arn:aws:iam::1:role/x --yes", "eksaccess delete --cluster prod --region eu-west-1 --profile two --principal arn:aws:iam::1:role/x --yes"},
+		{"kubectl get configmap aws-auth -n kube-system -o yaml | eksaccess import aws-auth -f - --cluster prod > access.yaml && eksaccess apply -f access.yaml",
+			"kubectl get configmap aws-auth -n kube-system -o yaml | eksaccess import aws-auth -f - --cluster prod --region eu-west-1 --profile two > access.yaml && eksaccess apply -f access.yaml --region eu-west-1 --profile two"},
+		{"eksaccess describe --cluster prod2 --principal p", "eksaccess describe --cluster prod2 --principal p --region eu-west-1 --profile two"},
+	}
+	for _, tt := range tests {
+		if got := scoped(tt.fix, "prod", scope); got != tt.want {
+			t.Errorf("scoped(%q)\n got %q\nwant %q", tt.fix, got, tt.want)
+		}
+	}
+	// After CommandRegion's --region, which comes with --cluster.
+	if got, want := scoped("eksaccess audit --cluster prod --region us-east-1 --fix", "prod", []string{"--profile", "two"}), "eksaccess audit --cluster prod --region us-east-1 --profile two --fix"; got != want {
+		t.Errorf("scoped: %q, want %q", got, want)
+	}
+	// Audit applies it to every fix; without a scope the fixes are as before.
+	p, _ := ParsePrincipalARN("arn:aws:iam::111122223333:user/u")
+	c := ClusterAudit{Cluster: "prod", Region: "eu-west-1", AuthMode: "API", Entries: []AuditEntry{{EntryFacts: EntryFacts{Entry: Entry{PrincipalARN: p, Type: "STANDARD"}}, Identity: PrincipalIdentity(p)}}}
+	plain := Audit(c)
+	c.Scope = scope
+	for i, f := range Audit(c) {
+		for j, cmd := range f.Fix {
+			if want := scoped(plain[i].Fix[j], "prod", scope); cmd != want || cmd == plain[i].Fix[j] {
+				t.Errorf("%s fix %q, want %q", f.Rule, cmd, want)
+			}
+		}
+	}
+	if len(plain) == 0 {
+		t.Fatal("no findings for an IAM user's entry")
+	}
+}
+
 // TestAuditCommandRegion: with a CommandRegion, every eksaccess command a
 // finding prints names the cluster with --region (run from another
 // shell, it reaches the cluster the audit read); without, none does.

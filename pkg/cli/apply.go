@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -79,6 +80,9 @@ type clusterPlan struct {
 	client *eksapi.Client
 	plan   plan.Plan
 	err    error
+	// caller, when set, is who writes to the cluster for the lockout
+	// checks (audit --fix over several accounts), else applyOptions's.
+	caller string
 }
 
 // planAll reads every cluster the file names and plans it, concurrently,
@@ -481,7 +485,7 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total 
 				Waiter:      eksapi.Waiter{Notify: func(msg string) { cmdutil.Warn(o.deps.IO.ErrOut, msg) }},
 				Concurrency: o.concurrency,
 				Progress:    func(int, int) { progress.Set(int(done.Add(1))) },
-				Caller:      o.caller,
+				Caller:      cmp.Or(cp.caller, o.caller),
 				Rerun:       o.rerun,
 			}
 			r := x.Apply(ctx, cp.plan)
@@ -494,9 +498,17 @@ func (o *applyOptions) applyAll(ctx context.Context, plans []clusterPlan, total 
 
 func clusterNames(plans []clusterPlan) string {
 	var names []string
+	seen := map[access.ClusterName]int{}
+	for _, cp := range plans {
+		seen[cp.target.Name]++
+	}
 	for _, cp := range plans {
 		if s := cp.plan.Summary(); cp.err == nil && s.Create+s.Update+s.Delete > 0 {
-			names = append(names, string(cp.target.Name))
+			name := string(cp.target.Name)
+			if seen[cp.target.Name] > 1 { // one name in several regions (a fleet)
+				name += " (" + cp.plan.Region + ")"
+			}
+			names = append(names, name)
 		}
 	}
 	if len(names) == 1 {
@@ -525,12 +537,22 @@ func resultErrors(ctx context.Context, results []*apply.Result, command string) 
 	code := 0
 	var errs, notStarted []error
 	refusedOnly, anyDone := true, false
+	names := map[access.ClusterName]int{}
+	for _, r := range results {
+		if r != nil {
+			names[r.Cluster]++
+		}
+	}
 	for _, r := range results {
 		if r == nil {
 			continue
 		}
+		cluster := string(r.Cluster)
+		if names[r.Cluster] > 1 { // one name in several regions (a fleet)
+			cluster += " (" + r.Region + ")"
+		}
 		for _, out := range r.Outcomes {
-			what := fmt.Sprintf("cluster %s: %s %s", r.Cluster, out.Action, out.Principal)
+			what := fmt.Sprintf("cluster %s: %s %s", cluster, out.Action, out.Principal)
 			done := ""
 			if len(out.Done) > 0 {
 				done = " (done: " + strings.Join(out.Done, ", ") + ")"

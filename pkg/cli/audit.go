@@ -16,6 +16,7 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/apply"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
+	"github.com/eksaccess/eksaccess/pkg/fleet"
 	"github.com/eksaccess/eksaccess/pkg/output"
 	"github.com/eksaccess/eksaccess/pkg/plan"
 )
@@ -23,8 +24,7 @@ import (
 type auditOptions struct {
 	deps        *Deps
 	build       BuildInfo
-	clusters    clusterList
-	allClusters bool
+	fleet       fleetFlags
 	failOn      access.FailOn
 	fix         bool
 	yes         bool
@@ -35,8 +35,10 @@ type auditOptions struct {
 	region      bool // --region given: the fix commands carry it
 }
 
-// auditConcurrency bounds the clusters audit reads at once, and the IAM
-// principals it looks up at once.
+// auditConcurrency bounds the IAM principals audit looks up at once. Its
+// clusters are read as list reads a fleet's (fleetClusterConcurrency per
+// region, paced by the region's limiter): more at once bought no speed
+// against a region's limit, and held more memory.
 const auditConcurrency = 8
 
 func newAuditCmd(deps *Deps, build BuildInfo, runF func(context.Context, *auditOptions) error) *cobra.Command {
@@ -46,7 +48,7 @@ func newAuditCmd(deps *Deps, build BuildInfo, runF func(context.Context, *auditO
 		fmt.Fprintf(&rules, "  %-20s %-6s %s\n", r.ID, r.Severity, r.Summary)
 	}
 	cmd := &cobra.Command{
-		Use:   "audit (--cluster NAME... | --all-clusters) [--fail-on LEVEL] [--fix [--dry-run] [--yes]]",
+		Use:   "audit (--cluster NAME... | --all-clusters | --all-regions) [--fail-on LEVEL] [--fix [--dry-run] [--yes]]",
 		Short: "Find access entries that grant nothing, and other access to review; repair what can be",
 		Long: `Read each cluster's access entries and policies, and IAM, and report what is
 wrong, each finding with its rule, severity, cluster, principal, what is
@@ -58,8 +60,8 @@ and created again, or an IAM Identity Center permission set re-provisioned,
 leaves an entry that looks right and grants nothing (kubectl: "You must be
 logged in to the server (Unauthorized)"). A recreated principal is seen by
 IAM's CreateDate being later than the entry's createdAt. IAM is read once
-per principal (GetRole, GetUser; ListRoles for Identity Center roles IAM
-no longer has). Where IAM cannot be read (access denied, a principal of
+per principal of each account (GetRole, GetUser; ListRoles for Identity
+Center roles IAM no longer has). Where IAM cannot be read (access denied, a principal of
 another account), a warning line says which checks were not made, and the
 audit goes on: the exit code does not change for it. The fix commands
 carry --region when the audit was given one, so they reach the same
@@ -70,10 +72,22 @@ or above that severity was reported. A cluster that cannot be read is
 reported in its row (and on stderr); the others still run, and the exit
 code is the highest.
 
+A fleet (docs/guides/fleets.md): --cluster may be repeated, --all-clusters
+reads every cluster of each region, --region and --profile may be given
+more than once, and --all-regions reads every region of the partition
+(alone, every cluster of each; a region the account has not enabled is
+named on stderr and skipped). Regions and accounts are read side by side,
+each at its own API limit; IAM is read in each account with its own
+credentials. When the audit spans regions or accounts, each cluster and
+finding carries its account (and profile), the table an ACCOUNT column
+when there are several, and the fix commands --region and --profile, so
+that they run as printed.
+
 --fix repairs recreated-principal and sso-reprovisioned in place: the
 entry is deleted and created again, with the same type, username, groups,
-tags and policies, for the new role where it changed. The plan is shown
-first (on stderr), then, as with apply, a question on a terminal (--yes
+tags and policies, for the new role where it changed (over a fleet, each
+cluster in its own region and account). The plan of every cluster is shown
+first (on stderr), then, as with apply, one question on a terminal (--yes
 skips it; without a terminal --yes is required), --dry-run shows the plan
 and changes nothing, and no change locks you out without --force. Entries
 of deleted principals are never deleted by --fix: the delete command does.
@@ -82,26 +96,30 @@ The exit code then counts what remains: the findings repaired are marked
 
 -o table groups the findings by cluster; -o json and yaml print
 
-  {"clusters": [{"name", "region", "arn", "authenticationMode", "entries",
+  {"clusters": [{"name", "account", "profile", "region", "arn",
+     "authenticationMode", "entries",
      "error" (only when the cluster could not be read)}],
-   "findings": [{"rule", "severity", "cluster", "region", "principal",
-     "message", "fix": [commands], "replaceWith", "fixed"}],
+   "findings": [{"rule", "severity", "cluster", "region", "account",
+     "profile", "principal", "message", "fix": [commands], "replaceWith",
+     "fixed"}],
    "unchecked": [what IAM could not tell]}
 
-(--query "findings[?severity=='high'].principal"); -o sarif prints a SARIF 2.1.0
-log for code scanning (github/codeql-action/upload-sarif): a rule per rule
-id, a result per finding.`,
+("account" and "profile" when the audit spans regions or accounts;
+--query "findings[?severity=='high'].principal"); -o sarif prints a SARIF
+2.1.0 log for code scanning (github/codeql-action/upload-sarif): a rule per
+rule id, a result per finding, located at eks/ACCOUNT/REGION/CLUSTER.`,
 		Example: `  eksaccess audit --cluster prod --cluster staging
   eksaccess audit --all-clusters --fail-on medium -o sarif > eksaccess.sarif
+  eksaccess audit --all-regions --fail-on high -o json > audit.json
+  eksaccess audit --all-regions --profile prod --profile staging -o sarif > eksaccess.sarif
   eksaccess audit --cluster prod --fix --dry-run
   eksaccess audit --cluster prod --fix --yes`,
 		Args:        cmdutil.NoArgs,
 		Annotations: map[string]string{annotationSARIF: "yes"},
 		RunE:        runE(opts, runF, runAudit),
 	}
+	addFleetFlags(cmd, &opts.fleet)
 	f := cmd.Flags()
-	f.Var(&opts.clusters, "cluster", "EKS cluster `name` or ARN; repeatable, comma-separated (default: EKSACCESS_CLUSTER)")
-	f.BoolVar(&opts.allClusters, "all-clusters", false, "every cluster of the region (ListClusters)")
 	f.Var(&opts.failOn, "fail-on", "exit 8 when a finding of this severity or worse is reported: high, medium, low or never")
 	f.BoolVar(&opts.fix, "fix", false, "repair recreated-principal and sso-reprovisioned entries (delete and create again), after showing the plan")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "with --fix: do not ask for confirmation")
@@ -114,7 +132,12 @@ id, a result per finding.`,
 
 // validate checks the flags; nothing here talks to AWS.
 func (o *auditOptions) validate(cmd *cobra.Command) error {
-	if err := validateTargets(o.deps, &o.clusters, o.allClusters); err != nil {
+	if o.fleet.allRegions && len(o.fleet.clusters.names) == 0 {
+		// audit --all-regions: every cluster of every region (the nightly
+		// audit of a whole account).
+		o.fleet.allClusters = true
+	}
+	if err := o.fleet.require(o.deps); err != nil {
 		return err
 	}
 	if !o.fix {
@@ -146,7 +169,11 @@ type auditDoc struct {
 
 // auditCluster is one cluster as audit read it, or its error.
 type auditCluster struct {
-	Name               string `json:"name"`
+	Name string `json:"name"`
+	// Account and Profile: in a fleet audit (several clusters, regions or
+	// profiles).
+	Account            string `json:"account,omitempty"`
+	Profile            string `json:"profile,omitempty"`
 	Region             string `json:"region"`
 	ARN                string `json:"arn,omitempty"`
 	AuthenticationMode string `json:"authenticationMode,omitempty"`
@@ -154,64 +181,88 @@ type auditCluster struct {
 	Error              string `json:"error,omitempty"`
 
 	client *eksapi.Client
+	target fleet.Target
+	caller string // who runs the audit in the cluster's account (STS)
 	live   []plan.Live
 	err    error
 }
 
 func runAudit(ctx context.Context, o *auditOptions) error {
-	client, err := o.deps.Client(ctx)
-	if err != nil {
-		return err
-	}
-	targets, err := resolveTargets(ctx, o.deps, client, &o.clusters, o.allClusters)
-	if err != nil {
-		return err
-	}
-	// Who runs the audit: the fix commands carry --force where the
-	// lockout guard would take an entry for the caller's own, and --fix
-	// applies the guard.
-	caller, err := client.CallerIdentity(ctx)
-	if err != nil {
-		return stsHint(ctx, err)
+	read := readFleet(ctx, o.deps, &o.fleet, fleetClusterConcurrency, func(ctx context.Context, c *eksapi.Client, t fleet.Target) (*auditCluster, error) {
+		ac := &auditCluster{Name: t.Cluster, Region: c.Region(), client: c}
+		ac.read(ctx, access.ClusterName(t.Cluster), o.concurrency)
+		return ac, ac.err
+	})
+	// The account (and profile) of each cluster and finding when the audit
+	// spans regions or accounts; several clusters of one region read as
+	// before.
+	sc := o.deps.scope()
+	many := read.wide() || o.fleet.allRegions || len(sc.Regions) > 1 || len(sc.Profiles) > 1
+	clusters := make([]*auditCluster, len(read.results))
+	for i, r := range read.results {
+		c := r.Value
+		if c == nil {
+			c = &auditCluster{Name: r.Cluster, Region: r.Region, err: r.Err}
+			if r.Err != nil {
+				c.Error = r.Err.Error()
+			}
+		}
+		c.target = r.Target
+		if many {
+			c.Account, c.Profile = r.Account, r.Profile
+		}
+		clusters[i] = c
 	}
 
-	clusters := o.readClusters(ctx, client, targets)
-	for _, c := range clusters {
-		if c.err != nil && ctx.Err() != nil {
-			// Ctrl-C, SIGTERM, --timeout: said once, and no report of
-			// clusters cut short, which would read as "no findings"
-			return c.err
-		}
+	if ctx.Err() != nil {
+		return auditStopped(ctx, read)
 	}
-	iam := &auditIAM{client: client, ids: map[string]access.Identity{}}
-	if err := iam.lookup(ctx, clusters); err != nil {
+
+	// IAM, and who runs the audit, per account: each account's principals
+	// are read once (in its own IAM), and the fix commands carry --force
+	// where the lockout guard would take an entry for the caller's own
+	// (--fix applies the guard).
+	accounts, order, err := o.readAccounts(ctx, clusters)
+	if err != nil {
+		if ctx.Err() != nil {
+			return auditStopped(ctx, read)
+		}
 		return err
 	}
-	doc := auditDoc{Clusters: clusters, Findings: []access.Finding{}, Unchecked: iam.warnings()}
+	doc := auditDoc{Clusters: clusters, Findings: []access.Finding{}, Unchecked: []string{}}
+	for _, k := range order {
+		for _, w := range accounts[k].iam.warnings() {
+			if !slices.Contains(doc.Unchecked, w) {
+				doc.Unchecked = append(doc.Unchecked, w)
+			}
+		}
+	}
 	for _, c := range clusters {
-		if c.err == nil {
-			facts := c.facts(iam, caller)
-			facts.CommandRegion = commandRegion(o.region, client, c.client)
-			doc.Findings = append(doc.Findings, access.Audit(facts)...)
+		if c.err != nil {
+			continue
+		}
+		a := accounts[accountKey(c.target)]
+		c.caller = a.caller
+		facts := c.facts(a.iam, a.caller)
+		facts.CommandRegion, facts.Scope = o.scope(c.target, a.region)
+		for _, f := range access.Audit(facts) {
+			if many {
+				f.Account, f.Profile = c.Account, c.Profile
+			}
+			doc.Findings = append(doc.Findings, f)
 		}
 	}
 	cmdutil.Warn(o.deps.IO.ErrOut, doc.Unchecked...)
 
 	var fixErr error
 	if o.fix {
-		fixErr = o.repair(ctx, caller, clusters, doc.Findings)
+		fixErr = o.repair(ctx, clusters, doc.Findings)
 		if cmdutil.StoppedBy(ctx, fixErr) {
 			return fixErr // Ctrl-C, SIGTERM, --timeout: the report says what was made
 		}
 	}
 
 	code := cmdutil.ExitOK
-	for _, c := range clusters {
-		if c.err != nil {
-			cmdutil.PrintError(o.deps.IO.ErrOut, fmt.Errorf("cluster %s: %w", c.Name, c.err))
-			code = max(code, cmdutil.ExitCode(c.err))
-		}
-	}
 	for _, f := range doc.Findings {
 		if !f.Fixed && o.failOn.Fails(f.Severity) {
 			code = max(code, cmdutil.ExitFindings)
@@ -220,6 +271,13 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	if err := o.print(doc); err != nil {
 		return err
 	}
+	// Each cluster that failed, on stderr; the highest exit code of
+	// theirs, of the findings and of the repair.
+	ferr := finishFleet(ctx, o.deps, read)
+	if cmdutil.StoppedBy(ctx, ferr) {
+		return ferr
+	}
+	code = max(code, cmdutil.ExitCode(ferr))
 	switch {
 	case cmdutil.ExitCode(fixErr) == cmdutil.ExitUsage:
 		// The plan's question declined (or --timeout ran out at it):
@@ -229,30 +287,101 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	case fixErr != nil:
 		return cmdutil.WithCode(fixErr, max(code, cmdutil.ExitCode(fixErr)))
 	}
+	if ferr != nil && cmdutil.ExitCode(ferr) == code {
+		return ferr
+	}
 	if code != cmdutil.ExitOK {
 		return cmdutil.Silent(code) // each failure and finding was reported
 	}
 	return nil
 }
 
-// readClusters reads each target side by side: its authentication mode,
-// and unless it honours only aws-auth, every entry with its policies. A
-// cluster that fails keeps its error; the others go on.
-func (o *auditOptions) readClusters(ctx context.Context, client *eksapi.Client, targets []clusterTarget) []*auditCluster {
-	out := make([]*auditCluster, len(targets))
-	sem := make(chan struct{}, auditConcurrency)
+// auditStopped is audit's report when Ctrl-C, SIGTERM or --timeout
+// stopped the read: how much was read, and that nothing is reported (a
+// cluster without its IAM checks would read as clean).
+func auditStopped[R any](ctx context.Context, r fleetRead[R]) error {
+	read := 0
+	for _, res := range r.results {
+		if !errors.Is(res.Err, fleet.ErrStopped) && res.Cluster != "" {
+			read++
+		}
+	}
+	msg := fmt.Sprintf("stopped after reading %d of %d clusters: the audit is not complete, and no finding is reported", read, len(r.results))
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		msg = "--timeout ran out: " + msg
+	}
+	return &reportError{msg, ctx.Err()}
+}
+
+// auditAccount is what audit reads once per account: its IAM, and who
+// runs the audit there (STS), through the base client of the profile that
+// reads the account.
+type auditAccount struct {
+	iam    *auditIAM
+	caller string
+	region string // the profile's own region: a fix in another names its --region
+}
+
+func accountKey(t fleet.Target) string { return t.Profile + "\x00" + t.Account }
+
+// readAccounts reads, for each account of the clusters read, who the
+// caller is and what IAM says of its entries' principals, the accounts
+// side by side. order is the accounts' keys in the clusters' order.
+func (o *auditOptions) readAccounts(ctx context.Context, clusters []*auditCluster) (accounts map[string]*auditAccount, order []string, err error) {
+	groups := map[string][]*auditCluster{}
+	var keys []string
+	for _, c := range clusters {
+		if c.err != nil {
+			continue
+		}
+		k := accountKey(c.target)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], c)
+	}
+	out := map[string]*auditAccount{}
+	errs := make([]error, len(keys))
+	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for i, t := range targets {
-		c := client.ForRegion(t.region)
-		out[i] = &auditCluster{Name: string(t.name), Region: c.Region(), client: c}
+	for i, k := range keys {
 		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out[i].read(ctx, t.name, o.concurrency)
+			profile := groups[k][0].target.Profile
+			base, err := o.deps.scope().open(ctx, profile, "")
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			caller, err := base.CallerIdentity(ctx)
+			if err != nil {
+				errs[i] = stsHint(ctx, err)
+				return
+			}
+			a := &auditAccount{iam: &auditIAM{client: base, ids: map[string]access.Identity{}}, caller: caller, region: base.Region()}
+			if err := a.iam.lookup(ctx, groups[k]); err != nil {
+				errs[i] = err
+				return
+			}
+			mu.Lock()
+			out[k] = a
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	return out
+	return out, keys, errors.Join(errs...)
+}
+
+// scope is what a fix command of t's cluster needs to run as printed:
+// its --region when regions were named (or every region read), or t is not
+// in the profile's own region; --profile when one was given.
+func (o *auditOptions) scope(t fleet.Target, own string) (region string, flags []string) {
+	if o.region || len(o.deps.scope().Regions) > 0 || o.fleet.allRegions || (t.Region != "" && t.Region != own) {
+		region = t.Region
+	}
+	if t.Profile != "" {
+		flags = append(flags, "--profile", t.Profile)
+	}
+	return region, flags
 }
 
 func (c *auditCluster) read(ctx context.Context, name access.ClusterName, concurrency int) {
@@ -473,10 +602,7 @@ func (a *auditIAM) warnings() []string {
 // (access.Finding.ReplaceWith), shows the plan, asks as apply does, and
 // makes it through apply's executor: each entry's delete first, then its
 // create. The findings repaired are marked Fixed.
-func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*auditCluster, findings []access.Finding) error {
-	if o.force {
-		caller = ""
-	}
+func (o *auditOptions) repair(ctx context.Context, clusters []*auditCluster, findings []access.Finding) error {
 	var plans []clusterPlan
 	var notes []string
 	pairs := map[int]map[string]int{} // plan index -> old principal -> finding index
@@ -490,9 +616,13 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 		for i := range c.live {
 			creates[c.live[i].PrincipalARN.String()] = true
 		}
+		caller := c.caller
+		if o.force {
+			caller = ""
+		}
 		opts := plan.Options{Caller: caller, ConfigMap: strings.EqualFold(c.AuthenticationMode, string(modeAPIAndConfigMap))}
 		for fi, f := range findings {
-			if f.Cluster != c.Name || f.Region != c.Region {
+			if f.Cluster != c.Name || f.Region != c.Region || f.Account != c.Account || f.Profile != c.Profile {
 				continue
 			}
 			if f.Rule == access.RuleDeleted {
@@ -518,7 +648,7 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 		}
 		if len(p.Changes) > 0 {
 			pairs[len(plans)] = byPrincipal
-			plans = append(plans, clusterPlan{target: accessfile.Cluster{Name: p.Cluster, Region: c.Region}, client: c.client, plan: p})
+			plans = append(plans, clusterPlan{target: accessfile.Cluster{Name: p.Cluster, Region: c.Region}, client: c.client, plan: p, caller: caller})
 		}
 	}
 	for _, cp := range plans {
@@ -540,7 +670,7 @@ func (o *auditOptions) repair(ctx context.Context, caller string, clusters []*au
 			return err
 		}
 	}
-	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency, caller: caller}, rerun: "eksaccess audit"}
+	ao := &applyOptions{planOptions: planOptions{deps: o.deps, concurrency: o.concurrency}, rerun: "eksaccess audit"}
 	results := o.applyRepairs(ctx, ao, plans, count.total())
 	for pi, r := range results {
 		if r == nil {
@@ -665,14 +795,33 @@ func (o *auditOptions) print(doc auditDoc) error {
 		return o.deps.print(output.Result{Doc: sarifLog(doc, o.build)})
 	}
 	t := output.Table{Header: []string{"CLUSTER", "REGION", "SEVERITY", "RULE", "PRINCIPAL", "FIX"}}
+	// An ACCOUNT column first when the clusters are in several accounts.
+	accounts := map[string]bool{}
 	for _, c := range doc.Clusters {
+		accounts[c.Profile+"/"+c.Account] = true
+	}
+	several := len(accounts) > 1
+	if several {
+		t.Header = append([]string{"ACCOUNT"}, t.Header...)
+	}
+	add := func(c *auditCluster, row ...string) {
+		if several {
+			row = append([]string{c.Account}, row...)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	for _, c := range doc.Clusters {
+		name := c.Name
+		if name == "" {
+			name = "-" // a region or profile that could not be read
+		}
 		if c.err != nil {
-			t.Rows = append(t.Rows, []string{c.Name, c.Region, "error", "", "", c.Error})
+			add(c, name, c.Region, "error", "", "", c.Error)
 			continue
 		}
 		n := 0
 		for _, f := range doc.Findings {
-			if f.Cluster != c.Name || f.Region != c.Region {
+			if f.Cluster != c.Name || f.Region != c.Region || f.Account != c.Account || f.Profile != c.Profile {
 				continue
 			}
 			n++
@@ -683,10 +832,10 @@ func (o *auditOptions) print(doc auditDoc) error {
 			if len(f.Fix) > 0 {
 				fix = f.Fix[0]
 			}
-			t.Rows = append(t.Rows, []string{c.Name, c.Region, string(f.Severity), rule, f.Principal, fix})
+			add(c, c.Name, c.Region, string(f.Severity), rule, f.Principal, fix)
 		}
 		if n == 0 {
-			t.Rows = append(t.Rows, []string{c.Name, c.Region, "none", "", "", ""})
+			add(c, c.Name, c.Region, "none", "", "", "")
 		}
 	}
 	return o.deps.print(output.Result{Doc: doc, Table: t})

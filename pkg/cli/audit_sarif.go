@@ -162,14 +162,14 @@ func sarifLog(doc auditDoc, build BuildInfo) sarifDoc {
 	}
 	clusterARN := map[string]string{}
 	for _, c := range doc.Clusters {
-		clusterARN[c.Region+"/"+c.Name] = c.ARN
+		clusterARN[c.Profile+"/"+c.Account+"/"+c.Region+"/"+c.Name] = c.ARN
 	}
 	results := []sarifResult{}
 	for _, f := range doc.Findings {
 		if f.Fixed {
 			continue
 		}
-		carn := clusterARN[f.Region+"/"+f.Cluster]
+		carn := clusterARN[f.Profile+"/"+f.Account+"/"+f.Region+"/"+f.Cluster]
 		cluster := carn
 		if cluster == "" {
 			cluster = f.Region + "/" + f.Cluster
@@ -187,6 +187,9 @@ func sarifLog(doc auditDoc, build BuildInfo) sarifDoc {
 		if carn != "" {
 			props["clusterArn"] = carn
 		}
+		if f.Account != "" {
+			props["account"] = f.Account
+		}
 		if f.Principal != "" {
 			props["principal"] = f.Principal
 		}
@@ -195,7 +198,7 @@ func sarifLog(doc auditDoc, build BuildInfo) sarifDoc {
 			RuleIndex:           index[f.Rule],
 			Level:               sarifLevel(f.Severity),
 			Message:             sarifText{text},
-			Locations:           []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: clusterURI(carn, f.Region, f.Cluster)}, Region: sarifRegion{StartLine: 1}}, LogicalLocations: logical}},
+			Locations:           []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: clusterURI(carn, f.Account, f.Region, f.Cluster)}, Region: sarifRegion{StartLine: 1}}, LogicalLocations: logical}},
 			PartialFingerprints: map[string]string{fingerprintKey: hex.EncodeToString(sum[:])},
 			Properties:          props,
 		})
@@ -204,10 +207,16 @@ func sarifLog(doc auditDoc, build BuildInfo) sarifDoc {
 }
 
 // clusterURI is the path a cluster's results are filed under:
-// eks/ACCOUNT/REGION/CLUSTER (without the account when it is unknown).
-func clusterURI(clusterARN, region, name string) string {
-	if a, err := arn.Parse(clusterARN); err == nil && a.AccountID != "" {
-		return path.Join("eks", a.AccountID, region, name)
+// eks/ACCOUNT/REGION/CLUSTER: the account the fleet read it in (STS), else
+// its ARN's (without the account when it is unknown).
+func clusterURI(clusterARN, account, region, name string) string {
+	if account == "" {
+		if a, err := arn.Parse(clusterARN); err == nil {
+			account = a.AccountID
+		}
+	}
+	if account != "" {
+		return path.Join("eks", account, region, name)
 	}
 	return path.Join("eks", region, name)
 }

@@ -45,7 +45,7 @@ func TestAuditSARIF(t *testing.T) {
 	}
 	td.Output.Format = output.SARIF
 	o := &auditOptions{deps: td.Deps, build: BuildInfo{Version: "1.2.3"}, concurrency: 4}
-	if err := o.clusters.Set("prod"); err != nil {
+	if err := o.fleet.clusters.Set("prod"); err != nil {
 		t.Fatal(err)
 	}
 	err = runAudit(t.Context(), o)

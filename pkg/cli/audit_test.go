@@ -9,8 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eksaccess/eksaccess/pkg/access"
+	"github.com/eksaccess/eksaccess/pkg/accessfile"
 	"github.com/eksaccess/eksaccess/pkg/cmdutil"
 	"github.com/eksaccess/eksaccess/pkg/emulator"
+	"github.com/eksaccess/eksaccess/pkg/plan"
 )
 
 // TestAuditFixPrompt: on a terminal, audit --fix asks before it writes,
@@ -59,6 +62,29 @@ func TestAuditFixPrompt(t *testing.T) {
 				t.Errorf("stdout lacks the finding:\n%s", td.out)
 			}
 		})
+	}
+}
+
+// TestClusterNamesOfAFleet: the question of audit --fix (and apply) names
+// a cluster's region when its name is in several regions.
+func TestClusterNamesOfAFleet(t *testing.T) {
+	t.Parallel()
+	change := []plan.Change{{Action: plan.ActionCreate}}
+	cp := func(name, region string) clusterPlan {
+		return clusterPlan{target: accessfile.Cluster{Name: access.ClusterName(name), Region: region}, plan: plan.Plan{Cluster: access.ClusterName(name), Region: region, Changes: change}}
+	}
+	tests := []struct {
+		plans []clusterPlan
+		want  string
+	}{
+		{[]clusterPlan{cp("apps", "us-east-1")}, "cluster apps"},
+		{[]clusterPlan{cp("apps", "us-east-1"), cp("web", "us-east-1")}, "clusters apps, web"},
+		{[]clusterPlan{cp("apps", "us-east-1"), cp("apps", "eu-west-1"), cp("web", "eu-west-1")}, "clusters apps (us-east-1), apps (eu-west-1), web"},
+	}
+	for _, tt := range tests {
+		if got := clusterNames(tt.plans); got != tt.want {
+			t.Errorf("clusterNames = %q, want %q", got, tt.want)
+		}
 	}
 }
 

@@ -213,6 +213,25 @@ func (f *fleetFlags) validate(d *Deps, one *access.ClusterName) error {
 	return nil
 }
 
+// require checks --cluster (repeatable) against --all-clusters, and fills
+// --cluster from EKSACCESS_CLUSTER when neither is given (who, audit: a
+// cluster or several are always needed, in the wording of either).
+func (f *fleetFlags) require(d *Deps) error {
+	if len(f.clusters.names) > 0 && f.allClusters {
+		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--cluster and --all-clusters cannot be given together"),
+			"give --cluster for the clusters named, or --all-clusters for every cluster of the region"))
+	}
+	if len(f.clusters.names) > 0 || f.allClusters {
+		return nil
+	}
+	var one access.ClusterName
+	if err := cmdutil.RequireCluster(d.Env, &one); err != nil {
+		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--cluster or --all-clusters is required (or set EKSACCESS_CLUSTER)"),
+			"name each cluster with --cluster (repeatable), or read every cluster of the region with --all-clusters"))
+	}
+	return f.clusters.Set(string(one))
+}
+
 // spec is the fleet the flags name.
 func (f *fleetFlags) spec(d *Deps) fleet.Spec {
 	s := fleet.Spec{Profiles: d.scope().Profiles, Regions: d.scope().Regions, AllRegions: f.allRegions, AllClusters: f.allClusters}

@@ -88,25 +88,7 @@ func (o *whoOptions) validate(cmd *cobra.Command) error {
 	if err := cmdutil.RequirePrincipal(o.principal); err != nil {
 		return err
 	}
-	return validateTargets(o.deps, &o.fleet.clusters, o.fleet.allClusters)
-}
-
-// validateTargets checks --cluster (repeatable) against --all-clusters, and
-// fills --cluster from EKSACCESS_CLUSTER when neither is given (who, audit).
-func validateTargets(deps *Deps, clusters *clusterList, allClusters bool) error {
-	if len(clusters.names) > 0 && allClusters {
-		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--cluster and --all-clusters cannot be given together"),
-			"give --cluster for the clusters named, or --all-clusters for every cluster of the region"))
-	}
-	if len(clusters.names) > 0 || allClusters {
-		return nil
-	}
-	var one access.ClusterName
-	if err := cmdutil.RequireCluster(deps.Env, &one); err != nil {
-		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--cluster or --all-clusters is required (or set EKSACCESS_CLUSTER)"),
-			"name each cluster with --cluster (repeatable), or read every cluster of the region with --all-clusters"))
-	}
-	return clusters.Set(string(one))
+	return o.fleet.require(o.deps)
 }
 
 func runWho(ctx context.Context, o *whoOptions) error {
@@ -176,25 +158,6 @@ func (r *iamReader) lookup(ctx context.Context, principal access.PrincipalARN) (
 		return r.gone(ctx, id, fmt.Sprintf("IAM has no %s %s: an entry for it grants nothing", id.Kind, principal))
 	}
 	return id, err
-}
-
-// resolveTargets are the clusters a command reads: those named, or with
-// allClusters every cluster of the region (ListClusters).
-func resolveTargets(ctx context.Context, deps *Deps, client *eksapi.Client, clusters *clusterList, allClusters bool) ([]clusterTarget, error) {
-	targets := clusters.targets()
-	if allClusters {
-		names, err := client.ListClusters(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if len(names) == 0 {
-			fmt.Fprintf(deps.IO.ErrOut, "no clusters in region %s\n", client.Region())
-		}
-		for _, n := range names {
-			targets = append(targets, clusterTarget{name: access.ClusterName(n)})
-		}
-	}
-	return targets, nil
 }
 
 // clusterList is who's --cluster: repeatable, comma-separated, each a

@@ -168,7 +168,10 @@ func (s *Server) injectedFault(c *call) error {
 	if f.bucket != nil && !f.bucket.take(s.opts.Now()) {
 		return tooManyRequests()
 	}
-	if rs := c.regionState; rs != nil && rs.bucket != nil && !rs.bucket.take(s.opts.Now()) {
+	// A region's limit is its regional endpoints' (EKS, STS); IAM is
+	// global, as on AWS: its requests, signed for us-east-1, do not take
+	// that region's tokens.
+	if rs := c.regionState; rs != nil && rs.bucket != nil && c.service != "iam" && !rs.bucket.take(s.opts.Now()) {
 		return tooManyRequests()
 	}
 	if s.throttleRate > 0 && s.faultRNG.Float64() < s.throttleRate {

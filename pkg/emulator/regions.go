@@ -23,7 +23,8 @@ type Region struct {
 	// RateLimit, when positive, admits that many of the region's requests
 	// a second through a token bucket of RateBurst tokens (default: the
 	// rate rounded up); the others are answered 429 TooManyRequestsException.
-	// It applies after, and besides, Options.RateLimit.
+	// It applies after, and besides, Options.RateLimit. IAM requests are
+	// global: no region's limit applies to them.
 	RateLimit float64
 	RateBurst int
 }

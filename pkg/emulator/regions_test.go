@@ -279,6 +279,22 @@ func TestRegionRateLimit(t *testing.T) {
 	}
 }
 
+// IAM is global: its requests (signed for us-east-1, as the SDK signs
+// them) are not subject to the region's limit, and leave its tokens to EKS.
+func TestRegionRateLimitSparesIAM(t *testing.T) {
+	clk := &clock{now: start}
+	srv := emulator.New(emulator.Options{Now: clk.Now, Regions: []emulator.Region{{Name: "us-east-1", RateLimit: 1, RateBurst: 1}}})
+	us := signedAs{key: "AKIDEXAMPLE", region: "us-east-1"}
+	var got []int
+	for range 3 {
+		got = append(got, send(t, srv, us, http.MethodPost, "/", "Action=ListRoles&Version=2010-05-08").Code)
+	}
+	got = append(got, send(t, srv, us, http.MethodGet, "/clusters", "").Code, send(t, srv, us, http.MethodGet, "/clusters", "").Code)
+	if want := []int{200, 200, 200, 200, 429}; !slices.Equal(got, want) {
+		t.Errorf("statuses %v, want %v (IAM, IAM, IAM, EKS, EKS)", got, want)
+	}
+}
+
 func TestRegionRateLimitIsPerAccount(t *testing.T) {
 	clk := &clock{now: start}
 	srv := emulator.New(emulator.Options{Now: clk.Now, Regions: []emulator.Region{{Name: "eu-west-1", RateLimit: 1}},
