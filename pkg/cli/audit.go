@@ -132,11 +132,6 @@ rule id, a result per finding, located at eks/ACCOUNT/REGION/CLUSTER.`,
 
 // validate checks the flags; nothing here talks to AWS.
 func (o *auditOptions) validate(cmd *cobra.Command) error {
-	if o.fleet.allRegions && len(o.fleet.clusters.names) == 0 {
-		// audit --all-regions: every cluster of every region (the nightly
-		// audit of a whole account).
-		o.fleet.allClusters = true
-	}
 	if err := o.fleet.require(o.deps); err != nil {
 		return err
 	}

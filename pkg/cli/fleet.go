@@ -180,7 +180,7 @@ func addFleetFlags(cmd *cobra.Command, f *fleetFlags) {
 	fl := cmd.Flags()
 	fl.Var(&f.clusters, "cluster", "EKS cluster `name` or ARN; repeatable, comma-separated (default: EKSACCESS_CLUSTER)")
 	fl.BoolVar(&f.allClusters, "all-clusters", false, "every cluster of each region read (ListClusters)")
-	fl.BoolVar(&f.allRegions, "all-regions", false, "every region of the partition where EKS answers; a region that refuses the caller is named and skipped")
+	fl.BoolVar(&f.allRegions, "all-regions", false, "every region of the partition where EKS answers (without --cluster: every cluster of each); a region that refuses the caller is named and skipped")
 }
 
 // many reports whether the command reads a fleet rather than one cluster
@@ -192,6 +192,7 @@ func (f *fleetFlags) many(d *Deps) bool {
 // validate checks the fleet flags and fills the one cluster of a
 // single-cluster read (or EKSACCESS_CLUSTER).
 func (f *fleetFlags) validate(d *Deps, one *access.ClusterName) error {
+	f.everyClusterOfEveryRegion(d)
 	if len(f.clusters.names) > 0 && f.allClusters {
 		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--cluster and --all-clusters cannot be given together"),
 			"give --cluster for the clusters named, or --all-clusters for every cluster of each region"))
@@ -217,9 +218,10 @@ func (f *fleetFlags) validate(d *Deps, one *access.ClusterName) error {
 // --cluster from EKSACCESS_CLUSTER when neither is given (who, audit: a
 // cluster or several are always needed, in the wording of either).
 func (f *fleetFlags) require(d *Deps) error {
+	f.everyClusterOfEveryRegion(d)
 	if len(f.clusters.names) > 0 && f.allClusters {
 		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--cluster and --all-clusters cannot be given together"),
-			"give --cluster for the clusters named, or --all-clusters for every cluster of the region"))
+			"give --cluster for the clusters named, or --all-clusters for every cluster of each region"))
 	}
 	if len(f.clusters.names) > 0 || f.allClusters {
 		return nil
@@ -227,9 +229,19 @@ func (f *fleetFlags) require(d *Deps) error {
 	var one access.ClusterName
 	if err := cmdutil.RequireCluster(d.Env, &one); err != nil {
 		return cmdutil.UsageError(cmdutil.WithHint(errors.New("--cluster or --all-clusters is required (or set EKSACCESS_CLUSTER)"),
-			"name each cluster with --cluster (repeatable), or read every cluster of the region with --all-clusters"))
+			"name each cluster with --cluster (repeatable), or read every cluster of each region with --all-clusters"))
 	}
 	return f.clusters.Set(string(one))
+}
+
+// everyClusterOfEveryRegion: --all-regions without --cluster (nor
+// EKSACCESS_CLUSTER) reads every cluster of every region (`audit
+// --all-regions`, the nightly audit of an account), as if --all-clusters
+// were given; with a cluster named it finds it wherever it is.
+func (f *fleetFlags) everyClusterOfEveryRegion(d *Deps) {
+	if f.allRegions && len(f.clusters.names) == 0 && d.Env("EKSACCESS_CLUSTER") == "" {
+		f.allClusters = true
+	}
 }
 
 // spec is the fleet the flags name.

@@ -30,7 +30,7 @@ func TestNewListCmdFleet(t *testing.T) {
 		{name: "every cluster", args: []string{"--all-clusters"}, check: want(true)},
 		{name: "every region", args: []string{"--all-regions", "--cluster", "prod"}, check: want(true, "prod")},
 		{name: "every region, the cluster from the environment", args: []string{"--all-regions"}, env: map[string]string{"EKSACCESS_CLUSTER": "prod"}, check: want(true, "prod")},
-		{name: "every region, no cluster", args: []string{"--all-regions"}, wantErr: "--cluster or --all-clusters is required"},
+		{name: "every region, no cluster: every cluster of each", args: []string{"--all-regions"}, check: want(true)},
 		{name: "no cluster", wantErr: "--cluster is required"},
 		{name: "both", args: []string{"--cluster", "prod", "--all-clusters"}, wantErr: "cannot be given together"},
 	})
