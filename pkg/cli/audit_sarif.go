@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"path"
@@ -118,28 +119,20 @@ type sarifLogicalLoc struct {
 	Kind               string `json:"kind"`
 }
 
-// sarifLevel is the SARIF level of a severity.
-func sarifLevel(s access.Severity) string {
-	switch s {
-	case access.SeverityHigh:
-		return "error"
-	case access.SeverityMedium:
-		return "warning"
-	}
-	return "note"
+// sarifSeverities are, for each severity, its SARIF level and GitHub's
+// security-severity score (above 7.0 high, 4.0 to 6.9 medium, below 4.0
+// low); anything else is low.
+var sarifSeverities = map[access.Severity]struct{ level, score string }{
+	access.SeverityHigh:   {"error", "8.0"},
+	access.SeverityMedium: {"warning", "5.5"},
+	access.SeverityLow:    {"note", "3.0"},
 }
 
-// securitySeverity is GitHub's score of a severity (above 7.0 high, 4.0
-// to 6.9 medium, below 4.0 low).
-func securitySeverity(s access.Severity) string {
-	switch s {
-	case access.SeverityHigh:
-		return "8.0"
-	case access.SeverityMedium:
-		return "5.5"
-	}
-	return "3.0"
-}
+// sarifLevel is the SARIF level of a severity.
+func sarifLevel(s access.Severity) string { return cmp.Or(sarifSeverities[s].level, "note") }
+
+// securitySeverity is GitHub's score of a severity.
+func securitySeverity(s access.Severity) string { return cmp.Or(sarifSeverities[s].score, "3.0") }
 
 // sarifLog is the audit as a SARIF 2.1.0 log: a rule per audit rule, a
 // result per finding not repaired (a repaired one is no longer there).
