@@ -530,12 +530,12 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan
 		if err != nil || back == nil {
 			return err
 		}
-		return x.keepCallersAccess(ctx, cluster, c, now, back, o)
+		return x.keepCallersAccess(ctx, cluster, c, now, wrote, back, o)
 	}
 	// The checks after the writes: the caller's own access, then another
 	// writer's groups or username. Stopped in the first, the second is not
 	// made either.
-	err = x.keepCallersAccess(ctx, cluster, c, now, nil, o)
+	err = x.keepCallersAccess(ctx, cluster, c, now, wrote, nil, o)
 	switch {
 	case err == nil && wrote != nil:
 		_, err = x.verify(ctx, cluster, c.Principal, now, *wrote, o)
@@ -604,7 +604,7 @@ func (x Executor) policies(ctx context.Context, cluster access.ClusterName, c pl
 		o.Done = append(o.Done, string(pc.Action)+" "+pc.Policy.Name())
 		o.Policies = append(o.Policies, ap)
 	}
-	return x.keepCallersAccess(ctx, cluster, c, access.Entry{}, nil, o)
+	return x.keepCallersAccess(ctx, cluster, c, access.Entry{}, nil, nil, o)
 }
 
 // exists reports whether DescribeAccessEntry finds the entry (a failure
@@ -617,13 +617,14 @@ func (x Executor) exists(ctx context.Context, cluster access.ClusterName, p acce
 // keepCallersAccess runs after an update of the caller's own entry that
 // took something away (a policy, groups): putBack, failing with a
 // lockedOutMeanwhile when it had to put something back (o.LockedOut).
-// read is the entry as read before the update; back, when not nil, the
+// read is the entry as read before the update; wrote, when not nil, the
+// groups and username its UpdateAccessEntry sent; back, when not nil, the
 // entry as just read back after it (putBack then reads only its policies).
 //
 // A failed read leaves the check not made (o.Unchecked): stopped, that is
 // the entry's error; otherwise it is reported beside the change, which
 // stands.
-func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c plan.Change, read access.Entry, back *access.Entry, o *Outcome) error {
+func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c plan.Change, read access.Entry, wrote, back *access.Entry, o *Outcome) error {
 	var taken takenAway
 	for _, pc := range c.Diff.Policies {
 		if pc.Action == access.PolicyRemove {
@@ -633,6 +634,7 @@ func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterN
 	if c.Diff.Has(access.FieldGroups) {
 		taken.Regrouped, taken.Groups = true, read.KubernetesGroups
 	}
+	taken.before, taken.wrote = read, wrote
 	l, err := putBack(ctx, x.Client, x.Caller, cluster, c.Principal, taken, back)
 	switch {
 	case err != nil:

@@ -17,6 +17,12 @@ type takenAway struct {
 	Policies  []access.AssociatedPolicy
 	Regrouped bool
 	Groups    []string
+	// wrote, when not nil, is the groups and username the write sent
+	// (UpdateAccessEntry), and before the entry as read just before it:
+	// an entry read back exactly as before (readFromBefore) is EKS
+	// answering from before the write, and is taken as the write left it.
+	wrote  *access.Entry
+	before access.Entry
 }
 
 // LockedOut is what putBack found and did: the lockout rule's refusal of
@@ -62,6 +68,13 @@ func putBack(ctx context.Context, client *eksapi.Client, caller string, cluster 
 	now, entry, err := ReadAccess(ctx, client, cluster, p, read)
 	if err != nil {
 		return nil, err
+	}
+	if taken.wrote != nil && now.Exists && readFromBefore(taken.before, entry) {
+		// EKS answered from before the write (eventual consistency): its
+		// groups are the ones the write replaced, which would hide that
+		// the write, with another writer's change, left nothing.
+		entry.KubernetesGroups, entry.Username = taken.wrote.KubernetesGroups, taken.wrote.Username
+		now.Groups = entry.KubernetesGroups
 	}
 	undo := now
 	for _, ap := range taken.Policies {
