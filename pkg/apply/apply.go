@@ -135,8 +135,8 @@ type Outcome struct {
 	Policies []access.AssociatedPolicy
 	// Meanwhile is what another writer changed, with Err an
 	// ErrChangedMeanwhile: as the read before the write found it
-	// (Changes; nothing was written), or as the read-back after
-	// UpdateAccessEntry found it (Overwritten; "it was deleted" when it
+	// (changedFields; nothing was written), or as the read-back after
+	// UpdateAccessEntry found it (overwritten; "it was deleted" when it
 	// was, and then DeletedMeanwhile).
 	Meanwhile        []string
 	DeletedMeanwhile bool
@@ -530,12 +530,12 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan
 		if err != nil || back == nil {
 			return err
 		}
-		return x.keepCallersAccess(ctx, cluster, c, now, back, o)
+		return x.keepCallersAccess(ctx, cluster, c, now, wrote, back, o)
 	}
 	// The checks after the writes: the caller's own access, then another
 	// writer's groups or username. Stopped in the first, the second is not
 	// made either.
-	err = x.keepCallersAccess(ctx, cluster, c, now, nil, o)
+	err = x.keepCallersAccess(ctx, cluster, c, now, wrote, nil, o)
 	switch {
 	case err == nil && wrote != nil:
 		_, err = x.verify(ctx, cluster, c.Principal, now, *wrote, o)
@@ -548,9 +548,9 @@ func (x Executor) update(ctx context.Context, cluster access.ClusterName, c plan
 
 // changedMeanwhile fails with an ErrChangedMeanwhile when the entry read
 // now differs from the one read before (then) in what a write would send
-// (Changes), saying what changed in o.Meanwhile.
+// (changedFields), saying what changed in o.Meanwhile.
 func (x Executor) changedMeanwhile(cluster access.ClusterName, p access.PrincipalARN, then, now access.Entry, o *Outcome) error {
-	changes := Changes(then, now)
+	changes := changedFields(then, now)
 	if len(changes) == 0 {
 		return nil
 	}
@@ -604,7 +604,7 @@ func (x Executor) policies(ctx context.Context, cluster access.ClusterName, c pl
 		o.Done = append(o.Done, string(pc.Action)+" "+pc.Policy.Name())
 		o.Policies = append(o.Policies, ap)
 	}
-	return x.keepCallersAccess(ctx, cluster, c, access.Entry{}, nil, o)
+	return x.keepCallersAccess(ctx, cluster, c, access.Entry{}, nil, nil, o)
 }
 
 // exists reports whether DescribeAccessEntry finds the entry (a failure
@@ -615,16 +615,17 @@ func (x Executor) exists(ctx context.Context, cluster access.ClusterName, p acce
 }
 
 // keepCallersAccess runs after an update of the caller's own entry that
-// took something away (a policy, groups): PutBack, failing with a
+// took something away (a policy, groups): putBack, failing with a
 // lockedOutMeanwhile when it had to put something back (o.LockedOut).
-// read is the entry as read before the update; back, when not nil, the
-// entry as just read back after it (PutBack then reads only its policies).
+// read is the entry as read before the update; wrote, when not nil, the
+// groups and username its UpdateAccessEntry sent; back, when not nil, the
+// entry as just read back after it (putBack then reads only its policies).
 //
 // A failed read leaves the check not made (o.Unchecked): stopped, that is
 // the entry's error; otherwise it is reported beside the change, which
 // stands.
-func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c plan.Change, read access.Entry, back *access.Entry, o *Outcome) error {
-	var taken Taken
+func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterName, c plan.Change, read access.Entry, wrote, back *access.Entry, o *Outcome) error {
+	var taken takenAway
 	for _, pc := range c.Diff.Policies {
 		if pc.Action == access.PolicyRemove {
 			taken.Policies = append(taken.Policies, access.AssociatedPolicy{PolicyARN: pc.PolicyARN, AccessScope: pc.Have})
@@ -633,7 +634,8 @@ func (x Executor) keepCallersAccess(ctx context.Context, cluster access.ClusterN
 	if c.Diff.Has(access.FieldGroups) {
 		taken.Regrouped, taken.Groups = true, read.KubernetesGroups
 	}
-	l, err := PutBack(ctx, x.Client, x.Caller, cluster, c.Principal, taken, back)
+	taken.before, taken.wrote = read, wrote
+	l, err := putBack(ctx, x.Client, x.Caller, cluster, c.Principal, taken, back)
 	switch {
 	case err != nil:
 		return unchecked(ctx, o, err, CheckLockout) // the writes were made; a failed read says nothing either way
@@ -659,10 +661,10 @@ func (x Executor) verify(ctx context.Context, cluster access.ClusterName, p acce
 		return nil, &writtenMeanwhile{principal: p, cluster: cluster, changes: o.Meanwhile}
 	case err != nil:
 		return nil, unchecked(ctx, o, err, CheckOtherWriter)
-	case ReadFromBefore(before, back):
+	case readFromBefore(before, back):
 		return &back, nil
 	}
-	changes := Overwritten(wrote, back)
+	changes := overwritten(wrote, back)
 	if len(changes) == 0 {
 		return &back, nil
 	}

@@ -8,13 +8,13 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/access"
 )
 
-// Changes is the one concurrent-writer rule: how an entry read twice
+// changedFields is the one concurrent-writer rule: how an entry read twice
 // differs (was, then is) in what a write of its groups and username sends
 // over, and in its revision (modifiedAt, which catches a change and its
 // undoing). None means no other writer came between the two reads. The
 // groups compare as sorted lists, so that even a duplicate another writer
 // added counts (the stricter of the two rules update and apply once had).
-func Changes(was, is access.Entry) []string {
+func changedFields(was, is access.Entry) []string {
 	var changes []string
 	if a, b := sorted(was.KubernetesGroups), sorted(is.KubernetesGroups); !slices.Equal(a, b) {
 		changes = append(changes, fmt.Sprintf("kubernetesGroups [%s] -> [%s]", strings.Join(a, " "), strings.Join(b, " ")))
@@ -28,23 +28,23 @@ func Changes(was, is access.Entry) []string {
 	return changes
 }
 
-// Overwritten is what another writer wrote at the same time as a write of
+// overwritten is what another writer wrote at the same time as a write of
 // groups and username, as the entry read back after it (back) shows: the
 // fields that are not the ones the write sent (wrote). The revision is the
 // write's own, so only the fields count, and the groups as a set (the
 // groups sent are normalized; EKS answers them in its own order).
-func Overwritten(wrote, back access.Entry) []string {
+func overwritten(wrote, back access.Entry) []string {
 	wrote.KubernetesGroups = slices.Compact(sorted(wrote.KubernetesGroups))
 	back.KubernetesGroups = slices.Compact(sorted(back.KubernetesGroups))
 	wrote.Revision = back.Revision
-	return Changes(wrote, back)
+	return changedFields(wrote, back)
 }
 
-// ReadFromBefore reports whether an entry read back after a write is the
+// readFromBefore reports whether an entry read back after a write is the
 // entry exactly as it was before it (before): EKS answered from before the
 // write (eventual consistency), which says nothing about another writer.
-func ReadFromBefore(before, back access.Entry) bool {
-	return back.Revision == before.Revision && len(Changes(before, back)) == 0
+func readFromBefore(before, back access.Entry) bool {
+	return back.Revision == before.Revision && len(changedFields(before, back)) == 0
 }
 
 func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }

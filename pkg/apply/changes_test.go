@@ -31,11 +31,11 @@ func TestChanges(t *testing.T) {
 		{"rewritten as it was", entry("1", "u", "a"), entry("2", "u", "a"), []string{"modifiedAt 1 -> 2"}, nil},
 	}
 	for _, tc := range cases {
-		if got := Changes(tc.was, tc.is); !slices.Equal(got, tc.changes) {
+		if got := changedFields(tc.was, tc.is); !slices.Equal(got, tc.changes) {
 			t.Errorf("%s: Changes %q, want %q", tc.name, got, tc.changes)
 		}
-		if got := Overwritten(tc.was, tc.is); !slices.Equal(got, tc.overwritten) {
-			t.Errorf("%s: Overwritten %q, want %q", tc.name, got, tc.overwritten)
+		if got := overwritten(tc.was, tc.is); !slices.Equal(got, tc.overwritten) {
+			t.Errorf("%s: overwritten %q, want %q", tc.name, got, tc.overwritten)
 		}
 	}
 }

@@ -8,8 +8,8 @@
 // consistency waits (eksapi.Waiter), the caller's-access re-check after a
 // write that took something away, progress, and the outcome of each entry
 // (what was written, what may have been, what was not started) live here
-// once, with the rules they apply: Changes and Overwritten (the one
-// concurrent-writer rule), PutBack (the lockout re-check with put-back)
+// once, with the rules they apply: changedFields and overwritten (the one
+// concurrent-writer rule), putBack (the lockout re-check with put-back)
 // and ReadAccess (what an entry grants, which the commands' lockout
 // guards read too).
 //

@@ -10,16 +10,22 @@ import (
 	"github.com/eksaccess/eksaccess/pkg/eksapi"
 )
 
-// Taken is what a write took from an entry, for PutBack: the policies it
+// takenAway is what a write took from an entry, for putBack: the policies it
 // removed, at the scopes they had, and, when Regrouped, the groups the
 // entry had before.
-type Taken struct {
+type takenAway struct {
 	Policies  []access.AssociatedPolicy
 	Regrouped bool
 	Groups    []string
+	// wrote, when not nil, is the groups and username the write sent
+	// (UpdateAccessEntry), and before the entry as read just before it:
+	// an entry read back exactly as before (readFromBefore) is EKS
+	// answering from before the write, and is taken as the write left it.
+	wrote  *access.Entry
+	before access.Entry
 }
 
-// LockedOut is what PutBack found and did: the lockout rule's refusal of
+// LockedOut is what putBack found and did: the lockout rule's refusal of
 // the write from the entry as it is now, what was put back
 // ("AmazonEKSViewPolicy at scope cluster", "groups [a b]"), and what could
 // not be, with why.
@@ -29,7 +35,7 @@ type LockedOut struct {
 	Failed   []Failure
 }
 
-// Failure is something PutBack could not put back ("AmazonEKSViewPolicy",
+// Failure is something putBack could not put back ("AmazonEKSViewPolicy",
 // "groups"), and why.
 type Failure struct {
 	What string
@@ -45,23 +51,30 @@ func (l *LockedOut) failed() error {
 	return errors.Join(errs...)
 }
 
-// PutBack is the one lockout re-check after a write of the caller's own
+// putBack is the one lockout re-check after a write of the caller's own
 // entry that took something away (a policy, groups); update, policy
 // disassociate and apply run it. The lockout check before the write saw
 // only this change; EKS has no conditional write, so another writer may
 // have taken the rest of the caller's access at the same time (each
-// change leaving the other's access in place). PutBack reads what entry p
+// change leaving the other's access in place). putBack reads what entry p
 // grants now (ReadAccess; read, when not nil, is the entry as just read)
 // and, when the lockout rule (access.CheckLockout) would have refused this
 // write from there, puts back what it took and says so (a *LockedOut).
 // nil: nothing taken, someone else's entry, or caller "" (--force).
-func PutBack(ctx context.Context, client *eksapi.Client, caller string, cluster access.ClusterName, p access.PrincipalARN, taken Taken, read *access.Entry) (*LockedOut, error) {
+func putBack(ctx context.Context, client *eksapi.Client, caller string, cluster access.ClusterName, p access.PrincipalARN, taken takenAway, read *access.Entry) (*LockedOut, error) {
 	if caller == "" || !access.IsCaller(caller, p) || len(taken.Policies) == 0 && !taken.Regrouped {
 		return nil, nil
 	}
 	now, entry, err := ReadAccess(ctx, client, cluster, p, read)
 	if err != nil {
 		return nil, err
+	}
+	if taken.wrote != nil && now.Exists && readFromBefore(taken.before, entry) {
+		// EKS answered from before the write (eventual consistency): its
+		// groups are the ones the write replaced, which would hide that
+		// the write, with another writer's change, left nothing.
+		entry.KubernetesGroups, entry.Username = taken.wrote.KubernetesGroups, taken.wrote.Username
+		now.Groups = entry.KubernetesGroups
 	}
 	undo := now
 	for _, ap := range taken.Policies {

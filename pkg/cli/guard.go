@@ -32,7 +32,7 @@ func guardLockout(ctx context.Context, client *eksapi.Client, t entryTarget, for
 type lockoutState struct {
 	caller string
 	// own: the entry is the caller's and --force was not given, so the
-	// write must be checked again once made (apply.PutBack).
+	// write must be checked again once made (apply.Executor.Caller).
 	own    bool
 	before access.EntryAccess
 }

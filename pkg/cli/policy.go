@@ -266,7 +266,7 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 	}
 	// The executor disassociates it (a one-entry change) and, from the
 	// caller's own entry, checks that another writer did not take the rest
-	// of its access at the same time (apply.PutBack): if so it associates
+	// of its access at the same time (Outcome.LockedOut): if so it associates
 	// the policy again, at the scope the guard read.
 	pc := access.PolicyChange{Action: access.PolicyRemove, Policy: o.policy, PolicyARN: policyARN}
 	x := o.deps.executor(client)
@@ -303,7 +303,7 @@ func runPolicyDisassociate(ctx context.Context, o *policyDisassociateOptions) er
 }
 
 // checked words the check after the disassociation from the caller's own
-// entry (apply.PutBack): another writer took the rest of its access at
+// entry (Outcome.LockedOut, Unchecked): another writer took the rest of its access at
 // the same time, and the policy was associated again at scope (exit 4);
 // or the read for it failed: stopped, that is the command's error;
 // otherwise a warning, and the disassociation stands.

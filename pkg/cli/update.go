@@ -90,7 +90,7 @@ func (o *updateOptions) validate(cmd *cobra.Command) error {
 // caller keeps its access; the executor (a one-entry plan) reads the entry
 // again to catch another writer, sends both fields, and reads the entry
 // back to catch one that wrote at the same time, and then the caller's
-// access (apply.PutBack).
+// access (Outcome.LockedOut).
 func runUpdate(ctx context.Context, o *updateOptions) error {
 	client, err := entryClient(ctx, o.deps, &o.principal) // resolves sso:NAME
 	if err != nil {
