@@ -76,7 +76,7 @@ func (s *staleRead) Do(r *http.Request) (*http.Response, error) {
 		s.stale = true
 	case http.MethodGet: // DescribeAccessEntry
 		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if err != nil {
 			return nil, err
 		}
